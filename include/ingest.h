@@ -1,0 +1,95 @@
+/* ingest: load one input file of one kind into the audit store, as one
+ * transaction, recorded in the manifest by SHA-256 (a file already loaded
+ * adds nothing). Each kind is a loader in the table of ingest.c: canonical
+ * readers (spec §3) and the adapters of §6. */
+#ifndef UDAUDIT_INGEST_H
+#define UDAUDIT_INGEST_H
+
+#include "diag.h"
+
+struct store;
+struct stmt;
+
+/* key=value options of one input (whatsapp --account/--self, ...). */
+struct ingest_opt {
+	const char *key, *value;
+};
+
+struct ingest_opts {
+	int strict;                     /* the first bad record is fatal */
+	const char *rules_dir;          /* for adapters that map app ids; may be NULL */
+	const struct ingest_opt *opt;   /* kind-specific options */
+	int nopt;
+};
+
+struct ingest_ctx {
+	struct store *st;
+	const char *kind, *path;
+	long long input_id;             /* row of this file in `inputs` */
+	const struct ingest_opts *opts;
+	struct bad_records bad;
+	unsigned long records;          /* records loaded (the loader counts) */
+	unsigned long ignored;          /* unknown events ignored, counted */
+	unsigned long ignored_fields;   /* unknown fields ignored, counted */
+	struct stmt *put[8];            /* statements cached by records.c */
+};
+
+/* A loader reads ctx->path and calls records_put_*. It returns 0, or -1 to
+ * fail the file (then nothing of it is kept). Bad records go through
+ * bad_record(&ctx->bad, ...) and, when that returns -1 (strict), the loader
+ * returns -1. */
+typedef int (*ingest_loader)(struct ingest_ctx *ctx);
+
+struct ingest_kind {
+	const char *name;
+	ingest_loader load;
+	const char *summary;
+};
+
+extern const struct ingest_kind ingest_kinds[];        /* ends with {NULL} */
+const struct ingest_kind *ingest_find_kind(const char *name);
+
+/* The option's value or NULL. */
+const char *ingest_opt(const struct ingest_ctx *ctx, const char *key);
+
+enum ingest_status { INGEST_LOADED, INGEST_ALREADY, INGEST_FAILED };
+
+struct ingest_result {
+	enum ingest_status status;
+	unsigned long records, skipped, ignored;
+	char sha256[65];
+	long long size;
+};
+
+/* Load one file. Prints its own errors. Returns 0 (loaded or already
+ * there: see res->status) or -1 (failed: the DB is as it was). */
+int ingest_file(struct store *st, const char *kind, const char *path,
+		const struct ingest_opts *opts, struct ingest_result *res);
+
+/* CSV inputs: find columns by header name (any order, case-insensitive),
+ * call row() for each data row with the values in the order of cols ("" for
+ * an empty or missing column). A required column missing from the header
+ * fails the file at line 1; rows with bad UTF-8 or bad quoting are bad
+ * records. row() returns 0, or -1 to fail the file; it reports its own bad
+ * records through bad_record(). */
+struct csv_col {
+	const char *name;
+	int required;
+};
+typedef int (*csv_row_fn)(struct ingest_ctx *ctx, const char *const *val,
+			  unsigned long line);
+int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
+	       csv_row_fn row);
+
+/* Helpers for validating fields; each returns 0 when valid. */
+int check_enum(const char *v, const char *const *allowed);     /* "" is valid */
+int check_date(const char *v);                                  /* "" is valid */
+
+/* Loaders of the canonical kinds (spec §3) */
+int load_accounts(struct ingest_ctx *ctx);
+int load_devices(struct ingest_ctx *ctx);
+int load_device_apps(struct ingest_ctx *ctx);
+int load_usage(struct ingest_ctx *ctx);
+int load_compliance(struct ingest_ctx *ctx);
+
+#endif

@@ -1,0 +1,68 @@
+/* records: the canonical records of spec §3 and the one place that writes
+ * them into the audit store. Canonical readers and the adapters of §6 both
+ * fill these structs and call records_put_*; strings are borrowed for the
+ * call only (bound as copies). NULL or "" = unknown. Dates are "YYYY-MM-DD",
+ * timestamps Unix seconds UTC. */
+#ifndef UDAUDIT_RECORDS_H
+#define UDAUDIT_RECORDS_H
+
+struct ingest_ctx;
+
+struct account_rec {
+	const char *account, *app, *custodian_id, *custodian_name, *office;
+	const char *role;               /* capstone | standard | support */
+	int official;                   /* 1 yes, 0 no, -1 unknown */
+	const char *capture;            /* archiver | manual | none */
+	const char *approved_on, *opened_on, *closed_on;
+};
+
+struct device_rec {
+	const char *device_id, *custodian_id, *platform, *model, *ownership;
+	int managed;                    /* 1, 0, -1 unknown */
+	const char *status, *status_on, *replaced_by, *enrolled_on;
+};
+
+struct device_app_rec {
+	const char *device_id, *app_id, *app_name, *version;
+	const char *first_seen, *last_seen;     /* dates */
+};
+
+enum usage_kind {
+	EV_SENT, EV_RECEIVED, EV_DELETED, EV_EXPIRED, EV_BURNED, EV_FORWARDED,
+	EV_EXPORTED, EV_TIMER_SET, EV_ACCOUNT_DELETED, EV_COUNT
+};
+/* The event names of spec §3.4, indexed by enum usage_kind. */
+extern const char *const usage_kind_names[EV_COUNT];
+int usage_kind_from_name(const char *name);     /* -1 if unknown */
+
+struct usage_rec {
+	long long ts;
+	enum usage_kind event;
+	const char *app, *account, *device_id, *message_id, *conversation_id;
+	const char *peer, *to_account;
+	long long ttl_seconds;          /* timer_set only; -1 otherwise */
+};
+
+struct store_msg_rec {
+	const char *message_id, *app, *account, *conversation_id;
+	long long sent_ts, captured_ts;
+	long long purged_ts;            /* -1 = not purged */
+	const char *sha256, *purge_reason;
+};
+
+struct retention_rec {
+	const char *app, *role;         /* role NULL = all roles */
+	long long retention_days;       /* -1 = keep indefinitely */
+	const char *effective_on;
+};
+
+/* Each writes one record for the current input and line of ctx (the
+ * evidence); 0 or -1 (database error, printed). */
+int records_put_account(struct ingest_ctx *ctx, unsigned long line, const struct account_rec *r);
+int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct device_rec *r);
+int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const struct device_app_rec *r);
+int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
+int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);
+int records_put_retention(struct ingest_ctx *ctx, unsigned long line, const struct retention_rec *r);
+
+#endif

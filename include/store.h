@@ -1,0 +1,49 @@
+/* store: the audit database and read-only compliance stores, through SQLite
+ * (store.c is the only file that includes sqlite3.h). Other modules write
+ * their SQL against this small statement API; every error is printed here
+ * with sqlite3_errmsg and returned as -1 (or NULL). */
+#ifndef UDAUDIT_STORE_H
+#define UDAUDIT_STORE_H
+
+struct store;
+struct stmt;
+
+/* Open (creating with mode 0600 when create is set) the audit database and
+ * bring its schema to the current version (PRAGMA user_version). */
+struct store *store_open(const char *path, int create);
+/* Open another SQLite file read-only (URI mode=ro); never written. */
+struct store *store_open_readonly(const char *path);
+void store_close(struct store *st);     /* finalizes what is still prepared */
+
+int store_exec(struct store *st, const char *sql);     /* 0 or -1 */
+int store_begin(struct store *st);      /* BEGIN IMMEDIATE */
+int store_commit(struct store *st);
+int store_rollback(struct store *st);   /* quiet when no transaction */
+long long store_last_rowid(struct store *st);
+int store_changes(struct store *st);
+int store_schema_version(struct store *st);
+/* 1 when the (main) database has that table, 0 if not, -1 on error. */
+int store_has_table(struct store *st, const char *table);
+/* 1 when table has that column. */
+int store_has_column(struct store *st, const char *table, const char *column);
+
+/* Statements. Parameters and columns are 1-based and 0-based as in SQLite. */
+struct stmt *stmt_prepare(struct store *st, const char *sql);
+void stmt_free(struct stmt *s);
+int stmt_bind_text(struct stmt *s, int idx, const char *v);    /* NULL binds NULL; copied */
+int stmt_bind_textn(struct stmt *s, int idx, const char *v, int len);
+int stmt_bind_int(struct stmt *s, int idx, long long v);
+int stmt_bind_double(struct stmt *s, int idx, double v);
+int stmt_bind_null(struct stmt *s, int idx);
+/* 1 a row, 0 done, -1 error (printed). */
+int stmt_step(struct stmt *s);
+int stmt_reset(struct stmt *s);         /* also clears bindings */
+int stmt_columns(struct stmt *s);
+int stmt_is_null(struct stmt *s, int col);
+const char *stmt_text(struct stmt *s, int col);        /* NULL for NULL; borrowed until next step */
+long long stmt_int(struct stmt *s, int col);
+double stmt_double(struct stmt *s, int col);
+/* Run a statement that must return one integer (e.g. SELECT count(*)). */
+int store_query_int(struct store *st, const char *sql, long long *out);
+
+#endif

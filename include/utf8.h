@@ -1,0 +1,11 @@
+/* utf8: validation of text from inputs. */
+#ifndef UDAUDIT_UTF8_H
+#define UDAUDIT_UTF8_H
+
+#include <stddef.h>
+
+/* Returns 0 when s[0..len) is valid UTF-8 (no overlongs, no surrogates),
+ * else 1 + the byte offset of the first bad byte (for a column number). */
+size_t utf8_check(const char *s, size_t len);
+
+#endif

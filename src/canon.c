@@ -1,0 +1,448 @@
+/* canon: the readers of the canonical inputs of spec §3.1–3.5. Each value is
+ * validated; a bad record is skipped and counted with its file:line. */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "records.h"
+#include "store.h"
+#include "textin.h"
+#include "timeutil.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static const char *const roles[] = { "capstone", "standard", "support", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+static const char *const captures[] = { "archiver", "manual", "none", NULL };
+static const char *const platforms[] = { "ios", "android", "windows", "macos", NULL };
+static const char *const ownerships[] = { "gfe", "byod", NULL };
+static const char *const statuses[] = {
+	"active", "replaced", "wiped", "retired", "lost", "stolen", NULL
+};
+
+static int tristate(const char *v)
+{
+	return !*v ? -1 : !strcmp(v, "yes");
+}
+
+/* "app:handle" with a non-empty app key and handle */
+static int check_account(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	return colon && colon > v && colon[1] ? 0 : -1;
+}
+
+static int check_app_key(const char *v)
+{
+	if (!*v)
+		return 0;
+	for (const char *p = v; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			return -1;
+	return 0;
+}
+
+/* Report a bad enumeration with the allowed words: "bad value 'x' for
+ * 'role' (expected capstone, standard or support)". */
+static int bad_enum(struct ingest_ctx *ctx, unsigned long line, const char *col,
+		    const char *v, const char *const *allowed)
+{
+	char list[160] = "";
+	size_t n = 0;
+
+	for (int i = 0; allowed[i]; i++) {
+		const char *sep = !i ? "" : allowed[i + 1] ? ", " : " or ";
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", sep, allowed[i]);
+		if (n >= sizeof(list))
+			break;
+	}
+	return bad_record(&ctx->bad, line, 0, "bad value '%s' for '%s' (expected %s)",
+			  v, col, list);
+}
+
+static int bad_date(struct ingest_ctx *ctx, unsigned long line, const char *col,
+		    const char *v)
+{
+	return bad_record(&ctx->bad, line, 0, "bad date '%s' for '%s' (expected YYYY-MM-DD)",
+			  v, col);
+}
+
+#define CHECK_ENUM(i, name, allowed) \
+	do { if (check_enum(v[i], allowed)) return bad_enum(ctx, line, name, v[i], allowed); } while (0)
+#define CHECK_DATE(i, name) \
+	do { if (check_date(v[i])) return bad_date(ctx, line, name, v[i]); } while (0)
+
+/* ---- accounts.csv (3.1) ---- */
+
+static const struct csv_col account_cols[] = {
+	{ "account", 1 }, { "app", 0 }, { "custodian_id", 1 }, { "custodian_name", 0 },
+	{ "office", 0 }, { "role", 0 }, { "official", 0 }, { "capture", 0 },
+	{ "approved_on", 0 }, { "opened_on", 0 }, { "closed_on", 0 },
+};
+
+static int account_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	struct account_rec r;
+	char app[64];
+
+	if (!*v[0])
+		return bad_record(&ctx->bad, line, 0, "empty 'account'");
+	if (check_account(v[0]))
+		return bad_record(&ctx->bad, line, 0,
+				  "bad account '%s' (expected app:handle)", v[0]);
+	if (check_app_key(v[1]))
+		return bad_record(&ctx->bad, line, 0, "bad app key '%s'", v[1]);
+	CHECK_ENUM(5, "role", roles);
+	CHECK_ENUM(6, "official", yes_no);
+	CHECK_ENUM(7, "capture", captures);
+	CHECK_DATE(8, "approved_on");
+	CHECK_DATE(9, "opened_on");
+	CHECK_DATE(10, "closed_on");
+	/* an empty app is the account's prefix */
+	snprintf(app, sizeof(app), "%.*s", (int)(strchr(v[0], ':') - v[0]), v[0]);
+	r = (struct account_rec){
+		.account = v[0], .app = *v[1] ? v[1] : app, .custodian_id = v[2],
+		.custodian_name = v[3], .office = v[4], .role = v[5],
+		.official = tristate(v[6]), .capture = v[7], .approved_on = v[8],
+		.opened_on = v[9], .closed_on = v[10],
+	};
+	return records_put_account(ctx, line, &r);
+}
+
+int load_accounts(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, account_cols, 11, account_row);
+}
+
+/* ---- devices.csv (3.2) ---- */
+
+static const struct csv_col device_cols[] = {
+	{ "device_id", 1 }, { "custodian_id", 0 }, { "platform", 0 }, { "model", 0 },
+	{ "ownership", 0 }, { "managed", 0 }, { "status", 0 }, { "status_on", 0 },
+	{ "replaced_by", 0 }, { "enrolled_on", 0 },
+};
+
+static int device_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	struct device_rec r;
+
+	if (!*v[0])
+		return bad_record(&ctx->bad, line, 0, "empty 'device_id'");
+	CHECK_ENUM(2, "platform", platforms);
+	CHECK_ENUM(4, "ownership", ownerships);
+	CHECK_ENUM(5, "managed", yes_no);
+	CHECK_ENUM(6, "status", statuses);
+	CHECK_DATE(7, "status_on");
+	CHECK_DATE(9, "enrolled_on");
+	r = (struct device_rec){
+		.device_id = v[0], .custodian_id = v[1], .platform = v[2], .model = v[3],
+		.ownership = v[4], .managed = tristate(v[5]), .status = v[6],
+		.status_on = v[7], .replaced_by = v[8], .enrolled_on = v[9],
+	};
+	return records_put_device(ctx, line, &r);
+}
+
+int load_devices(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, device_cols, 10, device_row);
+}
+
+/* ---- device_apps.csv (3.3) ---- */
+
+static const struct csv_col device_app_cols[] = {
+	{ "device_id", 1 }, { "app_id", 1 }, { "app_name", 0 }, { "version", 0 },
+	{ "first_seen", 0 }, { "last_seen", 0 },
+};
+
+/* A date or a timestamp, kept as the UTC date; "" stays "". */
+static int seen_date(const char *v, char out[TIME_DATE_LEN])
+{
+	long long ts;
+
+	out[0] = '\0';
+	if (!*v)
+		return 0;
+	if (time_parse(v, &ts, NULL))
+		return -1;
+	time_fmt_day(ts, out);
+	return 0;
+}
+
+static int device_app_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	struct device_app_rec r;
+	char first[TIME_DATE_LEN], last[TIME_DATE_LEN];
+
+	if (!*v[0] || !*v[1])
+		return bad_record(&ctx->bad, line, 0, "empty '%s'", *v[0] ? "app_id" : "device_id");
+	if (seen_date(v[4], first))
+		return bad_record(&ctx->bad, line, 0, "bad date '%s' for 'first_seen'", v[4]);
+	if (seen_date(v[5], last))
+		return bad_record(&ctx->bad, line, 0, "bad date '%s' for 'last_seen'", v[5]);
+	r = (struct device_app_rec){
+		.device_id = v[0], .app_id = v[1], .app_name = v[2], .version = v[3],
+		.first_seen = first, .last_seen = last,
+	};
+	return records_put_device_app(ctx, line, &r);
+}
+
+int load_device_apps(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, device_app_cols, 6, device_app_row);
+}
+
+/* ---- usage.jsonl (3.4) ---- */
+
+static const char *const usage_fields[] = {
+	"ts", "app", "account", "device_id", "event", "message_id",
+	"conversation_id", "peer", "to_account", "ttl_seconds", NULL
+};
+
+/* A string field; "" when absent; NULL when present but not a string. */
+static const char *field_str(const struct json *obj, const char *key)
+{
+	const struct json *v = json_get(obj, key);
+	if (!v || json_type_of(v) == JT_NULL)
+		return "";
+	return json_str(v);
+}
+
+static int usage_line(struct ingest_ctx *ctx, const char *line, size_t len, unsigned long lineno)
+{
+	struct json *doc;
+	struct usage_rec r;
+	unsigned long col;
+	const char *err, *ts, *event, *s[7];
+	char app[64];
+	int kind, rc;
+	static const char *const names[7] = {
+		"app", "account", "device_id", "message_id", "conversation_id", "peer", "to_account"
+	};
+
+	size_t bad = utf8_check(line, len);
+	if (bad)
+		return bad_record(&ctx->bad, lineno, bad, "invalid UTF-8");
+	doc = json_parse(line, len, &col, &err);
+	if (!doc)
+		return bad_record(&ctx->bad, lineno, col, "bad JSON: %s", err);
+	if (json_type_of(doc) != JT_OBJECT) {
+		rc = bad_record(&ctx->bad, lineno, 1, "expected a JSON object");
+		goto out;
+	}
+	ts = field_str(doc, "ts");
+	event = field_str(doc, "event");
+	if (!ts || !*ts || !event || !*event) {
+		rc = bad_record(&ctx->bad, lineno, 0, "missing '%s'", !ts || !*ts ? "ts" : "event");
+		goto out;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ttl_seconds = -1;
+	if (time_parse(ts, &r.ts, NULL)) {
+		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
+		goto out;
+	}
+	kind = usage_kind_from_name(event);
+	if (kind < 0) {
+		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
+		rc = 0;
+		goto out;
+	}
+	r.event = (enum usage_kind)kind;
+	for (int i = 0; i < 7; i++) {
+		s[i] = field_str(doc, names[i]);
+		if (!s[i]) {
+			rc = bad_record(&ctx->bad, lineno, 0, "'%s' is not a string", names[i]);
+			goto out;
+		}
+	}
+	r.account = s[1];
+	r.device_id = s[2];
+	r.message_id = s[3];
+	r.conversation_id = s[4];
+	r.peer = s[5];
+	r.to_account = s[6];
+	if (r.event != EV_EXPORTED && (!*r.account || check_account(r.account))) {
+		rc = bad_record(&ctx->bad, lineno, 0, *r.account ?
+				"bad account '%s' (expected app:handle)" : "missing 'account'%s",
+				r.account);
+		goto out;
+	}
+	if (r.event <= EV_FORWARDED && !*r.message_id) {
+		rc = bad_record(&ctx->bad, lineno, 0, "'%s' event without 'message_id'", event);
+		goto out;
+	}
+	if (r.event == EV_EXPORTED && !*r.conversation_id) {
+		rc = bad_record(&ctx->bad, lineno, 0, "'exported' event without 'conversation_id'");
+		goto out;
+	}
+	if (r.event == EV_TIMER_SET &&
+	    (json_int(json_get(doc, "ttl_seconds"), &r.ttl_seconds) || r.ttl_seconds < 0)) {
+		rc = bad_record(&ctx->bad, lineno, 0, "'timer_set' event without a whole 'ttl_seconds' >= 0");
+		goto out;
+	}
+	if (*s[0]) {
+		r.app = s[0];
+	} else if (*r.account) {
+		snprintf(app, sizeof(app), "%.*s", (int)(strchr(r.account, ':') - r.account),
+			 r.account);
+		r.app = app;
+	}
+	if (json_size(doc) > 0) {
+		void *it = NULL;
+		struct json *val;
+		const char *key;
+		while ((key = json_iter(doc, &it, &val)) != NULL)
+			if (check_enum(key, usage_fields))
+				ctx->ignored_fields++;
+	}
+	rc = records_put_usage(ctx, lineno, &r);
+out:
+	json_free(doc);
+	return rc;
+}
+
+int load_usage(struct ingest_ctx *ctx)
+{
+	struct textin *t = textin_open(ctx->path);
+	const char *line;
+	size_t len;
+	int rc, any = 0;
+
+	if (!t)
+		return -1;
+	while ((rc = textin_next(t, &line, &len)) > 0) {
+		unsigned long lineno = textin_lineno(t);
+		any = 1;
+		if (textin_too_long(t)) {
+			rc = bad_record(&ctx->bad, lineno, 0, "line longer than %d bytes",
+					TEXTIN_MAX_LINE);
+		} else {
+			size_t i = 0;
+			while (i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			if (i == len)
+				continue;       /* blank line */
+			rc = usage_line(ctx, line, len, lineno);
+		}
+		if (rc < 0)
+			break;
+	}
+	textin_free(t);
+	if (rc < 0)
+		return -1;
+	if (!any) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		return diag_error(&at, "file is empty");
+	}
+	if (ctx->ignored || ctx->ignored_fields)
+		diag_note("%s: ignored %lu unknown event%s and %lu unknown field%s", ctx->path,
+			  ctx->ignored, ctx->ignored == 1 ? "" : "s",
+			  ctx->ignored_fields, ctx->ignored_fields == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- compliance store (3.5), read-only ---- */
+
+/* A store timestamp column: NULL is -1 (when allowed), else ISO 8601. */
+static int store_time(struct stmt *s, int col, long long *out)
+{
+	const char *v = stmt_text(s, col);
+	if (!v) {
+		*out = -1;
+		return 0;
+	}
+	return time_parse(v, out, NULL);
+}
+
+static int load_store_messages(struct ingest_ctx *ctx, struct store *cs)
+{
+	struct stmt *s = stmt_prepare(cs,
+		"SELECT rowid, message_id, app, account, conversation_id, sent_at,"
+		" captured_at, sha256, purged_at, purge_reason FROM messages ORDER BY rowid");
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		unsigned long row = (unsigned long)stmt_int(s, 0);
+		struct store_msg_rec r = {
+			.message_id = stmt_text(s, 1), .app = stmt_text(s, 2),
+			.account = stmt_text(s, 3), .conversation_id = stmt_text(s, 4),
+			.sha256 = stmt_text(s, 7), .purge_reason = stmt_text(s, 9),
+		};
+		const char *bad = NULL;
+		if (!r.message_id || !*r.message_id)
+			bad = "empty 'message_id'";
+		else if (!r.app || !r.account || check_account(r.account))
+			bad = "bad 'app' or 'account'";
+		else if (store_time(s, 5, &r.sent_ts) || r.sent_ts < 0)
+			bad = "bad 'sent_at'";
+		else if (store_time(s, 6, &r.captured_ts) || r.captured_ts < 0)
+			bad = "bad 'captured_at'";
+		else if (store_time(s, 8, &r.purged_ts))
+			bad = "bad 'purged_at'";
+		if (bad) {
+			if (bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad))
+				break;
+			continue;
+		}
+		if (records_put_store_msg(ctx, row, &r)) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_free(s);
+	return rc == 0 || (rc == 1 && !ctx->bad.strict) ? 0 : -1;
+}
+
+static int load_policies(struct ingest_ctx *ctx, struct store *cs)
+{
+	struct stmt *s = stmt_prepare(cs,
+		"SELECT rowid, app, role, retention_days, effective_on FROM retention_policies"
+		" ORDER BY rowid");
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		unsigned long row = (unsigned long)stmt_int(s, 0);
+		struct retention_rec r = {
+			.app = stmt_text(s, 1), .role = stmt_text(s, 2),
+			.retention_days = stmt_is_null(s, 3) ? -1 : stmt_int(s, 3),
+			.effective_on = stmt_text(s, 4),
+		};
+		if (!r.app || check_enum(r.role, roles) || (r.effective_on && check_date(r.effective_on))) {
+			if (bad_record(&ctx->bad, row, 0, "retention_policies row %lu: bad app, role or effective_on", row))
+				break;
+			continue;
+		}
+		if (records_put_retention(ctx, row, &r)) {
+			rc = -1;
+			break;
+		}
+	}
+	stmt_free(s);
+	return rc == 0 || (rc == 1 && !ctx->bad.strict) ? 0 : -1;
+}
+
+int load_compliance(struct ingest_ctx *ctx)
+{
+	struct store *cs = store_open_readonly(ctx->path);
+	struct src_loc at = { ctx->path, 0, 0 };
+	int rc = -1, has;
+
+	if (!cs)
+		return -1;
+	has = store_has_table(cs, "messages");
+	if (has == 0)
+		diag_error(&at, "not a compliance store: no table 'messages'");
+	else if (has == 1 && !load_store_messages(ctx, cs)) {
+		has = store_has_table(cs, "retention_policies");
+		rc = has == 1 ? load_policies(ctx, cs) : has == 0 ? 0 : -1;
+	}
+	store_close(cs);
+	return rc;
+}

@@ -1,0 +1,255 @@
+/* config: audit.ini through conf (inih), validated with file:line errors. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "timeutil.h"
+#include "xalloc.h"
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *path_resolve(const char *dir, const char *path)
+{
+	if (path[0] == '/' || !strcmp(dir, "."))
+		return xstrdup(path);
+	return xasprintf("%s/%s", dir, path);
+}
+
+int quarter_end(const char *q, char *out)
+{
+	static const char *const ends[] = { "03-31", "06-30", "09-30", "12-31" };
+	if (strlen(q) != 6 || q[4] != 'Q' || q[5] < '1' || q[5] > '4')
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (q[i] < '0' || q[i] > '9')
+			return -1;
+	snprintf(out, TIME_DATE_LEN, "%.4s-%s", q, ends[q[5] - '1']);
+	return 0;
+}
+
+/* Split "PATH [key=value ...]" into words; double quotes group. */
+static int split_words(const char *v, char ***words, int *n)
+{
+	size_t alloc = 0;
+	*words = NULL;
+	*n = 0;
+	while (*v) {
+		char *w, *o;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (!*v)
+			break;
+		w = o = xmalloc(strlen(v) + 1);
+		int quoted = 0;
+		while (*v && (quoted || (*v != ' ' && *v != '\t'))) {
+			if (*v == '"')
+				quoted = !quoted;
+			else
+				*o++ = *v;
+			v++;
+		}
+		*o = '\0';
+		if (quoted) {
+			free(w);
+			return -1;
+		}
+		*words = xgrow(*words, (size_t)*n + 1, &alloc, sizeof(**words));
+		(*words)[(*n)++] = w;
+	}
+	return 0;
+}
+
+static void free_words(char **w, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+}
+
+struct loader {
+	struct audit_config *cfg;
+};
+
+static int set_once(char **slot, const char *value, const struct src_loc *at, const char *key)
+{
+	if (*slot)
+		return diag_error(at, "'%s' given twice", key);
+	*slot = xstrdup(value);
+	return 0;
+}
+
+static int add_input(struct audit_config *cfg, const char *key, const char *value,
+		     const struct src_loc *at)
+{
+	char kind[64], **w;
+	int n;
+	struct audit_input *in;
+
+	snprintf(kind, sizeof(kind), "%s", key);
+	for (char *p = kind; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (!ingest_find_kind(kind))
+		return diag_error(at, "unknown input kind '%s'", key);
+	if (split_words(value, &w, &n) || n == 0) {
+		if (n >= 0 && w)
+			free_words(w, n);
+		return diag_error(at, n == 0 ? "input '%s' has no file" :
+				  "input '%s': unterminated quote", key);
+	}
+	for (int i = 1; i < n; i++) {
+		if (!strchr(w[i], '=') || w[i][0] == '=') {
+			diag_error(at, "input option '%s' is not key=value", w[i]);
+			free_words(w, n);
+			return -1;
+		}
+	}
+	cfg->inputs = xgrow(cfg->inputs, cfg->ninputs + 1, &cfg->inputs_alloc, sizeof(*in));
+	in = &cfg->inputs[cfg->ninputs++];
+	in->kind = xstrdup(kind);
+	in->path = path_resolve(cfg->dir, w[0]);
+	in->line = at->line;
+	in->nopt = n - 1;
+	in->opt = xcalloc((size_t)n, sizeof(*in->opt));
+	for (int i = 1; i < n; i++) {
+		char *eq = strchr(w[i], '=');
+		in->opt[i - 1].key = xstrndup(w[i], (size_t)(eq - w[i]));
+		in->opt[i - 1].value = xstrdup(eq + 1);
+	}
+	free_words(w, n);
+	return 0;
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value,
+		  unsigned long line)
+{
+	struct loader *l = user;
+	struct audit_config *c = l->cfg;
+	struct src_loc at = { c->path, line, 0 };
+	static const char *const tracker_keys[TRACK_COUNT] = {
+		"recommendations", "actions", "updates", "cases"
+	};
+
+	if (!strcmp(section, "audit")) {
+		if (!strcmp(key, "agency"))
+			return set_once(&c->agency, value, &at, key);
+		if (!strcmp(key, "component"))
+			return set_once(&c->component, value, &at, key);
+		if (!strcmp(key, "quarter")) {
+			char end[TIME_DATE_LEN];
+			if (quarter_end(value, end))
+				return diag_error(&at, "bad quarter '%s' (expected YYYYQn)", value);
+			return set_once(&c->quarter, value, &at, key);
+		}
+		if (!strcmp(key, "as_of")) {
+			long long d;
+			if (time_parse_date(value, &d))
+				return diag_error(&at, "bad date '%s' for 'as_of' (expected YYYY-MM-DD)", value);
+			return set_once(&c->as_of, value, &at, key);
+		}
+		if (!strcmp(key, "db")) {
+			if (c->db)
+				return diag_error(&at, "'db' given twice");
+			c->db = path_resolve(c->dir, value);
+			return 0;
+		}
+	} else if (!strcmp(section, "inputs")) {
+		return add_input(c, key, value, &at);
+	} else if (!strcmp(section, "rules")) {
+		if (!strcmp(key, "dir")) {
+			if (c->rules_dir)
+				return diag_error(&at, "'dir' given twice");
+			c->rules_dir = path_resolve(c->dir, value);
+			return 0;
+		}
+	} else if (!strcmp(section, "tracker")) {
+		for (int i = 0; i < TRACK_COUNT; i++) {
+			if (!strcmp(key, tracker_keys[i])) {
+				if (c->tracker[i])
+					return diag_error(&at, "'%s' given twice", key);
+				c->tracker[i] = path_resolve(c->dir, value);
+				return 0;
+			}
+		}
+	} else if (!strcmp(section, "output")) {
+		if (!strcmp(key, "dir")) {
+			if (c->output_dir)
+				return diag_error(&at, "'dir' given twice");
+			c->output_dir = path_resolve(c->dir, value);
+			return 0;
+		}
+		if (!strcmp(key, "cases") || !strcmp(key, "case")) {
+			c->cases = xgrow(c->cases, c->ncases + 1, &c->cases_alloc, sizeof(*c->cases));
+			c->cases[c->ncases++] = path_resolve(c->dir, value);
+			return 0;
+		}
+	} else {
+		return diag_error(&at, "unknown section '[%s]'", section);
+	}
+	return diag_error(&at, "unknown key '%s' in [%s]", key, section);
+}
+
+int config_load(const char *path, struct audit_config *cfg)
+{
+	struct loader l = { cfg };
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	cfg->dir = path_dirname(path);
+	rc = conf_parse_file(path, on_key, &l);
+	if (rc)
+		return -1;
+	if (!cfg->as_of && cfg->quarter) {
+		char end[TIME_DATE_LEN];
+		quarter_end(cfg->quarter, end);
+		cfg->as_of = xstrdup(end);      /* spec 4: default, end of the quarter */
+	}
+	if (!cfg->db)
+		cfg->db = path_resolve(cfg->dir, "out/audit.db");
+	if (!cfg->output_dir)
+		cfg->output_dir = path_resolve(cfg->dir, "out");
+	return 0;
+}
+
+void config_release(struct audit_config *c)
+{
+	for (size_t i = 0; i < c->ninputs; i++) {
+		struct audit_input *in = &c->inputs[i];
+		for (int k = 0; k < in->nopt; k++) {
+			free((char *)in->opt[k].key);
+			free((char *)in->opt[k].value);
+		}
+		free(in->opt);
+		free(in->kind);
+		free(in->path);
+	}
+	free(c->inputs);
+	for (size_t i = 0; i < c->ncases; i++)
+		free(c->cases[i]);
+	free(c->cases);
+	for (int i = 0; i < TRACK_COUNT; i++)
+		free(c->tracker[i]);
+	free(c->path);
+	free(c->dir);
+	free(c->agency);
+	free(c->component);
+	free(c->quarter);
+	free(c->as_of);
+	free(c->db);
+	free(c->rules_dir);
+	free(c->output_dir);
+	memset(c, 0, sizeof(*c));
+}

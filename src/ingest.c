@@ -1,0 +1,256 @@
+/* ingest: one input file, one transaction, one manifest row. A file whose
+ * SHA-256 is already in the manifest (for that kind) adds nothing. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "csvin.h"
+#include "hash.h"
+#include "store.h"
+#include "textin.h"
+#include "timeutil.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+const struct ingest_kind ingest_kinds[] = {
+	{ "accounts", load_accounts, "messaging accounts (accounts.csv, spec 3.1)" },
+	{ "devices", load_devices, "device inventory (devices.csv, spec 3.2)" },
+	{ "device-apps", load_device_apps, "app inventory (device_apps.csv, spec 3.3)" },
+	{ "usage", load_usage, "app-usage events (usage.jsonl, spec 3.4)" },
+	{ "compliance", load_compliance, "compliance store (SQLite, read-only, spec 3.5)" },
+	{ NULL, NULL, NULL },
+};
+
+const struct ingest_kind *ingest_find_kind(const char *name)
+{
+	for (const struct ingest_kind *k = ingest_kinds; k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}
+
+const char *ingest_opt(const struct ingest_ctx *ctx, const char *key)
+{
+	for (int i = 0; i < ctx->opts->nopt; i++)
+		if (!strcmp(ctx->opts->opt[i].key, key))
+			return ctx->opts->opt[i].value;
+	return NULL;
+}
+
+int check_enum(const char *v, const char *const *allowed)
+{
+	if (!v || !*v)
+		return 0;
+	for (; *allowed; allowed++)
+		if (!strcmp(v, *allowed))
+			return 0;
+	return -1;
+}
+
+int check_date(const char *v)
+{
+	long long days;
+	return !v || !*v ? 0 : time_parse_date(v, &days);
+}
+
+static int find_input(struct store *st, const char *kind, const char *sha, long long *id)
+{
+	struct stmt *s = stmt_prepare(st,
+		"SELECT input_id FROM inputs WHERE kind = ?1 AND sha256 = ?2");
+	int rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, kind);
+	stmt_bind_text(s, 2, sha);
+	rc = stmt_step(s);
+	if (rc == 1)
+		*id = stmt_int(s, 0);
+	stmt_free(s);
+	return rc;
+}
+
+static int add_input(struct ingest_ctx *ctx, long long size, const char *sha)
+{
+	struct stmt *s = stmt_prepare(ctx->st,
+		"INSERT INTO inputs (kind, path, size, sha256, loaded_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)");
+	char now[TIME_ISO_LEN];
+	int rc;
+
+	if (!s)
+		return -1;
+	time_fmt_iso((long long)time(NULL), now);
+	stmt_bind_text(s, 1, ctx->kind);
+	stmt_bind_text(s, 2, ctx->path);
+	stmt_bind_int(s, 3, size);
+	stmt_bind_text(s, 4, sha);
+	stmt_bind_text(s, 5, now);
+	rc = stmt_step(s);
+	stmt_free(s);
+	if (rc < 0)
+		return -1;
+	ctx->input_id = store_last_rowid(ctx->st);
+	return 0;
+}
+
+static int close_input(struct ingest_ctx *ctx)
+{
+	struct stmt *s = stmt_prepare(ctx->st,
+		"UPDATE inputs SET records = ?1, skipped = ?2, ignored = ?3"
+		" WHERE input_id = ?4");
+	int rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, (long long)ctx->records);
+	stmt_bind_int(s, 2, (long long)ctx->bad.count);
+	stmt_bind_int(s, 3, (long long)(ctx->ignored + ctx->ignored_fields));
+	stmt_bind_int(s, 4, ctx->input_id);
+	rc = stmt_step(s);
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static void ctx_release(struct ingest_ctx *ctx)
+{
+	for (size_t i = 0; i < sizeof(ctx->put) / sizeof(ctx->put[0]); i++) {
+		stmt_free(ctx->put[i]);
+		ctx->put[i] = NULL;
+	}
+}
+
+int ingest_file(struct store *st, const char *kind, const char *path,
+		const struct ingest_opts *opts, struct ingest_result *res)
+{
+	const struct ingest_kind *k = ingest_find_kind(kind);
+	struct ingest_ctx ctx;
+	long long existing;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->status = INGEST_FAILED;
+	if (!k)
+		return diag_error(NULL, "unknown input kind '%s'", kind);
+	if (sha256_file(path, res->sha256, &res->size))
+		return -1;
+	rc = find_input(st, kind, res->sha256, &existing);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		res->status = INGEST_ALREADY;
+		return 0;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.st = st;
+	ctx.kind = k->name;
+	ctx.path = path;
+	ctx.opts = opts;
+	bad_records_init(&ctx.bad, path, opts->strict);
+	if (store_begin(st))
+		return -1;
+	rc = add_input(&ctx, res->size, res->sha256);
+	if (!rc)
+		rc = k->load(&ctx);
+	if (!rc && !ctx.records && ctx.bad.count) {
+		struct src_loc at = { path, 0, 0 };
+		rc = diag_error(&at, "no usable records (%lu bad)", ctx.bad.count);
+	}
+	if (!rc)
+		rc = close_input(&ctx);
+	ctx_release(&ctx);
+	if (!rc)
+		rc = store_commit(st);
+	if (rc) {
+		store_rollback(st);
+		struct src_loc at = { path, 0, 0 };
+		diag_error(&at, "not loaded; the audit database is unchanged");
+		return -1;
+	}
+	bad_records_summary(&ctx.bad);
+	res->status = INGEST_LOADED;
+	res->records = ctx.records;
+	res->skipped = ctx.bad.count;
+	res->ignored = ctx.ignored + ctx.ignored_fields;
+	return 0;
+}
+
+int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
+	       csv_row_fn row_fn)
+{
+	struct textin *t = textin_open(ctx->path);
+	struct csv_reader *r;
+	struct csv_header h = { 0, NULL };
+	struct csv_row row;
+	const char *err;
+	int idx[64], rc, status = 0;
+	const char *val[64];
+
+	if (!t)
+		return -1;
+	if (ncols > 64)
+		ncols = 64;
+	r = csv_reader_new(t);
+	rc = csv_next(r, &row, &err);
+	if (rc <= 0) {
+		struct src_loc at = { ctx->path, rc == 0 ? 1 : row.line, 0 };
+		csv_reader_free(r);
+		if (rc == -2)
+			return -1;
+		return diag_error(&at, rc == 0 ? "file is empty (expected a header row)"
+				  : "bad header row: %s", err);
+	}
+	csv_header_init(&h, &row);
+	for (int i = 0; i < ncols; i++) {
+		idx[i] = csv_header_find(&h, cols[i].name);
+		if (idx[i] < 0 && cols[i].required) {
+			struct src_loc at = { ctx->path, row.line, 0 };
+			status = diag_error(&at, "header has no column '%s'", cols[i].name);
+		}
+	}
+	if (status)
+		goto out;
+	while ((rc = csv_next(r, &row, &err)) != 0) {
+		if (rc == -2) {
+			status = -1;
+			break;
+		}
+		if (rc == -1) {
+			if (bad_record(&ctx->bad, row.line, 0, "%s", err)) {
+				status = -1;
+				break;
+			}
+			continue;
+		}
+		int bad = 0;
+		for (size_t i = 0; i < row.n && !bad; i++) {
+			size_t at = utf8_check(row.field[i], row.len[i]);
+			if (at || memchr(row.field[i], '\0', row.len[i])) {
+				const char *name = i < h.n ? h.name[i] : "?";
+				bad = 1;
+				if (bad_record(&ctx->bad, row.line, 0,
+					       "invalid UTF-8 in column '%s'", name))
+					status = -1;
+			}
+		}
+		if (status)
+			break;
+		if (bad)
+			continue;
+		for (int i = 0; i < ncols; i++) {
+			const char *v = csv_field(&row, idx[i]);
+			val[i] = v ? v : "";
+		}
+		if (row_fn(ctx, val, row.line)) {
+			status = -1;
+			break;
+		}
+	}
+out:
+	csv_header_release(&h);
+	csv_reader_free(r);
+	return status;
+}

@@ -1,0 +1,67 @@
+/* udaudit: find and report the unauthorized disposition of federal records
+ * kept in messaging apps. main() only dispatches (git-style table). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "load everything audit.ini names, analyze, write all reports" },
+	{ "ingest", cmd_ingest, "load input files of one kind into the audit database" },
+	{ "verify", cmd_verify, "re-hash every input in the manifest and say which changed" },
+	{ NULL, NULL, NULL },
+};
+
+static void print_help(FILE *fp)
+{
+	fputs("usage: udaudit [--version] [--help] [-q] COMMAND [ARGS]\n\n"
+	      "Find and report the unauthorized disposition of records kept in\n"
+	      "messaging apps (36 CFR 1230, 44 U.S.C. 3106 and 2911).\n\ncommands:\n", fp);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n'udaudit COMMAND --help' shows a command's options.\n\n"
+	      "exit codes: 0 success; 1 findings at or above --fail-on CLASS;\n"
+	      "2 usage error; 3 bad input or rules; 4 database or output error\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version")) {
+			printf("udaudit %s\n", UDAUDIT_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_help(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			diag_set_quiet(1);
+		} else {
+			fprintf(stderr, "udaudit: error: unknown option '%s'\n", argv[i]);
+			print_help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[i], c->name))
+			return c->run(argc - i, argv + i);
+	fprintf(stderr, "udaudit: error: unknown command '%s'\n", argv[i]);
+	print_help(stderr);
+	return EXIT_USAGE;
+}

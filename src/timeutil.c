@@ -1,0 +1,164 @@
+/* timeutil: ISO 8601 in UTC, with Howard Hinnant's civil-date algorithms
+ * (no timegm, no TZ environment, same result everywhere). */
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+long long time_days_from_civil(int y, unsigned m, unsigned d)
+{
+	long long yy = (long long)y - (m <= 2);
+	long long era = (yy >= 0 ? yy : yy - 399) / 400;
+	unsigned yoe = (unsigned)(yy - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+void time_civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+/* "YYYY-MM-DD" at s; 0 or -1. */
+static int parse_ymd(const char *s, long long *days)
+{
+	int y, m, d;
+
+	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) ||
+	    s[7] != '-' || digits(s + 8, 2, &d))
+		return -1;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	*days = time_days_from_civil(y, (unsigned)m, (unsigned)d);
+	return 0;
+}
+
+int time_parse_date(const char *s, long long *days)
+{
+	if (!s || strlen(s) != 10)
+		return -1;
+	return parse_ymd(s, days);
+}
+
+int time_parse(const char *s, long long *epoch, int *date_only)
+{
+	long long days;
+	int hh, mm, ss = 0;
+	long long offset = 0;
+	const char *p;
+
+	if (!s || strlen(s) < 10 || parse_ymd(s, &days))
+		return -1;
+	p = s + 10;
+	if (!*p) {
+		*epoch = days * 86400;
+		if (date_only)
+			*date_only = 1;
+		return 0;
+	}
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return -1;
+	p++;
+	if (digits(p, 2, &hh) || p[2] != ':' || digits(p + 3, 2, &mm))
+		return -1;
+	p += 5;
+	if (*p == ':') {
+		if (digits(p + 1, 2, &ss))
+			return -1;
+		p += 3;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	if (hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om;
+		int sign = *p == '-' ? -1 : 1;
+		p++;
+		if (digits(p, 2, &oh))
+			return -1;
+		p += 2;
+		if (*p == ':')
+			p++;
+		if (digits(p, 2, &om))
+			return -1;
+		p += 2;
+		if (oh > 23 || om > 59)
+			return -1;
+		offset = sign * (oh * 3600LL + om * 60LL);
+	}
+	if (*p)
+		return -1;
+	*epoch = days * 86400 + hh * 3600LL + mm * 60LL + ss - offset;
+	if (date_only)
+		*date_only = 0;
+	return 0;
+}
+
+long long time_day(long long epoch)
+{
+	return epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+}
+
+void time_fmt_date(long long days, char out[TIME_DATE_LEN])
+{
+	int y;
+	unsigned m, d;
+
+	time_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		snprintf(out, TIME_DATE_LEN, "0000-00-00");
+		return;
+	}
+	snprintf(out, TIME_DATE_LEN, "%04d-%02u-%02u", y, m, d);
+}
+
+void time_fmt_day(long long epoch, char out[TIME_DATE_LEN])
+{
+	time_fmt_date(time_day(epoch), out);
+}
+
+void time_fmt_iso(long long epoch, char out[TIME_ISO_LEN])
+{
+	char date[TIME_DATE_LEN];
+	unsigned secs = (unsigned)(epoch - time_day(epoch) * 86400);
+
+	time_fmt_day(epoch, date);
+	snprintf(out, TIME_ISO_LEN, "%.10sT%02u:%02u:%02uZ", date,
+		 (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+}
