@@ -9,7 +9,8 @@ struct store;
 struct stmt;
 
 /* Open (creating with mode 0600 when create is set) the audit database and
- * bring its schema to the current version (PRAGMA user_version). */
+ * bring its schema to the current version (PRAGMA user_version).
+ * ":memory:" opens a private in-memory database (tests, fuzzers). */
 struct store *store_open(const char *path, int create);
 /* Open another SQLite file read-only (URI mode=ro); never written. */
 struct store *store_open_readonly(const char *path);
