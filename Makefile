@@ -7,16 +7,16 @@
 #   make deps     install the Debian packages we need (as root), else say how
 
 PROG      := udaudit
-PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson libcrypto libzip
+PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libxlsxwriter-dev libhpdf-dev \
-             libpcre2-dev libinih-dev libjansson-dev libcsv-dev libssl-dev libzip-dev \
+             libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev \
              fonts-dejavu-core icc-profiles-free python3 python3-openpyxl \
              poppler-utils qpdf clang
 Q         := $(if $(V),,@)
 DEVELOPER ?= 1
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow \
+CFLAGS   += -pthread -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
             -Wpointer-arith -Wvla -Wwrite-strings -fno-common
 ifeq ($(DEVELOPER),1)
@@ -26,7 +26,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP $(PKG_CFLAGS)
 # libhpdf has no .pc file on Debian 12; libcsv has none either
-LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm
+LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -pthread
 
 SRC      := $(wildcard src/*.c)
 OBJ      := $(patsubst src/%.c,build/%.o,$(SRC))
@@ -42,7 +42,7 @@ UNIT_SAN  := $(patsubst tests/unit/%.c,build-san/tests/%,$(UNIT_SRC))
 
 SAMPLE_DB := samples/compliance.sqlite
 
-.PHONY: all demo check check-plain check-sanitize deps bench fuzz clean samples lint
+.PHONY: all demo check check-plain check-sanitize check-fuzz-replay deps bench fuzz clean samples lint
 
 all: $(PROG) $(SAMPLE_DB)
 
@@ -94,7 +94,7 @@ demo: deps
 	@echo "reports are in out/"
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory check-plain check-sanitize
+	$(Q)$(MAKE) --no-print-directory check-plain check-sanitize check-fuzz-replay
 
 check-plain: $(PROG) $(SAMPLE_DB) $(UNIT_BIN)
 	$(Q)UDAUDIT=./$(PROG) UNIT_DIR=build/tests sh tests/run.sh
@@ -103,11 +103,56 @@ check-sanitize: build-san/$(PROG) $(SAMPLE_DB) $(UNIT_SAN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	UDAUDIT=./build-san/$(PROG) UNIT_DIR=build-san/tests TEST_LABEL=sanitize sh tests/run.sh
 
+# Fuzzing: one libFuzzer target per parser (tests/fuzz/fuzz_<t>.c, seeds in
+# tests/fuzz/corpus/<t>/), built with clang into build-fuzz/; `make fuzz
+# FUZZ_SECONDS=600 FUZZ_TARGETS="wickr rsmf"` runs some for longer. The same
+# targets link with a plain main() (replay.c) under the sanitizer build so
+# `make check` replays every corpus.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ     := $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRC)))
+REPLAY_BIN   := $(patsubst %,build-san/fuzz/replay_%,$(FUZZ_NAMES))
+# clang warns about things gcc does not: the gcc builds enforce -Werror
+FUZZ_CFLAGS  := $(CFLAGS) -Wno-error
+.SECONDARY: $(FUZZ_OBJ)
+
+build-fuzz/%.o: src/%.c
+	@mkdir -p build-fuzz
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz \
+		-o $@ $< $(FUZZ_OBJ) $(LDFLAGS) $(LDLIBS)
+
+fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t tests/fuzz/corpus/$$t; \
+		echo "fuzz_$$t: $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-close_fd_mask=2 -artifact_prefix=build-fuzz/fuzz_$$t- \
+			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+build-san/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_LIB)
+	@mkdir -p build-san/fuzz
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/fuzz -o $@ tests/fuzz/replay.c $< \
+		$(SAN_LIB) $(LDFLAGS) $(LDLIBS)
+
+check-fuzz-replay: $(REPLAY_BIN)
+	$(Q)for t in $(FUZZ_NAMES); do \
+		ASAN_OPTIONS=detect_leaks=1 build-san/fuzz/replay_$$t tests/fuzz/corpus/$$t \
+			2>build-san/fuzz/replay_$$t.log || { tail -n 40 build-san/fuzz/replay_$$t.log; \
+			echo "replay fuzz_$$t: FAILED"; exit 1; }; \
+	done
+
 lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -Iinclude src/
 
 clean:
-	rm -rf build build-san out $(PROG) $(SAMPLE_DB)
+	rm -rf build build-san build-fuzz out $(PROG) $(SAMPLE_DB)
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

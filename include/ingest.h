@@ -84,6 +84,7 @@ int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
 /* Helpers for validating fields; each returns 0 when valid. */
 int check_enum(const char *v, const char *const *allowed);     /* "" is valid */
 int check_date(const char *v);                                  /* "" is valid */
+int check_account(const char *v);       /* "app:handle", both non-empty */
 
 /* Loaders of the canonical kinds (spec §3) */
 int load_accounts(struct ingest_ctx *ctx);

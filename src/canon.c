@@ -6,12 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json.h"
 #include "records.h"
 #include "store.h"
-#include "textin.h"
 #include "timeutil.h"
-#include "utf8.h"
 #include "xalloc.h"
 
 static const char *const roles[] = { "capstone", "standard", "support", NULL };
@@ -26,13 +23,6 @@ static const char *const statuses[] = {
 static int tristate(const char *v)
 {
 	return !*v ? -1 : !strcmp(v, "yes");
-}
-
-/* "app:handle" with a non-empty app key and handle */
-static int check_account(const char *v)
-{
-	const char *colon = strchr(v, ':');
-	return colon && colon > v && colon[1] ? 0 : -1;
 }
 
 static int check_app_key(const char *v)
@@ -192,156 +182,6 @@ static int device_app_row(struct ingest_ctx *ctx, const char *const *v, unsigned
 int load_device_apps(struct ingest_ctx *ctx)
 {
 	return ingest_csv(ctx, device_app_cols, 6, device_app_row);
-}
-
-/* ---- usage.jsonl (3.4) ---- */
-
-static const char *const usage_fields[] = {
-	"ts", "app", "account", "device_id", "event", "message_id",
-	"conversation_id", "peer", "to_account", "ttl_seconds", NULL
-};
-
-/* A string field; "" when absent; NULL when present but not a string. */
-static const char *field_str(const struct json *obj, const char *key)
-{
-	const struct json *v = json_get(obj, key);
-	if (!v || json_type_of(v) == JT_NULL)
-		return "";
-	return json_str(v);
-}
-
-static int usage_line(struct ingest_ctx *ctx, const char *line, size_t len, unsigned long lineno)
-{
-	struct json *doc;
-	struct usage_rec r;
-	unsigned long col;
-	const char *err, *ts, *event, *s[7];
-	char app[64];
-	int kind, rc;
-	static const char *const names[7] = {
-		"app", "account", "device_id", "message_id", "conversation_id", "peer", "to_account"
-	};
-
-	size_t bad = utf8_check(line, len);
-	if (bad)
-		return bad_record(&ctx->bad, lineno, bad, "invalid UTF-8");
-	doc = json_parse(line, len, &col, &err);
-	if (!doc)
-		return bad_record(&ctx->bad, lineno, col, "bad JSON: %s", err);
-	if (json_type_of(doc) != JT_OBJECT) {
-		rc = bad_record(&ctx->bad, lineno, 1, "expected a JSON object");
-		goto out;
-	}
-	ts = field_str(doc, "ts");
-	event = field_str(doc, "event");
-	if (!ts || !*ts || !event || !*event) {
-		rc = bad_record(&ctx->bad, lineno, 0, "missing '%s'", !ts || !*ts ? "ts" : "event");
-		goto out;
-	}
-	memset(&r, 0, sizeof(r));
-	r.ttl_seconds = -1;
-	if (time_parse(ts, &r.ts, NULL)) {
-		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
-		goto out;
-	}
-	kind = usage_kind_from_name(event);
-	if (kind < 0) {
-		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
-		rc = 0;
-		goto out;
-	}
-	r.event = (enum usage_kind)kind;
-	for (int i = 0; i < 7; i++) {
-		s[i] = field_str(doc, names[i]);
-		if (!s[i]) {
-			rc = bad_record(&ctx->bad, lineno, 0, "'%s' is not a string", names[i]);
-			goto out;
-		}
-	}
-	r.account = s[1];
-	r.device_id = s[2];
-	r.message_id = s[3];
-	r.conversation_id = s[4];
-	r.peer = s[5];
-	r.to_account = s[6];
-	if (r.event != EV_EXPORTED && (!*r.account || check_account(r.account))) {
-		rc = bad_record(&ctx->bad, lineno, 0, *r.account ?
-				"bad account '%s' (expected app:handle)" : "missing 'account'%s",
-				r.account);
-		goto out;
-	}
-	if (r.event <= EV_FORWARDED && !*r.message_id) {
-		rc = bad_record(&ctx->bad, lineno, 0, "'%s' event without 'message_id'", event);
-		goto out;
-	}
-	if (r.event == EV_EXPORTED && !*r.conversation_id) {
-		rc = bad_record(&ctx->bad, lineno, 0, "'exported' event without 'conversation_id'");
-		goto out;
-	}
-	if (r.event == EV_TIMER_SET &&
-	    (json_int(json_get(doc, "ttl_seconds"), &r.ttl_seconds) || r.ttl_seconds < 0)) {
-		rc = bad_record(&ctx->bad, lineno, 0, "'timer_set' event without a whole 'ttl_seconds' >= 0");
-		goto out;
-	}
-	if (*s[0]) {
-		r.app = s[0];
-	} else if (*r.account) {
-		snprintf(app, sizeof(app), "%.*s", (int)(strchr(r.account, ':') - r.account),
-			 r.account);
-		r.app = app;
-	}
-	if (json_size(doc) > 0) {
-		void *it = NULL;
-		struct json *val;
-		const char *key;
-		while ((key = json_iter(doc, &it, &val)) != NULL)
-			if (check_enum(key, usage_fields))
-				ctx->ignored_fields++;
-	}
-	rc = records_put_usage(ctx, lineno, &r);
-out:
-	json_free(doc);
-	return rc;
-}
-
-int load_usage(struct ingest_ctx *ctx)
-{
-	struct textin *t = textin_open(ctx->path);
-	const char *line;
-	size_t len;
-	int rc, any = 0;
-
-	if (!t)
-		return -1;
-	while ((rc = textin_next(t, &line, &len)) > 0) {
-		unsigned long lineno = textin_lineno(t);
-		any = 1;
-		if (textin_too_long(t)) {
-			rc = bad_record(&ctx->bad, lineno, 0, "line longer than %d bytes",
-					TEXTIN_MAX_LINE);
-		} else {
-			size_t i = 0;
-			while (i < len && (line[i] == ' ' || line[i] == '\t'))
-				i++;
-			if (i == len)
-				continue;       /* blank line */
-			rc = usage_line(ctx, line, len, lineno);
-		}
-		if (rc < 0)
-			break;
-	}
-	textin_free(t);
-	if (rc < 0)
-		return -1;
-	if (!any) {
-		struct src_loc at = { ctx->path, 0, 0 };
-		return diag_error(&at, "file is empty");
-	}
-	if (ctx->ignored || ctx->ignored_fields)
-		diag_note("%s: ignored %lu unknown event%s and %lu unknown field%s", ctx->path,
-			  ctx->ignored, ctx->ignored == 1 ? "" : "s",
-			  ctx->ignored_fields, ctx->ignored_fields == 1 ? "" : "s");
-	return 0;
 }
 
 /* ---- compliance store (3.5), read-only ---- */

@@ -101,7 +101,7 @@ struct store *store_open(const char *path, int create)
 	if (!st)
 		return NULL;
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
+	if (store_exec(st, "PRAGMA journal_mode = DELETE") ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL") ||
 	    store_exec(st, "PRAGMA foreign_keys = ON") ||
 	    store_exec(st, "PRAGMA temp_store = FILE") ||

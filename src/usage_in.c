@@ -1,0 +1,319 @@
+/* usage_in: the usage.jsonl reader (spec §3.4), the one input that grows to
+ * tens of millions of lines. A parser thread reads and validates lines
+ * (yajl's event parser, jsonflat.c) into batches while the caller's thread inserts them (SQLite):
+ * the two halves of the work run on two cores. The queue holds a fixed
+ * number of batches, so memory does not grow with the input. */
+#include "ingest.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonflat.h"
+#include "records.h"
+#include "textin.h"
+#include "timeutil.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define BATCH_RECORDS 4096
+#define BATCH_BYTES (4 * TEXTIN_MAX_LINE)      /* strings of one batch */
+#define QUEUE_BATCHES 4
+
+enum { F_APP, F_ACCOUNT, F_DEVICE, F_MESSAGE, F_CONVERSATION, F_PEER, F_TO, F_COUNT };
+
+static const char *const field_names[F_COUNT] = {
+	"app", "account", "device_id", "message_id", "conversation_id", "peer", "to_account"
+};
+
+struct usage_item {
+	unsigned long line;
+	long long ts, ttl;
+	enum usage_kind event;
+	size_t field[F_COUNT];          /* offsets into the batch's strings */
+};
+
+struct batch {
+	struct usage_item item[BATCH_RECORDS];
+	size_t n;
+	char *strings;
+	size_t used;
+};
+
+struct usage_pipe {
+	struct ingest_ctx *ctx;
+	struct textin *in;
+	struct batch *slot[QUEUE_BATCHES];
+	int full[QUEUE_BATCHES];
+	int head, tail;                 /* next to fill, next to insert */
+	int done, failed, stop;         /* parser finished / parser failed / consumer stopped */
+	int any_line;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* The members of one line, copied into the batch's strings as they come
+ * (yajl's pointers are valid only during its callback). */
+struct line_fields {
+	struct batch *b;
+	size_t field[F_COUNT];          /* offsets; 0 = absent, null or "" */
+	size_t ts, event;
+	long long ttl;
+	int ttl_given;                  /* 1 an integer, -1 another type */
+	const char *wrong_type;         /* a string member given as another type */
+	unsigned long unknown;
+};
+
+static size_t keep(struct batch *b, const char *s, size_t n)
+{
+	size_t at = b->used;
+
+	if (!n)
+		return 0;               /* offset 0 is the shared "" */
+	memcpy(b->strings + at, s, n);
+	b->strings[at + n] = '\0';
+	b->used += n + 1;
+	return at;
+}
+
+static int on_member(void *user, const char *key, size_t klen, enum jf_type type,
+		     const char *str, size_t slen, long long num)
+{
+	struct line_fields *lf = user;
+	size_t *slot = NULL;
+	(void)klen;
+
+	if (!strcmp(key, "ttl_seconds")) {
+		lf->ttl = num;
+		lf->ttl_given = type == JF_INT ? 1 : -1;
+		return 0;
+	}
+	if (!strcmp(key, "ts"))
+		slot = &lf->ts;
+	else if (!strcmp(key, "event"))
+		slot = &lf->event;
+	for (int i = 0; !slot && i < F_COUNT; i++)
+		if (!strcmp(key, field_names[i]))
+			slot = &lf->field[i];
+	if (!slot) {
+		lf->unknown++;
+		return 0;
+	}
+	if (type == JF_STRING)
+		*slot = keep(lf->b, str, slen);
+	else if (!lf->wrong_type)
+		lf->wrong_type = slot == &lf->ts ? "ts" : slot == &lf->event ? "event" :
+			field_names[slot - lf->field];
+	return 0;
+}
+
+/* Why a parsed line cannot be a usage event, or NULL. */
+static const char *check_event(const struct usage_item *it, const char *const *s,
+			       const struct line_fields *lf)
+{
+	if (it->event != EV_EXPORTED && !*s[F_ACCOUNT])
+		return "missing 'account'";
+	if (*s[F_ACCOUNT] && check_account(s[F_ACCOUNT]))
+		return "bad account (expected app:handle)";
+	if (it->event <= EV_FORWARDED && !*s[F_MESSAGE])
+		return "missing 'message_id'";
+	if (it->event == EV_EXPORTED && !*s[F_CONVERSATION])
+		return "'exported' event without 'conversation_id'";
+	if (it->event == EV_TIMER_SET && (lf->ttl_given != 1 || lf->ttl < 0))
+		return "'timer_set' event without a whole 'ttl_seconds' >= 0";
+	return NULL;
+}
+
+/* Parse one line into b. 0 ok or skipped (bad records counted), -1 stop. */
+static int parse_line(struct ingest_ctx *ctx, struct batch *b, const char *line,
+		      size_t len, unsigned long lineno)
+{
+	struct usage_item *it = &b->item[b->n];
+	struct line_fields lf;
+	size_t mark = b->used;
+	unsigned long col;
+	const char *err, *s[F_COUNT], *event, *ts, *problem;
+	int kind, rc;
+
+	memset(&lf, 0, sizeof(lf));
+	lf.b = b;
+	if (jsonflat_parse(line, len, on_member, &lf, &err, &col)) {
+		b->used = mark;
+		return bad_record(&ctx->bad, lineno, col, "bad JSON: %s", err);
+	}
+	ts = b->strings + lf.ts;
+	event = b->strings + lf.event;
+	for (int i = 0; i < F_COUNT; i++)
+		s[i] = b->strings + lf.field[i];
+	if (lf.wrong_type)
+		rc = bad_record(&ctx->bad, lineno, 0, "'%s' is not a string", lf.wrong_type);
+	else if (!*ts || !*event)
+		rc = bad_record(&ctx->bad, lineno, 0, "missing '%s'", !*ts ? "ts" : "event");
+	else if (time_parse(ts, &it->ts, NULL))
+		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
+	else if ((kind = usage_kind_from_name(event)) < 0) {
+		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
+		rc = 0;
+	} else {
+		it->event = (enum usage_kind)kind;
+		problem = check_event(it, s, &lf);
+		if (!problem)
+			goto good;
+		rc = bad_record(&ctx->bad, lineno, 0, "'%s' event: %s", event, problem);
+	}
+	b->used = mark;
+	return rc;
+good:
+	it->ttl = it->event == EV_TIMER_SET ? lf.ttl : -1;
+	for (int i = 0; i < F_COUNT; i++)
+		it->field[i] = lf.field[i];
+	if (!lf.field[F_APP] && *s[F_ACCOUNT]) {
+		/* the app is the account's prefix when not given */
+		size_t n = (size_t)(strchr(s[F_ACCOUNT], ':') - s[F_ACCOUNT]);
+		it->field[F_APP] = keep(b, s[F_ACCOUNT], n);
+	}
+	ctx->ignored_fields += lf.unknown;
+	it->line = lineno;
+	b->n++;
+	return 0;
+}
+
+/* Parser thread: fill free slots until the input ends. */
+static void *parse_all(void *arg)
+{
+	struct usage_pipe *p = arg;
+	const char *line;
+	size_t len;
+	int rc = 0;
+
+	for (;;) {
+		struct batch *b;
+		pthread_mutex_lock(&p->mu);
+		while (p->full[p->head] && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		int stop = p->stop;
+		b = p->slot[p->head];
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		b->n = 0;
+		b->used = 1;            /* offset 0 is "" */
+		b->strings[0] = '\0';
+		while (b->n < BATCH_RECORDS && b->used + TEXTIN_MAX_LINE + 1 < BATCH_BYTES) {
+			rc = textin_next(p->in, &line, &len);
+			if (rc <= 0)
+				break;
+			unsigned long lineno = textin_lineno(p->in);
+			p->any_line = 1;
+			if (textin_too_long(p->in)) {
+				rc = bad_record(&p->ctx->bad, lineno, 0, "line longer than %d bytes",
+						TEXTIN_MAX_LINE);
+			} else {
+				size_t i = 0;
+				while (i < len && (line[i] == ' ' || line[i] == '\t'))
+					i++;
+				rc = i == len ? 0 : parse_line(p->ctx, b, line, len, lineno);
+			}
+			if (rc < 0)
+				break;
+			rc = 1;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->full[p->head] = 1;
+		p->head = (p->head + 1) % QUEUE_BATCHES;
+		if (rc < 0)
+			p->failed = 1;
+		if (rc <= 0)
+			p->done = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (rc <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static int insert_batch(struct ingest_ctx *ctx, const struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct usage_item *it = &b->item[i];
+		const char *s = b->strings;
+		struct usage_rec r = {
+			.ts = it->ts, .event = it->event, .ttl_seconds = it->ttl,
+			.app = s + it->field[F_APP], .account = s + it->field[F_ACCOUNT],
+			.device_id = s + it->field[F_DEVICE],
+			.message_id = s + it->field[F_MESSAGE],
+			.conversation_id = s + it->field[F_CONVERSATION],
+			.peer = s + it->field[F_PEER], .to_account = s + it->field[F_TO],
+		};
+		if (records_put_usage(ctx, it->line, &r))
+			return -1;
+	}
+	return 0;
+}
+
+int load_usage(struct ingest_ctx *ctx)
+{
+	struct usage_pipe p;
+	pthread_t thread;
+	int rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	p.in = textin_open(ctx->path);
+	if (!p.in)
+		return -1;
+	for (int i = 0; i < QUEUE_BATCHES; i++) {
+		p.slot[i] = xmalloc(sizeof(struct batch));
+		p.slot[i]->strings = xmalloc(BATCH_BYTES);
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&thread, NULL, parse_all, &p) != 0) {
+		rc = diag_error(NULL, "cannot start the parser thread");
+		goto out;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.full[p.tail] && !p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		int have = p.full[p.tail];
+		pthread_mutex_unlock(&p.mu);
+		if (!have)
+			break;
+		if (insert_batch(ctx, p.slot[p.tail]))
+			rc = -1;
+		pthread_mutex_lock(&p.mu);
+		p.full[p.tail] = 0;
+		p.tail = (p.tail + 1) % QUEUE_BATCHES;
+		if (rc)
+			p.stop = 1;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (rc)
+			break;
+	}
+	pthread_join(thread, NULL);
+	if (p.failed)
+		rc = -1;
+out:
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	for (int i = 0; i < QUEUE_BATCHES; i++) {
+		free(p.slot[i]->strings);
+		free(p.slot[i]);
+	}
+	textin_free(p.in);
+	if (rc)
+		return -1;
+	if (!p.any_line) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		return diag_error(&at, "file is empty");
+	}
+	if (ctx->ignored || ctx->ignored_fields)
+		diag_note("%s: ignored %lu unknown event%s and %lu unknown field%s", ctx->path,
+			  ctx->ignored, ctx->ignored == 1 ? "" : "s",
+			  ctx->ignored_fields, ctx->ignored_fields == 1 ? "" : "s");
+	return 0;
+}
