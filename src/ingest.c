@@ -50,6 +50,12 @@ int check_enum(const char *v, const char *const *allowed)
 	return -1;
 }
 
+int check_account(const char *v)
+{
+	const char *colon = strchr(v, ':');
+	return colon && colon > v && colon[1] ? 0 : -1;
+}
+
 int check_date(const char *v)
 {
 	long long days;
