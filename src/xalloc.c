@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *die_oom(size_t n)
+static void die_oom(size_t n) __attribute__((noreturn));
+
+static void die_oom(size_t n)
 {
 	fprintf(stderr, "udaudit: error: out of memory (%zu bytes)\n", n);
 	exit(4);
@@ -16,19 +18,25 @@ static void *die_oom(size_t n)
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
-	return p ? p : die_oom(n);
+	if (!p)
+		die_oom(n);
+	return p;
 }
 
 void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
-	return p ? p : die_oom(nmemb * size);
+	if (!p)
+		die_oom(nmemb * size);
+	return p;
 }
 
 void *xrealloc(void *old, size_t n)
 {
 	void *p = realloc(old, n ? n : 1);
-	return p ? p : die_oom(n);
+	if (!p)
+		die_oom(n);
+	return p;
 }
 
 char *xstrdup(const char *s)
@@ -71,7 +79,7 @@ void *xgrow(void *arr, size_t need, size_t *alloc, size_t elem)
 	n = n ? n : 8;
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / elem)
-			return die_oom(SIZE_MAX);
+			die_oom(SIZE_MAX);
 		n *= 2;
 	}
 	*alloc = n;
