@@ -117,7 +117,7 @@ static void append(struct textin *t, const char *p, size_t n)
 
 int textin_next(struct textin *t, const char **line, size_t *len)
 {
-	const char *p = NULL;
+	const char *p = "";
 	size_t n = 0;
 	int got = 0, rc;
 
