@@ -13,8 +13,12 @@
  * line in paragraphs, table cells and key/value values; elsewhere it is a
  * space. Text is set in DejaVu Sans and DejaVu Sans Bold, embedded, from
  * /usr/share/fonts/truetype/dejavu/ or $UDAUDIT_FONT_DIR. Words wider than
- * the line (hashes, URLs) are broken, preferably after '/', '-', '_', '?',
- * '&', '=', '.', else between any two characters: nothing is dropped.
+ * the line (hashes, URLs) are broken, at URL break points if possible
+ * (before '/', '.', '-', '_', '?', '#', '%', '~', '@', after "//" and ':',
+ * around '=' and '&'), else between any two characters: nothing is
+ * dropped. Trailing white space is dropped; a string longer than
+ * PDF_MAX_TEXT is cut (headings, info, footer: 1000 bytes). Characters
+ * DejaVu Sans lacks (CJK, for one) print as its empty box.
  *
  * Output. The same calls with the same pdf_doc_info give byte-identical
  * files: nothing is taken from the clock, and the file ID is an MD5 of the
@@ -24,16 +28,15 @@
  *
  * Errors. Functions return 0 or -1; -1 has been printed through diag. The
  * first failure makes the document failed: later calls return -1 without
- * printing again, and pdf_doc_save() refuses to write. A caller may
- * therefore check every call or only pdf_doc_save().
+ * printing again, and pdf_doc_save() refuses to write (one more line:
+ * "cannot write 'PATH': ..."). A caller may therefore check every call or
+ * only pdf_doc_save().
  *
  * Ownership. pdf_doc_new() returns a document the caller frees with
  * pdf_doc_free(). All strings and arrays passed in are borrowed for the
  * duration of the call only (they are copied or drawn at once). */
 #ifndef UDAUDIT_PDF_H
 #define UDAUDIT_PDF_H
-
-#include <stddef.h>
 
 #define PDF_MAX_PAGES   8000    /* libharu's page tree holds 8191 kids */
 #define PDF_MAX_COLS    16      /* columns in one table */
@@ -56,7 +59,8 @@ struct pdf_doc_info {
 				 * every page, e.g. "CUI // case UD-2019-0001";
 				 * NULL: none */
 	const char *header;     /* running header on pages 2.. (right aligned,
-				 * small, with a rule); NULL: none */
+				 * small, with a rule); NULL: none. Footer and
+				 * header are cut to one line with an ellipsis */
 };
 
 /* A new empty document (no page yet), or NULL (printed): fonts or the ICC
@@ -67,7 +71,8 @@ struct pdf_doc *pdf_doc_new(const struct pdf_doc_info *info);
 void pdf_doc_free(struct pdf_doc *doc);         /* NULL is fine */
 
 /* Letterhead at the top of the current page (normally page 1): agency in
- * bold capitals, component, address lines in small type, a double rule. */
+ * bold capitals (ASCII letters are upper-cased), component, address lines
+ * in small type, all centred, then a double rule. */
 struct pdf_letterhead {
 	const char *agency;             /* "U.S. DEPARTMENT OF EXAMPLE" */
 	const char *component;          /* "Office of the Chief Information
@@ -98,30 +103,37 @@ enum pdf_style {
 	PDF_SMALL  = 1 << 1,    /* 8.5 pt instead of 10.5 pt */
 	PDF_INDENT = 1 << 2,    /* left indent 0.375 in */
 	PDF_BULLET = 1 << 3,    /* bullet, hanging indent */
-	PDF_CENTER = 1 << 4,
+	PDF_CENTER = 1 << 4,    /* centred lines */
 	PDF_TIGHT  = 1 << 5     /* no space after the paragraph */
 };
 
-/* Wrapped, left-aligned body text. Lines are kept at least two to a page
+/* Wrapped, left-aligned body text, 10.5 pt on 14 pt. Lines are kept at least two to a page
  * (no single first or last line of a paragraph alone on a page). */
 int pdf_paragraph(struct pdf_doc *doc, const char *text);
 int pdf_text(struct pdf_doc *doc, unsigned style, const char *text);
 int pdf_bullet(struct pdf_doc *doc, const char *text);   /* PDF_BULLET */
 
-/* "Label:  value" line: key in bold in a 1.9 in column, value wrapped in
- * the rest of the line. Consecutive calls make an aligned list; follow the
- * last with pdf_space() if needed. */
+/* Label/value line: the key (as given, no colon added) in bold in a
+ * 1.9 in column, the value wrapped in the rest of the line. Consecutive
+ * calls make an aligned list. */
 int pdf_kv(struct pdf_doc *doc, const char *key, const char *value);
 
 /* Tables. ncols is 1..PDF_MAX_COLS. headers: ncols strings, or NULL for no
  * header row. widths_fraction: ncols relative widths (normalised to the
- * text width), or NULL for equal columns. Cells (NULL counts as "") are
+ * text width), or NULL for equal columns. A row's cells: ncols strings
+ * (a NULL entry counts as ""), or NULL for an empty row. Cells are
  * wrapped in 9 pt type within their column; a row is as tall as its
  * tallest cell. A row that does not fit goes to a new page, where the
  * header row is repeated; a row taller than a whole page is split between
- * lines. No other call may come between begin and end. */
+ * lines. Header cells are set in bold and cut after 6 lines: choose
+ * widths so that header words fit. No other call may come between begin
+ * and end. */
 int pdf_table_begin(struct pdf_doc *doc, int ncols,
 		    const char *const *headers, const double *widths_fraction);
+/* Optional, right after pdf_table_begin: one letter per column, 'l'
+ * (default), 'r' (numbers) or 'c'; a shorter spec leaves the rest 'l'.
+ * Applies to the header cells too. */
+int pdf_table_align(struct pdf_doc *doc, const char *spec);
 int pdf_table_row(struct pdf_doc *doc, const char *const *cells);
 int pdf_table_end(struct pdf_doc *doc);
 
