@@ -151,6 +151,18 @@ check-fuzz-replay: $(REPLAY_BIN)
 # Static analysis: cppcheck and clang-tidy (default checks, minus the C11
 # Annex K advice to use memcpy_s, which glibc does not have).
 TIDY_CHECKS := -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling
+# make bench [BENCH_EVENTS="1000000 10000000"]: spec 8, see tests/bench/run.sh
+BENCH_EVENTS ?= 1000000 10000000
+# the findings workbook of N synthetic findings (tests/bench/xlsx.sh)
+BENCH_FINDINGS ?= 1000000
+build/bench: tests/bench/bench.c $(LIB_OBJ)
+	@mkdir -p build
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+
+bench: $(PROG) build/bench
+	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" sh tests/bench/run.sh
+	$(Q)BENCH_FINDINGS="$(BENCH_FINDINGS)" sh tests/bench/xlsx.sh
+
 lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -Iinclude src/

@@ -33,5 +33,10 @@ int make_dirs(const char *path);
 int cmd_ingest(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_tracker(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

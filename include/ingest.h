@@ -93,4 +93,12 @@ int load_device_apps(struct ingest_ctx *ctx);
 int load_usage(struct ingest_ctx *ctx);
 int load_compliance(struct ingest_ctx *ctx);
 
+/* Adapters of real exports (spec §6; ad_*.c); options through ingest_opt() */
+int load_whatsapp(struct ingest_ctx *ctx);
+int load_wickr(struct ingest_ctx *ctx);
+int load_rsmf(struct ingest_ctx *ctx);
+int load_intune_devices(struct ingest_ctx *ctx);
+int load_intune_apps(struct ingest_ctx *ctx);
+int load_purview(struct ingest_ctx *ctx);
+
 #endif

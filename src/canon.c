@@ -268,12 +268,29 @@ static int load_policies(struct ingest_ctx *ctx, struct store *cs)
 	return rc == 0 || (rc == 1 && !ctx->bad.strict) ? 0 : -1;
 }
 
+/* 1 when the file starts with SQLite's 16-byte header string. */
+static int is_sqlite_file(const char *path)
+{
+	char head[16];
+	FILE *fp = fopen(path, "rb");
+	size_t n = fp ? fread(head, 1, sizeof(head), fp) : 0;
+
+	if (fp)
+		fclose(fp);
+	return n == sizeof(head) && !memcmp(head, "SQLite format 3", sizeof(head));
+}
+
 int load_compliance(struct ingest_ctx *ctx)
 {
-	struct store *cs = store_open_readonly(ctx->path);
 	struct src_loc at = { ctx->path, 0, 0 };
+	struct store *cs;
 	int rc = -1, has;
 
+	/* say so plainly, rather than SQLite's "file is not a database" on
+	   the first statement (an empty file would even open as an empty DB) */
+	if (!is_sqlite_file(ctx->path))
+		return diag_error(&at, "not an SQLite database (a compliance store is an SQLite file)");
+	cs = store_open_readonly(ctx->path);
 	if (!cs)
 		return -1;
 	has = store_has_table(cs, "messages");

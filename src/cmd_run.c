@@ -5,17 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
 #include "ingest.h"
+#include "report.h"
+#include "rules.h"
 #include "store.h"
 #include "xalloc.h"
 
 static const char *const run_usage[] = {
-	"udaudit run [--strict] CONFIG.ini",
+	"udaudit run [--strict] [--fail-on CLASS] CONFIG.ini",
 	"",
-	"  --strict   a bad record fails its file (exit 3)",
+	"  --strict          a bad record fails its file (exit 3)",
+	"  --fail-on CLASS   exit 1 when a finding of CLASS or above exists; classes",
+	"                    rank policy < threatened < impending < actual",
+	"                    (reports are still written)",
 	"",
 	"Loads every input the config names (printing records, skipped and the",
 	"SHA-256 per file), analyzes, and writes the reports to the output folder.",
@@ -39,21 +45,105 @@ static int load_inputs(struct store *st, const struct audit_config *cfg, int str
 	return failed;
 }
 
+/* The tracker CSVs of [tracker], in load order (an action's refs must
+ * resolve to recommendations and cases loaded before it). Returns the
+ * number of files that failed. */
+static int load_tracker(struct store *st, const struct audit_config *cfg, int strict)
+{
+	static const enum tracker_file order[] = {
+		TRACK_CASES, TRACK_RECOMMENDATIONS, TRACK_ACTIONS, TRACK_UPDATES
+	};
+	static const char *const kinds[] = { "cases", "recommendations", "actions", "updates" };
+	struct ingest_opts opts = { strict, NULL, NULL, 0 };
+	int failed = 0;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct ingest_result res;
+		if (!cfg->tracker[order[i]])
+			continue;
+		if (ingest_file(st, kinds[i], cfg->tracker[order[i]], &opts, &res))
+			failed++;
+		ingest_print_result(kinds[i], cfg->tracker[order[i]], &res);
+	}
+	return failed;
+}
+
+/* Last step: the findings and tracker workbooks, as of the audit date, in
+ * the output folder as QUARTER-findings.xlsx and QUARTER-tracker.xlsx
+ * (findings.xlsx and tracker.xlsx without a quarter). Without an analysis
+ * run in the DB the findings workbook says so and has no findings. */
+static int write_workbooks(struct store *st, const struct audit_config *cfg)
+{
+	static const struct {
+		const char *suffix;
+		int (*write)(struct store *st, const struct report_opts *o);
+	} books[] = {
+		{ "findings.xlsx", report_findings },
+		{ "tracker.xlsx", report_tracker },
+	};
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < sizeof(books) / sizeof(books[0]); i++) {
+		char *out = cfg->quarter
+			? xasprintf("%s/%s-%s", cfg->output_dir, cfg->quarter, books[i].suffix)
+			: xasprintf("%s/%s", cfg->output_dir, books[i].suffix);
+		struct report_opts o = { cfg->db, out, cfg->as_of, NULL, 0 };
+		int r = books[i].write(st, &o);
+		if (r == EXIT_OK)
+			printf("%-15s %s\n", "workbook", out);
+		else if (rc == EXIT_OK)
+			rc = r;
+		free(out);
+	}
+	return rc;
+}
+
+/* Step 2: the detectors, as of the config's date, with its rules (default
+ * ./rules); prints the summary by class and type. EXIT_FINDINGS when
+ * fail_on >= 0 and a finding of that class or above exists. */
+static int run_analysis(struct store *st, const struct audit_config *cfg, int fail_on)
+{
+	const char *dir = cfg->rules_dir ? cfg->rules_dir : "rules";
+	struct analyze_opts o = { cfg->as_of, cfg->quarter, dir };
+	struct analyze_summary sum;
+	struct rules *r = rules_load(dir);
+
+	if (!r)
+		return EXIT_INPUT;
+	int rc = analyze_run(st, r, &o, &sum);
+	rules_free(r);
+	if (rc)
+		return EXIT_DB;
+	analyze_print_summary(&sum);
+	if (fail_on >= 0 && analyze_worst_class(&sum) >= fail_on) {
+		printf("findings at or above '%s': exit 1 (--fail-on)\n", finding_class_names[fail_on]);
+		return EXIT_FINDINGS;
+	}
+	return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, 's' },
+		{ "fail-on", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct audit_config cfg;
 	struct store *st = NULL;
-	int c, strict = 0, rc = EXIT_OK;
+	int c, strict = 0, rc = EXIT_OK, fail_on = -1;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': strict = 1; break;
+		case 'f':
+			fail_on = finding_class_from_name(optarg);
+			if (fail_on < 0)
+				return usage_error(run_usage, "bad class '%s' for --fail-on (expected"
+						   " policy, threatened, impending or actual)", optarg);
+			break;
 		case 'h':
 			usage_print(stdout, run_usage);
 			return EXIT_OK;
@@ -81,10 +171,18 @@ int cmd_run(int argc, char **argv)
 	printf("udaudit run: %s (%s, as of %s)\n", cfg.path,
 	       cfg.quarter ? cfg.quarter : "no quarter", cfg.as_of ? cfg.as_of : "-");
 	int failed = load_inputs(st, &cfg, strict);
+	failed += load_tracker(st, &cfg, strict);
 	if (failed) {
 		diag_error(NULL, "%d input%s not loaded; fix %s and run again (nothing was analyzed)",
 			   failed, failed == 1 ? "" : "s", failed == 1 ? "it" : "them");
 		rc = EXIT_INPUT;
+	}
+	if (!failed)
+		rc = run_analysis(st, &cfg, fail_on);
+	if (!failed && (rc == EXIT_OK || rc == EXIT_FINDINGS)) {
+		int wrc = write_workbooks(st, &cfg);
+		if (wrc != EXIT_OK)
+			rc = wrc;
 	}
 	store_close(st);
 	config_release(&cfg);

@@ -117,8 +117,18 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
 	if (src->pending && src->indented && !strcmp(name, src->p_key) &&
 	    !strcmp(section, src->p_section)) {
-		if ((src->p_value.len && strbuf_addch(&src->p_value, ' ')) ||
-		    strbuf_addstr(&src->p_value, value)) {
+		/* inih r55 leaves an inline " ;" comment on a continuation
+		   line (r56 strips it): strip it as on the key's own line */
+		size_t n = 0;
+		for (int was_space = 0; value[n]; n++) {
+			if (was_space && value[n] == ';')
+				break;
+			was_space = value[n] == ' ' || value[n] == '\t';
+		}
+		while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+			n--;
+		if ((src->p_value.len && n && strbuf_addch(&src->p_value, ' ')) ||
+		    strbuf_add(&src->p_value, value, n)) {
 			conf_err(src, src->line, "value too long");
 			return 1;
 		}

@@ -103,11 +103,12 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 			*p = '-';
 	if (!ingest_find_kind(kind))
 		return diag_error(at, "unknown input kind '%s'", key);
-	if (split_words(value, &w, &n) || n == 0) {
-		if (n >= 0 && w)
+	int unterminated = split_words(value, &w, &n);
+	if (unterminated || n == 0) {
+		if (w)
 			free_words(w, n);
-		return diag_error(at, n == 0 ? "input '%s' has no file" :
-				  "input '%s': unterminated quote", key);
+		return diag_error(at, unterminated ? "input '%s': unterminated quote" :
+				  "input '%s' has no file", key);
 	}
 	for (int i = 1; i < n; i++) {
 		if (!strchr(w[i], '=') || w[i][0] == '=') {
@@ -210,8 +211,10 @@ int config_load(const char *path, struct audit_config *cfg)
 	cfg->path = xstrdup(path);
 	cfg->dir = path_dirname(path);
 	rc = conf_parse_file(path, on_key, &l);
-	if (rc)
+	if (rc) {
+		config_release(cfg);    /* nothing half-loaded for the caller to free */
 		return -1;
+	}
 	if (!cfg->as_of && cfg->quarter) {
 		char end[TIME_DATE_LEN];
 		quarter_end(cfg->quarter, end);

@@ -34,6 +34,7 @@ struct csv_reader {
 	size_t replay_len, replay_pos;
 	unsigned long replay_line;      /* line number of the next replayed line */
 	unsigned long lineno;           /* line last fed */
+	unsigned long long_line;        /* an over-long line to report after the replay */
 	int eof;
 };
 
@@ -111,6 +112,14 @@ static int next_line(struct csv_reader *r, const char **line, size_t *len, int *
 		r->lineno = r->replay_line++;
 		return 1;
 	}
+	if (r->long_line) {
+		*line = "";
+		*len = 0;
+		*too_long = 1;
+		r->lineno = r->long_line;
+		r->long_line = 0;
+		return 1;
+	}
 	int rc = textin_next(r->in, line, len);
 	if (rc > 0) {
 		r->lineno = textin_lineno(r->in);
@@ -130,27 +139,32 @@ static void row_clear(struct csv_reader *r)
 }
 
 /* After a bad row that began at row_line: read again every line after its
- * first, and restart the parser. */
-static void resync(struct csv_reader *r)
+ * first (then extra, the line just read that did not fit in raw, if any),
+ * and restart the parser. */
+static void resync(struct csv_reader *r, const char *extra, size_t extra_len)
 {
 	const char *raw = r->raw.buf;
 	const char *nl = memchr(raw, '\n', r->raw.len);
 	unsigned long next = r->row_line + 1;
+	size_t skip = nl ? (size_t)(nl + 1 - raw) : r->raw.len;
 
 	csv_free(&r->p);
 	parser_start(r);
-	if (nl && (size_t)(nl + 1 - raw) < r->raw.len) {
-		size_t skip = (size_t)(nl + 1 - raw);
+	if (skip < r->raw.len || extra) {
 		/* pending replay (if any) comes after the lines we put back */
 		size_t rest = r->replay ? r->replay_len - r->replay_pos : 0;
-		size_t n = r->raw.len - skip;
-		char *buf = xmalloc(n + rest + 1);
+		size_t n = r->raw.len - skip, x = extra ? extra_len + 1 : 0;
+		char *buf = xmalloc(n + x + rest + 1);
 		memcpy(buf, raw + skip, n);
+		if (extra) {            /* may point into r->replay: copy first */
+			memcpy(buf + n, extra, extra_len);
+			buf[n + extra_len] = '\n';
+		}
 		if (rest)
-			memcpy(buf + n, r->replay + r->replay_pos, rest);
+			memcpy(buf + n + x, r->replay + r->replay_pos, rest);
 		free(r->replay);
 		r->replay = buf;
-		r->replay_len = n + rest;
+		r->replay_len = n + x + rest;
 		r->replay_pos = 0;
 		r->replay_line = next;
 	}
@@ -189,7 +203,7 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 				row->line = r->row_line;
 				*err = "unterminated quoted field";
 				r->eof = 0;     /* the replayed lines still follow */
-				resync(r);
+				resync(r, NULL, 0);
 				return -1;
 			}
 			break;
@@ -198,6 +212,16 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 			if (!too_long && len == 0)
 				continue;       /* blank line between rows */
 			r->row_line = r->lineno;
+		}
+		if (too_long && r->row_line != r->lineno) {
+			/* inside a row opened on an earlier line: that row is bad,
+			   its later lines are read again, then this line is
+			   reported in its turn (no record goes uncounted) */
+			row->line = r->row_line;
+			*err = "unterminated quoted field";
+			r->long_line = r->lineno;
+			resync(r, NULL, 0);
+			return -1;
 		}
 		if (too_long) {
 			row->line = r->lineno;
@@ -209,23 +233,34 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 		}
 		if (strbuf_add(&r->raw, line, len) || strbuf_addch(&r->raw, '\n')) {
 			row->line = r->row_line;
+			if (r->row_line == r->lineno) {
+				/* one line bigger than a whole row may be: skip it */
+				*err = "row too large (too many or too long fields)";
+				csv_free(&r->p);
+				parser_start(r);
+				row_clear(r);
+				return -1;
+			}
+			/* a quote swallowed lines up to the cap: this line and
+			   the ones after the row's first are read again */
 			*err = "unterminated quoted field";
-			resync(r);
+			resync(r, line, len);
 			return -1;
 		}
 		if (csv_parse(&r->p, line, len, on_field, on_row, r) != len ||
 		    csv_parse(&r->p, "\n", 1, on_field, on_row, r) != 1) {
 			row->line = r->row_line;
-			*err = csv_error(&r->p) == CSV_EPARSE ?
-				"malformed quoted field" : "cannot parse row";
-			if (csv_error(&r->p) == CSV_EPARSE) {
-				/* the bad row ends on this line: skip it whole */
-				csv_free(&r->p);
-				parser_start(r);
-				row_clear(r);
-			} else {
-				resync(r);
-			}
+			/* on the row's first line: garbage after a closing quote;
+			   on a later line: the quote opened on the first line was
+			   never closed and swallowed the lines after it, which are
+			   read again (a single-line row is skipped whole) */
+			if (csv_error(&r->p) != CSV_EPARSE)
+				*err = "cannot parse row";
+			else if (r->row_line == r->lineno)
+				*err = "malformed quoted field";
+			else
+				*err = "unterminated quoted field";
+			resync(r, NULL, 0);
 			return -1;
 		}
 		if (r->row_done)

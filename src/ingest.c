@@ -12,6 +12,7 @@
 #include "store.h"
 #include "textin.h"
 #include "timeutil.h"
+#include "tracker.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -21,6 +22,16 @@ const struct ingest_kind ingest_kinds[] = {
 	{ "device-apps", load_device_apps, "app inventory (device_apps.csv, spec 3.3)" },
 	{ "usage", load_usage, "app-usage events (usage.jsonl, spec 3.4)" },
 	{ "compliance", load_compliance, "compliance store (SQLite, read-only, spec 3.5)" },
+	{ "whatsapp", load_whatsapp, "WhatsApp \"Export chat\" text or zip -> usage events (spec 6)" },
+	{ "wickr", load_wickr, "AWS Wickr data-retention JSON lines -> compliance store, deletions (spec 6)" },
+	{ "rsmf", load_rsmf, "RSMF 2.0 manifest or zip -> compliance store, deletions (spec 6)" },
+	{ "intune-devices", load_intune_devices, "Intune 'All devices' export CSV -> devices (spec 6)" },
+	{ "intune-apps", load_intune_apps, "Intune discovered-apps export CSV -> device apps (spec 6)" },
+	{ "purview", load_purview, "Purview audit log CSV, Teams messages -> usage events (spec 6)" },
+	{ "recommendations", load_recommendations, "tracker: OIG/GAO/NARA recommendations (spec 3.6)" },
+	{ "actions", load_actions, "tracker: corrective actions (spec 3.6; after recommendations, cases)" },
+	{ "updates", load_updates, "tracker: dated status updates (spec 3.6; after actions)" },
+	{ "cases", load_cases, "tracker: NARA unauthorized-disposition cases (spec 3.6)" },
 	{ NULL, NULL, NULL },
 };
 

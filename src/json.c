@@ -71,7 +71,8 @@ int json_int(const struct json *v, long long *out)
 	}
 	if (json_is_real(J(v))) {
 		double d = json_real_value(J(v));
-		if (d != (double)(long long)d)
+		/* range first: converting an out-of-range double is undefined */
+		if (!(d >= -9.2e18 && d <= 9.2e18) || d != (double)(long long)d)
 			return -1;
 		*out = (long long)d;
 		return 0;

@@ -15,7 +15,12 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, "load everything audit.ini names, analyze, write all reports" },
 	{ "ingest", cmd_ingest, "load input files of one kind into the audit database" },
+	{ "analyze", cmd_analyze, "run the detectors and replace the findings of this as_of" },
+	{ "findings", cmd_findings, "list findings as a table, CSV or JSON" },
+	{ "rules", cmd_rules, "check the rule packs (file:line errors)" },
 	{ "verify", cmd_verify, "re-hash every input in the manifest and say which changed" },
+	{ "tracker", cmd_tracker, "import, update and list recommendations, actions and NARA cases" },
+	{ "report", cmd_report, "write one report: findings or tracker workbook (XLSX)" },
 	{ NULL, NULL, NULL },
 };
 

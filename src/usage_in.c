@@ -136,6 +136,11 @@ static int parse_line(struct ingest_ctx *ctx, struct batch *b, const char *line,
 	const char *err, *s[F_COUNT], *event, *ts, *problem;
 	int kind, rc;
 
+	/* yajl checks only the byte pattern of UTF-8 in strings: overlongs and
+	   surrogates pass it, and its column is past the bad byte */
+	col = utf8_check(line, len);
+	if (col)
+		return bad_record(&ctx->bad, lineno, col, "invalid UTF-8");
 	memset(&lf, 0, sizeof(lf));
 	lf.b = b;
 	if (jsonflat_parse(line, len, on_member, &lf, &err, &col)) {

@@ -1,0 +1,30 @@
+/* report: the `udaudit report KIND` writers. Each kind is one line in the
+ * table of cmd_report.c and one function here; they share the options of
+ * struct report_opts (a kind ignores what it does not use). */
+#ifndef UDAUDIT_REPORT_H
+#define UDAUDIT_REPORT_H
+
+#include "timeutil.h"
+
+struct store;
+
+struct report_opts {
+	const char *db;
+	const char *out;                /* -o FILE */
+	const char *as_of;              /* --as-of YYYY-MM-DD, or NULL */
+	const char *case_path;          /* --case CASE.ini, or NULL */
+	int redact;                     /* --redact: pseudonyms for people and accounts */
+};
+
+/* Each writes o->out and returns an exit code (enum exit_code). */
+int report_findings(struct store *st, const struct report_opts *o);
+int report_tracker(struct store *st, const struct report_opts *o);
+
+/* The document date of a report, as Unix seconds (never 0): the given
+ * --as-of date, else SOURCE_DATE_EPOCH, else the fallback date (e.g. the
+ * run's as_of), else today. Also the date it stands for, "YYYY-MM-DD". A
+ * bad --as-of or SOURCE_DATE_EPOCH is an error (-1, printed). */
+int report_doc_time(const char *as_of, const char *fallback, long long *created,
+		    char date[TIME_DATE_LEN]);
+
+#endif

@@ -1,0 +1,399 @@
+/* ad_intune: Microsoft Intune exports into the device inventory (spec §6,
+ * formats.md §3.1–3.2): "All devices → Export" (DevicesWithInventory) into
+ * devices, and the discovered-apps export (AppInvRawData, AppInvByDevice,
+ * DevicesByAppInv) into device apps. Headers are matched by name, with the
+ * portal's display names ("Device ID"), the report API's names
+ * ("DeviceId") and the older "Azure AD" names all accepted. */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvin.h"
+#include "records.h"
+#include "textin.h"
+#include "timeutil.h"
+
+/* A column of ours and the header names it may have. */
+struct alias {
+	int field;
+	const char *name;
+};
+
+/* ---- shared ---- */
+
+static int lower_has(const char *v, const char *word)
+{
+	return strcasestr(v, word) != NULL;
+}
+
+/* The first non-empty value among a field's aliases. */
+static const char *pick(const struct alias *a, int n, const char *const *val, int field)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].field == field && *val[i])
+			return val[i];
+	return "";
+}
+
+/* 1 when the header row of the file has one of names (case-insensitive);
+ * -1 when the file cannot be read (printed). */
+static int header_has(struct ingest_ctx *ctx, const char *const *names)
+{
+	struct textin *t = textin_open(ctx->path);
+	struct csv_reader *r;
+	struct csv_header h = { 0, NULL };
+	struct csv_row row;
+	const char *err;
+	int found = 0;
+
+	if (!t)
+		return -1;
+	r = csv_reader_new(t);
+	if (csv_next(r, &row, &err) == 1) {
+		csv_header_init(&h, &row);
+		for (int i = 0; names[i] && !found; i++)
+			found = csv_header_find(&h, names[i]) >= 0;
+		csv_header_release(&h);
+	} else {
+		found = 1;              /* let ingest_csv say what is wrong */
+	}
+	csv_reader_free(r);
+	return found;
+}
+
+/* Intune's dates: "2024-01-08 14:03:11.000000" (UTC), ISO 8601 with a
+ * zone, or the portal's US form "1/8/2024 2:03:11 PM". */
+static int parse_when(const char *v, long long *ts)
+{
+	int mo, d, y, h = 0, mi = 0, s = 0, n = 0;
+	char ampm[3] = "";
+	const char *p;
+
+	if (!time_parse(v, ts, NULL))
+		return 0;
+	if (sscanf(v, "%2d/%2d/%4d%n", &mo, &d, &y, &n) != 3 || y < 1970)
+		return -1;
+	p = v + n;
+	if (*p == ',')
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p) {
+		int k = 0;
+		if (sscanf(p, "%2d:%2d%n", &h, &mi, &k) != 2)
+			return -1;
+		p += k;
+		if (*p == ':') {
+			if (sscanf(p, ":%2d%n", &s, &k) != 1)
+				return -1;
+			p += k;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p) {
+			if (sscanf(p, "%2[AaPpMm]%n", ampm, &k) != 1 || p[k])
+				return -1;
+			if (h < 1 || h > 12)
+				return -1;
+			h = h % 12 + (tolower((unsigned char)ampm[0]) == 'p' ? 12 : 0);
+		}
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+		return -1;
+	*ts = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600LL +
+	      mi * 60LL + s;
+	return 0;
+}
+
+static int to_date(const char *v, char out[TIME_DATE_LEN])
+{
+	long long ts;
+
+	out[0] = '\0';
+	if (!*v)
+		return 0;
+	if (parse_when(v, &ts))
+		return -1;
+	time_fmt_day(ts, out);
+	return 0;
+}
+
+/* Which column names the device: option device_id = id (default), name or
+ * serial, so the ids match the device_id of the usage events. */
+static int device_key(struct ingest_ctx *ctx, int *key)
+{
+	const char *v = ingest_opt(ctx, "device_id");
+	struct src_loc at = { ctx->path, 0, 0 };
+
+	*key = 0;
+	if (!v || !strcmp(v, "id"))
+		return 0;
+	if (!strcmp(v, "name"))
+		*key = 1;
+	else if (!strcmp(v, "serial"))
+		*key = 2;
+	else
+		return diag_error(&at, "bad device_id option '%s' (expected id, name or serial)", v);
+	return 0;
+}
+
+/* ---- devices (DevicesWithInventory) ---- */
+
+enum {
+	DF_ID, DF_NAME, DF_SERIAL, DF_ENROLLED, DF_CHECKIN, DF_OS, DF_MODEL, DF_UPN,
+	DF_EMAIL, DF_OWNERSHIP, DF_AGENT, DF_COMPLIANCE, DF_STATE
+};
+
+static const struct alias dev_alias[] = {
+	{ DF_ID, "Device ID" }, { DF_ID, "DeviceId" },
+	{ DF_NAME, "Device name" }, { DF_NAME, "DeviceName" },
+	{ DF_SERIAL, "Serial number" }, { DF_SERIAL, "SerialNumber" },
+	{ DF_ENROLLED, "Enrollment date" }, { DF_ENROLLED, "CreatedDate" },
+	{ DF_CHECKIN, "Last check-in" }, { DF_CHECKIN, "LastContact" },
+	{ DF_OS, "OS" }, { DF_OS, "DeviceType" },
+	{ DF_MODEL, "Model" },
+	{ DF_UPN, "Primary user UPN" }, { DF_UPN, "UPN" },
+	{ DF_EMAIL, "Primary user email address" }, { DF_EMAIL, "UserEmail" },
+	{ DF_OWNERSHIP, "Ownership" }, { DF_OWNERSHIP, "OwnerType" },
+	{ DF_AGENT, "Managed by" }, { DF_AGENT, "ManagementAgent" },
+	{ DF_COMPLIANCE, "Compliance" }, { DF_COMPLIANCE, "ComplianceState" },
+	{ DF_COMPLIANCE, "CompliantState" },
+	{ DF_STATE, "Device state" }, { DF_STATE, "ManagementState" },
+};
+#define NDEV ((int)(sizeof(dev_alias) / sizeof(dev_alias[0])))
+
+static struct csv_col dev_cols[NDEV];
+
+static const char *platform_of(const char *os)
+{
+	if (lower_has(os, "ios") || lower_has(os, "ipados"))
+		return "ios";
+	if (lower_has(os, "android"))
+		return "android";
+	if (lower_has(os, "windows"))
+		return "windows";
+	if (lower_has(os, "macos") || lower_has(os, "mac os") || lower_has(os, "osx"))
+		return "macos";
+	return "";
+}
+
+static const char *ownership_of(const char *v)
+{
+	if (!strcasecmp(v, "Corporate") || !strcasecmp(v, "company"))
+		return "gfe";
+	if (!strcasecmp(v, "Personal"))
+		return "byod";
+	return "";                      /* "Unknown" */
+}
+
+/* Managed from the device state (ManagementState), else from the agent. */
+static int managed_of(const char *state, const char *agent)
+{
+	if (*state) {
+		if (lower_has(state, "discovered") || !strcasecmp(state, "retired") ||
+		    !strcasecmp(state, "wiped"))
+			return 0;
+		return 1;               /* managed, unhealthy, an action pending */
+	}
+	if (!*agent)
+		return -1;
+	if (lower_has(agent, "intune") || lower_has(agent, "mdm") ||
+	    lower_has(agent, "configmgr") || lower_has(agent, "co-managed") ||
+	    lower_has(agent, "jamf") || lower_has(agent, "google"))
+		return 1;
+	return 0;                       /* EAS only, none, unknown */
+}
+
+/* A wipe or retire that was issued (or done) is the device's status; an
+ * action still pending is not. */
+static const char *status_of(const char *state)
+{
+	if (lower_has(state, "pending") || lower_has(state, "failed") ||
+	    lower_has(state, "cancel"))
+		return "active";
+	if (lower_has(state, "wipe"))
+		return "wiped";
+	if (lower_has(state, "retire"))
+		return "retired";
+	return "active";
+}
+
+struct dev_opts {
+	int key;
+	long long stale_days, newest;   /* stale_days 0 = off */
+};
+static struct dev_opts dev_opt;
+
+static int device_newest(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	long long ts;
+	const char *c = pick(dev_alias, NDEV, val, DF_CHECKIN);
+
+	(void)ctx;
+	(void)line;
+	if (*c && !parse_when(c, &ts) && ts > dev_opt.newest)
+		dev_opt.newest = ts;
+	return 0;
+}
+
+static int device_row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	static const int key_field[3] = { DF_ID, DF_NAME, DF_SERIAL };
+	const char *id = pick(dev_alias, NDEV, val, key_field[dev_opt.key]);
+	const char *state = pick(dev_alias, NDEV, val, DF_STATE);
+	const char *checkin = pick(dev_alias, NDEV, val, DF_CHECKIN);
+	const char *owner = pick(dev_alias, NDEV, val, DF_UPN);
+	char enrolled[TIME_DATE_LEN], seen[TIME_DATE_LEN];
+	struct device_rec r;
+	long long ts = 0;
+
+	if (!*id)
+		return bad_record(&ctx->bad, line, 0, "no device %s", dev_opt.key == 1 ? "name" :
+				  dev_opt.key == 2 ? "serial number" : "id");
+	if (to_date(pick(dev_alias, NDEV, val, DF_ENROLLED), enrolled))
+		return bad_record(&ctx->bad, line, 0, "bad enrollment date '%s'",
+				  pick(dev_alias, NDEV, val, DF_ENROLLED));
+	if (*checkin && parse_when(checkin, &ts))
+		return bad_record(&ctx->bad, line, 0, "bad last check-in '%s'", checkin);
+	seen[0] = '\0';
+	if (*checkin)
+		time_fmt_day(ts, seen);
+	if (!*owner)
+		owner = pick(dev_alias, NDEV, val, DF_EMAIL);
+	r = (struct device_rec){
+		.device_id = id, .custodian_id = owner,
+		.platform = platform_of(pick(dev_alias, NDEV, val, DF_OS)),
+		.model = pick(dev_alias, NDEV, val, DF_MODEL),
+		.ownership = ownership_of(pick(dev_alias, NDEV, val, DF_OWNERSHIP)),
+		.managed = managed_of(state, pick(dev_alias, NDEV, val, DF_AGENT)),
+		.status = status_of(state), .status_on = "", .replaced_by = "",
+		.enrolled_on = enrolled,
+	};
+	if (strcmp(r.status, "active"))
+		r.status_on = seen;     /* the last contact before the wipe/retire */
+	else if (dev_opt.stale_days && *checkin &&
+		 dev_opt.newest - ts > dev_opt.stale_days * 86400) {
+		r.status = "retired";   /* gone dark: option stale_days */
+		r.status_on = seen;
+	}
+	return records_put_device(ctx, line, &r);
+}
+
+int load_intune_devices(struct ingest_ctx *ctx)
+{
+	static const char *const ids[] = { "Device ID", "DeviceId", NULL };
+	const char *stale = ingest_opt(ctx, "stale_days");
+	struct src_loc at = { ctx->path, 1, 0 };
+	int has;
+
+	memset(&dev_opt, 0, sizeof(dev_opt));
+	if (device_key(ctx, &dev_opt.key))
+		return -1;
+	if (stale) {
+		char *end;
+		dev_opt.stale_days = strtoll(stale, &end, 10);
+		if (*end || dev_opt.stale_days <= 0 || dev_opt.stale_days > 36500)
+			return diag_error(&at, "bad stale_days option '%s' (expected days > 0)", stale);
+	}
+	has = header_has(ctx, ids);
+	if (has <= 0)
+		return has < 0 ? -1 : diag_error(&at, "not an Intune devices export: no column"
+						 " 'Device ID' (or 'DeviceId')");
+	for (int i = 0; i < NDEV; i++)
+		dev_cols[i] = (struct csv_col){ dev_alias[i].name, 0 };
+	/* the newest check-in stands for the export's date */
+	if (dev_opt.stale_days) {
+		struct bad_records saved = ctx->bad;
+		if (ingest_csv(ctx, dev_cols, NDEV, device_newest))
+			return -1;
+		ctx->bad = saved;       /* bad rows are reported by the real pass */
+	}
+	return ingest_csv(ctx, dev_cols, NDEV, device_row);
+}
+
+/* ---- discovered apps (AppInvRawData and the per-device reports) ---- */
+
+enum { AF_DEVICE, AF_DEVNAME, AF_KEY, AF_NAME, AF_SHORTVER, AF_VERSION };
+
+static const struct alias app_alias[] = {
+	{ AF_DEVICE, "DeviceId" }, { AF_DEVICE, "Device ID" },
+	{ AF_DEVNAME, "DeviceName" }, { AF_DEVNAME, "Device name" },
+	{ AF_KEY, "ApplicationKey" }, { AF_KEY, "Application key" }, { AF_KEY, "App ID" },
+	{ AF_NAME, "ApplicationName" }, { AF_NAME, "Application name" }, { AF_NAME, "App name" },
+	{ AF_SHORTVER, "ApplicationShortVersion" }, { AF_SHORTVER, "Application short version" },
+	{ AF_VERSION, "ApplicationVersion" }, { AF_VERSION, "Application version" },
+	{ AF_VERSION, "Version" },
+};
+#define NAPP ((int)(sizeof(app_alias) / sizeof(app_alias[0])))
+
+static struct csv_col app_cols[NAPP];
+static int app_key_by_name;
+static char app_seen[TIME_DATE_LEN];
+
+/* A bundle id or package name: dotted, no spaces or braces (Windows keys
+ * are GUIDs, and some mobile rows carry only a display name). */
+static int looks_like_bundle(const char *v)
+{
+	return strchr(v, '.') && !strpbrk(v, " {}\\/") && v[0] != '.';
+}
+
+static int app_row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	const char *dev = pick(app_alias, NAPP, val, app_key_by_name ? AF_DEVNAME : AF_DEVICE);
+	const char *key = pick(app_alias, NAPP, val, AF_KEY);
+	const char *name = pick(app_alias, NAPP, val, AF_NAME);
+	const char *ver = pick(app_alias, NAPP, val, AF_SHORTVER);
+	struct device_app_rec r;
+
+	if (!*dev)
+		return bad_record(&ctx->bad, line, 0, "no device %s", app_key_by_name ? "name" : "id");
+	if (!looks_like_bundle(key))
+		key = *name ? name : key;
+	if (!*key)
+		return bad_record(&ctx->bad, line, 0, "no application key or name");
+	if (!*ver)
+		ver = pick(app_alias, NAPP, val, AF_VERSION);
+	r = (struct device_app_rec){
+		.device_id = dev, .app_id = key, .app_name = name, .version = ver,
+		.first_seen = app_seen, .last_seen = app_seen,
+	};
+	return records_put_device_app(ctx, line, &r);
+}
+
+int load_intune_apps(struct ingest_ctx *ctx)
+{
+	static const char *const ids[] = { "DeviceId", "Device ID", NULL };
+	static const char *const apps[] = { "ApplicationKey", "ApplicationName", NULL };
+	const char *seen = ingest_opt(ctx, "seen_on");
+	struct src_loc at = { ctx->path, 1, 0 };
+	long long days;
+	int key, has;
+
+	if (device_key(ctx, &key))
+		return -1;
+	if (key == 2)
+		return diag_error(&at, "device_id=serial: the apps export has no serial numbers");
+	app_key_by_name = key == 1;
+	app_seen[0] = '\0';
+	if (seen) {
+		if (time_parse_date(seen, &days))
+			return diag_error(&at, "bad seen_on option '%s' (expected YYYY-MM-DD)", seen);
+		snprintf(app_seen, sizeof(app_seen), "%s", seen);
+	}
+	has = header_has(ctx, ids);
+	if (has < 0)
+		return -1;
+	if (!has) {
+		has = header_has(ctx, apps);
+		return diag_error(&at, has > 0 ? "an aggregate apps report (AppInvAggregate) has no"
+				  " devices; export AppInvRawData" :
+				  "not an Intune discovered-apps export: no column 'DeviceId'");
+	}
+	for (int i = 0; i < NAPP; i++)
+		app_cols[i] = (struct csv_col){ app_alias[i].name, 0 };
+	return ingest_csv(ctx, app_cols, NAPP, app_row);
+}

@@ -1,0 +1,147 @@
+/* ad_purview: the Microsoft Purview (unified) audit log CSV export into
+ * usage events for Teams message operations (spec §6, formats.md §4). Both
+ * header layouts are read: the classic "CreationDate,UserIds,Operations,
+ * AuditData" and the current "RecordId,CreationDate,RecordType,Operation,
+ * UserId,AuditData,...". AuditData is a JSON object inside a CSV cell. */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "records.h"
+#include "timeutil.h"
+
+enum { PF_DATE, PF_USER, PF_USERS, PF_OP, PF_OPS, PF_TYPE, PF_AUDIT, PF_COUNT };
+
+static const struct csv_col cols[PF_COUNT] = {
+	[PF_DATE] = { "CreationDate", 1 }, [PF_USER] = { "UserId", 0 },
+	[PF_USERS] = { "UserIds", 0 }, [PF_OP] = { "Operation", 0 },
+	[PF_OPS] = { "Operations", 0 }, [PF_TYPE] = { "RecordType", 0 },
+	[PF_AUDIT] = { "AuditData", 1 },
+};
+
+/* Teams operations that say a message exists on, or left, the account.
+ * The rest (edits, reads of lists, membership, sessions) are ignored. */
+static const struct {
+	const char *op;
+	enum usage_kind ev;
+} ops[] = {
+	{ "MessageSent", EV_SENT },
+	{ "MessageCreatedHasLink", EV_SENT },
+	{ "MessageRead", EV_RECEIVED },
+	{ "MessageDeleted", EV_DELETED },
+};
+
+static const char *str_field(const struct json *o, const char *key)
+{
+	return json_str(json_get(o, key));
+}
+
+/* A Teams record: RecordType 25 (or "MicrosoftTeams"), or Workload. */
+static int is_teams(const char *type_col, const struct json *audit)
+{
+	const char *wl = str_field(audit, "Workload");
+	long long rt;
+
+	if (*type_col)
+		return !strcasecmp(type_col, "MicrosoftTeams") || !strcmp(type_col, "25");
+	if (wl)
+		return !strcasecmp(wl, "MicrosoftTeams");
+	return !json_int(json_get(audit, "RecordType"), &rt) && rt == 25;
+}
+
+/* The first item of Messages[] carries the ids when the top level does
+ * not. */
+static const char *msg_field(const struct json *audit, const char *top, const char *inner)
+{
+	const char *v = str_field(audit, top);
+	const struct json *m = json_at(json_get(audit, "Messages"), 0);
+
+	if (v && *v)
+		return v;
+	v = str_field(m, inner);
+	return v && *v ? v : NULL;
+}
+
+static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	const char *op = *val[PF_OP] ? val[PF_OP] : val[PF_OPS];
+	const char *user = *val[PF_USER] ? val[PF_USER] : val[PF_USERS];
+	const char *msgid, *conv, *created;
+	struct json *audit;
+	const char *err;
+	unsigned long col;
+	char account[320];
+	struct usage_rec r;
+	int rc = 0, k = -1;
+	size_t n;
+
+	audit = json_parse(val[PF_AUDIT], strlen(val[PF_AUDIT]), &col, &err);
+	if (!audit)
+		return bad_record(&ctx->bad, line, 0, "AuditData: bad JSON at byte %lu: %s", col, err);
+	if (json_type_of(audit) != JT_OBJECT) {
+		rc = bad_record(&ctx->bad, line, 0, "AuditData: not a JSON object");
+		goto out;
+	}
+	if (!*op)
+		op = str_field(audit, "Operation") ? str_field(audit, "Operation") : "";
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(op, ops[i].op))
+			k = (int)i;
+	if (k < 0 || !is_teams(val[PF_TYPE], audit)) {
+		ctx->ignored++;         /* another workload or operation */
+		goto out;
+	}
+	if (!*user)
+		user = str_field(audit, "UserId") ? str_field(audit, "UserId") : "";
+	if (!*user) {
+		rc = bad_record(&ctx->bad, line, 0, "%s without a UserId", op);
+		goto out;
+	}
+	memset(&r, 0, sizeof(r));
+	r.ttl_seconds = -1;
+	created = str_field(audit, "CreationTime");
+	if (time_parse(val[PF_DATE], &r.ts, NULL) &&
+	    (!created || time_parse(created, &r.ts, NULL))) {
+		rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
+		goto out;
+	}
+	msgid = msg_field(audit, "MessageId", "Id");
+	if (!msgid) {
+		rc = bad_record(&ctx->bad, line, 0, "%s without a MessageId", op);
+		goto out;
+	}
+	/* accounts are UPNs, which are case-insensitive: keep them lower case */
+	n = (size_t)snprintf(account, sizeof(account), "teams:%s", user);
+	if (n >= sizeof(account)) {
+		rc = bad_record(&ctx->bad, line, 0, "UserId too long");
+		goto out;
+	}
+	for (size_t i = 6; i < n; i++)
+		account[i] = (char)tolower((unsigned char)account[i]);
+	conv = msg_field(audit, "ChatThreadId", "ChatThreadId");
+	if (!conv)
+		conv = msg_field(audit, "ChannelGuid", "ChannelGuid");
+	r.event = ops[k].ev;
+	r.app = "teams";
+	r.account = account;
+	r.message_id = msgid;
+	r.conversation_id = conv;
+	rc = records_put_usage(ctx, line, &r);
+out:
+	json_free(audit);
+	return rc;
+}
+
+int load_purview(struct ingest_ctx *ctx)
+{
+	int rc = ingest_csv(ctx, cols, PF_COUNT, row);
+
+	if (!rc && ctx->ignored)
+		diag_note("%s: ignored %lu records that are not Teams message operations",
+			  ctx->path, ctx->ignored);
+	return rc;
+}

@@ -1,0 +1,479 @@
+/* ad_rsmf: RSMF 2.0 (Relativity Short Message Format) into compliance-store
+ * records and deletion events (spec §6, formats.md §5.1). Reads
+ * rsmf_manifest.json, or the zip (rsmf.zip) that holds it. The manifest is
+ * one JSON document: participants and conversations are indexed first,
+ * then each message event becomes a store record; a reference to an
+ * unknown participant or conversation is a bad record named by its JSON
+ * path (e.g. events[12].participant), and the event is skipped. */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "json.h"
+#include "records.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "utf8.h"
+#include "xalloc.h"
+#include "zipin.h"
+
+#define RSMF_MAX_FILE ZIPIN_MAX_MEMBER
+#define RSMF_MAX_HANDLE 256
+
+struct participant {
+	const char *id;                 /* borrowed from the document */
+	const char *handle;             /* account_id, else email, else id */
+	size_t at;                      /* index in participants[] */
+};
+
+struct conversation {
+	const char *id;
+	char app[64];                   /* platform as an app key */
+	size_t at;
+	const struct json *obj;
+};
+
+struct rsmf {
+	struct ingest_ctx *ctx;
+	struct participant *part;
+	size_t npart;
+	struct conversation *conv;
+	size_t nconv;
+	unsigned long other_events;
+};
+
+static int bad(struct rsmf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A bad record named by its JSON path; no line (jansson keeps none for
+ * values). */
+static int bad(struct rsmf *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bad_record(&r->ctx->bad, 0, 0, "%s", msg);
+}
+
+static const char *str_field(const struct json *o, const char *key)
+{
+	return json_str(json_get(o, key));
+}
+
+static int is_array(const struct json *v)
+{
+	return v && json_type_of(v) == JT_ARRAY;
+}
+
+/* A platform name as an app key of rules/apps.ini: lower case, runs of
+ * other characters as '_', and the names vendors use for a few apps. */
+static void app_key(const char *platform, char *out, size_t n)
+{
+	static const struct { const char *name, *key; } alias[] = {
+		{ "microsoft_teams", "teams" }, { "ms_teams", "teams" },
+		{ "aws_wickr", "wickr" }, { "wickr_enterprise", "wickr" },
+		{ "wickr_pro", "wickr" }, { "wickrgov", "wickr" },
+		{ "whatsapp_messenger", "whatsapp" }, { "imessage_sms", "imessage" },
+		{ "sms_imessage", "imessage" }, { "apple_messages", "imessage" },
+	};
+	size_t k = 0;
+	int sep = 0;
+
+	for (const char *p = platform; *p && k + 2 < n; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isalnum(c)) {
+			if (sep && k)
+				out[k++] = '_';
+			out[k++] = (char)tolower(c);
+			sep = 0;
+		} else {
+			sep = 1;
+		}
+	}
+	out[k] = '\0';
+	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (!strcmp(out, alias[i].name))
+			snprintf(out, n, "%s", alias[i].key);
+}
+
+/* Both tables are sorted by id (then by position, so the first of two
+ * duplicates wins) and searched by bisection. */
+static int cmp_part(const void *a, const void *b)
+{
+	const struct participant *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int cmp_conv(const void *a, const void *b)
+{
+	const struct conversation *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int key_part(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct participant *)e)->id);
+}
+
+static int key_conv(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct conversation *)e)->id);
+}
+
+static const struct participant *find_part(const struct rsmf *r, const char *id)
+{
+	return id && r->npart ? bsearch(id, r->part, r->npart, sizeof(*r->part), key_part) : NULL;
+}
+
+static const struct conversation *find_conv(const struct rsmf *r, const char *id)
+{
+	return id && r->nconv ? bsearch(id, r->conv, r->nconv, sizeof(*r->conv), key_conv) : NULL;
+}
+
+/* ---- the three arrays ---- */
+
+static int index_participants(struct rsmf *r, const struct json *arr)
+{
+	size_t n = json_len(arr), k = 0;
+
+	r->part = xcalloc(n ? n : 1, sizeof(*r->part));
+	for (size_t i = 0; i < n; i++) {
+		const struct json *p = json_at(arr, i);
+		const char *id = str_field(p, "id"), *h;
+		if (!id || !*id) {
+			if (bad(r, "participants[%zu].id: missing or not a string", i))
+				return -1;
+			continue;
+		}
+		h = str_field(p, "account_id");
+		if (!h || !*h)
+			h = str_field(p, "email");
+		if (!h || !*h)
+			h = id;
+		if (strlen(h) > RSMF_MAX_HANDLE) {
+			if (bad(r, "participants[%zu]: account longer than %d bytes", i,
+				RSMF_MAX_HANDLE))
+				return -1;
+			continue;
+		}
+		r->part[r->npart].id = id;
+		r->part[r->npart].at = i;
+		r->part[r->npart++].handle = h;
+	}
+	qsort(r->part, r->npart, sizeof(*r->part), cmp_part);
+	for (size_t i = 0; i < r->npart; i++) {
+		if (k && !strcmp(r->part[k - 1].id, r->part[i].id)) {
+			if (bad(r, "participants[%zu].id: duplicate id '%s'", r->part[i].at,
+				r->part[i].id))
+				return -1;
+			continue;
+		}
+		r->part[k++] = r->part[i];
+	}
+	r->npart = k;
+	return 0;
+}
+
+static int index_conversations(struct rsmf *r, const struct json *arr)
+{
+	size_t n = json_len(arr), k = 0;
+
+	r->conv = xcalloc(n ? n : 1, sizeof(*r->conv));
+	for (size_t i = 0; i < n; i++) {
+		const struct json *c = json_at(arr, i);
+		const char *id = str_field(c, "id"), *platform = str_field(c, "platform");
+		struct conversation *cv = &r->conv[r->nconv];
+		if (!id || !*id) {
+			if (bad(r, "conversations[%zu].id: missing or not a string", i))
+				return -1;
+			continue;
+		}
+		app_key(platform ? platform : "", cv->app, sizeof(cv->app));
+		if (!cv->app[0]) {
+			if (bad(r, "conversations[%zu].platform: missing or empty", i))
+				return -1;
+			continue;
+		}
+		cv->id = id;
+		cv->at = i;
+		cv->obj = c;
+		r->nconv++;
+	}
+	qsort(r->conv, r->nconv, sizeof(*r->conv), cmp_conv);
+	for (size_t i = 0; i < r->nconv; i++) {
+		if (k && !strcmp(r->conv[k - 1].id, r->conv[i].id)) {
+			if (bad(r, "conversations[%zu].id: duplicate id '%s'", r->conv[i].at,
+				r->conv[i].id))
+				return -1;
+			continue;
+		}
+		r->conv[k++] = r->conv[i];
+	}
+	r->nconv = k;
+	/* references to nobody are reported; the conversation stays */
+	for (size_t i = 0; i < r->nconv; i++) {
+		const struct json *ps = json_get(r->conv[i].obj, "participants");
+		const char *cust = str_field(r->conv[i].obj, "custodian");
+		for (size_t j = 0; j < json_len(ps); j++) {
+			const char *pid = json_str(json_at(ps, j));
+			if (!find_part(r, pid) &&
+			    bad(r, "conversations[%zu].participants[%zu]: unknown participant '%s'",
+				r->conv[i].at, j, pid ? pid : "(not a string)"))
+				return -1;
+		}
+		if (cust && !find_part(r, cust) &&
+		    bad(r, "conversations[%zu].custodian: unknown participant '%s'",
+			r->conv[i].at, cust))
+			return -1;
+	}
+	return 0;
+}
+
+/* RSMF timestamps are ISO 8601, sometimes without a zone (taken as UTC). */
+static int event_time(const char *s, long long *ts)
+{
+	return s ? time_parse(s, ts, NULL) : -1;
+}
+
+/* An event without an id (only threads need one): one derived from what it
+ * says and its place in the file, "rsmf-" + 16 hex digits of SHA-256. */
+static void derive_id(const char *conv, const char *pid, const char *when, const char *body,
+		      size_t i, char out[32])
+{
+	struct strbuf sb = STRBUF_INIT;
+	char hex[SHA256_HEX_LEN];
+
+	strbuf_add(&sb, conv, strlen(conv) + 1);
+	strbuf_add(&sb, pid, strlen(pid) + 1);
+	strbuf_add(&sb, when, strlen(when) + 1);
+	strbuf_add(&sb, body, strlen(body) + 1);
+	strbuf_addf(&sb, "%zu", i);
+	sha256_mem(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	snprintf(out, 32, "rsmf-%.16s", hex);
+}
+
+static int on_event(struct rsmf *r, const struct json *e, size_t i)
+{
+	const char *type = str_field(e, "type"), *pid = str_field(e, "participant");
+	const char *cid = str_field(e, "conversation"), *id = str_field(e, "id");
+	const char *body = str_field(e, "body"), *when = str_field(e, "timestamp");
+	const struct json *edits = json_get(e, "edits");
+	const struct participant *p;
+	const struct conversation *c;
+	char account[RSMF_MAX_HANDLE + 80], idbuf[32], bodyhex[SHA256_HEX_LEN];
+	struct store_msg_rec rec;
+	long long ts;
+	int deleted = json_bool(json_get(e, "deleted")) == 1;
+	unsigned long line = (unsigned long)i + 1;     /* evidence: the event's number */
+
+	if (!type) {
+		return bad(r, "events[%zu].type: missing or not a string", i);
+	}
+	if (strcmp(type, "message")) {
+		r->other_events++;      /* join, leave, history, disclaimer, unknown */
+		r->ctx->ignored++;
+		return 0;
+	}
+	if (!(p = find_part(r, pid)))
+		return bad(r, "events[%zu].participant: unknown participant '%s'", i,
+			   pid ? pid : "(missing)");
+	if (!(c = find_conv(r, cid)))
+		return bad(r, "events[%zu].conversation: unknown conversation '%s'", i,
+			   cid ? cid : "(missing)");
+	if (event_time(when, &ts))
+		return bad(r, "events[%zu].timestamp: missing or not ISO 8601", i);
+	for (size_t k = 0; k < json_len(edits); k++) {
+		const char *ep = str_field(json_at(edits, k), "participant");
+		if (!find_part(r, ep) &&
+		    bad(r, "events[%zu].edits[%zu].participant: unknown participant '%s'",
+			i, k, ep ? ep : "(missing)"))
+			return -1;
+	}
+	snprintf(account, sizeof(account), "%s:%s", c->app, p->handle);
+	if (!id || !*id) {
+		derive_id(c->id, p->id, when, body ? body : "", i, idbuf);
+		id = idbuf;
+	}
+	rec = (struct store_msg_rec){
+		.message_id = id, .app = c->app, .account = account,
+		.conversation_id = c->id, .sent_ts = ts, .captured_ts = ts,
+		.purged_ts = -1, .sha256 = NULL, .purge_reason = NULL,
+	};
+	if (body && *body) {
+		sha256_mem(body, strlen(body), bodyhex);
+		rec.sha256 = bodyhex;
+	}
+	if (records_put_store_msg(r->ctx, line, &rec))
+		return -1;
+	if (deleted) {
+		struct usage_rec u = {
+			.ts = ts, .event = EV_DELETED, .app = c->app, .account = account,
+			.message_id = id, .conversation_id = c->id, .ttl_seconds = -1,
+		};
+		if (records_put_usage(r->ctx, line, &u))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the file ---- */
+
+static int manifest_member(const char *name, void *user)
+{
+	const char *base = strrchr(name, '/');
+	(void)user;
+	return !strcmp(base ? base + 1 : name, "rsmf_manifest.json");
+}
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	struct src_loc at = { path, 0, 0 };
+	FILE *fp = fopen(path, "rb");
+	size_t have = 0, alloc = 0;
+	char *out = NULL;
+
+	if (!fp)
+		return diag_error(&at, "cannot open: %s", strerror(errno));
+	for (;;) {
+		size_t n;
+		out = xgrow(out, have + 65536 + 1, &alloc, 1);
+		n = fread(out + have, 1, alloc - have - 1, fp);
+		have += n;
+		if (have > RSMF_MAX_FILE) {
+			fclose(fp);
+			free(out);
+			return diag_error(&at, "manifest larger than %lu bytes", RSMF_MAX_FILE);
+		}
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		free(out);
+		return diag_error(&at, "read error: %s", strerror(errno));
+	}
+	fclose(fp);
+	out[have] = '\0';
+	*buf = out;
+	*len = have;
+	return 0;
+}
+
+/* Load the manifest text: the file itself, or rsmf_manifest.json from the
+ * zip. *name is what errors are reported against. */
+static int load_text(struct ingest_ctx *ctx, char **buf, size_t *len, char **name)
+{
+	int zip = zipin_is_zip(ctx->path);
+	struct zipin *z;
+	long idx;
+	int rc;
+
+	*name = NULL;
+	if (zip < 0)
+		return -1;
+	if (!zip)
+		return read_file(ctx->path, buf, len);
+	z = zipin_open(ctx->path);
+	if (!z)
+		return -1;
+	idx = zipin_find(z, manifest_member, NULL);
+	if (idx < 0) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		zipin_close(z);
+		return diag_error(&at, "no rsmf_manifest.json in the zip");
+	}
+	*name = xasprintf("%s(%s)", ctx->path, zipin_name(z, idx));
+	rc = zipin_read(z, idx, buf, len);
+	zipin_close(z);
+	return rc;
+}
+
+int load_rsmf(struct ingest_ctx *ctx)
+{
+	struct rsmf r;
+	struct json *doc = NULL;
+	const struct json *events;
+	const char *err, *version, *saved = ctx->bad.path;
+	char *buf = NULL, *name = NULL;
+	unsigned long ecol;
+	size_t len, badpos;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	if (load_text(ctx, &buf, &len, &name))
+		goto out;
+	if (name)
+		ctx->bad.path = name;
+	badpos = utf8_check(buf, len);
+	if (badpos || memchr(buf, '\0', len)) {
+		struct src_loc at = { ctx->bad.path, 0, 0 };
+		unsigned long l = 1, c = 1;
+		size_t upto = badpos ? badpos - 1 : (size_t)((char *)memchr(buf, '\0', len) - buf);
+		for (size_t i = 0; i < upto; i++, c++)
+			if (buf[i] == '\n') {
+				l++;
+				c = 0;
+			}
+		at.line = l;
+		at.col = c;
+		diag_error(&at, "invalid UTF-8");
+		goto out;
+	}
+	doc = json_parse(buf, len, &ecol, &err);
+	if (!doc) {
+		/* a byte offset into the file: make it line and column */
+		struct src_loc at = { ctx->bad.path, 1, 1 };
+		for (size_t i = 0; i + 1 < ecol && i < len; i++, at.col++)
+			if (buf[i] == '\n') {
+				at.line++;
+				at.col = 0;
+			}
+		diag_error(&at, "bad JSON: %s", err);
+		goto out;
+	}
+	if (json_type_of(doc) != JT_OBJECT) {
+		struct src_loc at = { ctx->bad.path, 0, 0 };
+		diag_error(&at, "not an RSMF manifest (expected a JSON object)");
+		goto out;
+	}
+	version = str_field(doc, "version");
+	events = json_get(doc, "events");
+	if (!is_array(events) || !is_array(json_get(doc, "participants")) ||
+	    !is_array(json_get(doc, "conversations"))) {
+		struct src_loc at = { ctx->bad.path, 0, 0 };
+		diag_error(&at, "not an RSMF manifest (needs the arrays 'participants',"
+			   " 'conversations' and 'events')");
+		goto out;
+	}
+	if (version && strncmp(version, "2.", 2)) {
+		struct src_loc at = { ctx->bad.path, 0, 0 };
+		diag_warn(&at, "RSMF version '%s': read as 2.0", version);
+	}
+	if (index_participants(&r, json_get(doc, "participants")) ||
+	    index_conversations(&r, json_get(doc, "conversations")))
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < json_len(events) && !rc; i++)
+		rc = on_event(&r, json_at(events, i), i);
+	if (!rc && r.other_events)
+		diag_note("%s: ignored %lu events that are not messages", ctx->path, r.other_events);
+out:
+	ctx->bad.path = saved;
+	json_free(doc);
+	free(r.part);
+	free(r.conv);
+	free(buf);
+	free(name);
+	return rc;
+}

@@ -1,0 +1,747 @@
+/* tracker: the corrective-action tracker's model and its CSV loaders
+ * (spec §3.6). See tracker.h for the rules. */
+#include "tracker.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "ingest.h"
+#include "store.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "xalloc.h"
+
+const char *const tracker_rec_statuses[] = {
+	"Open - Unresolved", "Open - Resolved", "Closed - Implemented",
+	"Closed - Not Implemented", NULL
+};
+const char *const tracker_action_statuses[] = {
+	"Not started", "In progress", "Complete", "Closed", NULL
+};
+const char *const tracker_case_statuses[] = { "Open", "Closed", NULL };
+const char *const tracker_sources[] = { "OIG", "GAO", "NARA", NULL };
+
+const char *const tracker_load_order[4] = { "cases", "recommendations", "actions", "updates" };
+
+const char *tracker_kind_name(enum tracker_kind k)
+{
+	return k == TK_ACTION ? "action" : k == TK_RECOMMENDATION ? "recommendation" : "case";
+}
+
+const char *const *tracker_statuses(enum tracker_kind k)
+{
+	return k == TK_ACTION ? tracker_action_statuses
+	     : k == TK_RECOMMENDATION ? tracker_rec_statuses : tracker_case_statuses;
+}
+
+/* A comparison key: lowercase ASCII, en and em dashes as '-', no spaces. */
+static void status_key(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < outlen; p++) {
+		if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94)) {
+			out[n++] = '-';
+			p += 2;
+		} else if (!isspace(*p) && *p != '_') {
+			out[n++] = (char)tolower(*p);
+		}
+	}
+	out[n] = '\0';
+}
+
+const char *tracker_norm_status(enum tracker_kind k, const char *s)
+{
+	/* DHS report wording (regulations.md §7.6) */
+	static const char *const aliases[][2] = {
+		{ "resolvedandopen", "Open - Resolved" },
+		{ "unresolvedandopen", "Open - Unresolved" },
+	};
+	const char *const *vocab = tracker_statuses(k);
+	char key[64], want[64];
+
+	if (!s || !*s)
+		return NULL;
+	status_key(s, key, sizeof(key));
+	for (int i = 0; vocab[i]; i++) {
+		status_key(vocab[i], want, sizeof(want));
+		if (!strcmp(key, want))
+			return vocab[i];
+	}
+	if (k == TK_RECOMMENDATION)
+		for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+			if (!strcmp(key, aliases[i][0]))
+				return aliases[i][1];
+	if (k == TK_ACTION && !strcmp(key, "completed"))
+		return "Complete";
+	return NULL;
+}
+
+int tracker_is_closed(const char *status)
+{
+	return status && !strncmp(status, "Closed", 6);
+}
+
+int tracker_is_pending(enum tracker_kind k, const char *status)
+{
+	if (tracker_is_closed(status))
+		return 0;
+	return !(k == TK_ACTION && status && !strcmp(status, "Complete"));
+}
+
+long long tracker_days_overdue(enum tracker_kind k, const char *status, const char *due,
+			       long long as_of_days)
+{
+	long long d;
+
+	if (!tracker_is_pending(k, status) || !due || time_parse_date(due, &d))
+		return 0;
+	return as_of_days > d ? as_of_days - d : 0;
+}
+
+/* "a, b, c or d" for messages */
+static void word_list(const char *const *w, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; w[i] && n < outlen; i++) {
+		const char *sep = !i ? "" : w[i + 1] ? ", " : " or ";
+		n += (size_t)snprintf(out + n, outlen - n, "%s'%s'", sep, w[i]);
+	}
+}
+
+static int is_case_id(const char *s)
+{
+	static const char pat[] = "UD-dddd-dddd";
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (size_t i = 0; pat[i]; i++)
+		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+/* Split "REPORT#N" at its last '#'. */
+static int split_rec_ref(const char *ref, char **report, char **rec_no)
+{
+	const char *hash = strrchr(ref, '#');
+
+	if (!hash || hash == ref || !hash[1])
+		return -1;
+	*report = xstrndup(ref, (size_t)(hash - ref));
+	*rec_no = xstrdup(hash + 1);
+	return 0;
+}
+
+/* ---- items: current status and evidence ---- */
+
+struct item {
+	int found;
+	char *status, *evidence;
+	int linked_evidence;    /* a recommendation with a linked action's evidence */
+};
+
+static void item_release(struct item *it)
+{
+	free(it->status);
+	free(it->evidence);
+}
+
+static int load_item(struct store *st, enum tracker_kind k, const char *id, struct item *it)
+{
+	struct stmt *s;
+	char *report = NULL, *rec_no = NULL;
+	int rc;
+
+	memset(it, 0, sizeof(*it));
+	if (k == TK_ACTION) {
+		s = stmt_prepare(st, "SELECT status, evidence FROM actions WHERE action_id = ?1");
+	} else if (k == TK_CASE) {
+		s = stmt_prepare(st, "SELECT status, NULL FROM cases WHERE case_id = ?1");
+	} else {
+		if (split_rec_ref(id, &report, &rec_no))
+			return 0;
+		s = stmt_prepare(st,
+			"SELECT status, evidence, EXISTS (SELECT 1 FROM action_refs r"
+			"  JOIN actions a USING (action_id) WHERE r.ref = ?1"
+			"  AND coalesce(a.evidence, '') <> '')"
+			" FROM recommendations WHERE report_id = ?2 AND rec_no = ?3");
+	}
+	if (!s) {
+		free(report);
+		free(rec_no);
+		return -1;
+	}
+	stmt_bind_text(s, 1, id);
+	if (report) {
+		stmt_bind_text(s, 2, report);
+		stmt_bind_text(s, 3, rec_no);
+	}
+	rc = stmt_step(s);
+	if (rc == 1) {
+		it->found = 1;
+		it->status = xstrdup(stmt_text(s, 0));
+		it->evidence = xstrdup(stmt_text(s, 1));
+		if (report)
+			it->linked_evidence = stmt_int(s, 2) != 0;
+	}
+	stmt_free(s);
+	free(report);
+	free(rec_no);
+	return rc < 0 ? -1 : 0;
+}
+
+int tracker_find_item(struct store *st, const char *id, enum tracker_kind *kind)
+{
+	static const enum tracker_kind order[] = { TK_ACTION, TK_RECOMMENDATION, TK_CASE };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct item it;
+		if (load_item(st, order[i], id, &it))
+			return -1;
+		item_release(&it);
+		if (it.found) {
+			*kind = order[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Record one history row unless the same one is there. 1 added, 0 there. */
+static int add_history(struct store *st, enum tracker_kind k, const char *id, const char *on,
+		       const char *status, const char *note, const char *evidence,
+		       long long input_id, unsigned long line)
+{
+	struct stmt *s = stmt_prepare(st,
+		"SELECT 1 FROM status_updates WHERE item_kind = ?1 AND item_id = ?2"
+		" AND on_date = ?3 AND status = ?4 AND coalesce(note, '') = ?5"
+		" AND coalesce(evidence, '') = ?6");
+	int rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, tracker_kind_name(k));
+	stmt_bind_text(s, 2, id);
+	stmt_bind_text(s, 3, on);
+	stmt_bind_text(s, 4, status);
+	stmt_bind_text(s, 5, note ? note : "");
+	stmt_bind_text(s, 6, evidence ? evidence : "");
+	rc = stmt_step(s);
+	stmt_free(s);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	s = stmt_prepare(st,
+		"INSERT INTO status_updates (item_kind, item_id, on_date, status, note,"
+		" evidence, input_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, tracker_kind_name(k));
+	stmt_bind_text(s, 2, id);
+	stmt_bind_text(s, 3, on);
+	stmt_bind_text(s, 4, status);
+	stmt_bind_text(s, 5, note && *note ? note : NULL);
+	stmt_bind_text(s, 6, evidence && *evidence ? evidence : NULL);
+	if (input_id >= 0) {
+		stmt_bind_int(s, 7, input_id);
+		stmt_bind_int(s, 8, (long long)line);
+	}
+	rc = stmt_step(s);
+	stmt_free(s);
+	return rc < 0 ? -1 : 1;
+}
+
+/* "old; new" unless new is already in old. Caller frees. */
+static char *merge_evidence(const char *old, const char *add)
+{
+	if (!add || !*add)
+		return xstrdup(old);
+	if (!old || !*old)
+		return xstrdup(add);
+	if (strstr(old, add))
+		return xstrdup(old);
+	return xasprintf("%s; %s", old, add);
+}
+
+/* Make status (NULL: keep it) the item's current status as of u->on, and
+ * store its evidence list. */
+static int set_current(struct store *st, const struct tracker_update *u, const char *status,
+		       const char *evidence)
+{
+	struct stmt *s;
+	char *report = NULL, *rec_no = NULL;
+	int rc;
+
+	if (u->kind == TK_ACTION) {
+		s = stmt_prepare(st, "UPDATE actions SET status = coalesce(?2, status),"
+				 " evidence = ?3 WHERE action_id = ?1");
+	} else if (u->kind == TK_CASE) {
+		/* a case closed without a date gets the update's */
+		s = stmt_prepare(st, "UPDATE cases SET status = coalesce(?2, status),"
+				 " closed_on = CASE WHEN ?2 = 'Closed' THEN coalesce(closed_on, ?4)"
+				 " ELSE closed_on END WHERE case_id = ?1");
+	} else {
+		if (split_rec_ref(u->id, &report, &rec_no))
+			return -1;
+		s = stmt_prepare(st, "UPDATE recommendations SET status = coalesce(?2, status),"
+				 " evidence = ?3, status_on = CASE WHEN ?2 IS NULL THEN status_on"
+				 " ELSE ?4 END WHERE report_id = ?5 AND rec_no = ?6");
+	}
+	if (!s) {
+		free(report);
+		free(rec_no);
+		return -1;
+	}
+	stmt_bind_text(s, 1, u->id);
+	stmt_bind_text(s, 2, status);
+	if (u->kind != TK_CASE)
+		stmt_bind_text(s, 3, evidence && *evidence ? evidence : NULL);
+	if (u->kind != TK_ACTION)
+		stmt_bind_text(s, 4, u->on);
+	if (report) {
+		stmt_bind_text(s, 5, report);
+		stmt_bind_text(s, 6, rec_no);
+	}
+	rc = stmt_step(s);
+	stmt_free(s);
+	free(report);
+	free(rec_no);
+	return rc < 0 ? -1 : 0;
+}
+
+enum tracker_result tracker_apply_update(struct store *st, const struct tracker_update *u,
+					 char *why, size_t whylen)
+{
+	const char *kind = tracker_kind_name(u->kind), *status;
+	struct item it;
+	long long days, later;
+	char words[160], *evidence;
+	int rc;
+
+	why[0] = '\0';
+	if (load_item(st, u->kind, u->id, &it))
+		return TU_ERROR;
+	if (!it.found) {
+		snprintf(why, whylen, "no %s '%s' in the tracker%s", kind, u->id,
+			 u->kind == TK_RECOMMENDATION && !strchr(u->id, '#')
+			 ? " (expected REPORT#N)" : "");
+		return TU_REFUSED;
+	}
+	status = tracker_norm_status(u->kind, u->status);
+	if (!status) {
+		word_list(tracker_statuses(u->kind), words, sizeof(words));
+		snprintf(why, whylen, "bad status '%s' for %s '%s' (expected %s)", u->status, kind,
+			 u->id, words);
+		item_release(&it);
+		return TU_REFUSED;
+	}
+	if (!u->on || time_parse_date(u->on, &days)) {
+		snprintf(why, whylen, "bad date '%s' (expected YYYY-MM-DD)", u->on ? u->on : "");
+		item_release(&it);
+		return TU_REFUSED;
+	}
+	if (u->kind != TK_CASE && tracker_is_closed(status) && !(u->evidence && *u->evidence) &&
+	    !(it.evidence && *it.evidence) && !it.linked_evidence) {
+		snprintf(why, whylen, "cannot close %s '%s' without evidence", kind, u->id);
+		item_release(&it);
+		return TU_REFUSED;
+	}
+	rc = add_history(st, u->kind, u->id, u->on, status, u->note, u->evidence, u->input_id,
+			 u->line);
+	if (rc <= 0) {
+		item_release(&it);
+		return rc < 0 ? TU_ERROR : TU_DUPLICATE;
+	}
+	/* the item's current status is its latest dated update: a back-dated
+	 * update only adds history */
+	struct stmt *s = stmt_prepare(st, "SELECT count(*) FROM status_updates WHERE"
+				      " item_kind = ?1 AND item_id = ?2 AND on_date > ?3");
+	if (!s) {
+		item_release(&it);
+		return TU_ERROR;
+	}
+	stmt_bind_text(s, 1, kind);
+	stmt_bind_text(s, 2, u->id);
+	stmt_bind_text(s, 3, u->on);
+	rc = stmt_step(s);
+	later = rc == 1 ? stmt_int(s, 0) : 0;
+	stmt_free(s);
+	if (rc < 0) {
+		item_release(&it);
+		return TU_ERROR;
+	}
+	evidence = merge_evidence(it.evidence, u->evidence);
+	/* evidence is kept even when a back-dated status is not current */
+	rc = set_current(st, u, later ? NULL : status, evidence);
+	free(evidence);
+	item_release(&it);
+	return rc ? TU_ERROR : TU_APPLIED;
+}
+
+/* ---- loaders ---- */
+
+static int bad_enum(struct ingest_ctx *ctx, unsigned long line, const char *col,
+		    const char *v, const char *const *allowed)
+{
+	char words[200];
+
+	word_list(allowed, words, sizeof(words));
+	return bad_record(&ctx->bad, line, 0, "bad value '%s' for '%s' (expected %s)", v, col,
+			  words);
+}
+
+static int bad_date(struct ingest_ctx *ctx, unsigned long line, const char *col, const char *v)
+{
+	return bad_record(&ctx->bad, line, 0, "bad date '%s' for '%s' (expected YYYY-MM-DD)",
+			  v, col);
+}
+
+static const char *norm_source(const char *v)
+{
+	for (int i = 0; tracker_sources[i]; i++)
+		if (!strcasecmp(v, tracker_sources[i]))
+			return tracker_sources[i];
+	return NULL;
+}
+
+/* Prepared statements are cached in ctx->put (freed by ingest.c when the
+ * file is done; records.c does not use them for these kinds). */
+static struct stmt *cached(struct ingest_ctx *ctx, int slot, const char *sql)
+{
+	if (!ctx->put[slot])
+		ctx->put[slot] = stmt_prepare(ctx->st, sql);
+	return ctx->put[slot];
+}
+
+static int step_once(struct stmt *s)
+{
+	int rc = stmt_step(s);
+	stmt_reset(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static const char *opt_text(const char *v)
+{
+	return *v ? v : NULL;
+}
+
+/* ---- recommendations.csv ---- */
+
+static const struct csv_col rec_cols[] = {
+	{ "report_id", 1 }, { "report_title", 0 }, { "issued_on", 0 }, { "source", 0 },
+	{ "rec_no", 1 }, { "text", 0 }, { "concurrence", 0 }, { "target_on", 0 },
+	{ "status", 0 }, { "status_on", 0 }, { "priority", 0 }, { "evidence", 0 },
+};
+
+static int rec_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	const char *source = NULL, *status = NULL;
+	char ref[512];
+	struct item it;
+	struct stmt *s;
+	int closed_ok;
+
+	if (!*v[0] || !*v[4])
+		return bad_record(&ctx->bad, line, 0, "empty '%s'", !*v[0] ? "report_id" : "rec_no");
+	if (strchr(v[0], '#') || strchr(v[4], '#') || strchr(v[0], ';') || strchr(v[4], ';'))
+		return bad_record(&ctx->bad, line, 0, "'#' or ';' in report_id or rec_no '%s#%s'",
+				  v[0], v[4]);
+	if (*v[3] && !(source = norm_source(v[3])))
+		return bad_enum(ctx, line, "source", v[3], tracker_sources);
+	if (*v[8] && !(status = tracker_norm_status(TK_RECOMMENDATION, v[8])))
+		return bad_enum(ctx, line, "status", v[8], tracker_rec_statuses);
+	if (check_date(v[2]))
+		return bad_date(ctx, line, "issued_on", v[2]);
+	if (check_date(v[7]))
+		return bad_date(ctx, line, "target_on", v[7]);
+	if (check_date(v[9]))
+		return bad_date(ctx, line, "status_on", v[9]);
+	snprintf(ref, sizeof(ref), "%s#%s", v[0], v[4]);
+	if (load_item(ctx->st, TK_RECOMMENDATION, ref, &it))
+		return -1;
+	closed_ok = *v[11] || (it.evidence && *it.evidence) || it.linked_evidence;
+	item_release(&it);
+	if (tracker_is_closed(status) && !closed_ok)
+		return bad_record(&ctx->bad, line, 0,
+				  "cannot close recommendation '%s' without evidence", ref);
+	s = cached(ctx, 0,
+		"INSERT INTO recommendations (report_id, rec_no, report_title, issued_on,"
+		" source, text, concurrence, target_on, status, status_on, priority, evidence,"
+		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+		" ON CONFLICT (report_id, rec_no) DO UPDATE SET report_title = ?3,"
+		" issued_on = ?4, source = ?5, text = ?6, concurrence = ?7, target_on = ?8,"
+		" status = ?9, status_on = ?10, priority = ?11,"
+		" evidence = coalesce(?12, evidence), input_id = ?13, line = ?14");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, v[0]);
+	stmt_bind_text(s, 2, v[4]);
+	stmt_bind_text(s, 3, opt_text(v[1]));
+	stmt_bind_text(s, 4, opt_text(v[2]));
+	stmt_bind_text(s, 5, source);
+	stmt_bind_text(s, 6, opt_text(v[5]));
+	stmt_bind_text(s, 7, opt_text(v[6]));
+	stmt_bind_text(s, 8, opt_text(v[7]));
+	stmt_bind_text(s, 9, status);
+	stmt_bind_text(s, 10, opt_text(v[9]));
+	stmt_bind_text(s, 11, opt_text(v[10]));
+	stmt_bind_text(s, 12, opt_text(v[11]));
+	stmt_bind_int(s, 13, ctx->input_id);
+	stmt_bind_int(s, 14, (long long)line);
+	if (step_once(s))
+		return -1;
+	/* the dated status in the file is part of the history */
+	if (status && *v[9] && add_history(ctx->st, TK_RECOMMENDATION, ref, v[9], status, NULL,
+					   opt_text(v[11]), ctx->input_id, line) < 0)
+		return -1;
+	ctx->records++;
+	return 0;
+}
+
+int load_recommendations(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, rec_cols, 12, rec_row);
+}
+
+/* ---- cases.csv ---- */
+
+static const struct csv_col case_cols[] = {
+	{ "case_id", 1 }, { "agency", 0 }, { "opened_on", 0 }, { "closed_on", 0 },
+	{ "status", 0 }, { "records", 0 }, { "nara_letter_on", 0 }, { "response_due_on", 0 },
+};
+
+static int case_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	static const char *const date_cols[] = {
+		NULL, NULL, "opened_on", "closed_on", NULL, NULL, "nara_letter_on", "response_due_on"
+	};
+	const char *status = NULL;
+	struct stmt *s;
+
+	if (!is_case_id(v[0]))
+		return bad_record(&ctx->bad, line, 0, "bad case id '%s' (expected UD-YYYY-NNNN)", v[0]);
+	if (*v[4] && !(status = tracker_norm_status(TK_CASE, v[4])))
+		return bad_enum(ctx, line, "status", v[4], tracker_case_statuses);
+	for (int i = 0; i < 8; i++)
+		if (date_cols[i] && check_date(v[i]))
+			return bad_date(ctx, line, date_cols[i], v[i]);
+	s = cached(ctx, 0,
+		"INSERT INTO cases (case_id, agency, opened_on, closed_on, status, records,"
+		" nara_letter_on, response_due_on, input_id, line)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT (case_id) DO UPDATE SET"
+		" agency = ?2, opened_on = ?3, closed_on = ?4, status = ?5, records = ?6,"
+		" nara_letter_on = ?7, response_due_on = ?8, input_id = ?9, line = ?10");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, v[0]);
+	for (int i = 1; i < 8; i++)
+		stmt_bind_text(s, i + 1, i == 4 ? status : opt_text(v[i]));
+	stmt_bind_int(s, 9, ctx->input_id);
+	stmt_bind_int(s, 10, (long long)line);
+	if (step_once(s))
+		return -1;
+	if ((*v[2] && add_history(ctx->st, TK_CASE, v[0], v[2], "Open", "case opened", NULL,
+				  ctx->input_id, line) < 0) ||
+	    (*v[3] && add_history(ctx->st, TK_CASE, v[0], v[3], "Closed", "case closed", NULL,
+				  ctx->input_id, line) < 0))
+		return -1;
+	ctx->records++;
+	return 0;
+}
+
+int load_cases(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, case_cols, 8, case_row);
+}
+
+/* ---- actions.csv ---- */
+
+static const struct csv_col action_cols[] = {
+	{ "action_id", 1 }, { "refs", 0 }, { "title", 0 }, { "owner_office", 0 },
+	{ "owner", 0 }, { "due_on", 0 }, { "revised_due_on", 0 }, { "status", 0 },
+	{ "percent", 0 }, { "evidence", 0 },
+};
+
+#define MAX_REFS 32
+
+/* Split refs at ';', trimmed; empty pieces dropped. Returns the count, or
+ * -1 when there are more than MAX_REFS. The strings point into buf. */
+static int split_refs(char *buf, char **ref)
+{
+	int n = 0;
+
+	for (char *p = buf; p; ) {
+		char *semi = strchr(p, ';'), *end;
+		if (semi)
+			*semi = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		end = p + strlen(p);
+		while (end > p && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (*p) {
+			if (n >= MAX_REFS)
+				return -1;
+			ref[n++] = p;
+		}
+		p = semi ? semi + 1 : NULL;
+	}
+	return n;
+}
+
+/* 0..100, "" = unknown (-1); a trailing '%' is allowed. */
+static int parse_percent(const char *v, long long *out)
+{
+	char *end;
+	long n;
+
+	*out = -1;
+	if (!*v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (end == v || (*end == '%' ? end[1] : *end) || n < 0 || n > 100)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int action_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	const char *status = NULL;
+	char *refbuf, *ref[MAX_REFS];
+	long long percent;
+	struct stmt *s;
+	int nref, rc = 0;
+
+	if (!*v[0])
+		return bad_record(&ctx->bad, line, 0, "empty 'action_id'");
+	if (*v[7] && !(status = tracker_norm_status(TK_ACTION, v[7])))
+		return bad_enum(ctx, line, "status", v[7], tracker_action_statuses);
+	if (check_date(v[5]))
+		return bad_date(ctx, line, "due_on", v[5]);
+	if (check_date(v[6]))
+		return bad_date(ctx, line, "revised_due_on", v[6]);
+	if (parse_percent(v[8], &percent))
+		return bad_record(&ctx->bad, line, 0, "bad percent '%s' (expected 0 to 100)", v[8]);
+	if (tracker_is_closed(status) && !*v[9])
+		return bad_record(&ctx->bad, line, 0, "cannot close action '%s' without evidence",
+				  v[0]);
+	refbuf = xstrdup(v[1]);
+	nref = split_refs(refbuf, ref);
+	if (nref < 0) {
+		free(refbuf);
+		return bad_record(&ctx->bad, line, 0, "more than %d refs", MAX_REFS);
+	}
+	for (int i = 0; i < nref; i++) {
+		enum tracker_kind k = strchr(ref[i], '#') ? TK_RECOMMENDATION : TK_CASE;
+		struct item it;
+		if (k == TK_CASE && !is_case_id(ref[i])) {
+			rc = bad_record(&ctx->bad, line, 0, "bad ref '%s' (expected REPORT#N or a"
+					" case id UD-YYYY-NNNN)", ref[i]);
+			free(refbuf);
+			return rc;
+		}
+		if (load_item(ctx->st, k, ref[i], &it)) {
+			free(refbuf);
+			return -1;
+		}
+		item_release(&it);
+		if (!it.found) {
+			rc = bad_record(&ctx->bad, line, 0, "ref '%s' does not resolve (no such %s;"
+					" load %s first)", ref[i], tracker_kind_name(k),
+					k == TK_CASE ? "cases" : "recommendations");
+			free(refbuf);
+			return rc;
+		}
+	}
+	s = cached(ctx, 0,
+		"INSERT INTO actions (action_id, title, owner_office, owner, due_on,"
+		" revised_due_on, status, percent, evidence, input_id, line)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT (action_id) DO UPDATE"
+		" SET title = ?2, owner_office = ?3, owner = ?4, due_on = ?5,"
+		" revised_due_on = ?6, status = ?7, percent = ?8, evidence = ?9,"
+		" input_id = ?10, line = ?11");
+	if (!s) {
+		free(refbuf);
+		return -1;
+	}
+	stmt_bind_text(s, 1, v[0]);
+	for (int i = 2; i <= 6; i++)
+		stmt_bind_text(s, i, opt_text(v[i]));
+	stmt_bind_text(s, 7, status);
+	if (percent >= 0)
+		stmt_bind_int(s, 8, percent);
+	else
+		stmt_bind_null(s, 8);
+	stmt_bind_text(s, 9, opt_text(v[9]));
+	stmt_bind_int(s, 10, ctx->input_id);
+	stmt_bind_int(s, 11, (long long)line);
+	rc = step_once(s);
+	/* the file's refs replace the action's refs */
+	struct stmt *del = cached(ctx, 1, "DELETE FROM action_refs WHERE action_id = ?1");
+	struct stmt *ins = cached(ctx, 2, "INSERT OR IGNORE INTO action_refs (action_id, ref)"
+				  " VALUES (?1, ?2)");
+	if (!rc && (!del || !ins))
+		rc = -1;
+	if (!rc) {
+		stmt_bind_text(del, 1, v[0]);
+		rc = step_once(del);
+	}
+	for (int i = 0; i < nref && !rc; i++) {
+		stmt_bind_text(ins, 1, v[0]);
+		stmt_bind_text(ins, 2, ref[i]);
+		rc = step_once(ins);
+	}
+	free(refbuf);
+	if (!rc)
+		ctx->records++;
+	return rc;
+}
+
+int load_actions(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, action_cols, 10, action_row);
+}
+
+/* ---- updates.csv ---- */
+
+static const struct csv_col update_cols[] = {
+	{ "action_id", 1 }, { "on", 1 }, { "status", 1 }, { "note", 0 }, { "evidence", 0 },
+};
+
+static int update_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
+{
+	struct tracker_update u = {
+		.id = v[0], .on = v[1], .status = v[2], .note = v[3], .evidence = v[4],
+		.input_id = ctx->input_id, .line = line,
+	};
+	char why[512];
+
+	if (!*v[0])
+		return bad_record(&ctx->bad, line, 0, "empty 'action_id'");
+	/* usually an action; a recommendation "REPORT#N" or a case id works too */
+	if (tracker_find_item(ctx->st, v[0], &u.kind))
+		return bad_record(&ctx->bad, line, 0, "'%s' does not resolve (no such action,"
+				  " recommendation or case; load actions first)", v[0]);
+	switch (tracker_apply_update(ctx->st, &u, why, sizeof(why))) {
+	case TU_ERROR:
+		return -1;
+	case TU_REFUSED:
+		return bad_record(&ctx->bad, line, 0, "%s", why);
+	case TU_APPLIED:
+	case TU_DUPLICATE:
+		break;
+	}
+	ctx->records++;
+	return 0;
+}
+
+int load_updates(struct ingest_ctx *ctx)
+{
+	return ingest_csv(ctx, update_cols, 5, update_row);
+}

@@ -1,0 +1,52 @@
+# The intune-devices and intune-apps adapters (spec §6, formats.md §3.1-3.2):
+# the portal's and the report API's header layouts, the value mappings.
+. tests/cli/lib.sh
+D=tests/data/adapters/intune
+
+rm -f "$T/d.db"
+run ingest --db "$T/d.db" intune-devices $D/devices_portal.csv $D/devices_api.csv
+t_eq "devices: exit" "$rc" 0
+t_contains "devices portal: summary" "$T/out" "4 records      2 skipped"
+t_contains "devices api: summary" "$T/out" "2 records      0 skipped"
+t_contains "devices: no id" "$T/err" "udaudit: $D/devices_portal.csv:6: error: no device id"
+t_contains "devices: bad date" "$T/err" "udaudit: $D/devices_portal.csv:7: error: bad enrollment date 'yesterday'"
+t_eq "devices: rows" "$(sql "$T/d.db" "SELECT device_id, custodian_id, platform, model, ownership,
+	managed, status, status_on, enrolled_on FROM devices ORDER BY device_id")" \
+"7d1c2b3a-0000-4000-8000-00000000a001|j.doe@example.gov|ios|iPhone 14|gfe|1|active||2024-01-08
+7d1c2b3a-0000-4000-8000-00000000a002|a.smith@example.gov|android|Pixel 7|byod|1|wiped|2024-02-01|2023-11-02
+7d1c2b3a-0000-4000-8000-00000000a003|k.ray@example.gov|windows|Latitude 7440|gfe|1|active||2022-05-05
+7d1c2b3a-0000-4000-8000-00000000a004|p.lee@example.gov|macos|MacBook Air||0|active||2024-03-01
+7d1c2b3a-0000-4000-8000-00000000b001|m.cruz@example.gov|ios|iPhone 15|gfe|1|active||2024-01-08
+7d1c2b3a-0000-4000-8000-00000000b002|t.ng@example.gov|android|Galaxy S23|byod|0|active||2024-01-08"
+
+rm -f "$T/n.db"
+run ingest --db "$T/n.db" --opt device_id=name --opt stale_days=90 intune-devices $D/devices_portal.csv
+t_eq "devices by name, stale: rows" "$(sql "$T/n.db" "SELECT device_id, status, status_on FROM devices ORDER BY device_id")" \
+"GOV-AND-0007|wiped|2024-02-01
+GOV-IPH-0042|active|
+GOV-MAC-0001|active|
+GOV-NOID-0001|active|
+GOV-WIN-0100|active|"
+rm -f "$T/n.db"
+run ingest --db "$T/n.db" --opt stale_days=30 intune-devices $D/devices_portal.csv
+t_eq "stale_days=30: the Mac gone dark is retired" "$(sql "$T/n.db" "SELECT status, status_on FROM devices WHERE device_id LIKE '%a004'")" \
+	"retired|2024-05-01"
+run ingest --db "$T/n.db" --opt device_id=imei intune-devices $D/devices_api.csv
+t_eq "bad device_id option: exit" "$rc" 3
+
+rm -f "$T/a.db"
+run ingest --db "$T/a.db" --opt seen_on=2024-06-10 intune-apps $D/apps_raw.csv
+t_eq "apps: exit" "$rc" 0
+t_contains "apps: summary" "$T/out" "4 records      1 skipped"
+t_eq "apps: rows" "$(sql "$T/a.db" "SELECT substr(device_id, 33), app_id, app_name, version, first_seen, last_seen
+	FROM device_apps ORDER BY line")" \
+"a001|WhatsApp|WhatsApp|24.11.85|2024-06-10|2024-06-10
+a002|net.whatsapp.WhatsApp|WhatsApp|24.11.85|2024-06-10|2024-06-10
+a002|com.tencent.mm|WeChat|8.0.49|2024-06-10|2024-06-10
+a003|Microsoft Teams|Microsoft Teams|24124.1412|2024-06-10|2024-06-10"
+run ingest --db "$T/a.db" intune-apps $D/apps_aggregate.csv
+t_eq "aggregate report: exit" "$rc" 3
+t_contains "aggregate report: message" "$T/err" "udaudit: $D/apps_aggregate.csv:1: error: an aggregate apps report (AppInvAggregate) has no devices"
+run ingest --db "$T/a.db" intune-apps $D/devices_api.csv
+t_contains "apps: a devices export is refused" "$T/out" "FAILED"
+t_done

@@ -1,0 +1,25 @@
+# The purview adapter (spec §6, formats.md §4): both CSV layouts, AuditData
+# JSON in a cell, Teams message operations into usage events.
+. tests/cli/lib.sh
+D=tests/data/adapters/purview
+
+rm -f "$T/p.db"
+run ingest --db "$T/p.db" purview $D/audit_new.csv $D/audit_classic.csv
+t_eq "purview: exit" "$rc" 0
+t_contains "new layout: summary" "$T/out" "4 records      2 skipped"
+t_contains "classic layout: summary" "$T/out" "2 records      0 skipped"
+t_contains "new layout: bad AuditData" "$T/err" "udaudit: $D/audit_new.csv:8: error: AuditData: bad JSON"
+t_contains "new layout: no MessageId" "$T/err" "udaudit: $D/audit_new.csv:9: error: MessageSent without a MessageId"
+t_contains "new layout: ignored, counted" "$T/err" "$D/audit_new.csv: ignored 2 records that are not Teams message operations"
+t_eq "purview: events" "$(sql "$T/p.db" "SELECT line, strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch'), event, app,
+	account, message_id, conversation_id FROM usage ORDER BY event_id")" \
+"2|2024-06-10T13:05:00Z|sent|teams|teams:j.doe@example.gov|1718024700000|19:abc123@thread.v2
+3|2024-06-10T13:06:00Z|sent|teams|teams:j.doe@example.gov|1718024760000|19:abc123@thread.v2
+4|2024-06-10T13:07:00Z|deleted|teams|teams:j.doe@example.gov|1718024760000|19:abc123@thread.v2
+5|2024-06-10T13:08:00Z|received|teams|teams:a.smith@example.gov|1718024760000|19:abc123@thread.v2
+2|2024-06-11T09:00:00Z|sent|teams|teams:k.ray@example.gov|1718096400000|19:def456@thread.v2
+3|2024-06-11T09:30:00Z|deleted|teams|teams:k.ray@example.gov|1718096400000|19:def456@thread.v2"
+printf 'RecordId,Operation,UserId\nx,MessageSent,y\n' >"$T/noaudit.csv"
+run ingest --db "$T/p.db" purview "$T/noaudit.csv"
+t_contains "purview: needs AuditData" "$T/err" "header has no column 'CreationDate'"
+t_done

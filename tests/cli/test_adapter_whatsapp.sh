@@ -1,0 +1,188 @@
+# The whatsapp adapter (spec §6, formats.md §2): one fixture per header
+# variant in tests/data/adapters/whatsapp/, asserted through the CLI and the
+# usage table: event counts, authors (peer), timestamps in UTC, deletions,
+# disappearing-message timers, and the errors.
+. tests/cli/lib.sh
+D=tests/data/adapters/whatsapp
+ACC="--account whatsapp:+15550100001 --self"
+
+# wa NAME FILE [OPTIONS]: ingest into a fresh $T/NAME.db
+wa() {
+	name=$1 file=$2; shift 2
+	rm -f "$T/$name.db"
+	run ingest --db "$T/$name.db" "$@" whatsapp "$file"
+}
+# ev NAME: the events, one per line: line|UTC time|event|peer|ttl
+ev() { sql "$T/$1.db" "SELECT line, strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch'), event,
+	coalesce(peer, ''), coalesce(ttl, '') FROM usage ORDER BY event_id"; }
+
+# ---- Android, 24 h, d/m/yyyy: formats.md §2.6 ----
+wa a24 $D/android_24h_dmy.txt $ACC "Dana Reyes" --device D-0001
+t_eq "android 24h: exit" "$rc" 0
+t_contains "android 24h: summary" "$T/out" "12 records      0 skipped"
+t_contains "android 24h: order" "$T/err" "dates read as dmy, 3 system lines ignored"
+t_eq "android 24h: events" "$(ev a24)" \
+"3|2024-03-14T09:02:00Z|received|Pat Lee|
+7|2024-03-14T09:03:00Z|received|+12025550100|
+8|2024-03-14T09:04:00Z|received|Pat Lee|
+8|2024-03-14T09:04:00Z|deleted||
+9|2024-03-14T09:05:00Z|timer_set|Pat Lee|604800
+10|2024-03-14T09:06:00Z|sent||
+10|2024-03-14T09:06:00Z|deleted||
+11|2024-03-14T09:07:00Z|sent||
+12|2024-03-15T18:30:00Z|sent||
+13|2024-03-15T18:30:00Z|sent||
+14|2024-03-15T18:31:00Z|timer_set|Pat Lee|0
+16|2024-03-16T08:01:00Z|received|Pat Lee|"
+t_eq "android 24h: account, app, device, conversation" \
+	"$(sql "$T/a24.db" "SELECT DISTINCT account, app, device_id, conversation_id FROM usage")" \
+	"whatsapp:+15550100001|whatsapp|D-0001|whatsapp:android_24h_dmy"
+# a tombstone's deletion names the message it deletes
+t_eq "android 24h: deletions name their message" "$(sql "$T/a24.db" "SELECT count(*) FROM usage d
+	JOIN usage m ON m.message_id = d.message_id AND m.event IN ('sent', 'received')
+	WHERE d.event = 'deleted' AND d.ts = m.ts")" 2
+# ids: wa- + 16 hex; two identical "ok" lines in one minute are two messages
+t_eq "android 24h: ids" "$(sql "$T/a24.db" "SELECT count(DISTINCT message_id), min(length(message_id)),
+	sum(message_id GLOB 'wa-[0-9a-f]*') FROM usage WHERE event IN ('sent', 'received')")" "8|19|8"
+# deterministic: the same export under another name gives the same ids
+cp $D/android_24h_dmy.txt "$T/copy.txt"
+printf '\n' >>"$T/copy.txt"             # another SHA-256, the same messages
+rm -f "$T/copy.db"
+run ingest --db "$T/copy.db" $ACC "Dana Reyes" --conversation whatsapp:android_24h_dmy whatsapp "$T/copy.txt"
+t_eq "android 24h: same ids again" "$(sql "$T/copy.db" "SELECT group_concat(message_id) FROM usage")" \
+	"$(sql "$T/a24.db" "SELECT group_concat(message_id) FROM usage")"
+# a file already loaded adds nothing
+run ingest --db "$T/a24.db" $ACC "Dana Reyes" whatsapp $D/android_24h_dmy.txt
+t_contains "android 24h: twice" "$T/out" "already loaded"
+t_eq "android 24h: twice adds nothing" "$(sql "$T/a24.db" "SELECT count(*) FROM usage")" 12
+
+# ---- Android, US 12 h, m/d/yy, U+202F before AM/PM, CRLF mixed with LF ----
+wa us $D/android_us_12h.txt $ACC "Dana Reyes" --tz -05:00
+t_eq "android us: exit" "$rc" 0
+t_eq "android us: events" "$(ev us)" \
+"1|2024-03-15T02:05:00Z|received|Pat Lee|
+2|2024-03-15T02:06:00Z|sent|Pat Lee|
+3|2024-03-15T04:59:00Z|received|Pat Lee|
+4|2024-03-15T05:01:00Z|received|Pat Lee|
+5|2024-03-15T17:30:00Z|sent|Pat Lee|"
+
+# ---- Android es: d/m/yyyy, "p. m." with U+00A0; a localized tombstone ----
+wa es $D/android_es.txt $ACC "Dana Reyes" --tz -05:00
+t_eq "android es: events" "$(ev es)" \
+"1|2024-03-15T02:05:00Z|received|Pat Lee|
+2|2024-03-14T15:15:00Z|sent|Pat Lee|
+3|2024-03-15T17:00:00Z|received|Pat Lee|
+3|2024-03-15T17:00:00Z|deleted||"
+
+# ---- every other layout of formats.md §2.2: the first message's time ----
+first() { sql "$T/$1.db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch') || ' ' || event
+	FROM usage ORDER BY event_id LIMIT 1"; }
+for v in "android_iso:2024-03-14T09:05:00Z received:ymd" \
+	 "android_dotted_de:2024-03-14T09:05:00Z received:dmy" \
+	 "ios_dotted:2024-03-14T09:05:33Z received:dmy" \
+	 "finnish:2024-03-14T09:05:33Z received:dmy" \
+	 "other_layouts:2018-06-13T21:25:15Z received:dmy" \
+	 "ymd_bracketed:2018-06-13T21:25:15Z received:ymd" \
+	 "year_middle:2018-06-13T21:25:15Z received:myd" \
+	 "legacy_no_comma:2024-03-14T21:25:15Z received:dmy"; do
+	name=${v%%:*} rest=${v#*:}
+	wa "$name" "$D/$name.txt" $ACC "Dana Reyes"
+	t_eq "$name: exit" "$rc" 0
+	t_eq "$name: first message" "$(first "$name")" "${rest%:*}"
+	t_contains "$name: date order" "$T/err" "dates read as ${rest##*:}"
+done
+t_eq "android iso: count" "$(sql "$T/android_iso.db" "SELECT count(*) FROM usage")" 3
+t_eq "other layouts: both" "$(sql "$T/other_layouts.db" "SELECT count(*) FROM usage")" 2
+t_eq "de: the attachment line is a message" "$(sql "$T/android_dotted_de.db" "SELECT count(*) FROM usage WHERE event = 'received'")" 2
+
+# ---- iOS bracketed: BOM, U+200E on system and media lines, the chat's name
+# as author of system lines, a multi-line poll, "~ " before a non-contact ----
+wa ios $D/ios_bracketed.txt $ACC "Dana Reyes" --tz -05:00
+t_eq "ios: exit" "$rc" 0
+t_contains "ios: system lines" "$T/err" "3 system lines ignored"
+t_eq "ios: events" "$(ev ios)" \
+"3|2024-03-14T14:05:33Z|received|Pat Lee|
+4|2024-03-14T14:05:40Z|received|Pat Lee|
+5|2024-03-14T14:06:00Z|sent||
+6|2024-03-14T14:07:00Z|received|Pat Lee|
+6|2024-03-14T14:07:00Z|deleted||
+7|2024-03-14T14:08:00Z|sent||
+7|2024-03-14T14:08:00Z|deleted||
+8|2024-03-14T14:09:00Z|timer_set|Pat Lee|86400
+9|2024-03-14T14:10:00Z|received|Sam Ortiz|"
+
+# ---- iOS US 12 h with seconds; and the same text zipped as _chat.txt ----
+wa iosus $D/ios_us.txt $ACC "Dana Reyes"
+t_eq "ios us: events" "$(ev iosus)" \
+"1|2024-03-14T21:07:15Z|received|Kim Ray|
+2|2024-03-14T21:08:02Z|received|Kim Ray|
+3|2024-03-14T21:09:00Z|sent|Kim Ray|
+4|2024-03-20T10:00:00Z|received|Kim Ray|"
+wa iz $D/ios_export.zip $ACC "Dana Reyes"
+t_eq "ios zip: exit" "$rc" 0
+t_eq "ios zip: events" "$(ev iz)" "$(ev iosus)"
+t_eq "ios zip: conversation from the zip's name" \
+	"$(sql "$T/iz.db" "SELECT DISTINCT conversation_id FROM usage")" "whatsapp:ios_export"
+wa az $D/android_export.zip $ACC "Dana Reyes" --tz -05:00
+t_eq "android zip ('WhatsApp Chat with ….txt'): events" "$(ev az)" "$(ev us)"
+wa nz $D/no_chat.zip $ACC "Dana Reyes"
+t_eq "zip without chat: exit" "$rc" 3
+t_contains "zip without chat: message" "$T/err" "no_chat.zip: error: no chat text in the zip"
+
+# a zip bomb (8 MiB of text in 209 bytes of bzip2) is refused
+wa bomb $D/bomb.zip $ACC "Dana Reyes"
+t_eq "zip bomb: exit" "$rc" 3
+t_contains "zip bomb: message" "$T/err" "inflates more than 1100:1"
+
+# ---- d/m or m/d: detected over the whole file, or given ----
+wa amb $D/ambiguous.txt $ACC "Dana Reyes"
+t_eq "ambiguous: detected d/m" "$(first amb)" "2024-02-01T10:00:00Z received"
+t_contains "ambiguous: says so" "$T/err" "dates read as dmy"
+wa amb2 $D/ambiguous.txt $ACC "Dana Reyes" --date-order mdy
+t_eq "ambiguous: --date-order mdy" "$(first amb2)" "2024-01-02T10:00:00Z received"
+wa amb3 $D/ambiguous.txt $ACC "Dana Reyes" --opt date_order=mdy
+t_eq "ambiguous: --opt date_order=mdy" "$(first amb3)" "2024-01-02T10:00:00Z received"
+
+# ---- lines before the first header: bad records with file:line ----
+wa bad $D/bad_start.txt $ACC "Dana Reyes"
+t_eq "bad start: exit" "$rc" 0
+t_contains "bad start: file:line" "$T/err" "udaudit: $D/bad_start.txt:1: error: not a WhatsApp message header: 'this is not a header'"
+t_contains "bad start: counted" "$T/out" "2 records      1 skipped"
+wa bads $D/bad_start.txt $ACC "Dana Reyes" --strict
+t_eq "bad start --strict: exit" "$rc" 3
+t_eq "bad start --strict: nothing kept" "$(sql "$T/bads.db" "SELECT count(*) FROM usage")" 0
+
+# ---- options ----
+wa noacc $D/ios_us.txt --self "Dana Reyes"
+t_eq "no --account: exit" "$rc" 3
+t_contains "no --account: message" "$T/err" "the exporting account is required"
+wa noself $D/ios_us.txt --account whatsapp:+15550100001
+t_eq "no --self: exit" "$rc" 3
+wa badacc $D/ios_us.txt --account nocolon --self x
+t_contains "bad --account" "$T/err" "bad account 'nocolon'"
+wa badtz $D/ios_us.txt $ACC "Dana Reyes" --tz 5
+t_contains "bad --tz" "$T/err" "bad tz '5'"
+wa conv $D/ios_us.txt $ACC "Dana Reyes" --conversation wa-grp-17
+t_eq "--conversation" "$(sql "$T/conv.db" "SELECT DISTINCT conversation_id FROM usage")" "wa-grp-17"
+
+# ---- from [inputs] of audit.ini, with options ----
+mkdir -p "$T/cfg"
+cp $D/android_us_12h.txt "$T/cfg/chat.txt"
+cat >"$T/cfg/audit.ini" <<INI
+[audit]
+agency = Test Agency
+quarter = 2024Q1
+as_of = 2024-03-31
+db = audit.db
+[inputs]
+whatsapp = chat.txt account=whatsapp:+15550100009 self="Dana Reyes" device=D-0009 tz=-05:00
+[rules]
+dir = $(pwd)/rules
+[output]
+dir = out
+INI
+run run "$T/cfg/audit.ini"
+t_eq "config: events" "$(sql "$T/cfg/audit.db" "SELECT count(*), min(account), min(device_id),
+	strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch') FROM usage")" \
+	"5|whatsapp:+15550100009|D-0009|2024-03-15T02:05:00Z"
+t_done

@@ -1,0 +1,133 @@
+# the findings workbook (issue #5): sheets, counts equal to the DB, real
+# dates, formula-looking text kept as text, --redact, byte-identical output,
+# the quarter-over-quarter trend over two runs. Findings rows are inserted
+# with SQL so the test does not depend on the detectors.
+. tests/cli/lib.sh
+PY=/usr/bin/python3
+DUMP="$PY tests/cli/xlsx_dump.py"
+DB=$T/a.db
+
+mkdir -p "$T/rules"
+printf '; apps\n[whatsapp]\nclass = restricted\nids    = ^net\\.whatsapp\n' >"$T/rules/apps.ini"
+printf '[roles]\nstandard = 2555\n' >"$T/rules/retention.ini"
+printf 'case_id,status\nUD-2021-0001,Open\n' >"$T/cases.csv"
+run tracker import --db "$DB" --cases "$T/cases.csv"        # creates the audit DB
+t_eq "db created" "$rc" 0
+
+# two quarters' runs; run 2 has one finding of each class, a formula-looking
+# detail, a name and a handle in the detail (for --redact), evidence rows
+$PY - "$DB" "$T/rules" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO runs (run_id, as_of, quarter, rules_dir, rules_sha256) VALUES"
+          " (1, '2021-09-30', '2021Q3', ?1, 'r1'), (2, '2021-12-31', '2021Q4', ?1, 'r2')",
+          (sys.argv[2],))
+c.execute("INSERT INTO accounts (account, app, custodian_id, custodian_name, office)"
+          " VALUES ('whatsapp:+15550100001', 'whatsapp', 'C-001', 'Alice Example', 'EOC')")
+c.execute("INSERT INTO inputs (input_id, kind, path, size, sha256, records, loaded_at)"
+          " VALUES (10, 'usage', 'usage.jsonl', 123, ?, 5, '2026-01-01T00:00:00Z')", ("ab" * 32,))
+types = ["UNCAPTURED_DELETION", "ACCOUNT_DELETION", "CAPTURE_GAP", "PROHIBITED_APP"]
+classes = ["actual", "impending", "threatened", "policy"]
+sev = {"actual": "high", "impending": "high", "threatened": "medium", "policy": "low"}
+for run, n in ((1, 3), (2, 5)):
+    for i in range(n):
+        detail = ('=HYPERLINK("http://x","y")' if i == 0 else
+                  "Alice Example (whatsapp:+15550100001) deleted %d messages" % (i + 1))
+        c.execute("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  (run, "F-%d-%03d" % (run, i), types[i % 4], classes[i % 4], sev[classes[i % 4]],
+                   "EOC" if i % 2 else None, "C-001", "whatsapp:+15550100001", "whatsapp",
+                   "D-1", 1539353002 + i * 86400, 1539353002 + i * 90000, i + 1, 1, detail))
+c.execute("INSERT INTO evidence VALUES (2, 'F-2-000', 10, 7), (2, 'F-2-000', 10, 9),"
+          " (2, 'F-2-001', 10, 3)")
+c.commit()
+EOF
+
+run report findings --db "$DB" -o "$T/f.xlsx"
+t_eq "report findings exit" "$rc" 0
+t_contains "said where" "$T/out" "report findings: wrote $T/f.xlsx"
+t_eq "no temporary left" "$(ls "$T" | grep -c '\.tmp$')" 0
+$DUMP "$T/f.xlsx" >"$T/dump" 2>"$T/dump.err"
+t_eq "workbook reads back" "$?" 0
+t_contains "sheets" "$T/dump" "sheets=Summary|Findings|Evidence|Inputs|Rules"
+t_contains "findings header (spec 4.3)" "$T/dump" \
+	"Findings!header=finding_id|type|class|severity|office|custodian_id|account|app|device_id|first_ts|last_ts|message_count|conversation_count|detail"
+latest=$(sql "$DB" 'SELECT count(*) FROM findings WHERE run_id = 2')
+t_eq "findings rows = DB (latest run)" "$(grep -c '^Findings!A[0-9]*=' "$T/dump")" "$((latest + 1))"
+if "$UDAUDIT" findings --help >/dev/null 2>&1; then
+	"$UDAUDIT" findings --db "$DB" --format csv >"$T/findings.csv" 2>/dev/null
+	t_eq "findings rows = udaudit findings" "$(grep -c '^Findings!A[0-9]*=' "$T/dump")" \
+		"$(wc -l <"$T/findings.csv" | tr -d ' ')"
+fi
+t_contains "autofilter" "$T/dump" "Findings!filter=A1:N6"
+t_contains "frozen header" "$T/dump" "Findings!freeze=A2"
+t_contains "first_ts is a date" "$T/dump" "Findings!J2=d:2018-10-12 14:03:22"
+t_contains "last_ts is a date" "$T/dump" "Findings!K3=d:2018-10-16 18:03:22"
+t_contains "counts are numbers" "$T/dump" "Findings!L3=n:5"
+t_contains "formula-looking detail stays text" "$T/dump" 'Findings!N2=s:=HYPERLINK("http://x","y")'
+t_contains "summary total" "$T/dump" "Summary!B4=n:5"
+t_contains "summary by class" "$T/dump" "Summary!A9=s:actual"
+t_contains "summary actual count" "$T/dump" "Summary!B9=n:2"
+t_contains "summary by type" "$T/dump" "s:UNCAPTURED_DELETION"
+t_contains "summary by office" "$T/dump" "s:EOC"
+t_contains "summary charts" "$T/dump" "Summary!charts=3"
+t_contains "trend: first quarter" "$T/dump" "=s:2021Q3"
+t_contains "trend: second quarter" "$T/dump" "=s:2021Q4"
+t_eq "trend has both runs" "$(grep -c '=s:2021Q[34]$' "$T/dump")" 3   # the header's quarter + 2 trend rows
+t_contains "evidence header" "$T/dump" "Evidence!header=finding_id|input kind|input path|line"
+t_eq "evidence rows = DB" "$(grep -c '^Evidence!A[0-9]*=' "$T/dump")" \
+	"$(($(sql "$DB" 'SELECT count(*) FROM evidence WHERE run_id = 2') + 1))"
+t_contains "inputs header (no loaded_at)" "$T/dump" "Inputs!header=kind|path|size|records|skipped|ignored|sha256"
+t_contains "inputs sha256" "$T/dump" "s:abababababababab"
+t_contains "rules files" "$T/dump" "s:apps.ini"
+t_contains "rules keys" "$T/dump" "s:^net\\.whatsapp"
+t_contains "document date from the run" "$T/dump" "Summary!B2=d:2021-12-31 00:00:00"
+unzip -p "$T/f.xlsx" docProps/core.xml >"$T/core.xml"
+t_contains "docProps created = as_of" "$T/core.xml" "2021-12-31T00:00:00Z"
+
+# ---- byte-identical: twice, a second apart ----
+sleep 1.1
+run report findings --db "$DB" -o "$T/f2.xlsx"
+t_ok "byte-identical findings workbook" cmp -s "$T/f.xlsx" "$T/f2.xlsx"
+SOURCE_DATE_EPOCH=1700000000 "$UDAUDIT" report findings --db "$DB" -o "$T/s1.xlsx" >/dev/null
+sleep 1.1
+SOURCE_DATE_EPOCH=1700000000 "$UDAUDIT" report findings --db "$DB" -o "$T/s2.xlsx" >/dev/null
+t_ok "byte-identical with SOURCE_DATE_EPOCH" cmp -s "$T/s1.xlsx" "$T/s2.xlsx"
+unzip -p "$T/s1.xlsx" docProps/core.xml >"$T/core2.xml"
+t_contains "SOURCE_DATE_EPOCH is the document date" "$T/core2.xml" "2023-11-14T22:13:20Z"
+
+# ---- --as-of picks the run; a second quarter's run shows both quarters ----
+run report findings --db "$DB" -o "$T/q3.xlsx" --as-of 2021-10-15
+t_eq "as-of exit" "$rc" 0
+$DUMP "$T/q3.xlsx" >"$T/dump3"
+t_eq "as-of: the run before it" "$(grep -c '^Findings!A[0-9]*=' "$T/dump3")" 4
+t_contains "as-of: its quarter" "$T/dump3" "Summary!B3=s:2021Q3"
+run report findings --db "$DB" -o "$T/none.xlsx" --as-of 2020-01-01
+t_eq "no run before as-of: still a workbook" "$rc" 0
+t_contains "no run: warned" "$T/err" "no analysis run on or before 2020-01-01"
+
+# ---- --redact ----
+run report findings --db "$DB" -o "$T/r.xlsx" --redact
+t_eq "redact exit" "$rc" 0
+$DUMP "$T/r.xlsx" >"$T/dumpr"
+t_not_contains "no custodian name" "$T/dumpr" "Alice Example"
+t_not_contains "no handle" "$T/dumpr" "15550100001"
+t_not_contains "no custodian id" "$T/dumpr" "C-001"
+t_contains "custodian pseudonym" "$T/dumpr" "Findings!F2=s:custodian-"
+t_contains "account pseudonym keeps the app" "$T/dumpr" "Findings!G2=s:whatsapp:acct-"
+pseudo=$(grep '^Findings!F2=' "$T/dumpr" | sed 's/.*=s://')
+t_contains "the name in the detail is the same pseudonym" "$T/dumpr" "$pseudo (whatsapp:acct-"
+
+# ---- errors ----
+run report findings --db "$DB" -o "$T/no/such/dir/f.xlsx"
+t_eq "unwritable output: exit 4" "$rc" 4
+t_contains "unwritable output: message" "$T/err" "cannot write '$T/no/such/dir/f.xlsx.tmp'"
+run report findings --db "$DB" -o "$T/x.xlsx" --as-of 2021-02-30
+t_eq "bad --as-of: usage" "$rc" 2
+run report pie --db "$DB" -o "$T/x.xlsx"
+t_eq "unknown kind: usage" "$rc" 2
+t_contains "unknown kind: lists kinds" "$T/err" "tracker"
+run report findings -o "$T/x.xlsx"
+t_eq "no --db: usage" "$rc" 2
+run report findings --db "$T/missing.db" -o "$T/x.xlsx"
+t_eq "missing DB: exit 4" "$rc" 4
+t_done

@@ -1,0 +1,33 @@
+# Print what the XLSX tests check, one fact per line, read back with
+# python3-openpyxl (Debian's /usr/bin/python3):
+#   sheets=A|B|C
+#   SHEET!rows=N  SHEET!header=a|b|c  SHEET!freeze=A2  SHEET!filter=A1:N6
+#   SHEET!charts=N  SHEET!dv=RANGE:LIST  SHEET!cf=RANGE:FORMULA
+#   SHEET!CELL=type:value   for every non-empty cell (type: s, n, d, b)
+import sys
+
+import openpyxl
+
+wb = openpyxl.load_workbook(sys.argv[1])
+print("sheets=" + "|".join(wb.sheetnames))
+for ws in wb:
+    t = ws.title
+    rows = [r for r in ws.iter_rows() if any(c.value is not None for c in r)]
+    print("%s!rows=%d" % (t, len(rows)))
+    if rows:
+        print("%s!header=%s" % (t, "|".join("" if c.value is None else str(c.value) for c in rows[0])))
+    print("%s!freeze=%s" % (t, ws.freeze_panes))
+    print("%s!filter=%s" % (t, ws.auto_filter.ref))
+    print("%s!charts=%d" % (t, len(ws._charts)))
+    for dv in ws.data_validations.dataValidation:
+        print("%s!dv=%s:%s" % (t, dv.sqref, dv.formula1))
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            print("%s!cf=%s:%s" % (t, cf.sqref, "|".join(rule.formula)))
+    for r in rows:
+        for c in r:
+            if c.value is None:
+                continue
+            kind = "d" if c.is_date else c.data_type
+            v = c.value.strftime("%Y-%m-%d %H:%M:%S") if c.is_date else c.value
+            print("%s!%s=%s:%s" % (t, c.coordinate, kind, v))
