@@ -14,11 +14,18 @@ struct report_opts {
 	const char *as_of;              /* --as-of YYYY-MM-DD, or NULL */
 	const char *case_path;          /* --case CASE.ini, or NULL */
 	int redact;                     /* --redact: pseudonyms for people and accounts */
+	const char *reports_dir;        /* --reports DIR (report definitions), or NULL:
+					 * "reports" beside the run's rules dir, else
+					 * ./reports */
 };
 
 /* Each writes o->out and returns an exit code (enum exit_code). */
 int report_findings(struct store *st, const struct report_opts *o);
 int report_tracker(struct store *st, const struct report_opts *o);
+/* The 36 CFR 1230.14 incident report and the NARA status letter of the case
+ * o->case_path (PDF, report_incident.c and report_status.c). */
+int report_incident(struct store *st, const struct report_opts *o);
+int report_status(struct store *st, const struct report_opts *o);
 
 /* The document date of a report, as Unix seconds (never 0): the given
  * --as-of date, else SOURCE_DATE_EPOCH, else the fallback date (e.g. the

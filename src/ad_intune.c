@@ -70,7 +70,6 @@ static int header_has(struct ingest_ctx *ctx, const char *const *names)
 static int parse_when(const char *v, long long *ts)
 {
 	int mo, d, y, h = 0, mi = 0, s = 0, n = 0;
-	char ampm[3] = "";
 	const char *p;
 
 	if (!time_parse(v, ts, NULL))
@@ -95,6 +94,7 @@ static int parse_when(const char *v, long long *ts)
 		while (*p == ' ')
 			p++;
 		if (*p) {
+			char ampm[3] = "";
 			if (sscanf(p, "%2[AaPpMm]%n", ampm, &k) != 1 || p[k])
 				return -1;
 			if (h < 1 || h > 12)

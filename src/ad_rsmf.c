@@ -22,7 +22,7 @@
 #include "xalloc.h"
 #include "zipin.h"
 
-#define RSMF_MAX_FILE ZIPIN_MAX_MEMBER
+#define RSMF_MAX_FILE (64UL << 20)     /* jansson needs ~10x that in memory */
 #define RSMF_MAX_HANDLE 256
 
 struct participant {
@@ -47,20 +47,9 @@ struct rsmf {
 	unsigned long other_events;
 };
 
-static int bad(struct rsmf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* A bad record named by its JSON path; no line (jansson keeps none for
  * values). */
-static int bad(struct rsmf *r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return bad_record(&r->ctx->bad, 0, 0, "%s", msg);
-}
+#define bad(r, ...) bad_record(&(r)->ctx->bad, 0, 0, __VA_ARGS__)
 
 static const char *str_field(const struct json *o, const char *key)
 {
@@ -395,6 +384,10 @@ static int load_text(struct ingest_ctx *ctx, char **buf, size_t *len, char **nam
 	*name = xasprintf("%s(%s)", ctx->path, zipin_name(z, idx));
 	rc = zipin_read(z, idx, buf, len);
 	zipin_close(z);
+	if (!rc && *len > RSMF_MAX_FILE) {
+		struct src_loc at = { *name, 0, 0 };
+		rc = diag_error(&at, "manifest larger than %lu bytes", RSMF_MAX_FILE);
+	}
 	return rc;
 }
 
@@ -406,12 +399,12 @@ int load_rsmf(struct ingest_ctx *ctx)
 	const char *err, *version, *saved = ctx->bad.path;
 	char *buf = NULL, *name = NULL;
 	unsigned long ecol;
-	size_t len, badpos;
+	size_t len = 0, badpos;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
-	if (load_text(ctx, &buf, &len, &name))
+	if (load_text(ctx, &buf, &len, &name) || !buf)
 		goto out;
 	if (name)
 		ctx->bad.path = name;

@@ -101,6 +101,7 @@ struct wa {
 	char *other;                    /* the one other author, if only one */
 	int others;                     /* 0, 1, or 2 = more than one */
 	/* pass 2 */
+	struct strbuf self_clean;       /* self, cleaned like an author */
 	struct strbuf norm;
 	size_t marks[WA_MAX_MARKS];     /* normalized offsets where marks were */
 	int nmarks;
@@ -195,6 +196,7 @@ static int parse_header(struct wa *w, struct header *h)
 	const char *s = w->norm.buf;
 	long ofs[2 * G_COUNT];
 	static const int dg[3] = { G_D1, G_D2, G_D3 };
+	static const char dseps[] = "-/.";
 	const char *dsep;
 
 	if (pattern_match_groups(w->re, s, w->norm.len, ofs, G_COUNT) < G_COUNT - 1)
@@ -215,10 +217,10 @@ static int parse_header(struct wa *w, struct header *h)
 		return 0;
 	if (h->ampm ? h->hh < 1 || h->hh > 12 : h->hh > 23)
 		return 0;
-	dsep = strchr("-/.", s[ofs[2 * G_DSEP]]);
+	dsep = strchr(dseps, s[ofs[2 * G_DSEP]]);
 	h->sig = (ofs[2 * G_BRACKET] >= 0) | (ofs[2 * G_COMMA] >= 0) << 1 |
 		 (ofs[2 * G_SS] >= 0) << 2 | (h->ampm != 0) << 3 |
-		 (unsigned)(dsep - "-/.") << 4 | (s[ofs[2 * G_TSEP]] == '.') << 6 |
+		 (unsigned)(dsep - dseps) << 4 | (s[ofs[2 * G_TSEP]] == '.') << 6 |
 		 (ofs[2 * G_HSEP] < 0 ? 0U : s[ofs[2 * G_HSEP]] == ':' ? 2U : 1U) << 7;
 	return 1;
 }
@@ -420,7 +422,7 @@ static void clean_author(const char *a, size_t n, struct strbuf *out)
 
 static int is_self(const struct wa *w, const char *author)
 {
-	return !strcasecmp(author, "You") || !strcasecmp(author, w->self);
+	return !strcasecmp(author, "You") || !strcasecmp(author, w->self_clean.buf);
 }
 
 /* ---- occurrence counter ---- */
@@ -664,7 +666,6 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 		unsigned long lineno = textin_lineno(t);
 		struct header h;
 		size_t bad;
-		long long day;
 
 		if (textin_too_long(t)) {
 			if (pass == 2 && bad_record(&w->ctx->bad, lineno, 0,
@@ -693,7 +694,7 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 					return -1;
 				continue;
 			}
-			day = header_day(&h, &orders[w->order]);
+			long long day = header_day(&h, &orders[w->order]);
 			if (day >= 0 && sig_accepted(w, h.sig)) {
 				w->seen_header = 1;
 				if (on_header(w, &h, header_ts(w, &h, day), lineno, 2))
@@ -803,6 +804,7 @@ static int options(struct wa *w)
 	if (!w->self || !*w->self)
 		return diag_error(&at, "whatsapp: the exporter's display name is required"
 				  " (--self, or self= in [inputs])");
+	clean_author(w->self, strlen(w->self), &w->self_clean);
 	snprintf(w->app_buf, sizeof(w->app_buf), "%.*s", (int)(colon - w->account), w->account);
 	w->app = w->app_buf;
 	if (!w->conv || !*w->conv)
@@ -837,6 +839,7 @@ int load_whatsapp(struct ingest_ctx *ctx)
 
 	w->ctx = ctx;
 	strbuf_init(&w->norm, TEXTIN_MAX_LINE + 16);
+	strbuf_init(&w->self_clean, WA_MAX_AUTHOR * 4);
 	strbuf_init(&w->p.author, WA_MAX_AUTHOR * 2);
 	strbuf_init(&w->p.body, WA_MAX_BODY);
 	if (options(w))
@@ -891,8 +894,9 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	rc = run_pass(w, t, 2);
 	textin_free(t);
 	if (!rc && w->headers)
-		diag_note("%s: %lu message headers, dates read as %s, %lu system lines ignored",
-			  ctx->path, w->headers, orders[w->order].name, ctx->ignored);
+		diag_note("%s: %lu message header%s, dates read as %s, %lu system line%s ignored",
+			  ctx->path, w->headers, w->headers == 1 ? "" : "s", orders[w->order].name,
+			  ctx->ignored, ctx->ignored == 1 ? "" : "s");
 	if (!rc && !w->headers) {
 		struct src_loc at = { ctx->path, 0, 0 };
 		rc = diag_error(&at, "no WhatsApp message found");
@@ -901,6 +905,7 @@ out:
 	ctx->bad.path = saved_path;
 	pattern_free(w->re);
 	strbuf_release(&w->norm);
+	strbuf_release(&w->self_clean);
 	strbuf_release(&w->p.author);
 	strbuf_release(&w->p.body);
 	free(w->occ.key);

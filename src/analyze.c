@@ -722,24 +722,52 @@ static int store_pass(struct an *a)
 
 	if (!s)
 		return -1;
+	/* size the index once: rows are appended, so max(rowid) is about the
+	   count (and costs one b-tree descent, not a scan) */
+	long long rows = 0;
+	if (store_query_int(a->st, "SELECT coalesce(max(rowid), 0) FROM store_messages", &rows) == 0 &&
+	    rows > 0 && rows < (1LL << 32)) {
+		size_t cap = 1024;
+		while ((long long)cap * 7 < rows * 10)
+			cap *= 2;
+		a->sidx.cap = cap;
+		a->sidx.k = xcalloc(cap, sizeof(uint64_t));
+		a->sidx.day = xmalloc(cap * sizeof(int32_t));
+	}
 	while ((rc = stmt_step(s)) == 1) {
 		const char *mid = stmt_text(s, 0);
 		long long sent = stmt_int(s, 4), cap = stmt_int(s, 5);
-		struct acct *ac = acct_get(a, stmt_text(s, 2), stmt_text(s, 1));
+		int purged_row = !stmt_is_null(s, 6);
+
+		if (!mid || !stmt_text(s, 2))
+			continue;       /* NOT NULL in spirit; SQLite allows a NULL key */
 
 		if (cap < a->cutoff)    /* a capture after as_of has not happened yet */
 			sidx_put(&a->sidx, hash_str(mid), (int32_t)time_day(cap));
-		ac->store_rows++;
+		/* the account matters only to a purge or to an app with a short
+		   policy: skip its lookup for the other rows (most of them) */
+		if (!purged_row) {
+			const char *app = stmt_text(s, 1);
+			int need = 0;
+			for (size_t i = 0; i < a->nshort && !need; i++)
+				need = app && !strcmp(app, a->shorts[i].app);
+			if (!need)
+				continue;
+		}
+		struct acct *ac = acct_get(a, stmt_text(s, 2), stmt_text(s, 1));
 		if (ac->short_track == 0)
 			ac->short_track = is_short(a, ac) ? 1 : -1;
-		const char *sconv = ac->short_track > 0 ? stmt_text(s, 3) : NULL;
-		if (sconv && *sconv)
-			u64set_add(&ac->store_convs, hash_str(sconv));
-		if (sent < ac->store_first)
-			ac->store_first = sent;
-		if (sent > ac->store_last)
-			ac->store_last = sent;
-		if (!stmt_is_null(s, 6)) {
+		if (ac->short_track > 0) {
+			const char *sconv = stmt_text(s, 3);
+			ac->store_rows++;
+			if (sconv && *sconv)
+				u64set_add(&ac->store_convs, hash_str(sconv));
+			if (sent < ac->store_first)
+				ac->store_first = sent;
+			if (sent > ac->store_last)
+				ac->store_last = sent;
+		}
+		if (purged_row) {
 			long long purged = stmt_int(s, 6);
 			long long keep = a->r->retention_days[ac->role];
 			if (purged < a->cutoff && (keep < 0 || purged < sent + keep * DAY)) {
@@ -789,10 +817,10 @@ static int early_purge(struct an *a)
 		else
 			snprintf(keep, sizeof(keep), "retention of %lld days", days);
 		char *detail = xasprintf("The compliance store purged %llu %s message%s of %s"
-			" (%s account%s, sent %s to %s) before the required %s.",
+			" (%s%s, sent %s to %s) before the required %s.",
 			f.count, ac->app, plural(f.count, "", "s"), ac->account,
-			role_names[ac->role], ac->known ? "" : " not in accounts.csv, counted as standard",
-			d1, d2, keep);
+			ac->known ? role_names[ac->role] : "not in accounts.csv, counted as standard",
+			ac->known ? " account" : "", d1, d2, keep);
 		int rc = acc_finish(a, &f, detail);
 		free(detail);
 		if (rc)
@@ -1043,6 +1071,8 @@ static int usage_pass(struct an *a)
 				stmt_reset(ins_app);
 			}
 		}
+		if (kind <= EV_FORWARDED && (!mid || !*mid))
+			continue;       /* adapters may leave it out; nothing to judge */
 		switch (kind) {
 		case EV_SENT:
 		case EV_RECEIVED: {
@@ -1279,15 +1309,18 @@ static void phase(const char *name);
 
 static int message_findings(struct an *a)
 {
-	/* one row per copy (the earliest event of each account and message),
-	   with the first deletion after it, the first forward and the first
-	   export of its conversation at or after the message's time */
+	/* One row per copy (the earliest event of each account and message),
+	   with the first deletion by that account after it, the first forward
+	   of the message and the first export of its conversation at or after
+	   the copy's time. Rows come grouped by account (the GROUP BY's sort
+	   order, one sort for the whole query); the device groups of one
+	   account are kept side by side in C, so no second sort is needed. An
+	   account seen twice would fail loudly on the findings key, never
+	   split a finding silently. */
 	static const char *const prep[] = {
 		"CREATE INDEX temp.an_del_i ON an_del (account, mid, ts)",
 		"CREATE INDEX temp.an_fwd_i ON an_fwd (mid, ts)",
 		"CREATE INDEX temp.an_exp_i ON an_exp (conv, ts)",
-		"CREATE TEMP TABLE an_copy AS SELECT account, mid, min(ts) AS ts, device, conv,"
-		" app, input_id, line, store_day FROM an_cand GROUP BY account, mid",
 		NULL
 	};
 	for (int i = 0; prep[i]; i++)
@@ -1297,21 +1330,22 @@ static int message_findings(struct an *a)
 	struct stmt *s = stmt_prepare(a->st,
 		"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day,"
 		" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app"
-		" FROM (SELECT *, min(ts) OVER (PARTITION BY mid) AS mts FROM an_copy) AS c"
+		" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day,"
+		"   app FROM an_cand GROUP BY account, mid) AS c"
 		" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account"
 		"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)"
 		" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid"
 		"   ORDER BY ts LIMIT 1)"
 		" LEFT JOIN an_exp AS e ON e.rowid = (SELECT rowid FROM an_exp WHERE conv = c.conv"
-		"   AND ts >= c.mts ORDER BY ts LIMIT 1)"
-		" ORDER BY c.account, coalesce(c.device, ''), c.ts, c.mid");
+		"   AND ts >= c.ts ORDER BY ts LIMIT 1)");
 	struct stmt *gap = stmt_prepare(a->st,
 		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7)");
-	struct group g;
+	struct group *groups = NULL, *gp;
+	size_t ngroups = 0, galloc = 0;
+	char *cur = NULL;                       /* the account of groups[] */
 	int rc;
 
-	memset(&g, 0, sizeof(g));
 	if (!s || !gap) {
 		stmt_free(s);
 		stmt_free(gap);
@@ -1329,14 +1363,28 @@ static int message_findings(struct an *a)
 		int row = -1;
 		long long loss = LLONG_MAX, loss_in = 0, loss_line = 0;
 
-		if (!same_group(&g, account, device)) {
-			if (g.account && group_flush(a, &g))
-				goto fail;
-			g.account = xstrdup(account);
-			g.device = xstrdup(device);
-			g.ac = acct_get(a, account, NULL);
+		if (!cur || strcmp(cur, account)) {
+			for (size_t i = 0; i < ngroups; i++)
+				if (group_flush(a, &groups[i]))
+					goto fail;
+			ngroups = 0;
+			free(cur);
+			cur = xstrdup(account);
 		}
-		struct acct *ac = g.ac;
+		gp = NULL;
+		for (size_t i = 0; i < ngroups && !gp; i++)
+			if (same_group(&groups[i], account, device))
+				gp = &groups[i];
+		if (!gp) {
+			groups = xgrow(groups, ngroups + 1, &galloc, sizeof(*groups));
+			gp = &groups[ngroups++];
+			memset(gp, 0, sizeof(*gp));
+			gp->account = xstrdup(account);
+			gp->device = xstrdup(device);
+			gp->ac = acct_get(a, account, NULL);
+		}
+		struct group *gg = gp;
+		struct acct *ac = gg->ac;
 		if (!retained) {
 			/* rows 1-3: the earliest loss event wins, ties to the
 			   lower row; a date-only input is the start of its day */
@@ -1407,11 +1455,11 @@ static int message_findings(struct an *a)
 				secmap_set(app_secs(a, app), t);
 			if (ac->capture != CAP_ARCHIVER && rday - tday > a->r->window_days) {
 				row = ROW_LATE;
-				if (!g.f[row].used || rday - tday > g.retained_max_days[row]) {
-					if (add_copy(a, &g, row, mid, t, conv, in_id, line))
+				if (!gg->f[row].used || rday - tday > gg->retained_max_days[row]) {
+					if (add_copy(a, gg, row, mid, t, conv, in_id, line))
 						goto fail;
-					g.retained_max_days[row] = rday - tday;
-					if (acc_evidence(a, &g.f[row], loss_in, loss_line))
+					gg->retained_max_days[row] = rday - tday;
+					if (acc_evidence(a, &gg->f[row], loss_in, loss_line))
 						goto fail;
 					continue;
 				}
@@ -1419,32 +1467,40 @@ static int message_findings(struct an *a)
 		}
 		if (row < 0)
 			continue;
-		if (add_copy(a, &g, row, mid, t, conv, in_id, line))
+		if (add_copy(a, gg, row, mid, t, conv, in_id, line))
 			goto fail;
 		if (loss != LLONG_MAX) {
-			if (loss < g.loss_first[row])
-				g.loss_first[row] = loss;
-			if (loss > g.loss_last[row])
-				g.loss_last[row] = loss;
-			if (acc_evidence(a, &g.f[row], loss_in, loss_line))
+			if (loss < gg->loss_first[row])
+				gg->loss_first[row] = loss;
+			if (loss > gg->loss_last[row])
+				gg->loss_last[row] = loss;
+			if (acc_evidence(a, &gg->f[row], loss_in, loss_line))
 				goto fail;
-		} else if (row == ROW_LATE && acc_evidence(a, &g.f[row], loss_in, loss_line)) {
+		} else if (row == ROW_LATE && acc_evidence(a, &gg->f[row], loss_in, loss_line)) {
 			goto fail;
 		}
 	}
 	if (rc < 0)
 		goto fail;
-	rc = g.account ? group_flush(a, &g) : 0;
+	for (size_t i = 0; i < ngroups; i++)
+		if (group_flush(a, &groups[i]))
+			rc = -1;
+	free(groups);
+	free(cur);
 	stmt_free(s);
 	stmt_free(gap);
 	return rc;
 fail:
-	free(g.account);
-	free(g.device);
-	for (int i = 0; i < ROW_COUNT; i++) {
-		u64set_clear(&g.f[i].convs);
-		u64set_clear(&g.f[i].ev);
+	for (size_t i = 0; i < ngroups; i++) {
+		free(groups[i].account);
+		free(groups[i].device);
+		for (int r = 0; r < ROW_COUNT; r++) {
+			u64set_clear(&groups[i].f[r].convs);
+			u64set_clear(&groups[i].f[r].ev);
+		}
 	}
+	free(groups);
+	free(cur);
 	stmt_free(s);
 	stmt_free(gap);
 	return -1;
@@ -1476,6 +1532,9 @@ struct outage_run {
 
 static int outages(struct an *a)
 {
+	/* one sorted pass, and the rows of a long run read back by range */
+	if (store_exec(a->st, "CREATE INDEX temp.an_gap_i ON an_gap (app, ts, account, mid)"))
+		return -1;
 	struct stmt *s = stmt_prepare(a->st,
 		"SELECT app, ts, account, mid, conv, input_id, line FROM an_gap"
 		" ORDER BY app, ts, account, mid");
@@ -1723,7 +1782,9 @@ static int unapproved(struct an *a)
 			u[nu].first_ts = LLONG_MAX;
 			*slot = nu++;
 		}
-		struct unapproved *x = &u[*slot];
+		struct unapproved *x = u ? &u[*slot] : NULL;
+		if (!x)
+			continue;       /* cannot happen: for the analyzer */
 		if (ac->first_ts < x->first_ts)
 			x->first_ts = ac->first_ts;
 		ev_push(&x->ev, &x->nev, ANALYZE_MAX_EVIDENCE, ac->first_ev.ts,
@@ -1751,7 +1812,9 @@ static int unapproved(struct an *a)
 			u[nu].first_ts = LLONG_MAX;
 			*slot = nu++;
 		}
-		struct unapproved *x = &u[*slot];
+		struct unapproved *x = u ? &u[*slot] : NULL;
+		if (!x)
+			continue;       /* cannot happen: for the analyzer */
 		if (!stmt_is_null(s, 2) && stmt_int(s, 2) < x->first_ts)
 			x->first_ts = stmt_int(s, 2);
 		ev_push(&x->ev, &x->nev, ANALYZE_MAX_EVIDENCE, 0, stmt_int(s, 3), stmt_int(s, 4));
@@ -1984,7 +2047,7 @@ static void an_release(struct an *a)
 static const char *const temp_tables[] = {
 	"DROP TABLE IF EXISTS temp.an_cand", "DROP TABLE IF EXISTS temp.an_del",
 	"DROP TABLE IF EXISTS temp.an_fwd", "DROP TABLE IF EXISTS temp.an_exp",
-	"DROP TABLE IF EXISTS temp.an_gap", "DROP TABLE IF EXISTS temp.an_copy",
+	"DROP TABLE IF EXISTS temp.an_gap",
 	"DROP TABLE IF EXISTS temp.an_devapp",
 	"CREATE TEMP TABLE an_cand (account TEXT, mid TEXT, ts INTEGER, device TEXT,"
 	" conv TEXT, app TEXT, input_id INTEGER, line INTEGER, store_day INTEGER)",
@@ -2065,7 +2128,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	stmt_free(a.ins_evidence);
 	stmt_free(a.ins_copy);
 	a.ins_finding = a.upd_finding = a.ins_evidence = a.ins_copy = NULL;
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 6; i++)
 		store_exec(st, temp_tables[i]);
 	if (store_commit(st))
 		goto fail;

@@ -25,11 +25,16 @@ struct report_kind {
 static const struct report_kind report_kinds[] = {
 	{ "findings", report_findings, "the findings workbook (XLSX, spec 5.3)", 0 },
 	{ "tracker", report_tracker, "the corrective-action tracker workbook (XLSX, spec 5.4)", 0 },
+	{ "incident", report_incident, "the 36 CFR 1230.14 report of a NARA case (PDF, spec 5.1)",
+	  RPT_NEEDS_CASE },
+	{ "status", report_status, "the status-update letter of an open NARA case (PDF, spec 5.2)",
+	  RPT_NEEDS_CASE },
 	{ NULL, NULL, NULL, 0 },
 };
 
 static const char *const report_usage[] = {
 	"udaudit report KIND --db DB -o FILE [--as-of DATE] [--redact] [--case CASE.ini]",
+	"                    [--reports DIR]",
 	"",
 	"  --db DB          the audit database (read only)",
 	"  -o, --output F   the file to write (written to F.tmp, then renamed)",
@@ -39,6 +44,8 @@ static const char *const report_usage[] = {
 	"                   date, so the same DB and date give the same bytes",
 	"  --redact         custodians and account handles become stable pseudonyms",
 	"  --case CASE.ini  the case file (incident and status reports)",
+	"  --reports DIR    report definitions (incident.ini, status.ini; default:",
+	"                   reports/ beside the run's rules dir, else ./reports)",
 	NULL
 };
 
@@ -57,6 +64,7 @@ int cmd_report(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "redact", no_argument, NULL, 'r' },
 		{ "case", required_argument, NULL, 'c' },
+		{ "reports", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -85,6 +93,7 @@ int cmd_report(int argc, char **argv)
 		case 'a': o.as_of = optarg; break;
 		case 'r': o.redact = 1; break;
 		case 'c': o.case_path = optarg; break;
+		case 'R': o.reports_dir = optarg; break;
 		case 'h':
 			usage_print(stdout, report_usage);
 			list_kinds(stdout);

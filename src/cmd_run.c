@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
+#include "casefile.h"
+#include "casereport.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
@@ -87,7 +90,7 @@ static int write_workbooks(struct store *st, const struct audit_config *cfg)
 		char *out = cfg->quarter
 			? xasprintf("%s/%s-%s", cfg->output_dir, cfg->quarter, books[i].suffix)
 			: xasprintf("%s/%s", cfg->output_dir, books[i].suffix);
-		struct report_opts o = { cfg->db, out, cfg->as_of, NULL, 0 };
+		struct report_opts o = { cfg->db, out, cfg->as_of, NULL, 0, NULL };
 		int r = books[i].write(st, &o);
 		if (r == EXIT_OK)
 			printf("%-15s %s\n", "workbook", out);
@@ -95,6 +98,69 @@ static int write_workbooks(struct store *st, const struct audit_config *cfg)
 			rc = r;
 		free(out);
 	}
+	return rc;
+}
+
+/* The agency and component of audit.ini on the run's row, for the
+ * letterheads of the PDF letters (also when written later from the DB). */
+static int record_agency(struct store *st, long long run_id, const struct audit_config *cfg)
+{
+	struct stmt *s = stmt_prepare(st, "UPDATE runs SET agency = ?2, component = ?3"
+				      " WHERE run_id = ?1");
+	int rc;
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, run_id);
+	stmt_bind_text(s, 2, cfg->agency);
+	stmt_bind_text(s, 3, cfg->component);
+	rc = stmt_step(s);
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Last step for NARA: for each case file of [output] cases, the 36 CFR
+ * 1230.14 report OUT/ID-incident.pdf and, while the case is open, the
+ * status letter OUT/ID-status.pdf, as of the audit date. Report
+ * definitions: reports/ beside the rules dir, else the config's
+ * ../reports, else ./reports. */
+static int write_case_reports(struct store *st, const struct audit_config *cfg)
+{
+	char *reports = NULL;
+	int rc = EXIT_OK;
+
+	if (cfg->rules_dir) {
+		char *parent = path_dirname(cfg->rules_dir);
+		reports = xasprintf("%s/reports", parent);
+		free(parent);
+	} else {
+		char *probe = xasprintf("%s/../reports/incident.ini", cfg->dir);
+		reports = xasprintf(access(probe, R_OK) == 0 ? "%s/../reports" : "reports", cfg->dir);
+		free(probe);
+	}
+	for (size_t i = 0; i < cfg->ncases; i++) {
+		struct case_file cf;
+		int open;
+		if (case_load(cfg->cases[i], &cf)) {
+			rc = EXIT_INPUT;
+			continue;
+		}
+		open = report_case_is_open(st, cf.id);
+		for (int k = 0; k < 2; k++) {
+			char *out = xasprintf("%s/%s-%s.pdf", cfg->output_dir, cf.id,
+					      k ? "status" : "incident");
+			struct report_opts o = { cfg->db, out, cfg->as_of, cfg->cases[i], 0, reports };
+			int r = EXIT_OK;
+			if (k == 0 || open == 1)
+				r = k ? report_status(st, &o) : report_incident(st, &o);
+			if (r == EXIT_OK && (k == 0 || open == 1))
+				printf("%-15s %s\n", k ? "status letter" : "incident", out);
+			else if (r != EXIT_OK && rc == EXIT_OK)
+				rc = r;
+			free(out);
+		}
+		case_release(&cf);
+	}
+	free(reports);
 	return rc;
 }
 
@@ -112,7 +178,7 @@ static int run_analysis(struct store *st, const struct audit_config *cfg, int fa
 		return EXIT_INPUT;
 	int rc = analyze_run(st, r, &o, &sum);
 	rules_free(r);
-	if (rc)
+	if (rc || record_agency(st, sum.run_id, cfg))
 		return EXIT_DB;
 	analyze_print_summary(&sum);
 	if (fail_on >= 0 && analyze_worst_class(&sum) >= fail_on) {
@@ -181,6 +247,9 @@ int cmd_run(int argc, char **argv)
 		rc = run_analysis(st, &cfg, fail_on);
 	if (!failed && (rc == EXIT_OK || rc == EXIT_FINDINGS)) {
 		int wrc = write_workbooks(st, &cfg);
+		if (wrc != EXIT_OK)
+			rc = wrc;
+		wrc = write_case_reports(st, &cfg);
 		if (wrc != EXIT_OK)
 			rc = wrc;
 	}

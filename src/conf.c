@@ -33,6 +33,7 @@ struct conf_src {
 	struct strbuf p_value;
 	unsigned long p_line;
 	int pending;
+	int p_overflow;         /* its value passed the cap (said once) */
 };
 
 static void conf_err(struct conf_src *src, unsigned long line, const char *msg)
@@ -127,10 +128,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 		while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
 			n--;
-		if ((src->p_value.len && n && strbuf_addch(&src->p_value, ' ')) ||
-		    strbuf_add(&src->p_value, value, n)) {
+		if (!src->p_overflow &&
+		    ((src->p_value.len && n && strbuf_addch(&src->p_value, ' ')) ||
+		     strbuf_add(&src->p_value, value, n))) {
 			conf_err(src, src->line, "value too long");
-			return 1;
+			src->p_overflow = 1;
 		}
 		return 1;
 	}
@@ -138,6 +140,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	src->p_section = xstrdup(section);
 	src->p_key = xstrdup(name);
 	src->p_line = src->line;
+	src->p_overflow = 0;
 	if (strbuf_addstr(&src->p_value, value))
 		conf_err(src, src->line, "value too long");
 	src->pending = 1;

@@ -248,8 +248,8 @@ int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
 			if (at || memchr(row.field[i], '\0', row.len[i])) {
 				const char *name = i < h.n ? h.name[i] : "?";
 				bad = 1;
-				if (bad_record(&ctx->bad, row.line, 0,
-					       "invalid UTF-8 in column '%s'", name))
+				if (bad_record(&ctx->bad, row.line, 0, "%s in column '%s'",
+					       at ? "invalid UTF-8" : "NUL byte", name))
 					status = -1;
 			}
 		}

@@ -401,6 +401,9 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	struct xlsx *x;
 	int err;
 
+	if (o->redact)
+		diag_warn(NULL, "--redact: the tracker workbook names officials and owners, not"
+			  " custodians or accounts; nothing is replaced");
 	/* days overdue count to --as-of, else SOURCE_DATE_EPOCH's day, else today */
 	if (report_doc_time(o->as_of, NULL, &xo.created, date))
 		return EXIT_USAGE;

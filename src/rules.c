@@ -39,21 +39,9 @@ struct loader {
 	unsigned char excl_bad[RULES_MAX_EXCLUSIONS];   /* a bad pattern was reported */
 };
 
-static int fail(struct loader *l, unsigned long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct loader *l, unsigned long line, const char *fmt, ...)
-{
-	struct src_loc at = { l->path, line, 0 };
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	l->failed = 1;
-	return diag_error(&at, "%s", msg);
-}
+/* Print FILE:LINE: error: ... and mark the load failed; returns -1. */
+#define fail(l, line, ...) \
+	((l)->failed = 1, diag_error(&(struct src_loc){ (l)->path, (line), 0 }, __VA_ARGS__))
 
 static int add_pattern(struct loader *l, unsigned long line, const char *what,
 		       const char *name, const char *src, unsigned flags,

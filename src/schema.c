@@ -92,5 +92,10 @@ const char *const schema_migrations[] = {
 	"  item_id TEXT NOT NULL, on_date TEXT NOT NULL, status TEXT NOT NULL,"
 	"  note TEXT, evidence TEXT, input_id INTEGER, line INTEGER);"
 	"CREATE INDEX status_updates_item ON status_updates (item_kind, item_id, on_date);",
+	/* 2: the agency and component of the audit (audit.ini [audit]), set by
+	   `run`, so the PDF letters written later from the DB alone carry the
+	   right letterhead */
+	"ALTER TABLE runs ADD COLUMN agency TEXT;"
+	"ALTER TABLE runs ADD COLUMN component TEXT;",
 	NULL
 };

@@ -114,6 +114,23 @@ struct store *store_open(const char *path, int create)
 	return st;
 }
 
+/* 1 for a WAL-mode database (header bytes 18 and 19 are 2) with no -wal
+ * file beside it: all its content is in the file, and opening it plainly,
+ * even read-only, would create -wal and -shm files next to it. */
+static int wal_without_log(const char *path)
+{
+	unsigned char h[20];
+	char *wal = xasprintf("%s-wal", path);
+	FILE *fp = fopen(path, "rb");
+	int rc = fp && fread(h, 1, sizeof(h), fp) == sizeof(h) && h[18] == 2 &&
+		 h[19] == 2 && access(wal, F_OK) != 0;
+
+	if (fp)
+		fclose(fp);
+	free(wal);
+	return rc;
+}
+
 struct store *store_open_readonly(const char *path)
 {
 	struct strbuf uri = STRBUF_INIT;
@@ -131,7 +148,8 @@ struct store *store_open_readonly(const char *path)
 			strbuf_addch(&uri, *p);
 		}
 	}
-	strbuf_addstr(&uri, "?mode=ro");
+	/* immutable: no locks, no -shm; safe only when there is no WAL to read */
+	strbuf_addstr(&uri, wal_without_log(path) ? "?mode=ro&immutable=1" : "?mode=ro");
 	st = open_db(path, uri.buf, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
 	strbuf_release(&uri);
 	if (st)

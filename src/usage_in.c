@@ -119,9 +119,9 @@ static const char *check_event(const struct usage_item *it, const char *const *s
 	if (it->event <= EV_FORWARDED && !*s[F_MESSAGE])
 		return "missing 'message_id'";
 	if (it->event == EV_EXPORTED && !*s[F_CONVERSATION])
-		return "'exported' event without 'conversation_id'";
+		return "missing 'conversation_id'";
 	if (it->event == EV_TIMER_SET && (lf->ttl_given != 1 || lf->ttl < 0))
-		return "'timer_set' event without a whole 'ttl_seconds' >= 0";
+		return "'ttl_seconds' missing or not a whole number >= 0";
 	return NULL;
 }
 

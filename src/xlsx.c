@@ -318,8 +318,15 @@ static int write_dt(struct xlsx_sheet *sh, unsigned row, unsigned col, long long
 	if (sh->x->failed)
 		return -1;
 	time_civil_from_days(days, &y, &m, &d);
-	if (y < 1900 || y > 9999)       /* Excel's range: keep the text instead */
-		return xlsx_fail(sh->x, "date out of Excel's range in sheet '%s'", sh->name);
+	if (y < 1900 || (y == 1900 && m < 3) || y > 9999) {
+		/* outside what Excel shows as a date (and its 1900 leap-year
+		 * bug): keep the value, as ISO 8601 text */
+		char iso[TIME_ISO_LEN];
+		time_fmt_iso(epoch, iso);
+		if (style == XS_DATE)
+			iso[10] = '\0';        /* the date part */
+		return xlsx_str(sh, row, col, iso, XS_NONE);
+	}
 	dt = (lxw_datetime){ y, (int)m, (int)d, (int)(secs / 3600), (int)(secs / 60 % 60),
 			     (double)(secs % 60) };
 	return xlsx_ok(sh->x, worksheet_write_datetime(sh->ws, row, (lxw_col_t)col, &dt,

@@ -142,6 +142,13 @@ udaudit: $D/device_apps-bad-date.csv: 1 bad record skipped (first at line 3; use
 t_eq "device-apps bad date: good rows" "$(sql "$T/p1.db" "SELECT line, app_id FROM device_apps ORDER BY line")" "2|com.whatsapp
 4|org.telegram.messenger"
 
+ingest_one p3 device-apps $D/device_apps-nul.csv
+t_eq "NUL byte csv: exit" "$rc" 0
+t_err "NUL byte csv" "udaudit: $D/device_apps-nul.csv:3: error: NUL byte in column 'app_id'
+udaudit: $D/device_apps-nul.csv: 1 bad record skipped (first at line 3; use --strict to fail)"
+t_eq "NUL byte csv: good rows" "$(sql "$T/p3.db" "SELECT line, app_id FROM device_apps ORDER BY line")" "2|com.a
+4|com.c"
+
 ingest_one p2 device-apps $D/device_apps-no-column.csv
 t_eq "device-apps missing column: exit" "$rc" 3
 t_err "device-apps missing column" "udaudit: $D/device_apps-no-column.csv:1: error: header has no column 'app_id'
@@ -169,6 +176,13 @@ udaudit: $D/usage-bad-date.jsonl: 1 bad record skipped (first at line 3; use --s
 t_eq "bad timestamp: good rows" "$(sql "$T/u3.db" "SELECT line FROM usage ORDER BY line")" "1
 2
 4"
+
+ingest_one u6 usage $D/usage-no-ttl.jsonl
+t_eq "timer_set without ttl: exit" "$rc" 0
+t_err "timer_set without ttl" "udaudit: $D/usage-no-ttl.jsonl:2: error: 'timer_set' event: 'ttl_seconds' missing or not a whole number >= 0
+udaudit: $D/usage-no-ttl.jsonl: 1 bad record skipped (first at line 2; use --strict to fail)"
+t_eq "timer_set without ttl: good rows" "$(sql "$T/u6.db" "SELECT line, ttl FROM usage ORDER BY line")" "1|0
+3|86400"
 
 ingest_one u4 usage $D/usage-empty.jsonl
 t_eq "empty jsonl: exit" "$rc" 3
@@ -256,6 +270,27 @@ t_eq "25 bad: summary last" "$(tail -n 1 "$T/err")" \
 t_eq "25 bad: stderr lines" "$(wc -l <"$T/err" | tr -d ' ')" 21
 t_eq "25 bad: good rows" "$(sql "$T/many.db" "SELECT group_concat(device_id) FROM devices")" "D-000,D-999"
 t_eq "25 bad: manifest" "$(sql "$T/many.db" "SELECT records, skipped FROM inputs")" "2|25"
+
+# the same for usage.jsonl (parsed on its own thread, in batches): 25 bad
+# lines among 10 000, spread over several batches; every good line keeps
+# its own line number
+awk 'BEGIN { for (i = 1; i <= 10000; i++)
+	if (i % 400 == 0)
+		printf "{\"ts\":\"2019-02-30T00:00:00Z\",\"account\":\"a:b\",\"event\":\"sent\",\"message_id\":\"m%d\"}\n", i
+	else
+		printf "{\"ts\":\"2019-01-01T00:00:00Z\",\"account\":\"a:b\",\"event\":\"sent\",\"message_id\":\"m%d\"}\n", i }' >"$T/many.jsonl"
+run ingest --db "$T/manyu.db" usage "$T/many.jsonl"
+t_eq "usage 25 bad: exit" "$rc" 0
+t_eq "usage 25 bad: 20 shown" "$(grep -c ': error: bad timestamp' "$T/err")" 20
+t_eq "usage 25 bad: first shown" "$(head -n 1 "$T/err")" \
+	"udaudit: $T/many.jsonl:400: error: bad timestamp '2019-02-30T00:00:00Z' (expected ISO 8601)"
+t_contains "usage 25 bad: 20th shown" "$T/err" "$T/many.jsonl:8000: error:"
+t_not_contains "usage 25 bad: 21st not shown" "$T/err" "$T/many.jsonl:8400:"
+t_eq "usage 25 bad: summary" "$(tail -n 1 "$T/err")" \
+	"udaudit: $T/many.jsonl: 25 bad records skipped (first at line 400; 5 not shown; use --strict to fail)"
+t_eq "usage 25 bad: good lines, own numbers" \
+	"$(sql "$T/manyu.db" "SELECT count(*), sum(line), sum(line % 400 = 0), sum('m' || line = message_id) FROM usage")" \
+	"9975|49875000|0|9975"
 
 # only bad records: nothing usable, the file fails
 { echo "device_id,platform"; echo "D-1,palm"; echo "D-2,palm"; } >"$T/allbad.csv"

@@ -122,4 +122,43 @@ run ingest --db "$T/p.db" compliance "$T/cs/nopol.sqlite"
 t_eq "no policies table: exit" "$rc" 0
 t_eq "no policies table: loaded" "$(sql "$T/p.db" "SELECT count(*) FROM store_messages")" 1
 
+# a WAL-mode store: with no -wal file beside it, nothing is created next to
+# it (SQLite would make -wal and -shm even read-only); with a -wal file
+# holding messages not yet in the main file, those are read too
+mkdir -p "$T/wal" "$T/wal2"
+python3 - "$T/wal" "$T/wal2" <<'EOF2'
+import shutil, sqlite3, sys
+schema = ("CREATE TABLE messages (message_id TEXT PRIMARY KEY, app TEXT NOT NULL,"
+          " account TEXT NOT NULL, conversation_id TEXT, sent_at TEXT NOT NULL,"
+          " captured_at TEXT NOT NULL, sha256 TEXT, purged_at TEXT, purge_reason TEXT)")
+row = "INSERT INTO messages VALUES (?, 'wickr', 'wickr:a', NULL, '2021-01-01T00:00:00Z', '2021-01-01T00:00:01Z', NULL, NULL, NULL)"
+c = sqlite3.connect(sys.argv[1] + "/cs.sqlite")
+c.execute("PRAGMA journal_mode=WAL")
+c.execute(schema)
+c.execute(row, ("w1",))
+c.commit()
+c.close()                               # checkpointed; the -wal is removed
+c = sqlite3.connect(sys.argv[2] + "/cs.sqlite")
+c.execute("PRAGMA journal_mode=WAL")
+c.execute(schema)
+c.commit()
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+c.execute(row, ("w1",))
+c.execute(row, ("w2",))
+c.commit()                              # these two are only in the -wal
+shutil.copy(sys.argv[2] + "/cs.sqlite", sys.argv[2] + "/copy.sqlite")
+shutil.copy(sys.argv[2] + "/cs.sqlite-wal", sys.argv[2] + "/copy.sqlite-wal")
+c.close()
+EOF2
+t_eq "WAL store: no -wal to start with" "$(ls -A "$T/wal")" "cs.sqlite"
+wal_sum=$(sha256sum "$T/wal/cs.sqlite")
+run ingest --db "$T/w.db" compliance "$T/wal/cs.sqlite"
+t_eq "WAL store: exit" "$rc" 0
+t_eq "WAL store: loaded" "$(sql "$T/w.db" "SELECT message_id FROM store_messages")" "w1"
+t_eq "WAL store: nothing created beside it" "$(ls -A "$T/wal")" "cs.sqlite"
+t_eq "WAL store: bytes" "$(sha256sum "$T/wal/cs.sqlite")" "$wal_sum"
+run ingest --db "$T/w2.db" compliance "$T/wal2/copy.sqlite"
+t_eq "WAL store with a log: exit" "$rc" 0
+t_eq "WAL store with a log: its messages read" "$(sql "$T/w2.db" "SELECT group_concat(message_id) FROM store_messages")" "w1,w2"
+
 t_done

@@ -4,6 +4,7 @@
 # into the tree.
 . tests/cli/lib.sh
 cp -r samples rules "$T/"
+[ -d reports ] && cp -r reports "$T/"
 if [ ! -f "$T/samples/compliance.sqlite" ]; then
 	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()" \
 		"$T/samples/compliance.sqlite" "$T/samples/compliance.sql"

@@ -59,7 +59,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
  * stderr text in *err. */
 static const char *parse(const char *text, int *rc, const char **err)
 {
-	static char got[8192];
+	static char got[128 * 1024];
 	struct rec r = { STRBUF_INIT, "fail" };
 
 	capture_begin();
@@ -261,6 +261,25 @@ static void test_errors(void)
 		CHECK(strstr(err, "t.ini:3: error: NUL byte in line") != NULL);
 		CHECK_STR(r.out.buf, "s.a=1@2;s.c=3@4;");
 		strbuf_release(&r.out);
+	}
+
+	/* continuation lines past the 64 KiB value cap: one error, at the
+	   line that passed it; the key after it is read */
+	{
+		struct strbuf t = STRBUF_INIT;
+		strbuf_addstr(&t, "[s]\nk = a\n");
+		for (int i = 0; i < 500; i++) {
+			strbuf_addstr(&t, "  ");
+			for (int j = 0; j < 150; j++)
+				strbuf_addch(&t, 'c');
+			strbuf_addch(&t, '\n');
+		}
+		strbuf_addstr(&t, "z = 1\n");
+		got = parse(t.buf, &rc, &err);
+		CHECK(rc == -1);
+		CHECK_STR(err, "udaudit: t.ini:437: error: value too long\n");
+		CHECK(strstr(got, "s.z=1@503;") != NULL);
+		strbuf_release(&t);
 	}
 
 	/* empty input */

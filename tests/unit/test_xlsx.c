@@ -53,6 +53,8 @@ static int write_book(const char *path, int constant_memory)
 	CHECK(xlsx_date(sh, 2, 0, 18894) == 0);
 	CHECK(xlsx_datetime(sh, 2, 1, 1539353002) == 0);
 	CHECK(xlsx_date_str(sh, 2, 2, "not a date") == 0);
+	CHECK(xlsx_datetime(sh, 3, 0, -3000000000LL) == 0);    /* 1874: kept as text */
+	CHECK(xlsx_date(sh, 3, 1, 3000000) == 0);              /* year 10183: text */
 	CHECK(xlsx_dropdown(sh, 1, 0, 2, 0, vocab) == 0);
 	CHECK(xlsx_highlight_if(sh, 1, 0, 2, 2, "=$A2>0") == 0);
 	CHECK(xlsx_chart(sh, 4, 4, XC_COLUMN, "chart", sh,

@@ -1,0 +1,107 @@
+/* casereport: what the two PDF letters of a NARA case share (the incident
+ * report, report_incident.c, and the status letter, report_status.c):
+ * loading the case file and the report definition, choosing the analysis
+ * run, selecting the case's findings, the letterhead, addressee and
+ * signature, and --redact.
+ *
+ * Selection. The case's findings are those of the chosen run that pass
+ * every [scope] filter of the case file (a repeated key: any of); a period
+ * (from/to) selects the findings whose first..last overlaps it, counting
+ * their whole volume so the figures stay those of `udaudit findings`;
+ * without a class filter the reportable classes (actual, impending,
+ * threatened) are taken. They are put in the temporary tables
+ * case_findings (the findings rows) and case_copies (their finding_copies
+ * rows with type and class), so each figure is one SQL query.
+ *
+ * Redaction (--redact). Text meant for the letter goes through
+ * casereport_redact(): account names, handles (also phone numbers without
+ * '+' and their last 10 digits), custodian ids and full names of every
+ * account in the audit DB, and the first and last names of the case's
+ * custodians (whole words, any case), become the stable pseudonyms of
+ * redact.h. Addressee and signatory blocks are not redacted. */
+#ifndef UDAUDIT_CASEREPORT_H
+#define UDAUDIT_CASEREPORT_H
+
+#include "casefile.h"
+#include "reportdef.h"
+#include "timeutil.h"
+
+struct store;
+struct pdf_doc;
+struct report_opts;
+struct redactor;
+
+#define CASEREPORT_MAX_VARS 128
+
+struct case_ctx {
+	struct store *st;
+	const struct report_opts *o;
+	struct case_file cf;
+	struct reportdef *def;
+	long long run_id;               /* -1: no analysis run */
+	char run_as_of[TIME_DATE_LEN];  /* "" without a run */
+	char *agency, *component, *reports_dir;
+	long long doc_time;
+	char date[TIME_DATE_LEN];       /* the document date */
+	struct redactor *red;           /* NULL unless --redact */
+	struct pdf_doc *doc;
+	/* the common placeholders of both letters, and room for more */
+	struct rvar vars[CASEREPORT_MAX_VARS];
+	char *owned[CASEREPORT_MAX_VARS];
+	size_t nvars;
+};
+
+/* 1 when the tracker has the case and it is not closed (status "Closed"
+ * or a closed_on date), or when the tracker does not know it; 0 when
+ * closed; -1 on a database error (printed). */
+int report_case_is_open(struct store *st, const char *case_id);
+
+/* Load o->case_path and DEFNAME (e.g. "incident.ini") from the reports
+ * dir, pick the run (latest on or before --as-of), select the findings and
+ * build the redactor. Returns an exit code; on failure everything is
+ * released already. */
+int casereport_open(struct case_ctx *c, struct store *st, const struct report_opts *o,
+		    const char *defname);
+void casereport_close(struct case_ctx *c);
+
+/* Set (or replace) a placeholder; the value is copied (NULL: ""). */
+void casereport_var(struct case_ctx *c, const char *name, const char *value);
+void casereport_varf(struct case_ctx *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* section.key (i-th value) expanded with the placeholders, and redacted.
+ * Caller frees; NULL on error (printed). */
+char *casereport_text(struct case_ctx *c, const char *section, const char *key, size_t i);
+
+/* A copy of text with the redactions applied (a plain copy without
+ * --redact). Caller frees. */
+char *casereport_redact(struct case_ctx *c, const char *text);
+
+/* Create the document (title/subject/keywords/footer/header from the
+ * definition's [document]), draw the letterhead, the date and addressee
+ * block with the subject ([letter] subject). 0 or -1. */
+int casereport_begin(struct case_ctx *c);
+/* A heading (level 1 or 2) from section.key; -1 (printed) when missing. */
+int casereport_heading(struct case_ctx *c, int level, const char *section, const char *key);
+/* Body helpers: the text is redacted before it reaches the page. */
+int casereport_par(struct case_ctx *c, const char *text);
+int casereport_bullet(struct case_ctx *c, const char *text);
+int casereport_kv(struct case_ctx *c, const char *key, const char *value);
+/* One table row of n cells, each redacted. */
+int casereport_row(struct case_ctx *c, const char *const *cells, int n);
+/* section.key (every value, each a paragraph) expanded, redacted, set. */
+int casereport_pars(struct case_ctx *c, const char *section, const char *key);
+/* The signature block of the case's signatory, then save to o->out.
+ * Returns an exit code. */
+int casereport_finish(struct case_ctx *c);
+
+/* Column titles from a definition key holding "A | B | C" (n wanted);
+ * fills titles[] with pointers into buf. 0 or -1 (printed). */
+int casereport_columns(struct case_ctx *c, const char *section, const char *key,
+		       char *buf, size_t buflen, const char **titles, int n);
+
+/* "1 message" / "12 messages" from the definition's [words] (singular and
+ * plural keys, e.g. "message" and "messages"). Returns buf. */
+const char *casereport_count(struct case_ctx *c, char *buf, size_t len, long long n,
+			     const char *singular_key, const char *plural_key);
+
+#endif

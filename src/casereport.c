@@ -1,0 +1,722 @@
+/* casereport: the shared frame of the NARA case letters (see casereport.h). */
+#include "casereport.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "pdf.h"
+#include "redact.h"
+#include "report.h"
+#include "store.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* ---- redaction ---------------------------------------------------------- */
+
+struct red_entry {
+	char *from, *to;
+	size_t len;
+};
+
+/* Entries bucketed by their first byte (lowercased), longest first, so a
+ * position is compared with the few entries that can start there. */
+struct redactor {
+	struct {
+		struct red_entry *e;
+		size_t n, alloc;
+	} b[256];
+};
+
+static int word_byte(unsigned char ch)
+{
+	return isalnum(ch) || ch >= 0x80;
+}
+
+static void red_add(struct redactor *r, const char *from, const char *to)
+{
+	size_t len = from ? strlen(from) : 0;
+	unsigned char k;
+
+	if (len < 3)            /* "Al", "C": too short to replace safely */
+		return;
+	k = (unsigned char)tolower((unsigned char)from[0]);
+	r->b[k].e = xgrow(r->b[k].e, r->b[k].n + 1, &r->b[k].alloc, sizeof(*r->b[k].e));
+	r->b[k].e[r->b[k].n].from = xstrdup(from);
+	r->b[k].e[r->b[k].n].to = xstrdup(to);
+	r->b[k].e[r->b[k].n].len = len;
+	r->b[k].n++;
+}
+
+static int by_len_desc(const void *a, const void *b)
+{
+	const struct red_entry *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? 1 : -1;
+	return strcmp(x->from, y->from);
+}
+
+static void red_free(struct redactor *r)
+{
+	if (!r)
+		return;
+	for (int k = 0; k < 256; k++) {
+		for (size_t i = 0; i < r->b[k].n; i++) {
+			free(r->b[k].e[i].from);
+			free(r->b[k].e[i].to);
+		}
+		free(r->b[k].e);
+	}
+	free(r);
+}
+
+/* The account, its handle, the handle's digits (a phone number written
+ * without '+', or only its national 10 digits). */
+static void red_add_account(struct redactor *r, const char *account)
+{
+	char acct[REDACT_LEN], digits[64];
+	const char *colon = strchr(account, ':');
+	const char *handle = colon ? colon + 1 : account;
+	const char *pseudo_handle;
+	size_t nd = 0;
+
+	redact_account(account, acct);
+	pseudo_handle = strchr(acct, ':') ? strchr(acct, ':') + 1 : acct;
+	red_add(r, account, acct);
+	red_add(r, handle, pseudo_handle);
+	for (const char *p = handle; *p && nd + 1 < sizeof(digits); p++) {
+		if (isdigit((unsigned char)*p))
+			digits[nd++] = *p;
+		else if (*p != '+' && *p != '-' && *p != ' ' && *p != '(' && *p != ')' && *p != '.')
+			return;         /* not a phone number */
+	}
+	digits[nd] = '\0';
+	if (nd >= 7) {
+		red_add(r, digits, pseudo_handle);
+		if (nd > 10)
+			red_add(r, digits + nd - 10, pseudo_handle);
+	}
+}
+
+/* Each word of a name (3 bytes or more) on its own. */
+static void red_add_name_words(struct redactor *r, const char *name, const char *to)
+{
+	char *copy = xstrdup(name), *save = NULL;
+	for (char *w = strtok_r(copy, " \t-,.'", &save); w; w = strtok_r(NULL, " \t-,.'", &save))
+		red_add(r, w, to);
+	free(copy);
+}
+
+static struct redactor *red_build(struct case_ctx *c)
+{
+	struct redactor *r = xcalloc(1, sizeof(*r));
+	struct stmt *s;
+	int rc;
+
+	s = stmt_prepare(c->st, "SELECT account, custodian_id, custodian_name FROM accounts"
+			 " ORDER BY account");
+	if (!s) {
+		red_free(r);
+		return NULL;
+	}
+	while ((rc = stmt_step(s)) == 1) {
+		const char *account = stmt_text(s, 0), *id = stmt_text(s, 1), *name = stmt_text(s, 2);
+		char cust[REDACT_LEN];
+		if (account)
+			red_add_account(r, account);
+		redact_custodian(id && *id ? id : name, cust);
+		if (id)
+			red_add(r, id, cust);
+		if (name)
+			red_add(r, name, cust);
+	}
+	stmt_free(s);
+	/* first and last names alone, for the custodians of this case only:
+	 * a word such as "Park" must not vanish from every letter */
+	s = rc < 0 ? NULL : stmt_prepare(c->st,
+		"SELECT DISTINCT custodian_id, custodian_name FROM accounts"
+		" WHERE custodian_id IN (SELECT custodian_id FROM temp.case_findings)"
+		" ORDER BY custodian_id, custodian_name");
+	if (!s) {
+		red_free(r);
+		return NULL;
+	}
+	while ((rc = stmt_step(s)) == 1) {
+		char cust[REDACT_LEN];
+		if (!stmt_text(s, 1))
+			continue;
+		redact_custodian(stmt_text(s, 0), cust);
+		red_add_name_words(r, stmt_text(s, 1), cust);
+	}
+	stmt_free(s);
+	for (size_t i = 0; rc >= 0 && i < c->cf.scope[CF_CUSTODIAN].n; i++) {
+		char cust[REDACT_LEN];
+		redact_custodian(c->cf.scope[CF_CUSTODIAN].v[i], cust);
+		red_add(r, c->cf.scope[CF_CUSTODIAN].v[i], cust);
+	}
+	if (rc < 0) {
+		red_free(r);
+		return NULL;
+	}
+	for (int k = 0; k < 256; k++)
+		if (r->b[k].n > 1)
+			qsort(r->b[k].e, r->b[k].n, sizeof(*r->b[k].e), by_len_desc);
+	return r;
+}
+
+static char *red_apply(const struct redactor *r, const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		unsigned char k = (unsigned char)tolower((unsigned char)*p);
+		const struct red_entry *hit = NULL;
+		int at_start = p == text || !word_byte((unsigned char)p[-1]);
+		for (size_t i = 0; i < r->b[k].n && !hit; i++) {
+			const struct red_entry *e = &r->b[k].e[i];
+			/* whole words only: "Bell" is not replaced inside "Bellevue" */
+			if (word_byte((unsigned char)e->from[0]) && !at_start)
+				continue;
+			if (strncasecmp(p, e->from, e->len))
+				continue;
+			if (word_byte((unsigned char)e->from[e->len - 1]) &&
+			    word_byte((unsigned char)p[e->len]))
+				continue;
+			hit = e;
+		}
+		if (hit) {
+			strbuf_addstr(&sb, hit->to);
+			p += hit->len;
+		} else {
+			strbuf_addch(&sb, *p++);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+char *casereport_redact(struct case_ctx *c, const char *text)
+{
+	if (!text)
+		return xstrdup("");
+	return c->red ? red_apply(c->red, text) : xstrdup(text);
+}
+
+/* ---- placeholders --------------------------------------------------------- */
+
+void casereport_var(struct case_ctx *c, const char *name, const char *value)
+{
+	size_t i;
+	for (i = 0; i < c->nvars; i++)
+		if (!strcmp(c->vars[i].name, name))
+			break;
+	if (i == c->nvars) {
+		if (c->nvars == CASEREPORT_MAX_VARS)
+			return;         /* a programming error; the template then
+					 * reports the placeholder unknown */
+		c->nvars++;
+		c->vars[i].name = name;
+	} else {
+		free(c->owned[i]);
+	}
+	c->owned[i] = xstrdup(value ? value : "");
+	c->vars[i].value = c->owned[i];
+}
+
+void casereport_varf(struct case_ctx *c, const char *name, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	casereport_var(c, name, buf);
+}
+
+char *casereport_text(struct case_ctx *c, const char *section, const char *key, size_t i)
+{
+	char *t = reportdef_expand_nth(c->def, section, key, i, c->vars, c->nvars);
+	char *r;
+	if (!t)
+		return NULL;
+	r = casereport_redact(c, t);
+	free(t);
+	return r;
+}
+
+const char *casereport_count(struct case_ctx *c, char *buf, size_t len, long long n,
+			     const char *singular_key, const char *plural_key)
+{
+	const char *w = reportdef_nth(c->def, "words", n == 1 ? singular_key : plural_key, 0);
+	snprintf(buf, len, "%lld %s", n, w ? w : (n == 1 ? singular_key : plural_key));
+	return buf;
+}
+
+int casereport_columns(struct case_ctx *c, const char *section, const char *key,
+		       char *buf, size_t buflen, const char **titles, int n)
+{
+	const char *v = reportdef_get(c->def, section, key);
+	int k = 0;
+	char *p, *save = NULL;
+
+	if (!v)
+		return -1;
+	snprintf(buf, buflen, "%s", v);
+	for (p = strtok_r(buf, "|", &save); p; p = strtok_r(NULL, "|", &save)) {
+		char *e = p + strlen(p);
+		while (*p == ' ')
+			p++;
+		while (e > p && e[-1] == ' ')
+			*--e = '\0';
+		if (k < n)
+			titles[k] = p;
+		k++;
+	}
+	if (k != n) {
+		struct src_loc at = { NULL, 0, 0 };
+		return diag_error(&at, "report definition [%s] '%s': %d column titles, expected %d"
+				  " (separated by '|')", section, key, k, n);
+	}
+	return 0;
+}
+
+/* ---- opening: case, run, definition, selection ---------------------------- */
+
+static int pick_run(struct case_ctx *c)
+{
+	struct stmt *s = stmt_prepare(c->st,
+		"SELECT run_id, as_of, agency, component, rules_dir FROM runs"
+		" WHERE ?1 IS NULL OR as_of <= ?1 ORDER BY as_of DESC LIMIT 1");
+	int rc;
+	char *rules_dir = NULL;
+
+	c->run_id = -1;
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, c->o->as_of);
+	rc = stmt_step(s);
+	if (rc == 1) {
+		c->run_id = stmt_int(s, 0);
+		snprintf(c->run_as_of, sizeof(c->run_as_of), "%s", stmt_text(s, 1));
+		c->agency = xstrdup(stmt_text(s, 2));
+		c->component = xstrdup(stmt_text(s, 3));
+		rules_dir = xstrdup(stmt_text(s, 4));
+	}
+	stmt_free(s);
+	if (rc < 0) {
+		free(rules_dir);
+		return -1;
+	}
+	/* --reports, else reports/ beside the rules dir the run used, else ./reports */
+	if (c->o->reports_dir) {
+		c->reports_dir = xstrdup(c->o->reports_dir);
+	} else if (rules_dir) {
+		char *parent = path_dirname(rules_dir);
+		char *dir = xasprintf("%s/reports", parent);
+		char *probe = xasprintf("%s/incident.ini", dir);
+		if (access(probe, R_OK) == 0)
+			c->reports_dir = dir;
+		else
+			free(dir);
+		free(probe);
+		free(parent);
+	}
+	if (!c->reports_dir)
+		c->reports_dir = xstrdup("reports");
+	free(rules_dir);
+	return 0;
+}
+
+/* Agency: the run's (audit.ini), else the tracker's case row. */
+static int pick_agency(struct case_ctx *c)
+{
+	if (!c->agency) {
+		struct stmt *s = stmt_prepare(c->st, "SELECT agency FROM cases WHERE case_id = ?1");
+		if (!s)
+			return -1;
+		stmt_bind_text(s, 1, c->cf.id);
+		if (stmt_step(s) == 1)
+			c->agency = xstrdup(stmt_text(s, 0));
+		stmt_free(s);
+	}
+	if (!c->agency) {
+		const char *v = reportdef_nth(c->def, "letterhead", "agency", 0);
+		c->agency = xstrdup(v ? v : "");
+	}
+	return 0;
+}
+
+static int bind_list(struct stmt *s, int *idx, const struct case_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (stmt_bind_text(s, (*idx)++, l->v[i]))
+			return -1;
+	return 0;
+}
+
+/* The temporary tables case_findings and case_copies (casereport.h). */
+static int select_findings(struct case_ctx *c)
+{
+	static const char *const reportable[] = { "actual", "impending", "threatened" };
+	struct strbuf sql = STRBUF_INIT;
+	struct case_list classes = { (char **)reportable, 3, 0 };
+	struct stmt *s;
+	long long from = 0, to = 0;
+	int idx = 2, rc;
+
+	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_findings;"
+		       "DROP TABLE IF EXISTS temp.case_copies;"
+		       "CREATE TEMP TABLE case_findings AS SELECT * FROM main.findings WHERE 0;"
+		       "CREATE TEMP TABLE case_copies (finding_id TEXT, account TEXT,"
+		       "  message_id TEXT, ts INTEGER, conversation_id TEXT, type TEXT,"
+		       "  class TEXT, custodian_id TEXT, app TEXT, device_id TEXT);"))
+		return -1;
+	if (c->run_id < 0)
+		return 0;
+	strbuf_addstr(&sql, "INSERT INTO temp.case_findings SELECT * FROM main.findings"
+		      " WHERE run_id = ?1");
+	for (int f = 0; f < CF_COUNT; f++) {
+		const struct case_list *l = &c->cf.scope[f];
+		if (f == CF_CLASS && !l->n)
+			l = &classes;
+		if (!l->n)
+			continue;
+		strbuf_addf(&sql, " AND %s IN (", case_filter_columns[f]);
+		for (size_t i = 0; i < l->n; i++)
+			strbuf_addf(&sql, "%s?", i ? ", " : "");
+		strbuf_addch(&sql, ')');
+	}
+	if (c->cf.from)
+		strbuf_addstr(&sql, " AND last_ts >= ?");
+	if (c->cf.to)
+		strbuf_addstr(&sql, " AND first_ts < ?");
+	s = stmt_prepare(c->st, sql.buf);
+	strbuf_release(&sql);
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, c->run_id);
+	for (int f = 0; f < CF_COUNT; f++) {
+		const struct case_list *l = &c->cf.scope[f];
+		if (f == CF_CLASS && !l->n)
+			l = &classes;
+		bind_list(s, &idx, l);
+	}
+	if (c->cf.from && !time_parse_date(c->cf.from, &from))
+		stmt_bind_int(s, idx++, from * 86400);
+	if (c->cf.to && !time_parse_date(c->cf.to, &to))
+		stmt_bind_int(s, idx++, (to + 1) * 86400);      /* the whole day */
+	rc = stmt_step(s);
+	stmt_free(s);
+	if (rc < 0)
+		return -1;
+	/* CROSS JOIN: the case's findings drive, finding_copies is probed by
+	 * its (run_id, finding_id) index; the other order is quadratic */
+	if (store_exec(c->st, "CREATE INDEX temp.case_findings_id ON case_findings (finding_id);"))
+		return -1;
+	s = stmt_prepare(c->st,
+		"INSERT INTO temp.case_copies SELECT c.finding_id, c.account, c.message_id, c.ts,"
+		" c.conversation_id, f.type, f.class, f.custodian_id, f.app, f.device_id"
+		" FROM temp.case_findings f CROSS JOIN main.finding_copies c"
+		"  ON c.run_id = ?1 AND c.finding_id = f.finding_id");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, c->run_id);
+	rc = stmt_step(s);
+	stmt_free(s);
+	if (rc < 0)
+		return -1;
+	return store_exec(c->st,
+		"CREATE INDEX temp.case_copies_msg ON case_copies (message_id);"
+		"CREATE INDEX temp.case_copies_conv ON case_copies (conversation_id, ts);"
+		"ANALYZE temp;");
+}
+
+static void long_date(const char *iso, char *out, size_t len)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"
+	};
+	long long d;
+	int y;
+	unsigned m, day;
+
+	if (!iso || time_parse_date(iso, &d)) {
+		snprintf(out, len, "%s", iso ? iso : "");
+		return;
+	}
+	time_civil_from_days(d, &y, &m, &day);
+	snprintf(out, len, "%s %u, %d", months[m - 1], day, y);
+}
+
+static void common_vars(struct case_ctx *c)
+{
+	const struct case_file *cf = &c->cf;
+	char buf[64];
+
+	casereport_var(c, "case_id", cf->id);
+	casereport_var(c, "case_title", cf->title ? cf->title : cf->id);
+	casereport_var(c, "agency", c->agency);
+	casereport_var(c, "component", c->component ? c->component : c->agency);
+	/* "Office of Field Operations, Example Agency", or the agency alone */
+	if (c->component && *c->component)
+		casereport_varf(c, "organization", "%s, %s", c->component, c->agency);
+	else
+		casereport_var(c, "organization", c->agency);
+	casereport_var(c, "as_of", c->run_as_of[0] ? c->run_as_of : c->date);
+	casereport_var(c, "date", c->date);
+	long_date(c->date, buf, sizeof(buf));
+	casereport_var(c, "date_long", buf);
+	casereport_var(c, "opened_on", cf->opened_on ? cf->opened_on : "");
+	casereport_var(c, "nara_letter_on", cf->nara_letter_on ? cf->nara_letter_on : "");
+	long_date(cf->nara_letter_on, buf, sizeof(buf));
+	casereport_var(c, "nara_letter_long", buf);
+	casereport_var(c, "response_due_on", cf->response_due_on ? cf->response_due_on : "");
+	casereport_var(c, "addressee", cf->to_name ? cf->to_name : cf->to_org);
+	casereport_var(c, "signatory", cf->sig_name);
+	casereport_var(c, "signatory_title", cf->sig_title);
+}
+
+int casereport_open(struct case_ctx *c, struct store *st, const struct report_opts *o,
+		    const char *defname)
+{
+	memset(c, 0, sizeof(*c));
+	c->st = st;
+	c->o = o;
+	c->run_id = -1;
+	if (!o->case_path) {
+		diag_error(NULL, "this report needs --case CASE.ini");
+		return EXIT_USAGE;
+	}
+	if (case_load(o->case_path, &c->cf))
+		return EXIT_INPUT;
+	if (pick_run(c)) {
+		casereport_close(c);
+		return EXIT_DB;
+	}
+	c->def = reportdef_load(c->reports_dir, defname);
+	if (!c->def) {
+		diag_note("report definitions are read from %s (option --reports DIR)",
+			  c->reports_dir);
+		casereport_close(c);
+		return EXIT_INPUT;
+	}
+	if (report_doc_time(o->as_of, c->run_as_of[0] ? c->run_as_of : NULL, &c->doc_time,
+			    c->date) || pick_agency(c)) {
+		casereport_close(c);
+		return EXIT_INPUT;
+	}
+	if (select_findings(c)) {
+		casereport_close(c);
+		return EXIT_DB;
+	}
+	if (o->redact && !(c->red = red_build(c))) {
+		casereport_close(c);
+		return EXIT_DB;
+	}
+	common_vars(c);
+	return EXIT_OK;
+}
+
+void casereport_close(struct case_ctx *c)
+{
+	case_release(&c->cf);
+	reportdef_free(c->def);
+	red_free(c->red);
+	pdf_doc_free(c->doc);
+	free(c->agency);
+	free(c->component);
+	free(c->reports_dir);
+	for (size_t i = 0; i < c->nvars; i++)
+		free(c->owned[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+int report_case_is_open(struct store *st, const char *case_id)
+{
+	struct stmt *s = stmt_prepare(st, "SELECT status, closed_on FROM main.cases"
+				      " WHERE case_id = ?1");
+	int rc, open = 1;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, case_id);
+	rc = stmt_step(s);
+	if (rc == 1 && ((stmt_text(s, 0) && !strcmp(stmt_text(s, 0), "Closed")) ||
+			(stmt_text(s, 1) && *stmt_text(s, 1))))
+		open = 0;
+	stmt_free(s);
+	return rc < 0 ? -1 : open;
+}
+
+/* ---- the letter frame ------------------------------------------------------ */
+
+/* An optional [document] key, expanded (NULL when absent). */
+static char *opt_text(struct case_ctx *c, const char *section, const char *key, int *err)
+{
+	char *t;
+	if (!reportdef_count(c->def, section, key))
+		return NULL;
+	t = casereport_text(c, section, key, 0);
+	if (!t)
+		*err = 1;
+	return t;
+}
+
+int casereport_begin(struct case_ctx *c)
+{
+	const struct case_file *cf = &c->cf;
+	int err = 0, rc = 0;
+	char *title = opt_text(c, "document", "title", &err);
+	char *subject = opt_text(c, "document", "subject", &err);
+	char *keywords = opt_text(c, "document", "keywords", &err);
+	char *footer = opt_text(c, "document", "footer", &err);
+	char *header = opt_text(c, "document", "header", &err);
+	char *letter_subject = casereport_text(c, "letter", "subject", 0);
+	char *author = c->component && *c->component
+		? xasprintf("%s, %s", c->component, c->agency) : xstrdup(c->agency);
+	size_t naddr = reportdef_count(c->def, "letterhead", "address");
+	const char **addr = xcalloc(naddr + 1, sizeof(*addr));
+	const char *to[16];
+	size_t nto = 0;
+
+	for (size_t i = 0; i < naddr; i++)
+		addr[i] = reportdef_nth(c->def, "letterhead", "address", i);
+	if (cf->to_name)
+		to[nto++] = cf->to_name;
+	if (cf->to_title)
+		to[nto++] = cf->to_title;
+	if (cf->to_office)
+		to[nto++] = cf->to_office;
+	if (cf->to_org)
+		to[nto++] = cf->to_org;
+	for (size_t i = 0; i < cf->to_address.n && nto < 14; i++)
+		to[nto++] = cf->to_address.v[i];
+	if (cf->to_email)
+		to[nto++] = cf->to_email;
+	to[nto] = NULL;
+	if (err || !letter_subject) {
+		rc = -1;
+	} else {
+		struct pdf_doc_info info = {
+			.title = title ? title : letter_subject,
+			.author = author,
+			.subject = subject,
+			.keywords = keywords,
+			.creator = "udaudit " UDAUDIT_VERSION,
+			.date = c->doc_time,
+			.footer = footer,
+			.header = header,
+		};
+		struct pdf_letterhead lh = {
+			c->agency, c->component && *c->component ? c->component : NULL,
+			naddr ? addr : NULL
+		};
+		struct pdf_address_block ab = { NULL, to, letter_subject };
+		c->doc = pdf_doc_new(&info);
+		if (!c->doc)
+			rc = -1;
+		else
+			rc = pdf_letterhead(c->doc, &lh) | pdf_address_block(c->doc, &ab);
+	}
+	free(title);
+	free(subject);
+	free(keywords);
+	free(footer);
+	free(header);
+	free(letter_subject);
+	free(author);
+	free(addr);
+	return rc ? -1 : 0;
+}
+
+int casereport_heading(struct case_ctx *c, int level, const char *section, const char *key)
+{
+	const char *t = reportdef_get(c->def, section, key);
+	return t ? pdf_heading(c->doc, level, t) : -1;
+}
+
+int casereport_par(struct case_ctx *c, const char *text)
+{
+	char *t = casereport_redact(c, text);
+	int rc = pdf_paragraph(c->doc, t);
+	free(t);
+	return rc;
+}
+
+int casereport_bullet(struct case_ctx *c, const char *text)
+{
+	char *t = casereport_redact(c, text);
+	int rc = pdf_bullet(c->doc, t);
+	free(t);
+	return rc;
+}
+
+int casereport_kv(struct case_ctx *c, const char *key, const char *value)
+{
+	char *t = casereport_redact(c, value);
+	int rc = pdf_kv(c->doc, key, t);
+	free(t);
+	return rc;
+}
+
+int casereport_row(struct case_ctx *c, const char *const *cells, int n)
+{
+	char *red[PDF_MAX_COLS] = { 0 };
+	int rc;
+
+	if (!c->red)
+		return pdf_table_row(c->doc, cells);
+	for (int i = 0; i < n && i < PDF_MAX_COLS; i++)
+		red[i] = casereport_redact(c, cells[i]);
+	rc = pdf_table_row(c->doc, (const char *const *)red);
+	for (int i = 0; i < n && i < PDF_MAX_COLS; i++)
+		free(red[i]);
+	return rc;
+}
+
+int casereport_pars(struct case_ctx *c, const char *section, const char *key)
+{
+	size_t n = reportdef_count(c->def, section, key);
+	int rc = 0;
+
+	if (!n)
+		return reportdef_get(c->def, section, key) ? 0 : -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *t = casereport_text(c, section, key, i);
+		rc = t ? pdf_paragraph(c->doc, t) : -1;
+		free(t);
+	}
+	return rc;
+}
+
+int casereport_finish(struct case_ctx *c)
+{
+	const struct case_file *cf = &c->cf;
+	const char *lines[5];
+	char *phone = NULL, *closing = casereport_text(c, "letter", "closing", 0);
+	int n = 0, rc;
+
+	if (cf->sig_phone)
+		lines[n++] = phone = xasprintf("%s", cf->sig_phone);
+	if (cf->sig_email)
+		lines[n++] = cf->sig_email;
+	/* the agency under the title, unless the title names it already */
+	if (c->agency && *c->agency && !strstr(cf->sig_title, c->agency))
+		lines[n++] = c->agency;
+	lines[n] = NULL;
+	struct pdf_signature sig = { closing, cf->sig_name, cf->sig_title, lines };
+	rc = closing ? pdf_signature(c->doc, &sig) : -1;
+	free(closing);
+	free(phone);
+	if (rc == 0)
+		rc = pdf_doc_save(c->doc, c->o->out);
+	return rc ? EXIT_DB : EXIT_OK;
+}

@@ -1,0 +1,1013 @@
+/* report_incident: the 36 CFR 1230.14 report of one NARA case (spec §5.1),
+ * `udaudit report incident --db DB --case CASE.ini -o FILE.pdf`.
+ *
+ * The five elements of 1230.14(a) come in order, each with figures
+ * computed from the case's findings (casereport.h selects them): volume
+ * and dates per finding type and record series, the office and its
+ * custodians, one sentence per finding type and group (app, device or
+ * account) then the officer's narrative, the corrective actions linked to
+ * the case, and how many affected messages survive somewhere. Then the
+ * affected-records table, the input manifest, the citations and the
+ * signature. Wording lives in reports/incident.ini.
+ *
+ * Every figure is one SQL aggregate over the temporary tables, so a case
+ * of any size costs a few sorted passes (and one scan of usage for the
+ * deletion dates, forwards and exports), never a query per copy. */
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "casereport.h"
+#include "cli.h"
+#include "diag.h"
+#include "pdf.h"
+#include "redact.h"
+#include "store.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define MAX_CONVERSATION_ROWS 40        /* the rest is summed in one line */
+#define MAX_NAMES_LISTED 6              /* custodians named in one sentence */
+#define MAX_GROUP_SENTENCES 25          /* per finding type; the rest in one */
+
+enum { W_NUM = 24 };
+
+/* The case's totals (section 1). */
+struct figures {
+	long long findings, copies, messages, conversations, custodians, devices, apps;
+	long long store_rows, first, last, asof_end;
+	char apps_list[512];
+};
+
+static void fmt_num(char *buf, size_t len, long long n)
+{
+	snprintf(buf, len, "%lld", n);
+}
+
+static void fmt_day(long long ts, char out[TIME_DATE_LEN], int null)
+{
+	if (null)
+		snprintf(out, TIME_DATE_LEN, "-");
+	else
+		time_fmt_day(ts, out);
+}
+
+/* The display name of an app key from [apps] ("whatsapp" -> "WhatsApp"). */
+static const char *app_name(struct case_ctx *c, const char *key)
+{
+	const char *v;
+	if (!key)
+		return "";
+	v = reportdef_nth(c->def, "apps", key, 0);
+	return v ? v : key;
+}
+
+static int query_ll(struct case_ctx *c, const char *sql, long long *out)
+{
+	struct stmt *s = stmt_prepare(c->st, sql);
+	int rc;
+	if (!s)
+		return -1;
+	rc = stmt_step(s);
+	*out = rc == 1 && !stmt_is_null(s, 0) ? stmt_int(s, 0) : 0;
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int compute_figures(struct case_ctx *c, struct figures *f)
+{
+	struct stmt *s;
+	size_t len = 0;
+	int rc;
+	long long d = 0;
+
+	memset(f, 0, sizeof(*f));
+	time_parse_date(c->run_as_of, &d);
+	f->asof_end = (d + 1) * 86400;
+	if (query_ll(c, "SELECT count(*) FROM temp.case_findings", &f->findings) ||
+	    query_ll(c, "SELECT count(*) FROM temp.case_copies", &f->copies) ||
+	    query_ll(c, "SELECT count(DISTINCT message_id) FROM temp.case_copies", &f->messages) ||
+	    query_ll(c, "SELECT count(DISTINCT conversation_id) FROM temp.case_copies",
+		     &f->conversations) ||
+	    query_ll(c, "SELECT count(DISTINCT custodian_id) FROM temp.case_findings",
+		     &f->custodians) ||
+	    query_ll(c, "SELECT count(DISTINCT device_id) FROM temp.case_findings", &f->devices) ||
+	    query_ll(c, "SELECT count(DISTINCT app) FROM temp.case_findings", &f->apps) ||
+	    query_ll(c, "SELECT sum(message_count) FROM temp.case_findings"
+		     " WHERE type IN ('EARLY_PURGE', 'RETENTION_SHORTFALL')", &f->store_rows) ||
+	    query_ll(c, "SELECT min(first_ts) FROM temp.case_findings", &f->first) ||
+	    query_ll(c, "SELECT max(last_ts) FROM temp.case_findings", &f->last))
+		return -1;
+	s = stmt_prepare(c->st, "SELECT DISTINCT app FROM temp.case_findings"
+			 " WHERE app IS NOT NULL ORDER BY app");
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		const char *name = app_name(c, stmt_text(s, 0));
+		if (len + strlen(name) + 3 < sizeof(f->apps_list))
+			len += (size_t)snprintf(f->apps_list + len, sizeof(f->apps_list) - len,
+						"%s%s", len ? ", " : "", name);
+	}
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static void figure_vars(struct case_ctx *c, const struct figures *f)
+{
+	char buf[64], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN];
+
+	casereport_varf(c, "findings", "%lld", f->findings);
+	casereport_var(c, "n_findings", casereport_count(c, buf, sizeof(buf), f->findings,
+							 "finding", "findings"));
+	casereport_varf(c, "copies", "%lld", f->copies);
+	casereport_var(c, "n_copies", casereport_count(c, buf, sizeof(buf), f->copies,
+						       "copy", "copies"));
+	casereport_varf(c, "messages", "%lld", f->messages);
+	casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), f->messages,
+							 "message", "messages"));
+	casereport_varf(c, "conversations", "%lld", f->conversations);
+	casereport_var(c, "n_conversations", casereport_count(c, buf, sizeof(buf),
+		       f->conversations, "conversation", "conversations"));
+	casereport_varf(c, "custodians", "%lld", f->custodians);
+	casereport_var(c, "n_custodians", casereport_count(c, buf, sizeof(buf), f->custodians,
+							   "custodian", "custodians"));
+	casereport_varf(c, "devices", "%lld", f->devices);
+	casereport_var(c, "n_devices", casereport_count(c, buf, sizeof(buf), f->devices,
+							"device", "devices"));
+	casereport_varf(c, "apps", "%lld", f->apps);
+	casereport_var(c, "n_apps", casereport_count(c, buf, sizeof(buf), f->apps, "app", "apps"));
+	casereport_var(c, "app_names", f->apps_list);
+	casereport_varf(c, "store_rows", "%lld", f->store_rows);
+	fmt_day(f->first, d1, f->findings == 0);
+	fmt_day(f->last, d2, f->findings == 0);
+	casereport_var(c, "first", d1);
+	casereport_var(c, "last", d2);
+}
+
+/* ---- 1. Description of the records ---------------------------------------- */
+
+static int by_type_table(struct case_ctx *c)
+{
+	const char *hdr[5];
+	char cols[512], n1[W_NUM], n2[W_NUM], n3[W_NUM];
+	static const double w[] = { 170, 80, 70, 70, 78 };  /* points of 468 */
+	struct stmt *s;
+	int rc;
+
+	if (casereport_columns(c, "section1", "by_type_columns", cols, sizeof(cols), hdr, 5))
+		return -1;
+	s = stmt_prepare(c->st,
+		"SELECT f.type, f.class, count(*), sum(f.message_count),"
+		" (SELECT count(DISTINCT message_id) FROM temp.case_copies x"
+		"   WHERE x.type = f.type AND x.class = f.class)"
+		" FROM temp.case_findings f GROUP BY f.type, f.class"
+		" ORDER BY CASE f.class WHEN 'actual' THEN 0 WHEN 'impending' THEN 1"
+		" WHEN 'threatened' THEN 2 ELSE 3 END, f.type");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrr");
+	while (rc == 0 && stmt_step(s) == 1) {
+		const char *type = stmt_text(s, 0);
+		const char *label = reportdef_nth(c->def, "types", type, 0);
+		const char *cells[5] = { label ? label : type, stmt_text(s, 1), n1, n2, n3 };
+		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
+		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
+		fmt_num(n3, sizeof(n3), stmt_int(s, 4));
+		rc = pdf_table_row(c->doc, cells);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+/* Record series from the role of the account holding each copy (GRS 6.1
+ * item 010 Capstone, 011 others, 012 support; an account not in
+ * accounts.csv counts as standard, as in the detectors). */
+static int by_series_table(struct case_ctx *c)
+{
+	const char *hdr[6];
+	char cols[512], n1[W_NUM], n2[W_NUM], n3[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN];
+	static const double w[] = { 156, 70, 50, 62, 65, 65 };
+	struct stmt *s;
+	int rc;
+
+	if (casereport_columns(c, "section1", "by_series_columns", cols, sizeof(cols), hdr, 6))
+		return -1;
+	s = stmt_prepare(c->st,
+		"SELECT coalesce(a.role, 'standard') AS r, count(DISTINCT c.custodian_id),"
+		" count(*), count(DISTINCT c.message_id), min(c.ts), max(c.ts)"
+		" FROM temp.case_copies c LEFT JOIN main.accounts a ON a.account = c.account"
+		" GROUP BY r ORDER BY CASE r WHEN 'capstone' THEN 0 WHEN 'standard' THEN 1"
+		" WHEN 'support' THEN 2 ELSE 3 END, r");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 6, hdr, w) | pdf_table_align(c->doc, "lrrrll");
+	while (rc == 0 && stmt_step(s) == 1) {
+		const char *role = stmt_text(s, 0);
+		const char *series = reportdef_nth(c->def, "series", role, 0);
+		const char *cells[6] = { series ? series : role, n1, n2, n3, d1, d2 };
+		fmt_num(n1, sizeof(n1), stmt_int(s, 1));
+		fmt_num(n2, sizeof(n2), stmt_int(s, 2));
+		fmt_num(n3, sizeof(n3), stmt_int(s, 3));
+		time_fmt_day(stmt_int(s, 4), d1);
+		time_fmt_day(stmt_int(s, 5), d2);
+		rc = pdf_table_row(c->doc, cells);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+/* A conversation id as printed: under --redact a pseudonym (ids are often
+ * made of people's names, e.g. "natarajan-castillo"). */
+static void conv_label(struct case_ctx *c, const char *conv, char *out, size_t len)
+{
+	char pseudo[REDACT_LEN];
+	if (!conv) {
+		snprintf(out, len, "-");
+		return;
+	}
+	if (!c->o->redact) {
+		snprintf(out, len, "%s", conv);
+		return;
+	}
+	redact_custodian(conv, pseudo);
+	snprintf(out, len, "conversation-%s", strchr(pseudo, '-') + 1);
+}
+
+static int conversations_table(struct case_ctx *c)
+{
+	const char *hdr[6];
+	char cols[512], n1[W_NUM], n2[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], conv[256];
+	static const double w[] = { 156, 70, 50, 62, 65, 65 };
+	struct stmt *s;
+	int rc, row = 0;
+	long long more_convs = 0, more_copies = 0;
+
+	if (casereport_columns(c, "section1", "conversation_columns", cols, sizeof(cols), hdr, 6))
+		return -1;
+	s = stmt_prepare(c->st,
+		"SELECT conversation_id, min(app), count(*), count(DISTINCT message_id),"
+		" min(ts), max(ts) FROM temp.case_copies GROUP BY conversation_id"
+		" ORDER BY min(ts), conversation_id");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 6, hdr, w) | pdf_table_align(c->doc, "llrrll");
+	while (rc == 0 && stmt_step(s) == 1) {
+		if (row++ >= MAX_CONVERSATION_ROWS) {
+			more_convs++;
+			more_copies += stmt_int(s, 2);
+			continue;
+		}
+		const char *cells[6] = { conv, app_name(c, stmt_text(s, 1)), n1, n2, d1, d2 };
+		conv_label(c, stmt_text(s, 0), conv, sizeof(conv));
+		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
+		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
+		time_fmt_day(stmt_int(s, 4), d1);
+		time_fmt_day(stmt_int(s, 5), d2);
+		rc = casereport_row(c, cells, 6);
+	}
+	stmt_free(s);
+	if (rc == 0 && more_convs) {
+		char label[96];
+		const char *cells[6] = { label, "", n1, "", "", "" };
+		snprintf(label, sizeof(label), "%lld more", more_convs);
+		fmt_num(n1, sizeof(n1), more_copies);
+		rc = pdf_table_row(c->doc, cells);
+	}
+	return rc | pdf_table_end(c->doc);
+}
+
+static int section1(struct case_ctx *c, const struct figures *f)
+{
+	char *t;
+	int rc = casereport_heading(c, 1, "section1", "heading");
+
+	if (rc || !(t = casereport_text(c, "section1", f->findings ? "volume" : "none", 0)))
+		return -1;
+	rc = pdf_paragraph(c->doc, t);
+	free(t);
+	if (f->store_rows && !rc) {
+		if (!(t = casereport_text(c, "section1", "store_rows", 0)))
+			return -1;
+		rc = pdf_paragraph(c->doc, t);
+		free(t);
+	}
+	if (!f->findings || rc)
+		return rc;
+	rc |= casereport_heading(c, 2, "section1", "by_type_heading");
+	rc |= by_type_table(c);
+	if (f->copies) {
+		rc |= casereport_heading(c, 2, "section1", "by_series_heading");
+		rc |= by_series_table(c);
+		rc |= casereport_heading(c, 2, "section1", "conversation_heading");
+		rc |= conversations_table(c);
+	}
+	return rc;
+}
+
+/* ---- 2. Office ------------------------------------------------------------ */
+
+static int section2(struct case_ctx *c)
+{
+	struct strbuf offices = STRBUF_INIT;
+	const char *hdr[5];
+	char cols[512], n1[W_NUM], n2[W_NUM];
+	static const double w[] = { 100, 112, 156, 50, 50 };
+	struct stmt *s;
+	int rc = 0, n = 0;
+	char *t;
+
+	s = stmt_prepare(c->st, "SELECT DISTINCT office FROM temp.case_findings"
+			 " WHERE office IS NOT NULL ORDER BY office");
+	if (!s)
+		return -1;
+	while (stmt_step(s) == 1) {
+		if (n++)
+			strbuf_addstr(&offices, "; ");
+		strbuf_addstr(&offices, stmt_text(s, 0));
+	}
+	stmt_free(s);
+	casereport_var(c, "offices", n ? offices.buf : reportdef_nth(c->def, "section2", "unknown", 0));
+	strbuf_release(&offices);
+	rc |= casereport_heading(c, 1, "section2", "heading");
+	if (rc || !(t = casereport_text(c, "section2", "text", 0)))
+		return -1;
+	rc = pdf_paragraph(c->doc, t);
+	free(t);
+	if (rc || casereport_columns(c, "section2", "custodian_columns", cols, sizeof(cols), hdr, 5))
+		return -1;
+	/* one row per custodian: the accounts and devices of the case's findings */
+	s = stmt_prepare(c->st,
+		"SELECT coalesce(max(a.custodian_name), f.custodian_id, '-'), coalesce(f.office, '-'),"
+		" group_concat(DISTINCT f.account), count(DISTINCT f.device_id),"
+		" coalesce(min(x.n), 0)"
+		" FROM temp.case_findings f LEFT JOIN main.accounts a ON a.account = f.account"
+		" LEFT JOIN (SELECT coalesce(custodian_id, '') AS k, count(*) AS n"
+		"  FROM temp.case_copies GROUP BY k) x ON x.k = coalesce(f.custodian_id, '')"
+		" GROUP BY f.custodian_id, f.office ORDER BY f.custodian_id IS NULL, f.custodian_id");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "lllrr");
+	while (rc == 0 && stmt_step(s) == 1) {
+		char *accts = xstrdup(stmt_text(s, 2) ? stmt_text(s, 2) : "-");
+		for (char *p = accts; *p; p++)
+			if (*p == ',')
+				*p = '\n';
+		const char *cells[5] = { stmt_text(s, 0), stmt_text(s, 1), accts, n1, n2 };
+		fmt_num(n1, sizeof(n1), stmt_int(s, 3));
+		fmt_num(n2, sizeof(n2), stmt_int(s, 4));
+		rc = casereport_row(c, cells, 5);
+		free(accts);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+/* ---- 3. Circumstances ------------------------------------------------------- */
+
+/* How each finding type is grouped into sentences: one per app (all its
+ * custodians together), device, account, or finding. */
+struct type_group {
+	const char *type, *class;      /* class NULL: any */
+	const char *key;               /* column of case_findings and case_copies */
+};
+
+static const struct type_group groups[] = {
+	{ "UNCAPTURED_DELETION", NULL, "app" },
+	{ "DEVICE_LOSS", NULL, "device_id" },
+	{ "ACCOUNT_DELETION", "actual", "account" },
+	{ "ACCOUNT_DELETION", "impending", "account" },
+	{ "EARLY_PURGE", NULL, "account" },
+	{ "CAPTURE_GAP", NULL, "app" },
+	{ "CAPTURE_OUTAGE", NULL, "finding_id" },
+	{ "NOT_FORWARDED", NULL, "app" },
+	{ "RETENTION_SHORTFALL", NULL, "finding_id" },
+	{ "EPHEMERAL_ENABLED", NULL, "account" },
+	{ "LATE_FORWARD", NULL, "app" },
+	{ "PROHIBITED_APP", NULL, "finding_id" },
+	{ "UNAPPROVED_APP", NULL, "app" },
+};
+
+/* Small sorted map: key -> first/last day (deletion dates, closure dates). */
+struct day_map {
+	char **key;
+	long long *lo, *hi;
+	size_t n, alloc, alloc2, alloc3;
+};
+
+static void day_map_add(struct day_map *m, const char *key, long long lo, long long hi)
+{
+	m->key = xgrow(m->key, m->n + 1, &m->alloc, sizeof(*m->key));
+	m->lo = xgrow(m->lo, m->n + 1, &m->alloc2, sizeof(*m->lo));
+	m->hi = xgrow(m->hi, m->n + 1, &m->alloc3, sizeof(*m->hi));
+	m->key[m->n] = xstrdup(key ? key : "");
+	m->lo[m->n] = lo;
+	m->hi[m->n] = hi;
+	m->n++;
+}
+
+static int day_map_find(const struct day_map *m, const char *key, long long *lo, long long *hi)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		if (!strcmp(m->key[i], key ? key : "")) {
+			*lo = m->lo[i];
+			*hi = m->hi[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void day_map_free(struct day_map *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->lo);
+	free(m->hi);
+}
+
+/* Deletion dates of the UNCAPTURED_DELETION copies by app: each copy's
+ * earliest deleted/expired/burned event at or after it, up to as_of. One
+ * pass over usage (CROSS JOIN keeps usage the outer loop). */
+static int loss_dates(struct case_ctx *c, const struct figures *f, struct day_map *m)
+{
+	struct stmt *s = stmt_prepare(c->st,
+		"SELECT app, min(t), max(t) FROM ("
+		" SELECT c.app AS app, min(u.ts) AS t FROM main.usage u"
+		" CROSS JOIN temp.case_copies c ON c.message_id = u.message_id"
+		"  AND c.account = u.account"
+		" WHERE u.event IN ('deleted', 'expired', 'burned') AND u.ts < ?1"
+		"  AND c.type = 'UNCAPTURED_DELETION' AND u.ts >= c.ts"
+		" GROUP BY c.finding_id, c.account, c.message_id, c.ts) GROUP BY app");
+	int rc;
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, f->asof_end);
+	while ((rc = stmt_step(s)) == 1)
+		day_map_add(m, stmt_text(s, 0), stmt_int(s, 1), stmt_int(s, 2));
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Closure date of each closed account: closed_on (up to as_of) or its
+ * first account_deleted event, whichever is earlier (spec 4.1 row 3). */
+static int closure_dates(struct case_ctx *c, const struct figures *f, struct day_map *m)
+{
+	struct stmt *s = stmt_prepare(c->st,
+		"SELECT a.account, min(coalesce(e.t, 1e18), coalesce(CASE WHEN a.closed_on <= ?2"
+		"  THEN (julianday(a.closed_on) - 2440587.5) * 86400 END, 1e18)), a.closed_on"
+		" FROM (SELECT DISTINCT account FROM temp.case_findings"
+		"  WHERE type = 'ACCOUNT_DELETION') k"
+		" LEFT JOIN main.accounts a ON a.account = k.account"
+		" LEFT JOIN (SELECT account, min(ts) AS t FROM main.usage"
+		"  WHERE event = 'account_deleted' AND ts < ?1 AND account IN"
+		"  (SELECT account FROM temp.case_findings WHERE type = 'ACCOUNT_DELETION')"
+		"  GROUP BY account) e ON e.account = k.account");
+	int rc;
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, f->asof_end);
+	stmt_bind_text(s, 2, c->run_as_of);
+	while ((rc = stmt_step(s)) == 1) {
+		long long closed = (long long)stmt_double(s, 1), due = 0, d;
+		if (stmt_text(s, 2) && !time_parse_date(stmt_text(s, 2), &d))
+			due = d * 86400;
+		day_map_add(m, stmt_text(s, 0), closed >= (long long)1e17 ? -1 : closed, due);
+	}
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* "Dana Reyes", "Dana Reyes, Marcus Bell and Priya Natarajan", or "7
+ * custodians" for a group of findings. */
+static void custodians_phrase(struct case_ctx *c, const struct type_group *g, const char *key,
+			      long long n, struct strbuf *out)
+{
+	char buf[64];
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *s;
+	int i = 0;
+
+	strbuf_reset(out);
+	if (n < 1 || n > MAX_NAMES_LISTED) {
+		strbuf_addstr(out, casereport_count(c, buf, sizeof(buf), n, "custodian",
+						    "custodians"));
+		return;
+	}
+	strbuf_addf(&sql, "SELECT coalesce((SELECT custodian_name FROM main.accounts a"
+		    " WHERE a.account = f.account), f.custodian_id) AS nm"
+		    " FROM temp.case_findings f WHERE f.type = ?1 AND (?2 IS NULL OR f.class = ?2)"
+		    " AND coalesce(f.%s, '') = ?3 AND f.custodian_id IS NOT NULL"
+		    " GROUP BY f.custodian_id ORDER BY min(f.first_ts), f.custodian_id", g->key);
+	s = stmt_prepare(c->st, sql.buf);
+	strbuf_release(&sql);
+	if (!s)
+		return;
+	stmt_bind_text(s, 1, g->type);
+	stmt_bind_text(s, 2, g->class);
+	stmt_bind_text(s, 3, key);
+	while (stmt_step(s) == 1) {
+		const char *nm = stmt_text(s, 0);
+		if (i++)
+			strbuf_addstr(out, i == n ? " and " : ", ");
+		strbuf_addstr(out, nm ? nm : "-");
+	}
+	stmt_free(s);
+	if (n > 1) {
+		/* "3 custodians (A, B and C)" */
+		char *names = strbuf_detach(out);
+		strbuf_addf(out, "%s (%s)", casereport_count(c, buf, sizeof(buf), n, "custodian",
+							      "custodians"), names);
+		free(names);
+	}
+}
+
+/* The template of a type: "TYPE.class", else "TYPE". */
+static const char *template_key(struct case_ctx *c, const char *type, const char *class,
+				char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.%s", type, class);
+	if (reportdef_count(c->def, "circumstances", buf))
+		return buf;
+	return type;
+}
+
+static int group_sentences(struct case_ctx *c, const struct figures *f,
+			   const struct type_group *g, const struct day_map *loss,
+			   const struct day_map *closure, int *nsent)
+{
+	struct strbuf sql = STRBUF_INIT, who = STRBUF_INIT;
+	struct stmt *s;
+	int rc = 0, step, ngroups = 0;
+	long long more_groups = 0, more_n = 0;
+
+	strbuf_addf(&sql,
+		"SELECT g.k, g.class, g.nf, g.n, g.ncust, g.first, g.last, g.device, g.account,"
+		" g.app, d.nmsg, g.conv, g.cust,"
+		" (SELECT status FROM main.devices v WHERE v.device_id = g.device),"
+		" (SELECT status_on FROM main.devices v WHERE v.device_id = g.device),"
+		" (SELECT model FROM main.devices v WHERE v.device_id = g.device)"
+		" FROM (SELECT coalesce(%s, '') AS k, min(class) AS class, count(*) AS nf,"
+		"  sum(message_count) AS n, count(DISTINCT custodian_id) AS ncust,"
+		"  min(first_ts) AS first, max(last_ts) AS last, min(device_id) AS device,"
+		"  min(account) AS account, min(app) AS app, sum(conversation_count) AS conv,"
+		"  min(custodian_id) AS cust"
+		"  FROM temp.case_findings WHERE type = ?1 AND (?2 IS NULL OR class = ?2)"
+		"  GROUP BY k) g"
+		" LEFT JOIN (SELECT coalesce(%s, '') AS k, count(DISTINCT message_id) AS nmsg"
+		"  FROM temp.case_copies WHERE type = ?1 AND (?2 IS NULL OR class = ?2)"
+		"  GROUP BY k) d ON d.k = g.k"
+		" ORDER BY g.first, g.k", g->key, g->key);
+	s = stmt_prepare(c->st, sql.buf);
+	strbuf_release(&sql);
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, g->type);
+	stmt_bind_text(s, 2, g->class);
+	while (rc == 0 && (step = stmt_step(s)) == 1) {
+		if (ngroups++ >= MAX_GROUP_SENTENCES) {
+			/* a letter, not a listing: the table has every finding */
+			more_groups++;
+			more_n += stmt_int(s, 3);
+			continue;
+		}
+		char buf[96], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], t1[TIME_ISO_LEN], t2[TIME_ISO_LEN];
+		char tk[64];
+		long long n = stmt_int(s, 3), nmsg = stmt_int(s, 10), lo, hi;
+		const char *key = stmt_text(s, 0);
+		char *t;
+
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), n, "message",
+								 "messages"));
+		casereport_varf(c, "count", "%lld", n);
+		casereport_var(c, "were", n == 1 ? "was" : "were");
+		casereport_var(c, "are", n == 1 ? "is" : "are");
+		casereport_var(c, "n_group_findings", casereport_count(c, buf, sizeof(buf),
+			       stmt_int(s, 2), "finding", "findings"));
+		if (nmsg && nmsg < n)
+			casereport_varf(c, "distinct_note", " (%lld distinct)", nmsg);
+		else
+			casereport_var(c, "distinct_note", "");
+		casereport_var(c, "n_group_conversations", casereport_count(c, buf, sizeof(buf),
+			       stmt_int(s, 11), "conversation", "conversations"));
+		custodians_phrase(c, g, key, stmt_int(s, 4), &who);
+		casereport_var(c, "custodians_of", who.buf);
+		fmt_day(stmt_int(s, 5), d1, stmt_is_null(s, 5));
+		fmt_day(stmt_int(s, 6), d2, stmt_is_null(s, 6));
+		casereport_var(c, "group_first", d1);
+		casereport_var(c, "group_last", d2);
+		if (stmt_is_null(s, 5)) {
+			t1[0] = t2[0] = '\0';
+		} else {
+			time_fmt_iso(stmt_int(s, 5), t1);
+			time_fmt_iso(stmt_int(s, 6), t2);
+		}
+		casereport_var(c, "first_time", t1);
+		casereport_var(c, "last_time", t2);
+		casereport_varf(c, "hours", "%.1f", stmt_is_null(s, 5) ? 0.0 :
+				(double)(stmt_int(s, 6) - stmt_int(s, 5)) / 3600.0);
+		casereport_var(c, "device", stmt_text(s, 7) ? stmt_text(s, 7) : "-");
+		casereport_var(c, "account", stmt_text(s, 8) ? stmt_text(s, 8) : "-");
+		casereport_var(c, "app", app_name(c, stmt_text(s, 9)));
+		casereport_var(c, "device_status", stmt_text(s, 13) ? stmt_text(s, 13) : "lost");
+		casereport_var(c, "device_status_on", stmt_text(s, 14) ? stmt_text(s, 14) : "-");
+		casereport_var(c, "device_model", stmt_text(s, 15) ? stmt_text(s, 15) : "-");
+		lo = hi = 0;
+		if (day_map_find(loss, stmt_text(s, 9), &lo, &hi)) {
+			fmt_day(lo, d1, 0);
+			fmt_day(hi, d2, 0);
+		} else {
+			snprintf(d1, sizeof(d1), "%s", "-");
+			snprintf(d2, sizeof(d2), "%s", "-");
+		}
+		casereport_var(c, "loss_first", d1);
+		casereport_var(c, "loss_last", d2);
+		if (day_map_find(closure, stmt_text(s, 8), &lo, &hi)) {
+			fmt_day(lo, d1, lo < 0);
+			fmt_day(hi, d2, hi == 0);
+		} else {
+			snprintf(d1, sizeof(d1), "%s", "-");
+			snprintf(d2, sizeof(d2), "%s", "-");
+		}
+		casereport_var(c, "closed_on", d1);
+		casereport_var(c, "closes_on", d2);
+		(void)f;
+		t = casereport_text(c, "circumstances",
+				    template_key(c, g->type, stmt_text(s, 1), tk, sizeof(tk)), 0);
+		rc = t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+		(*nsent)++;
+	}
+	stmt_free(s);
+	strbuf_release(&who);
+	if (rc == 0 && more_groups) {
+		char buf[96];
+		char *t;
+		casereport_varf(c, "more_groups", "%lld", more_groups);
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), more_n,
+								 "message", "messages"));
+		t = casereport_text(c, "circumstances", "more", 0);
+		rc = t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+	}
+	return rc;
+}
+
+static int section3(struct case_ctx *c, const struct figures *f)
+{
+	struct day_map loss = { 0 }, closure = { 0 };
+	int rc = casereport_heading(c, 1, "section3", "heading");
+	int nsent = 0;
+
+	if (!rc && f->findings)
+		rc = casereport_pars(c, "section3", "intro");
+	if (!rc && f->findings)
+		rc = loss_dates(c, f, &loss) | closure_dates(c, f, &closure);
+	for (size_t i = 0; !rc && i < sizeof(groups) / sizeof(groups[0]); i++)
+		rc = group_sentences(c, f, &groups[i], &loss, &closure, &nsent);
+	day_map_free(&loss);
+	day_map_free(&closure);
+	if (!rc && nsent)
+		rc = pdf_space(c->doc, 6);
+	if (!rc && !nsent)
+		rc = casereport_pars(c, "section1", "none");
+	if (!rc && c->cf.circumstances.n) {
+		rc = casereport_pars(c, "section3", "narrative_intro");
+		for (size_t i = 0; !rc && i < c->cf.circumstances.n; i++)
+			rc = casereport_par(c, c->cf.circumstances.v[i]);
+	}
+	return rc;
+}
+
+/* ---- 4. Safeguards ------------------------------------------------------------ */
+
+static int section4(struct case_ctx *c)
+{
+	const char *hdr[6];
+	char cols[512], due[64];
+	static const double w[] = { 42, 146, 88, 64, 64, 64 };
+	struct stmt *s;
+	int rc = casereport_heading(c, 1, "section4", "heading");
+	long long n = 0;
+
+	for (size_t i = 0; !rc && i < c->cf.safeguards.n; i++)
+		rc = casereport_par(c, c->cf.safeguards.v[i]);
+	if (rc)
+		return rc;
+	s = stmt_prepare(c->st, "SELECT count(*) FROM main.action_refs WHERE ref = ?1");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, c->cf.id);
+	if (stmt_step(s) == 1)
+		n = stmt_int(s, 0);
+	stmt_free(s);
+	if (!n)
+		return casereport_pars(c, "section4", "no_actions");
+	casereport_varf(c, "actions", "%lld", n);
+	if (casereport_pars(c, "section4", "actions_intro") ||
+	    casereport_columns(c, "section4", "action_columns", cols, sizeof(cols), hdr, 6))
+		return -1;
+	/* the latest dated update of each action, up to the report's as_of */
+	s = stmt_prepare(c->st,
+		"SELECT a.action_id, a.title, coalesce(a.owner_office, a.owner, '-'),"
+		" a.due_on, a.revised_due_on,"
+		" coalesce((SELECT u.status FROM main.status_updates u WHERE u.item_kind = 'action'"
+		"   AND u.item_id = a.action_id AND u.on_date <= ?2"
+		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.status, '-'),"
+		" (SELECT max(u.on_date) FROM main.status_updates u WHERE u.item_kind = 'action'"
+		"   AND u.item_id = a.action_id AND u.on_date <= ?2),"
+		" a.percent"
+		" FROM main.actions a JOIN main.action_refs r ON r.action_id = a.action_id"
+		" WHERE r.ref = ?1 ORDER BY a.action_id");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, c->cf.id);
+	stmt_bind_text(s, 2, c->date);
+	rc = pdf_table_begin(c->doc, 6, hdr, w);
+	while (rc == 0 && stmt_step(s) == 1) {
+		char status[96];
+		const char *revised = stmt_text(s, 4);
+		if (revised && *revised)
+			snprintf(due, sizeof(due), "%s\n(was %s)", revised,
+				 stmt_text(s, 3) ? stmt_text(s, 3) : "-");
+		else
+			snprintf(due, sizeof(due), "%s", stmt_text(s, 3) ? stmt_text(s, 3) : "-");
+		if (!stmt_is_null(s, 7) && strcmp(stmt_text(s, 5), "Closed") &&
+		    strcmp(stmt_text(s, 5), "Complete"))
+			snprintf(status, sizeof(status), "%s (%lld%%)", stmt_text(s, 5), stmt_int(s, 7));
+		else
+			snprintf(status, sizeof(status), "%s", stmt_text(s, 5));
+		const char *cells[6] = {
+			stmt_text(s, 0), stmt_text(s, 1), stmt_text(s, 2), due, status,
+			stmt_text(s, 6) ? stmt_text(s, 6) : "-"
+		};
+		rc = casereport_row(c, cells, 6);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+/* ---- 5. Salvage ---------------------------------------------------------------- */
+
+/* Per distinct affected message: where a copy still exists (analyze.h's
+ * contract: the compliance store, a forward, an export of its
+ * conversation at or after it, or a copy of the same message_id held in a
+ * NOT_FORWARDED, CAPTURE_GAP, impending ACCOUNT_DELETION or LATE_FORWARD
+ * finding of the run, i.e. still on a device or in an account). */
+static int salvage_table(struct case_ctx *c, const struct figures *f)
+{
+	struct stmt *s;
+	int rc;
+
+	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_msgs;"
+		       "CREATE TEMP TABLE case_msgs (message_id TEXT PRIMARY KEY, store INTEGER"
+		       " DEFAULT 0, fwd INTEGER DEFAULT 0, exp INTEGER DEFAULT 0,"
+		       " other INTEGER DEFAULT 0);"
+		       "INSERT INTO temp.case_msgs (message_id)"
+		       " SELECT DISTINCT message_id FROM temp.case_copies;"))
+		return -1;
+	s = stmt_prepare(c->st,
+		"UPDATE temp.case_msgs SET"
+		" store = message_id IN (SELECT message_id FROM main.store_messages"
+		"  WHERE purged_ts IS NULL OR purged_ts >= ?1),"
+		" fwd = message_id IN (SELECT u.message_id FROM main.usage u"
+		"  WHERE u.event = 'forwarded' AND u.ts < ?1),"
+		" exp = message_id IN (SELECT c.message_id FROM main.usage u"
+		"  CROSS JOIN temp.case_copies c ON c.conversation_id = u.conversation_id"
+		"  WHERE u.event = 'exported' AND u.ts < ?1 AND u.ts >= c.ts),"
+		" other = message_id IN (SELECT fc.message_id FROM main.finding_copies fc"
+		"  JOIN main.findings g ON g.run_id = fc.run_id AND g.finding_id = fc.finding_id"
+		"  WHERE fc.run_id = ?2 AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP',"
+		"  'LATE_FORWARD') OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending')))");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, f->asof_end);
+	stmt_bind_int(s, 2, c->run_id);
+	rc = stmt_step(s);
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int section5(struct case_ctx *c, const struct figures *f)
+{
+	static const char *const where_keys[] = { "store", "forward", "export", "other" };
+	static const char *const where_cols[] = { "store", "fwd", "exp", "other" };
+	long long counts[4], surviving = 0;
+	const char *hdr[2];
+	char cols[256], sql[160], num[W_NUM];
+	static const double w[] = { 4.0, 1.0 };
+	struct stmt *s;
+	int rc = casereport_heading(c, 1, "section5", "heading");
+
+	if (rc || salvage_table(c, f))
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM temp.case_msgs WHERE %s",
+			 where_cols[i]);
+		if (query_ll(c, sql, &counts[i]))
+			return -1;
+		casereport_varf(c, where_keys[i], "%lld", counts[i]);
+	}
+	if (query_ll(c, "SELECT count(*) FROM temp.case_msgs WHERE store OR fwd OR exp OR other",
+		     &surviving))
+		return -1;
+	casereport_varf(c, "surviving", "%lld", surviving);
+	casereport_varf(c, "lost", "%lld", f->messages - surviving);
+	if (casereport_pars(c, "section5", f->messages ? "computed" : "none"))
+		return -1;
+	if (f->messages) {
+		if (casereport_columns(c, "section5", "columns", cols, sizeof(cols), hdr, 2))
+			return -1;
+		rc = pdf_table_begin(c->doc, 2, hdr, w) | pdf_table_align(c->doc, "lr");
+		for (int i = 0; i < 4 && !rc; i++) {
+			const char *cells[2] = { reportdef_get(c->def, "section5", where_keys[i]), num };
+			fmt_num(num, sizeof(num), counts[i]);
+			rc = cells[0] ? pdf_table_row(c->doc, cells) : -1;
+		}
+		rc |= pdf_table_end(c->doc);
+	}
+	/* who still holds a copy: the first places to salvage from */
+	s = rc ? NULL : stmt_prepare(c->st,
+		"SELECT coalesce((SELECT custodian_name FROM main.accounts a"
+		"  WHERE a.account = g.account), g.custodian_id, '-'),"
+		" g.account, coalesce(g.device_id, '-'), count(DISTINCT fc.message_id), g.type"
+		" FROM main.finding_copies fc JOIN main.findings g"
+		"  ON g.run_id = fc.run_id AND g.finding_id = fc.finding_id"
+		" WHERE fc.run_id = ?1 AND fc.message_id IN (SELECT message_id FROM temp.case_msgs"
+		"  WHERE other) AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP', 'LATE_FORWARD')"
+		"  OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending'))"
+		" GROUP BY g.account, g.device_id, g.type ORDER BY 4 DESC, g.account LIMIT 50");
+	if (!rc && !s)
+		return -1;
+	if (s)
+		stmt_bind_int(s, 1, c->run_id);
+	while (s && rc == 0 && stmt_step(s) == 1) {
+		char buf[64];
+		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 4), 0);
+		char *t;
+		casereport_var(c, "holder", stmt_text(s, 0));
+		casereport_var(c, "account", stmt_text(s, 1));
+		casereport_var(c, "device", stmt_text(s, 2));
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), stmt_int(s, 3),
+								 "message", "messages"));
+		casereport_var(c, "finding_type", label ? label : stmt_text(s, 4));
+		t = casereport_text(c, "section5", "holder", 0);
+		rc = t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+	}
+	stmt_free(s);
+	if (!rc)
+		rc = pdf_space(c->doc, 6);
+	for (size_t i = 0; !rc && i < c->cf.salvage.n; i++)
+		rc = casereport_par(c, c->cf.salvage.v[i]);
+	return rc;
+}
+
+/* ---- affected records, manifest, citations ----------------------------------- */
+
+static int affected_table(struct case_ctx *c, const struct figures *f)
+{
+	const char *hdr[7];
+	char cols[512], n1[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
+	static const double w[] = { 96, 62, 48, 65, 65, 42, 90 };
+	struct stmt *s;
+	int rc = casereport_heading(c, 1, "affected", "heading");
+
+	if (rc || casereport_pars(c, "affected", f->findings ? "intro" : "none"))
+		return -1;
+	if (!f->findings)
+		return 0;
+	if (casereport_columns(c, "affected", "columns", cols, sizeof(cols), hdr, 7))
+		return -1;
+	s = stmt_prepare(c->st,
+		"SELECT coalesce((SELECT custodian_name FROM main.accounts a"
+		"  WHERE a.account = f.account), f.custodian_id, '-'), f.app,"
+		" coalesce(f.device_id, '-'), f.first_ts, f.last_ts, f.message_count, f.type, f.class"
+		" FROM temp.case_findings f"
+		" ORDER BY f.custodian_id IS NULL, f.custodian_id, f.app, f.device_id, f.first_ts,"
+		" f.type, f.finding_id");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 7, hdr, w) | pdf_table_align(c->doc, "lllllrl");
+	while (rc == 0 && stmt_step(s) == 1) {
+		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 6), 0);
+		const char *cells[7] = {
+			stmt_text(s, 0), app_name(c, stmt_text(s, 1)), stmt_text(s, 2), d1, d2, n1, type
+		};
+		fmt_day(stmt_int(s, 3), d1, stmt_is_null(s, 3));
+		fmt_day(stmt_int(s, 4), d2, stmt_is_null(s, 4));
+		fmt_num(n1, sizeof(n1), stmt_int(s, 5));
+		snprintf(type, sizeof(type), "%s (%s)", label ? label : stmt_text(s, 6),
+			 stmt_text(s, 7));
+		rc = casereport_row(c, cells, 7);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+static int manifest_table(struct case_ctx *c)
+{
+	const char *hdr[5];
+	char cols[512], n1[W_NUM], n2[W_NUM];
+	static const double w[] = { 66, 110, 46, 54, 192 };
+	struct stmt *s;
+	int rc = casereport_heading(c, 1, "manifest", "heading");
+
+	if (rc || casereport_pars(c, "manifest", "intro") ||
+	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 5))
+		return -1;
+	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"
+			 " ORDER BY input_id");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrl");
+	while (rc == 0 && stmt_step(s) == 1) {
+		const char *sha = stmt_text(s, 4) ? stmt_text(s, 4) : "";
+		char hex[80];
+		/* two even lines of 32 digits rather than a ragged break */
+		if (strlen(sha) == 64)
+			snprintf(hex, sizeof(hex), "%.32s\n%s", sha, sha + 32);
+		else
+			snprintf(hex, sizeof(hex), "%s", sha);
+		const char *cells[5] = { stmt_text(s, 0), stmt_text(s, 1), n1, n2, hex };
+		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
+		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
+		rc = casereport_row(c, cells, 5);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
+}
+
+/* 44 U.S.C. 2911 applies when a non-official account (accounts.official =
+ * 0) holds any of the case's records. */
+static int citations(struct case_ctx *c)
+{
+	long long nonofficial = 0;
+	size_t n = reportdef_count(c->def, "citations", "cite");
+	int rc = casereport_heading(c, 1, "citations", "heading");
+
+	if (rc || query_ll(c, "SELECT count(*) FROM temp.case_findings f JOIN main.accounts a"
+			   " ON a.account = f.account WHERE a.official = 0", &nonofficial))
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *t = casereport_text(c, "citations", "cite", i);
+		rc = t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+	}
+	if (!rc && nonofficial) {
+		char *t = casereport_text(c, "citations", "non_official", 0);
+		rc = t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+	}
+	return rc ? rc : pdf_space(c->doc, 6);
+}
+
+int report_incident(struct store *st, const struct report_opts *o)
+{
+	struct case_ctx c;
+	struct figures f;
+	int rc = casereport_open(&c, st, o, "incident.ini");
+
+	if (rc != EXIT_OK)
+		return rc;
+	if (c.run_id < 0) {
+		diag_error(NULL, "no analysis run%s%s in '%s': run 'udaudit analyze' first",
+			   o->as_of ? " on or before " : "", o->as_of ? o->as_of : "", o->db);
+		casereport_close(&c);
+		return EXIT_INPUT;
+	}
+	if (compute_figures(&c, &f)) {
+		casereport_close(&c);
+		return EXIT_DB;
+	}
+	figure_vars(&c, &f);
+	rc = casereport_begin(&c) ? -1 : 0;
+	if (!rc)
+		rc = casereport_pars(&c, "letter", "intro");
+	if (!rc && c.cf.nara_letter_on)
+		rc = casereport_pars(&c, "letter", "nara_letter");
+	if (!rc)
+		rc = section1(&c, &f);
+	if (!rc)
+		rc = section2(&c);
+	if (!rc)
+		rc = section3(&c, &f);
+	if (!rc)
+		rc = section4(&c);
+	if (!rc)
+		rc = section5(&c, &f);
+	if (!rc)
+		rc = affected_table(&c, &f);
+	if (!rc)
+		rc = manifest_table(&c);
+	if (!rc)
+		rc = citations(&c);
+	if (!rc)
+		rc = casereport_pars(&c, "letter", "closing_paragraph");
+	rc = rc ? EXIT_INPUT : casereport_finish(&c);
+	casereport_close(&c);
+	return rc;
+}

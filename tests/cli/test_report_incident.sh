@@ -1,0 +1,262 @@
+# the 36 CFR 1230.14 incident report (issue #4): the sample audit's case
+# UD-2019-0001 read back with pdftotext; every figure checked against SQL on
+# the audit DB and against samples/README.md §8; the five numbered elements
+# in order; qpdf, embedded fonts, byte-identical output, --redact, case-file
+# and report-definition errors with file:line, and a 10 000-finding case.
+. tests/cli/lib.sh
+PY=/usr/bin/python3
+
+# ---- the sample audit in a private tree (run writes the PDFs) ----------------
+# (in $W: lib.sh's run() keeps its stdout in $T/out)
+W=$T/w
+mkdir -p "$W" && cp -r samples rules reports "$W/"
+"$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err"
+t_eq "run exit" "$?" 0
+DB=$W/out/audit.db
+PDF=$W/out/UD-2019-0001-incident.pdf
+CASE=$W/samples/cases/UD-2019-0001.ini
+t_contains "run names the incident report" "$T/run.out" "/UD-2019-0001-incident.pdf"
+t_ok "incident report written by run" test -s "$PDF"
+t_eq "no temporary left" "$(ls "$W/out" | grep -c '\.tmp$')" 0
+
+pdftotext -layout "$PDF" "$T/inc.txt"
+# one line per paragraph is easier for phrases: join everything
+pdftotext "$PDF" - | tr '\n' ' ' | tr -s ' ' >"$T/flat.txt"
+
+# ---- the five elements, in the order of 36 CFR 1230.14(a) --------------------
+prev=0
+for h in "1. Description of the records, with volume and dates" \
+	 "2. Office maintaining the records" \
+	 "3. Exact circumstances of the disposition" \
+	 "4. Safeguards established to prevent further loss" \
+	 "5. Salvage, retrieval or reconstruction" \
+	 "Affected records" "Input manifest" "Legal citations"; do
+	n=$(grep -n -F -- "$h" "$T/inc.txt" | head -1 | cut -d: -f1)
+	[ -n "$n" ] || n=0
+	if [ "$n" -gt "$prev" ]; then t_pass=$((t_pass + 1)); else _t_fail "heading '$h' missing or out of order"; fi
+	prev=$n
+done
+t_contains "letterhead agency" "$T/inc.txt" "EXAMPLE AGENCY"
+t_contains "letterhead component (runs.component)" "$T/inc.txt" "Office of Field Operations"
+t_contains "addressee" "$T/inc.txt" "National Archives and Records Administration"
+t_contains "letter date = as_of" "$T/inc.txt" "September 24, 2021"
+t_contains "NARA letter" "$T/flat.txt" "responds to your letter of March 1, 2019"
+
+# ---- the figures, computed independently with SQL ---------------------------
+RUN=$(sql "$DB" "SELECT max(run_id) FROM runs")
+SEL="SELECT finding_id FROM findings WHERE run_id = $RUN AND office = 'Emergency Operations Center'
+ AND app = 'whatsapp' AND custodian_id IN ('C-001','C-002','C-003','C-004')
+ AND type IN ('UNCAPTURED_DELETION','DEVICE_LOSS','ACCOUNT_DELETION') AND class = 'actual'
+ AND last_ts >= strftime('%s','2018-10-01') AND first_ts < strftime('%s','2019-03-01')"
+CP="FROM finding_copies WHERE run_id = $RUN AND finding_id IN ($SEL)"
+nf=$(sql "$DB" "SELECT count(*) FROM ($SEL)")
+copies=$(sql "$DB" "SELECT count(*) $CP")
+msgs=$(sql "$DB" "SELECT count(DISTINCT message_id) $CP")
+convs=$(sql "$DB" "SELECT count(DISTINCT conversation_id) $CP")
+custs=$(sql "$DB" "SELECT count(DISTINCT custodian_id) FROM findings WHERE run_id = $RUN AND finding_id IN ($SEL)")
+devs=$(sql "$DB" "SELECT count(DISTINCT device_id) FROM findings WHERE run_id = $RUN AND finding_id IN ($SEL)")
+first=$(sql "$DB" "SELECT date(min(first_ts), 'unixepoch') FROM findings WHERE run_id = $RUN AND finding_id IN ($SEL)")
+last=$(sql "$DB" "SELECT date(max(last_ts), 'unixepoch') FROM findings WHERE run_id = $RUN AND finding_id IN ($SEL)")
+sum=$(sql "$DB" "SELECT sum(message_count) FROM findings WHERE run_id = $RUN AND finding_id IN ($SEL)")
+# samples/README.md §8: findings 1, 2, 3, 4, 8, 9; 39 copies, 26 messages,
+# 5 conversations, 4 custodians, 4 devices, 2018-10-04 to 2019-02-14
+t_eq "README: 6 findings" "$nf" 6
+t_eq "README: 39 copies" "$copies" 39
+t_eq "copies = sum of message_count (udaudit findings)" "$sum" "$copies"
+t_eq "README: 26 messages" "$msgs" 26
+t_eq "README: 5 conversations" "$convs" 5
+t_eq "README: 4 custodians" "$custs" 4
+t_eq "README: 4 devices" "$devs" 4
+t_eq "README: first" "$first" 2018-10-04
+t_eq "README: last" "$last" 2019-02-14
+t_contains "volume sentence" "$T/flat.txt" \
+	"$copies message copies of $msgs messages in $convs conversations, held by $custs custodians on $devs devices, dated from $first to $last"
+t_contains "intro counts" "$T/flat.txt" "$nf findings of that audit, covering $copies message copies of $msgs messages held by $custs custodians"
+t_contains "office" "$T/flat.txt" "maintained by the Emergency Operations Center, Office of Field Operations, Example Agency"
+
+# per finding type: findings, copies, distinct messages (table 1.1)
+for row in "UNCAPTURED_DELETION|Deleted on device" "DEVICE_LOSS|Lost with device" \
+	   "ACCOUNT_DELETION|Account deleted"; do
+	ty=${row%%|*}; label=${row#*|}
+	f=$(sql "$DB" "SELECT count(*) FROM findings WHERE run_id = $RUN AND type = '$ty' AND finding_id IN ($SEL)")
+	c=$(sql "$DB" "SELECT count(*) $CP AND finding_id IN (SELECT finding_id FROM findings WHERE run_id = $RUN AND type = '$ty')")
+	m=$(sql "$DB" "SELECT count(DISTINCT message_id) $CP AND finding_id IN (SELECT finding_id FROM findings WHERE run_id = $RUN AND type = '$ty')")
+	if grep -Eq "^ *$label +actual +$f +$c +$m *$" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "type row $ty: $f $c $m"; fi
+done
+# README §5 rows 1-4, 8, 9
+t_contains "deletions: 13 copies of 4 custodians" "$T/flat.txt" "13 messages in WhatsApp of 4 custodians"
+t_contains "deletion dates (events)" "$T/flat.txt" "deleted, expired or burned on the devices between 2018-10-05 and 2019-01-24"
+t_contains "device loss" "$T/flat.txt" "The device D-0002 (iPhone 8) of Marcus Bell was replaced on 2019-02-19 holding 14 messages in WhatsApp"
+t_contains "account closed" "$T/flat.txt" "account whatsapp:+15550100004 of Tomás Alvarez was closed on 2019-03-05 with 12 messages"
+t_contains "narrative circumstances" "$T/flat.txt" "during Operation Gateway, four officials"
+# per custodian copies (README: Dana 4, Marcus 15, Priya 5, Tomás 15)
+for pair in "Dana Reyes|4" "Marcus Bell|15" "Priya Natarajan|5" "Tomás Alvarez|15"; do
+	if grep -Eq "^${pair%%|*} .*whatsapp:\+1555010000[1-4] +1 +${pair#*|} *$" "$T/inc.txt"; then
+		t_pass=$((t_pass + 1)); else _t_fail "custodian row ${pair%%|*}"; fi
+done
+
+# salvage: README §8: none retained; 9 still on Priya's phone (finding 21)
+surv=$(sql "$DB" "SELECT count(DISTINCT message_id) $CP AND (message_id IN (SELECT message_id FROM store_messages)
+ OR message_id IN (SELECT fc.message_id FROM finding_copies fc JOIN findings g USING (run_id, finding_id)
+  WHERE fc.run_id = $RUN AND (g.type IN ('NOT_FORWARDED','CAPTURE_GAP','LATE_FORWARD')
+  OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending'))))")
+t_eq "README: 9 survive" "$surv" 9
+t_contains "salvage sentence" "$T/flat.txt" "Of the $msgs affected messages, $surv still exist in at least one place"
+t_contains "lost" "$T/flat.txt" "and $((msgs - surv)) are not known to survive anywhere"
+t_contains "salvage holder" "$T/flat.txt" "9 messages still held by Priya Natarajan (whatsapp:+15550100003, device D-0003)"
+if grep -Eq "^ *In the compliance store +0 *$" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "store row"; fi
+# safeguards: the actions linked to the case
+t_contains "action CA-05" "$T/flat.txt" "CA-05 Issue the electronic messaging records directive"
+t_contains "action CA-06 status" "$T/inc.txt" "In progress"
+t_not_contains "unlinked action" "$T/flat.txt" "CA-03"
+# manifest: every input's SHA-256 (printed as two lines of 32)
+for h in $(sql "$DB" "SELECT sha256 FROM inputs"); do
+	a=$(echo "$h" | cut -c1-32); b=$(echo "$h" | cut -c33-64)
+	if grep -q "$a" "$T/inc.txt" && grep -q "$b" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "manifest $h"; fi
+done
+# citations: non-official WhatsApp accounts (official = no) bring in 2911
+t_contains "3106" "$T/flat.txt" "44 U.S.C. 3106"
+t_contains "1230.14" "$T/flat.txt" "36 CFR 1230.14, How do agencies report incidents"
+t_contains "2911 (non-official accounts)" "$T/flat.txt" "44 U.S.C. 2911, Disclosure requirement"
+t_contains "signatory" "$T/flat.txt" "Evelyn Brandt Agency Records Officer, Example Agency"
+
+# ---- PDF quality ------------------------------------------------------------
+t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
+pdffonts "$PDF" >"$T/fonts" 2>&1
+t_eq "fonts listed" "$(tail -n +3 "$T/fonts" | grep -c .)" 2
+t_eq "every font embedded" "$(tail -n +3 "$T/fonts" | awk '{ if ($(NF-4) != "yes") n++ } END { print n + 0 }')" 0
+pdfinfo "$PDF" >"$T/info"
+t_contains "title" "$T/info" "Report of unauthorized disposition of federal records, NARA case UD-2019-0001"
+t_ok "PDF 1.4 (PDF/A-1b)" grep -Eq '^PDF version: +1\.4' "$T/info"
+t_contains "bookmarks" "$T/info" "Pages:"
+pdftoppm -png -r 40 -f 1 -l 1 "$PDF" "$T/page" && t_ok "renders" test -s "$T/page-1.png"
+
+# ---- deterministic: report twice, and equal to what run wrote ---------------
+run report incident --db "$DB" --case "$CASE" -o "$T/a.pdf"
+t_eq "report incident exit" "$rc" 0
+t_contains "said where" "$T/out" "report incident: wrote $T/a.pdf"
+sleep 1
+run report incident --db "$DB" --case "$CASE" -o "$T/b.pdf"
+t_ok "two runs, same bytes" cmp -s "$T/a.pdf" "$T/b.pdf"
+t_ok "same bytes as run's" cmp -s "$T/a.pdf" "$PDF"
+run report incident --db "$DB" --case "$CASE" -o "$T/c.pdf" --as-of 2021-09-24
+t_ok "--as-of the run's date: same bytes" cmp -s "$T/a.pdf" "$T/c.pdf"
+
+# ---- --redact ---------------------------------------------------------------
+run report incident --db "$DB" --case "$CASE" -o "$T/r.pdf" --redact
+t_eq "redacted exit" "$rc" 0
+pdftotext "$T/r.pdf" "$T/r.txt"
+qpdf --qdf --object-streams=disable "$T/r.pdf" "$T/r.qdf" 2>/dev/null
+strings "$T/r.pdf" >"$T/r.strings"
+# every name, id, account, handle and phone number of accounts.csv
+$PY - "$W/samples/accounts.csv" >"$T/secrets" <<'EOF'
+import csv, sys
+seen = set()
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    h = r["account"].split(":", 1)[1]
+    for v in (r["custodian_name"], r["custodian_id"], r["account"], h, h.lstrip("+")):
+        if v and v not in seen:
+            seen.add(v)
+            print(v)
+EOF
+leaks=0
+while IFS= read -r s; do
+	for f in "$T/r.txt" "$T/r.qdf" "$T/r.strings"; do
+		if grep -qiF -- "$s" "$f"; then leaks=$((leaks + 1)); echo "leak: '$s' in $f" >&2; fi
+	done
+	# UTF-16BE (outline titles, document info) as well
+	u16=$(printf '%s' "$s" | iconv -f UTF-8 -t UTF-16BE | od -An -tx1 | tr -d ' \n')
+	if od -An -tx1 "$T/r.qdf" | tr -d ' \n' | grep -q "$u16"; then leaks=$((leaks + 1)); echo "leak (utf-16): '$s'" >&2; fi
+done <"$T/secrets"
+t_eq "no name, id, handle or phone in the redacted PDF" "$leaks" 0
+# the case custodians' first and last names alone (as a narrative may write them)
+for w in Dana Reyes Marcus Bell Priya Natarajan Tomás Alvarez; do
+	if grep -qiw -- "$w" "$T/r.txt"; then _t_fail "redacted name word '$w'"; else t_pass=$((t_pass + 1)); fi
+done
+t_contains "pseudonyms instead" "$T/r.txt" "custodian-"
+t_contains "figures kept" "$T/r.txt" "39 message copies of 26 messages"
+run report incident --db "$DB" --case "$CASE" -o "$T/r2.pdf" --redact
+t_ok "redacted: same bytes twice" cmp -s "$T/r.pdf" "$T/r2.pdf"
+
+# ---- errors name file and line ----------------------------------------------
+sed 's/^id = UD-2019-0001/id = UD-19-1/' "$CASE" >"$T/bad1.ini"
+run report incident --db "$DB" --case "$T/bad1.ini" -o "$T/x.pdf"
+t_eq "bad case id: exit 3" "$rc" 3
+t_contains "bad case id: file:line" "$T/err" "$T/bad1.ini:6: error: bad case id 'UD-19-1'"
+sed 's/^type = DEVICE_LOSS/type = DEVICE_LOST/' "$CASE" >"$T/bad2.ini"
+run report incident --db "$DB" --case "$T/bad2.ini" -o "$T/x.pdf"
+t_contains "unknown type: file:line" "$T/err" "$T/bad2.ini:23: error: unknown finding type 'DEVICE_LOST'"
+grep -v '^name = Evelyn' "$CASE" >"$T/bad3.ini"
+run report incident --db "$DB" --case "$T/bad3.ini" -o "$T/x.pdf"
+t_contains "no signatory" "$T/err" "missing 'name' in [signatory]"
+printf '[case]\nid = UD-2019-0002\nopend_on = 2019-01-01\n' >"$T/bad4.ini"
+run report incident --db "$DB" --case "$T/bad4.ini" -o "$T/x.pdf"
+t_contains "unknown key" "$T/err" "$T/bad4.ini:3: error: unknown key 'opend_on' in [case]"
+t_ok "no output on error" test ! -e "$T/x.pdf"
+mkdir -p "$T/rep2" && cp reports/*.ini "$T/rep2/"
+sed 's/{n_copies} of {n_messages} in/{n_copys} of {n_messages} in/' reports/incident.ini >"$T/rep2/incident.ini"
+line=$(grep -n '{n_copys}' "$T/rep2/incident.ini" | cut -d: -f1)
+key=$(awk -v l="$line" 'NR <= l && /^[a-z_]+ *=/ { k = NR } END { print k }' "$T/rep2/incident.ini")
+run report incident --db "$DB" --case "$CASE" -o "$T/x.pdf" --reports "$T/rep2"
+t_eq "unknown placeholder: exit 3" "$rc" 3
+t_contains "unknown placeholder: file:line" "$T/err" "$T/rep2/incident.ini:$key: error: unknown placeholder '{n_copys}'"
+t_ok "no output on template error" test ! -e "$T/x.pdf"
+run report incident --db "$DB" --case "$CASE" -o "$T/x.pdf" --as-of 2001-01-01
+t_contains "no run before --as-of" "$T/err" "no analysis run on or before 2001-01-01"
+run report incident --db "$DB" -o "$T/x.pdf"
+t_eq "--case required" "$rc" 2
+
+# ---- a 10 000-finding case in bounded time and memory ------------------------
+cp "$DB" "$T/big.db"
+$PY - "$T/big.db" "$RUN" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); run = int(sys.argv[2])
+t0 = 1546300800  # 2019-01-01
+types = ["UNCAPTURED_DELETION", "DEVICE_LOSS", "ACCOUNT_DELETION", "NOT_FORWARDED"]
+cls = ["actual", "actual", "actual", "threatened"]
+for i in range(10000):
+    fid = "b%015x" % i
+    acct = "synth:+1555%07d" % (i % 2500)
+    c.execute("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+              (run, fid, types[i % 4], cls[i % 4], "high", "Synthetic Office", "S-%04d" % (i % 2500),
+               acct, "synth", "SD-%04d" % (i % 3000), t0 + i * 600, t0 + i * 600 + 1200, 3, 1,
+               "synthetic"))
+    for k in range(3):
+        c.execute("INSERT INTO finding_copies VALUES (?,?,?,?,?,?)",
+                  (run, fid, acct, "sm-%d-%d" % (i, k), t0 + i * 600 + k * 600, "sc-%d" % (i % 700)))
+c.commit()
+EOF
+cat >"$T/big.ini" <<'EOF'
+[case]
+id = UD-2021-0099
+title = Synthetic large case
+[scope]
+app = synth
+class = actual
+class = threatened
+[addressee]
+organization = National Archives and Records Administration
+[signatory]
+name = Test Signer
+title = Agency Records Officer
+EOF
+/usr/bin/time -v "$UDAUDIT" report incident --db "$T/big.db" --case "$T/big.ini" -o "$T/big.pdf" \
+	--reports "$W/reports" >"$T/big.out" 2>"$T/big.time"
+t_eq "big case: exit" "$?" 0
+cat "$T/big.time" >&2
+secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/big.time" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print int(s) }')
+kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/big.time")
+t_ok "big case: under 60 s ($secs s)" test "$secs" -lt 60
+if [ "${TEST_LABEL:-plain}" = plain ]; then
+	t_ok "big case: under 500 MB ($kb kB)" test "$kb" -lt 512000
+fi
+pages=$(pdfinfo "$T/big.pdf" | sed -n 's/^Pages: *//p')
+t_ok "big case: the table runs over many pages ($pages)" test "$pages" -gt 100
+pdftotext -layout "$T/big.pdf" "$T/big.txt"
+t_contains "big case: volume" "$T/big.txt" "30000 message copies"
+hdrs=$(grep -cE '^ *Custodian +App +Device +First +Last +Copies' "$T/big.txt")
+t_ok "big case: header on every table page ($hdrs)" test "$hdrs" -gt 100
+t_contains "big case: long lists summed up" "$T/big.txt" "more findings of the same kind"
+t_ok "big case: qpdf --check" sh -c "qpdf --check '$T/big.pdf' >/dev/null 2>&1"
+
+t_done
