@@ -10,7 +10,10 @@
  * the spot; the rest (candidates) and the deletion, forward, export events
  * go to temp tables, which are indexed and resolved in one sorted query.
  * Retained archiver copies are kept as a per-app bitmap of seconds for
- * CAPTURE_OUTAGE (memory grows with the time span, not the events).
+ * CAPTURE_OUTAGE (memory grows with the time span, not the events). The
+ * two scans are read ahead by a reader thread on a second, read-only
+ * connection (UDAUDIT_THREADS=0 turns it off); the audit database is only
+ * written after that connection is closed.
  *
  * ---- What is stored (the contract for the report writers) ----
  *
@@ -21,7 +24,8 @@
  *     run_id, as_of 'YYYY-MM-DD', quarter 'YYYYQn' (from --quarter or
  *     derived from as_of), rules_dir, rules_sha256 (of the pack files),
  *     copies (message copies judged), excluded (copies left out by
- *     exclusions.ini or a transitory app), gave_up (pattern give-ups).
+ *     exclusions.ini or a transitory app), gave_up (pattern give-ups);
+ *     agency, component (migration 2) are set by `run`, not by analyze.
  *
  * findings: one row per finding, key (run_id, finding_id).
  *     finding_id  16 lowercase hex chars: the first 64 bits of SHA-256 of
@@ -38,9 +42,12 @@
  *     class       actual | impending | threatened | policy
  *     severity    high (actual, impending) | medium (threatened) | low
  *     office, custodian_id, account, app, device_id: NULL when not one
- *                 value (CAPTURE_OUTAGE spans accounts: only app is set;
- *                 RETENTION_SHORTFALL: app only; PROHIBITED_APP: device_id,
- *                 app and the device's custodian)
+ *                 value. Message findings: all five (device_id NULL when the
+ *                 event had none). EARLY_PURGE, EPHEMERAL_ENABLED: no
+ *                 device_id. CAPTURE_OUTAGE, RETENTION_SHORTFALL: app only.
+ *                 PROHIBITED_APP: device_id, app, the device's custodian and
+ *                 office. UNAPPROVED_APP: custodian_id, office, app (account
+ *                 instead of custodian_id when the account has no custodian)
  *     first_ts, last_ts  Unix seconds UTC; message findings: times of the
  *                 first and last copy; EARLY_PURGE / RETENTION_SHORTFALL:
  *                 sent_at range of the rows; EPHEMERAL_ENABLED: timer_set

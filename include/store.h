@@ -15,6 +15,8 @@ struct store *store_open(const char *path, int create);
 /* Open another SQLite file read-only (URI mode=ro); never written. */
 struct store *store_open_readonly(const char *path);
 void store_close(struct store *st);     /* finalizes what is still prepared */
+/* The path the store was opened with (":memory:" for a private one); borrowed. */
+const char *store_path(const struct store *st);
 
 int store_exec(struct store *st, const char *sql);     /* 0 or -1 */
 int store_begin(struct store *st);      /* BEGIN IMMEDIATE */

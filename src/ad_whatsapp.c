@@ -30,16 +30,17 @@
 /* The header grammar of formats.md §2.2, matched on a line with its Unicode
  * marks removed and NBSP/NNBSP turned into spaces:
  *   [?  date (1-4 digits, one separator - / . with optional space)  .?  ,?
- *   an optional word (Finnish "klo")  time h:mm[:ss] (or h.mm.ss)
+ *   an optional word (Finnish "klo"; the Korean, Chinese or Japanese
+ *   AM/PM that goes before the time)  time h:mm[:ss] (or h.mm.ss)
  *   optional AM/PM (a.m., p. m., PM...)  ]?  " -" or ":"?  one space  rest */
 static const char header_re[] =
 	"^(\\[)?(\\d{1,4})([-/.]) ?(\\d{1,4})\\3 ?(\\d{1,4})\\.?(,)? ?"
-	"(?:[^\\d\\s\\[\\]]{1,6} )?"
+	"(?:([^\\d\\s\\[\\]]{1,6}) )?"
 	"(\\d{1,2})([:.])(\\d{2})(?:[:.](\\d{2}))?"
 	"(?: ?([AaPp])\\.? ?[Mm]\\.?)?(\\])?( -|:)? (.*)$";
 
 enum {
-	G_BRACKET = 1, G_D1, G_DSEP, G_D2, G_D3, G_COMMA, G_HH, G_TSEP, G_MM, G_SS,
+	G_BRACKET = 1, G_D1, G_DSEP, G_D2, G_D3, G_COMMA, G_WORD, G_HH, G_TSEP, G_MM, G_SS,
 	G_AMPM, G_CLOSE, G_HSEP, G_REST, G_COUNT
 };
 
@@ -191,6 +192,20 @@ static int group_int(const char *s, const long *ofs, int g)
 	return v;
 }
 
+/* AM/PM words written before the time (ko, zh, ja): 'a', 'p' or 0 */
+static int word_ampm(const char *w, size_t n)
+{
+	static const struct { const char *word; char ampm; } words[] = {
+		{ "\xEC\x98\xA4\xEC\xA0\x84", 'a' }, { "\xEC\x98\xA4\xED\x9B\x84", 'p' },   /* 오전 오후 */
+		{ "\xE4\xB8\x8A\xE5\x8D\x88", 'a' }, { "\xE4\xB8\x8B\xE5\x8D\x88", 'p' },   /* 上午 下午 */
+		{ "\xE5\x8D\x88\xE5\x89\x8D", 'a' }, { "\xE5\x8D\x88\xE5\xBE\x8C", 'p' },   /* 午前 午後 */
+	};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == n && !memcmp(w, words[i].word, n))
+			return words[i].ampm;
+	return 0;
+}
+
 static int parse_header(struct wa *w, struct header *h)
 {
 	const char *s = w->norm.buf;
@@ -212,6 +227,8 @@ static int parse_header(struct wa *w, struct header *h)
 	h->mm = group_int(s, ofs, G_MM);
 	h->ss = ofs[2 * G_SS] >= 0 ? group_int(s, ofs, G_SS) : 0;
 	h->ampm = ofs[2 * G_AMPM] >= 0 ? tolower((unsigned char)s[ofs[2 * G_AMPM]]) : 0;
+	if (!h->ampm && ofs[2 * G_WORD] >= 0)
+		h->ampm = word_ampm(s + ofs[2 * G_WORD], (size_t)(ofs[2 * G_WORD + 1] - ofs[2 * G_WORD]));
 	h->rest = (size_t)ofs[2 * G_REST];
 	if (h->mm > 59 || h->ss > 59)
 		return 0;

@@ -3,6 +3,7 @@
 #include "analyze.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -701,6 +702,311 @@ static const char *plural(unsigned long long n, const char *one, const char *man
 	return n == 1 ? one : many;
 }
 
+/* ---- row sources: the two big scans, read ahead on a second core ----
+ *
+ * The store and usage scans spend about half their time inside SQLite
+ * (stepping, decoding records). A reader thread with its own read-only
+ * connection runs both queries in turn and hands rows over in batches
+ * through a small fixed queue (memory does not grow with the rows); the
+ * analysis thread does the hashing and the judging. The main connection
+ * writes nothing to the audit database until the reader has closed, so the
+ * two never wait on each other's locks. A private ":memory:" database, or
+ * UDAUDIT_THREADS=0, reads on the calling thread instead. */
+
+#define RS_ROWS 4096
+#define RS_QUEUE 4
+#define RS_MAXCOL 12
+
+struct rs_query {
+	const char *sql;
+	const char *types;              /* one letter a column: 'T' text, 'I' integer */
+	long long param;                /* bound to ?1 when has_param */
+	int has_param;
+};
+
+struct rs_batch {
+	size_t n;
+	long long *ival;                /* RS_ROWS * ncol */
+	uint32_t *sofs;                 /* text: offset + 1 into strs; 0 = NULL */
+	unsigned char *null;            /* integer NULLs */
+	char *strs;
+	size_t slen, salloc;
+	int end;                        /* the last batch of its query */
+};
+
+struct reader {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct store *st;               /* the reader's own connection */
+	const struct rs_query *q;
+	int nq;
+	struct rs_batch *full[RS_QUEUE], *empty[RS_QUEUE];
+	int nfull, nempty, head;        /* full: FIFO ring from head */
+	int error, stop, started;
+	struct rs_batch pool[RS_QUEUE];
+};
+
+struct rowsrc {
+	const char *types;
+	size_t ncol;
+	struct stmt *s;                 /* direct mode */
+	struct reader *rd;              /* threaded mode */
+	struct rs_batch *b;
+	size_t i;
+	int done;
+};
+
+static void batch_reset(struct rs_batch *b)
+{
+	b->n = 0;
+	b->slen = 0;
+	b->end = 0;
+}
+
+static int batch_add_text(struct rs_batch *b, const char *v, uint32_t *out)
+{
+	if (!v) {
+		*out = 0;
+		return 0;
+	}
+	size_t len = strlen(v) + 1;
+	if (b->slen + len >= UINT32_MAX)
+		return -1;
+	if (b->slen + len > b->salloc) {
+		while (b->slen + len > b->salloc)
+			b->salloc = b->salloc ? b->salloc * 2 : 1 << 16;
+		b->strs = xrealloc(b->strs, b->salloc);
+	}
+	memcpy(b->strs + b->slen, v, len);
+	*out = (uint32_t)b->slen + 1;
+	b->slen += len;
+	return 0;
+}
+
+/* Take a batch from the empty list (wait), or NULL when told to stop. */
+static struct rs_batch *reader_get_empty(struct reader *rd)
+{
+	struct rs_batch *b = NULL;
+	pthread_mutex_lock(&rd->mu);
+	while (!rd->nempty && !rd->stop)
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	if (!rd->stop)
+		b = rd->empty[--rd->nempty];
+	pthread_mutex_unlock(&rd->mu);
+	return b;
+}
+
+static void reader_put_full(struct reader *rd, struct rs_batch *b)
+{
+	pthread_mutex_lock(&rd->mu);
+	rd->full[(rd->head + rd->nfull) % RS_QUEUE] = b;
+	rd->nfull++;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+
+	for (int qi = 0; qi < rd->nq; qi++) {
+		const struct rs_query *q = &rd->q[qi];
+		int ncol = (int)strlen(q->types);
+		struct stmt *s = stmt_prepare(rd->st, q->sql);
+		struct rs_batch *b = reader_get_empty(rd);
+		int rc = s && b ? 0 : -1;
+
+		if (!rc && q->has_param)
+			stmt_bind_int(s, 1, q->param);
+		while (!rc && (rc = stmt_step(s)) == 1) {
+			size_t base = b->n * (size_t)ncol;
+			for (int c = 0; c < ncol; c++) {
+				if (q->types[c] == 'T') {
+					if (batch_add_text(b, stmt_text(s, c), &b->sofs[base + c]))
+						rc = -1;
+				} else {
+					b->null[base + c] = (unsigned char)stmt_is_null(s, c);
+					b->ival[base + c] = stmt_int(s, c);
+				}
+			}
+			if (rc < 0)
+				break;
+			rc = 0;
+			if (++b->n == RS_ROWS) {
+				reader_put_full(rd, b);
+				b = reader_get_empty(rd);
+				if (!b)
+					rc = -1;
+			}
+		}
+		stmt_free(s);
+		if (rc < 0) {
+			pthread_mutex_lock(&rd->mu);
+			rd->error = 1;
+			pthread_cond_broadcast(&rd->cv);
+			pthread_mutex_unlock(&rd->mu);
+			return NULL;
+		}
+		b->end = 1;
+		reader_put_full(rd, b);
+	}
+	return NULL;
+}
+
+/* Start reading the queries in order; NULL when the caller should read
+ * them itself (no second connection possible, or threads turned off). */
+static struct reader *reader_start(struct store *st, const struct rs_query *q, int nq)
+{
+	const char *path = store_path(st);
+	const char *env = getenv("UDAUDIT_THREADS");
+	struct reader *rd;
+
+	if (!path || !strcmp(path, ":memory:") || (env && !strcmp(env, "0")))
+		return NULL;
+	rd = xcalloc(1, sizeof(*rd));
+	rd->st = store_open_readonly(path);
+	if (!rd->st) {
+		free(rd);
+		return NULL;
+	}
+	rd->q = q;
+	rd->nq = nq;
+	for (int i = 0; i < RS_QUEUE; i++) {
+		struct rs_batch *b = &rd->pool[i];
+		b->ival = xmalloc(RS_ROWS * RS_MAXCOL * sizeof(*b->ival));
+		b->sofs = xmalloc(RS_ROWS * RS_MAXCOL * sizeof(*b->sofs));
+		b->null = xmalloc(RS_ROWS * RS_MAXCOL);
+		rd->empty[rd->nempty++] = b;
+	}
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->cv, NULL);
+	if (pthread_create(&rd->tid, NULL, reader_main, rd) != 0) {
+		pthread_mutex_destroy(&rd->mu);
+		pthread_cond_destroy(&rd->cv);
+		for (int i = 0; i < RS_QUEUE; i++) {
+			free(rd->pool[i].ival);
+			free(rd->pool[i].sofs);
+			free(rd->pool[i].null);
+		}
+		store_close(rd->st);
+		free(rd);
+		return NULL;
+	}
+	rd->started = 1;
+	return rd;
+}
+
+/* Stop (if still running), join, close the reader's connection. */
+static void reader_finish(struct reader *rd)
+{
+	if (!rd)
+		return;
+	pthread_mutex_lock(&rd->mu);
+	rd->stop = 1;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+	pthread_join(rd->tid, NULL);
+	pthread_mutex_destroy(&rd->mu);
+	pthread_cond_destroy(&rd->cv);
+	for (int i = 0; i < RS_QUEUE; i++) {
+		free(rd->pool[i].ival);
+		free(rd->pool[i].sofs);
+		free(rd->pool[i].null);
+		free(rd->pool[i].strs);
+	}
+	store_close(rd->st);
+	free(rd);
+}
+
+/* Open query q (its index in the reader's list) for reading. */
+static int rs_open(struct rowsrc *r, struct an *a, struct reader *rd, const struct rs_query *q)
+{
+	memset(r, 0, sizeof(*r));
+	r->types = q->types;
+	r->ncol = strlen(q->types);
+	if (rd) {
+		r->rd = rd;
+		return 0;
+	}
+	r->s = stmt_prepare(a->st, q->sql);
+	if (!r->s)
+		return -1;
+	if (q->has_param)
+		stmt_bind_int(r->s, 1, q->param);
+	return 0;
+}
+
+/* 1 a row, 0 the end of this query, -1 error (printed by the reader). */
+static int rs_step(struct rowsrc *r)
+{
+	if (r->s)
+		return stmt_step(r->s);
+	if (r->done)
+		return 0;
+	if (r->b && ++r->i < r->b->n)
+		return 1;
+	struct reader *rd = r->rd;
+	for (;;) {
+		if (r->b) {
+			int end = r->b->end;
+			batch_reset(r->b);
+			pthread_mutex_lock(&rd->mu);
+			rd->empty[rd->nempty++] = r->b;
+			pthread_cond_broadcast(&rd->cv);
+			pthread_mutex_unlock(&rd->mu);
+			r->b = NULL;
+			if (end) {
+				r->done = 1;
+				return 0;
+			}
+		}
+		pthread_mutex_lock(&rd->mu);
+		while (!rd->nfull && !rd->error)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		if (!rd->nfull) {
+			pthread_mutex_unlock(&rd->mu);
+			return -1;
+		}
+		r->b = rd->full[rd->head];
+		rd->head = (rd->head + 1) % RS_QUEUE;
+		rd->nfull--;
+		pthread_mutex_unlock(&rd->mu);
+		r->i = 0;
+		if (r->b->n)
+			return 1;
+	}
+}
+
+static void rs_close(struct rowsrc *r)
+{
+	stmt_free(r->s);
+	r->s = NULL;
+}
+
+static const char *rs_text(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_text(r->s, col);
+	uint32_t o = r->b->sofs[r->i * r->ncol + (size_t)col];
+	return o ? r->b->strs + o - 1 : NULL;
+}
+
+static long long rs_int(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_int(r->s, col);
+	return r->b->ival[r->i * r->ncol + (size_t)col];
+}
+
+static int rs_is_null(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_is_null(r->s, col);
+	size_t k = r->i * r->ncol + (size_t)col;
+	return r->types[col] == 'T' ? r->b->sofs[k] == 0 : r->b->null[k];
+}
+
 /* ---- store pass: index, EARLY_PURGE, store rows per account ---- */
 
 /* Does the account's (app, role) have a too-short policy? Known before the
@@ -713,14 +1019,12 @@ static int is_short(const struct an *a, const struct acct *ac)
 	return 0;
 }
 
-static int store_pass(struct an *a)
+static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 {
-	struct stmt *s = stmt_prepare(a->st,
-		"SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
-		" purged_ts, input_id, line FROM store_messages");
+	struct rowsrc src;
 	int rc;
 
-	if (!s)
+	if (rs_open(&src, a, rd, q))
 		return -1;
 	/* size the index once: rows are appended, so max(rowid) is about the
 	   count (and costs one b-tree descent, not a scan) */
@@ -734,12 +1038,12 @@ static int store_pass(struct an *a)
 		a->sidx.k = xcalloc(cap, sizeof(uint64_t));
 		a->sidx.day = xmalloc(cap * sizeof(int32_t));
 	}
-	while ((rc = stmt_step(s)) == 1) {
-		const char *mid = stmt_text(s, 0);
-		long long sent = stmt_int(s, 4), cap = stmt_int(s, 5);
-		int purged_row = !stmt_is_null(s, 6);
+	while ((rc = rs_step(&src)) == 1) {
+		const char *mid = rs_text(&src, 0);
+		long long sent = rs_int(&src, 4), cap = rs_int(&src, 5);
+		int purged_row = !rs_is_null(&src, 6);
 
-		if (!mid || !stmt_text(s, 2))
+		if (!mid || !rs_text(&src, 2))
 			continue;       /* NOT NULL in spirit; SQLite allows a NULL key */
 
 		if (cap < a->cutoff)    /* a capture after as_of has not happened yet */
@@ -747,18 +1051,18 @@ static int store_pass(struct an *a)
 		/* the account matters only to a purge or to an app with a short
 		   policy: skip its lookup for the other rows (most of them) */
 		if (!purged_row) {
-			const char *app = stmt_text(s, 1);
+			const char *app = rs_text(&src, 1);
 			int need = 0;
 			for (size_t i = 0; i < a->nshort && !need; i++)
 				need = app && !strcmp(app, a->shorts[i].app);
 			if (!need)
 				continue;
 		}
-		struct acct *ac = acct_get(a, stmt_text(s, 2), stmt_text(s, 1));
+		struct acct *ac = acct_get(a, rs_text(&src, 2), rs_text(&src, 1));
 		if (ac->short_track == 0)
 			ac->short_track = is_short(a, ac) ? 1 : -1;
 		if (ac->short_track > 0) {
-			const char *sconv = stmt_text(s, 3);
+			const char *sconv = rs_text(&src, 3);
 			ac->store_rows++;
 			if (sconv && *sconv)
 				u64set_add(&ac->store_convs, hash_str(sconv));
@@ -768,7 +1072,7 @@ static int store_pass(struct an *a)
 				ac->store_last = sent;
 		}
 		if (purged_row) {
-			long long purged = stmt_int(s, 6);
+			long long purged = rs_int(&src, 6);
 			long long keep = a->r->retention_days[ac->role];
 			if (purged < a->cutoff && (keep < 0 || purged < sent + keep * DAY)) {
 				ac->purged++;
@@ -776,15 +1080,15 @@ static int store_pass(struct an *a)
 					ac->purge_first = sent;
 				if (sent > ac->purge_last)
 					ac->purge_last = sent;
-				const char *conv = stmt_text(s, 3);
+				const char *conv = rs_text(&src, 3);
 				if (conv && *conv)
 					u64set_add(&ac->purge_convs, hash_str(conv));
 				ev_push(&ac->purge_ev, &ac->npurge_ev, ANALYZE_MAX_EVIDENCE, sent,
-					stmt_int(s, 7), stmt_int(s, 8));
+					rs_int(&src, 7), rs_int(&src, 8));
 			}
 		}
 	}
-	stmt_free(s);
+	rs_close(&src);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -1001,11 +1305,10 @@ static int is_excluded(struct an *a, struct acct *ac, const char *peer, const ch
 	return rules_excluded(r, m);
 }
 
-static int usage_pass(struct an *a)
+static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 {
-	struct stmt *s = stmt_prepare(a->st,
-		"SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		" conversation_id, peer, ttl FROM usage WHERE ts < ?1");
+	struct rowsrc src;
+	int opened = rs_open(&src, a, rd, q) == 0;
 	struct stmt *ins_cand = stmt_prepare(a->st,
 		"INSERT INTO temp.an_cand (account, mid, ts, device, conv, app, input_id, line,"
 		" store_day) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
@@ -1019,14 +1322,13 @@ static int usage_pass(struct an *a)
 		"INSERT INTO temp.an_devapp (device, app, ts, input_id, line) VALUES (?1,?2,?3,?4,?5)");
 	int rc = -1;
 
-	if (!s || !ins_cand || !ins_del || !ins_fwd || !ins_exp || !ins_app)
+	if (!opened || !ins_cand || !ins_del || !ins_fwd || !ins_exp || !ins_app)
 		goto out;
-	stmt_bind_int(s, 1, a->cutoff);
-	while ((rc = stmt_step(s)) == 1) {
-		long long input_id = stmt_int(s, 0), line = stmt_int(s, 1), ts = stmt_int(s, 2);
-		const char *event = stmt_text(s, 3), *app = stmt_text(s, 4);
-		const char *account = stmt_text(s, 5), *device = stmt_text(s, 6);
-		const char *mid = stmt_text(s, 7), *conv = stmt_text(s, 8);
+	while ((rc = rs_step(&src)) == 1) {
+		long long input_id = rs_int(&src, 0), line = rs_int(&src, 1), ts = rs_int(&src, 2);
+		const char *event = rs_text(&src, 3), *app = rs_text(&src, 4);
+		const char *account = rs_text(&src, 5), *device = rs_text(&src, 6);
+		const char *mid = rs_text(&src, 7), *conv = rs_text(&src, 8);
 		int kind = event_kind(event);
 		struct acct *ac = NULL;
 
@@ -1078,7 +1380,7 @@ static int usage_pass(struct an *a)
 		case EV_RECEIVED: {
 			const struct rule_app *ra = ev_ra;
 			if ((ra && ra->transitory) ||
-			    is_excluded(a, ac, stmt_text(s, 9), conv)) {
+			    is_excluded(a, ac, rs_text(&src, 9), conv)) {
 				a->sum->excluded++;
 				break;
 			}
@@ -1137,7 +1439,7 @@ static int usage_pass(struct an *a)
 				goto fail;
 			break;
 		case EV_TIMER_SET:
-			if (!stmt_is_null(s, 10) && stmt_int(s, 10) > 0) {
+			if (!rs_is_null(&src, 10) && rs_int(&src, 10) > 0) {
 				ac->timer_count++;
 				if (ts < ac->timer_first)
 					ac->timer_first = ts;
@@ -1158,7 +1460,8 @@ static int usage_pass(struct an *a)
 fail:
 	rc = -1;
 out:
-	stmt_free(s);
+	if (opened)
+		rs_close(&src);
 	stmt_free(ins_cand);
 	stmt_free(ins_del);
 	stmt_free(ins_fwd);
@@ -2082,6 +2385,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		struct analyze_summary *sum)
 {
 	struct an a;
+	struct reader *rd = NULL;
 	int rc = -1;
 
 	memset(sum, 0, sizeof(*sum));
@@ -2096,24 +2400,37 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	a.peer_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
 	a.conv_cache_h = xcalloc(EXCL_CACHE, sizeof(uint64_t));
 	a.conv_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
-	if (store_begin(st))
+	/* Deferred: the scans only read the audit database (and write temp
+	   tables), so the reader thread's connection can share it; the first
+	   write to it comes after the reader has closed. */
+	if (store_exec(st, "BEGIN"))
 		goto out;
 	for (int i = 0; temp_tables[i]; i++)
 		if (store_exec(st, temp_tables[i]))
 			goto fail;
 	phase(NULL);
-	if (open_run(&a, o) || prepare_writes(&a) || an_load_accounts(&a) || an_load_devices(&a))
+	if (an_load_accounts(&a) || an_load_devices(&a) || load_policies(&a))
 		goto fail;
+	struct rs_query scans[2] = {
+		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
+		  " purged_ts, input_id, line FROM store_messages", "TTTTIIIII", 0, 0 },
+		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
+		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTTTTTTI",
+		  a.cutoff, 1 },
+	};
+	rd = reader_start(st, scans, 2);
 	phase("setup");
-	if (load_policies(&a) || store_pass(&a))
+	if (store_pass(&a, rd, &scans[0]))
 		goto fail;
 	phase("store scan");
-	if (early_purge(&a) || retention_shortfall(&a))
+	if (usage_pass(&a, rd, &scans[1]))
+		goto fail;
+	reader_finish(rd);
+	rd = NULL;
+	phase("usage scan");
+	if (open_run(&a, o) || prepare_writes(&a) || early_purge(&a) || retention_shortfall(&a))
 		goto fail;
 	phase("store findings");
-	if (usage_pass(&a))
-		goto fail;
-	phase("usage scan");
 	if (message_findings(&a))
 		goto fail;
 	phase("message findings");
@@ -2136,6 +2453,8 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	rc = 0;
 	goto out;
 fail:
+	reader_finish(rd);
+	rd = NULL;
 	store_rollback(st);
 	diag_error(NULL, "analysis failed; the findings are unchanged");
 out:

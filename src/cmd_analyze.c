@@ -11,7 +11,7 @@
 #include "timeutil.h"
 
 static const char *const analyze_usage[] = {
-	"udaudit analyze --db DB [--as-of DATE] [--quarter YYYYQn] [--rules DIR]",
+	"udaudit analyze --db DB [--as-of DATE] [--quarter YYYYQn] [--rules DIR] [--fail-on CLASS]",
 	"",
 	"  --db DB          the audit database",
 	"  --as-of DATE     the audit date (covers that whole day, UTC); default: the",

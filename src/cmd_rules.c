@@ -49,12 +49,18 @@ int cmd_rules(int argc, char **argv)
 		ids += r->apps[i].nids;
 		cls[r->apps[i].cls]++;
 	}
+	char keep[ROLE_COUNT][40];
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		if (r->retention_days[i] < 0)
+			snprintf(keep[i], sizeof(keep[i]), "permanent");
+		else
+			snprintf(keep[i], sizeof(keep[i]), "%lld days", r->retention_days[i]);
+	}
 	printf("%s: ok: %zu apps (%zu approved, %zu restricted, %zu prohibited; %zu id patterns),"
-	       " %zu exclusion rule%s; retention capstone %s, standard %lld, support %lld days;"
+	       " %zu exclusion rule%s; retention capstone %s, standard %s, support %s;"
 	       " window %d days; outage %lld hours\n",
 	       dir, r->napps, cls[0], cls[1], cls[2], ids, r->nexcl, r->nexcl == 1 ? "" : "s",
-	       r->retention_days[ROLE_CAPSTONE] < 0 ? "permanent" : "limited",
-	       r->retention_days[ROLE_STANDARD], r->retention_days[ROLE_SUPPORT],
+	       keep[ROLE_CAPSTONE], keep[ROLE_STANDARD], keep[ROLE_SUPPORT],
 	       r->window_days, r->outage_seconds / 3600);
 	rules_free(r);
 	return EXIT_OK;

@@ -27,7 +27,10 @@ static const char *const run_usage[] = {
 	"                    (reports are still written)",
 	"",
 	"Loads every input the config names (printing records, skipped and the",
-	"SHA-256 per file), analyzes, and writes the reports to the output folder.",
+	"SHA-256 per file), analyzes, and writes the reports to the output folder:",
+	"the findings and tracker workbooks, and for each case file of [output]",
+	"cases ID-incident.pdf (36 CFR 1230.14) and, while the case is open,",
+	"ID-status.pdf (report definitions from reports/ beside the rules dir).",
 	NULL
 };
 
@@ -138,7 +141,7 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 		free(probe);
 	}
 	for (size_t i = 0; i < cfg->ncases; i++) {
-		struct case_file cf;
+		struct case_file cf = { 0 };
 		int open;
 		if (case_load(cfg->cases[i], &cf)) {
 			rc = EXIT_INPUT;

@@ -314,7 +314,7 @@ static int section2(struct case_ctx *c)
 	struct strbuf offices = STRBUF_INIT;
 	const char *hdr[5];
 	char cols[512], n1[W_NUM], n2[W_NUM];
-	static const double w[] = { 100, 112, 156, 50, 50 };
+	static const double w[] = { 108, 104, 156, 50, 50 };
 	struct stmt *s;
 	int rc = 0, n = 0;
 	char *t;
@@ -541,7 +541,7 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 {
 	struct strbuf sql = STRBUF_INIT, who = STRBUF_INIT;
 	struct stmt *s;
-	int rc = 0, step, ngroups = 0;
+	int rc = 0, ngroups = 0;
 	long long more_groups = 0, more_n = 0;
 
 	strbuf_addf(&sql,
@@ -567,7 +567,7 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		return -1;
 	stmt_bind_text(s, 1, g->type);
 	stmt_bind_text(s, 2, g->class);
-	while (rc == 0 && (step = stmt_step(s)) == 1) {
+	while (rc == 0 && stmt_step(s) == 1) {
 		if (ngroups++ >= MAX_GROUP_SENTENCES) {
 			/* a letter, not a listing: the table has every finding */
 			more_groups++;
@@ -872,7 +872,7 @@ static int affected_table(struct case_ctx *c, const struct figures *f)
 {
 	const char *hdr[7];
 	char cols[512], n1[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
-	static const double w[] = { 96, 62, 48, 65, 65, 42, 90 };
+	static const double w[] = { 104, 58, 46, 65, 65, 42, 88 };
 	struct stmt *s;
 	int rc = casereport_heading(c, 1, "affected", "heading");
 
@@ -912,7 +912,7 @@ static int manifest_table(struct case_ctx *c)
 {
 	const char *hdr[5];
 	char cols[512], n1[W_NUM], n2[W_NUM];
-	static const double w[] = { 66, 110, 46, 54, 192 };
+	static const double w[] = { 82, 96, 44, 54, 192 };
 	struct stmt *s;
 	int rc = casereport_heading(c, 1, "manifest", "heading");
 

@@ -87,12 +87,13 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-/* The action table: status at the last update and now, due dates. */
+/* The action table: status at the last update and now, due dates, and
+ * how many dated updates came since. */
 static int actions_table(struct case_ctx *c, const char *since, long long *nactions)
 {
 	const char *hdr[6];
 	char cols[512], due[64];
-	static const double w[] = { 42, 168, 72, 72, 64, 50 };  /* points of 468 */
+	static const double w[] = { 42, 162, 72, 72, 64, 56 };  /* points of 468 */
 	struct stmt *s;
 	int rc;
 
@@ -107,7 +108,9 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 		" coalesce((SELECT u.status FROM main.status_updates u WHERE u.item_kind = 'action'"
 		"   AND u.item_id = a.action_id AND u.on_date <= ?3"
 		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.status),"
-		" a.due_on, a.revised_due_on, a.percent"
+		" a.due_on, a.revised_due_on, a.percent,"
+		" (SELECT count(*) FROM main.status_updates u WHERE u.item_kind = 'action'"
+		"   AND u.item_id = a.action_id AND u.on_date > ?2 AND u.on_date <= ?3)"
 		" FROM main.actions a JOIN main.action_refs r ON r.action_id = a.action_id"
 		" WHERE r.ref = ?1 ORDER BY a.action_id");
 	if (!s)
@@ -128,9 +131,10 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 			snprintf(nowbuf, sizeof(nowbuf), "%s (%lld%%)", now, stmt_int(s, 6));
 		else
 			snprintf(nowbuf, sizeof(nowbuf), "%s", now);
+		char nupd[24];
+		snprintf(nupd, sizeof(nupd), "%lld", stmt_int(s, 7));
 		const char *cells[6] = {
-			stmt_text(s, 0), stmt_text(s, 1), then ? then : "-", nowbuf, due,
-			then && !strcmp(then, now) ? "no" : "yes"
+			stmt_text(s, 0), stmt_text(s, 1), then ? then : "-", nowbuf, due, nupd
 		};
 		rc = casereport_row(c, cells, 6);
 		(*nactions)++;

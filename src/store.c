@@ -157,6 +157,11 @@ struct store *store_open_readonly(const char *path)
 	return st;
 }
 
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
 void store_close(struct store *st)
 {
 	sqlite3_stmt *s;

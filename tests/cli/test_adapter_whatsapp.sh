@@ -84,13 +84,15 @@ for v in "android_iso:2024-03-14T09:05:00Z received:ymd" \
 	 "other_layouts:2018-06-13T21:25:15Z received:dmy" \
 	 "ymd_bracketed:2018-06-13T21:25:15Z received:ymd" \
 	 "year_middle:2018-06-13T21:25:15Z received:myd" \
-	 "legacy_no_comma:2024-03-14T21:25:15Z received:dmy"; do
+	 "legacy_no_comma:2024-03-14T21:25:15Z received:dmy" \
+	 "korean:2024-03-14T21:05:00Z received:ymd"; do
 	name=${v%%:*} rest=${v#*:}
 	wa "$name" "$D/$name.txt" $ACC "Dana Reyes"
 	t_eq "$name: exit" "$rc" 0
 	t_eq "$name: first message" "$(first "$name")" "${rest%:*}"
 	t_contains "$name: date order" "$T/err" "dates read as ${rest##*:}"
 done
+t_eq "korean: 오전 12:30 is 00:30" "$(sql "$T/korean.db" "SELECT strftime('%H:%M', ts, 'unixepoch') FROM usage WHERE line = 2")" "00:30"
 t_eq "android iso: count" "$(sql "$T/android_iso.db" "SELECT count(*) FROM usage")" 3
 t_eq "other layouts: both" "$(sql "$T/other_layouts.db" "SELECT count(*) FROM usage")" 2
 t_eq "de: the attachment line is a message" "$(sql "$T/android_dotted_de.db" "SELECT count(*) FROM usage WHERE event = 'received'")" 2

@@ -1,0 +1,97 @@
+# the NARA status-update letter (issue #4, spec 5.2): the sample case
+# UD-2019-0001 read back with pdftotext: the case dates, each linked
+# corrective action with its status at the last update and now, the dated
+# changes since then (checked against status_updates with SQL), what
+# remains open; qpdf, fonts, byte-identical output, --redact, and no letter
+# for a closed case.
+. tests/cli/lib.sh
+PY=/usr/bin/python3
+
+W=$T/w
+mkdir -p "$W" && cp -r samples rules reports "$W/"
+"$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err"
+t_eq "run exit" "$?" 0
+DB=$W/out/audit.db
+PDF=$W/out/UD-2019-0001-status.pdf
+CASE=$W/samples/cases/UD-2019-0001.ini
+t_contains "run names the status letter" "$T/run.out" "/UD-2019-0001-status.pdf"
+t_ok "status letter written by run (case open)" test -s "$PDF"
+
+pdftotext -layout "$PDF" "$T/st.txt"
+pdftotext "$PDF" - | tr '\n' ' ' | tr -s ' ' >"$T/flat.txt"
+t_contains "subject" "$T/flat.txt" "Status update on NARA unauthorized disposition case UD-2019-0001"
+t_contains "case" "$T/st.txt" "NARA case"
+if grep -Eq '^Opened +2019-03-08' "$T/st.txt"; then t_pass=$((t_pass + 1)); else _t_fail "opened"; fi
+if grep -Eq '^NARA letter +2019-03-01' "$T/st.txt"; then t_pass=$((t_pass + 1)); else _t_fail "nara letter"; fi
+if grep -Eq '^Response due +2019-03-31' "$T/st.txt"; then t_pass=$((t_pass + 1)); else _t_fail "due"; fi
+if grep -Eq '^Case status +Open' "$T/st.txt"; then t_pass=$((t_pass + 1)); else _t_fail "status"; fi
+# default "last update": the case's latest tracker update (opened 2019-03-08)
+if grep -Eq '^Last update +2019-03-08' "$T/st.txt"; then t_pass=$((t_pass + 1)); else _t_fail "last update"; fi
+prev=0
+for h in "Corrective actions" "Changes since the last update" "What remains open"; do
+	n=$(grep -n -F -- "$h" "$T/st.txt" | head -1 | cut -d: -f1)
+	[ -n "$n" ] || n=0
+	if [ "$n" -gt "$prev" ]; then t_pass=$((t_pass + 1)); else _t_fail "heading '$h' missing or out of order"; fi
+	prev=$n
+done
+
+# the linked actions (action_refs) and nothing else
+linked=$(sql "$DB" "SELECT group_concat(action_id, ' ') FROM (SELECT action_id FROM action_refs WHERE ref = 'UD-2019-0001' ORDER BY action_id)")
+t_eq "linked actions (SQL)" "$linked" "CA-05 CA-06"
+for a in $linked; do t_contains "action $a listed" "$T/st.txt" "$a"; done
+t_not_contains "unlinked CA-01" "$T/st.txt" "CA-01"
+# every dated update since the last update, one line each
+n=$(sql "$DB" "SELECT count(*) FROM status_updates WHERE item_kind = 'action' AND on_date > '2019-03-08'
+ AND on_date <= '2021-09-24' AND item_id IN (SELECT action_id FROM action_refs WHERE ref = 'UD-2019-0001')")
+t_eq "dated changes (SQL)" "$n" 10
+t_eq "dated change lines" "$(grep -cE '^ +20[0-9]{2}-[0-9]{2}-[0-9]{2}: ' "$T/st.txt")" "$n"
+t_contains "a change with its note" "$T/flat.txt" "2021-09-20: In progress. Wickr store retention found set to 1095 days"
+# what remains: CA-06 (In progress, revised due 2021-11-30), not CA-05 (Closed)
+t_contains "remaining CA-06" "$T/flat.txt" "CA-06, In progress, 55% complete, due 2021-11-30."
+t_not_contains "closed CA-05 not remaining" "$T/flat.txt" "CA-05, Closed"
+t_contains "signatory" "$T/flat.txt" "Evelyn Brandt"
+
+# last_update_on in the case file: changes counted from there
+sed 's/^response_due_on = 2019-03-31/response_due_on = 2019-03-31\nlast_update_on = 2021-06-14/' "$CASE" >"$T/case2.ini"
+run report status --db "$DB" --case "$T/case2.ini" -o "$T/s2.pdf"
+t_eq "status exit" "$rc" 0
+pdftotext -layout "$T/s2.pdf" "$T/s2.txt"
+t_eq "changes after 2021-06-14" "$(grep -cE '^ +20[0-9]{2}-[0-9]{2}-[0-9]{2}: ' "$T/s2.txt")" 2
+if grep -Eq '^CA-05 .* Closed +Closed .* 0 *$' "$T/s2.txt"; then t_pass=$((t_pass + 1)); else _t_fail "CA-05 unchanged since 2021-06-14"; fi
+if grep -Eq '^CA-06 .* In progress +In progress .* 2 *$' "$T/s2.txt"; then t_pass=$((t_pass + 1)); else _t_fail "CA-06 changed"; fi
+
+# PDF quality, determinism
+t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
+pdffonts "$PDF" >"$T/fonts" 2>&1
+t_eq "every font embedded" "$(tail -n +3 "$T/fonts" | awk '{ if ($(NF-4) != "yes") n++ } END { print n + 0 }')" 0
+run report status --db "$DB" --case "$CASE" -o "$T/a.pdf"
+run report status --db "$DB" --case "$CASE" -o "$T/b.pdf"
+t_ok "same bytes twice" cmp -s "$T/a.pdf" "$T/b.pdf"
+t_ok "same bytes as run's" cmp -s "$T/a.pdf" "$PDF"
+
+# --redact: a tracker note names a custodian ("exported by Marcus Bell")
+t_contains "note names a custodian" "$T/flat.txt" "Marcus Bell"
+run report status --db "$DB" --case "$CASE" -o "$T/r.pdf" --redact
+pdftotext "$T/r.pdf" "$T/r.txt"
+leaks=0
+for s in "Dana Reyes" "Marcus Bell" "Priya Natarajan" "Tomás Alvarez" "Grace Whitfield" "Lee Park" "Jordan Hale"; do
+	grep -qiF -- "$s" "$T/r.txt" && { leaks=$((leaks + 1)); echo "leak: $s" >&2; }
+done
+t_eq "no custodian name with --redact" "$leaks" 0
+t_contains "pseudonym in the note" "$T/r.txt" "exported by custodian-"
+
+# a closed case gets no status letter from run
+W2=$T/w2
+mkdir -p "$W2" && cp -r samples rules reports "$W2/"
+$PY - "$W2/samples/tracker/cases.csv" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("2019-03-08,,Open,", "2019-03-08,2021-09-01,Closed,")
+open(p, "w").write(s)
+EOF
+"$UDAUDIT" run "$W2/samples/audit.ini" >"$T/run2.out" 2>"$T/run2.err"
+t_eq "run (closed case) exit" "$?" 0
+t_ok "incident report still written" test -s "$W2/out/UD-2019-0001-incident.pdf"
+t_ok "no status letter for a closed case" test ! -e "$W2/out/UD-2019-0001-status.pdf"
+
+t_done

@@ -1,0 +1,165 @@
+/* casefile and reportdef: the case file format (keys, repeated filters,
+ * continuation lines, paragraphs, validation with file:line) and report
+ * definition templates (placeholders, lists, unknown placeholders named
+ * with file:line). Messages on stderr are captured and checked. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "check.h"
+#include "reportdef.h"
+
+static FILE *cap;
+static int saved_fd = -1;
+
+static void capture_begin(void)
+{
+	fflush(stderr);
+	cap = tmpfile();
+	saved_fd = dup(2);
+	dup2(fileno(cap), 2);
+}
+
+static const char *capture_end(void)
+{
+	static char buf[8192];
+	size_t n;
+
+	fflush(stderr);
+	dup2(saved_fd, 2);
+	close(saved_fd);
+	rewind(cap);
+	n = fread(buf, 1, sizeof(buf) - 1, cap);
+	buf[n] = '\0';
+	fclose(cap);
+	return buf;
+}
+
+static const char GOOD[] =
+	"; a case\n"
+	"[case]\n"
+	"id = UD-2019-0001\n"
+	"title = Deleted messages\n"
+	"opened_on = 2019-03-08\n"
+	"nara_letter_on =\n"
+	"[scope]\n"
+	"custodian = C-001\n"
+	"custodian = C-002\n"
+	"type = DEVICE_LOSS\n"
+	"class = actual\n"
+	"from = 2018-10-01\n"
+	"to = 2019-02-28\n"
+	"[addressee]\n"
+	"name = Morgan Avery\n"
+	"address = 8601 Adelphi Road\n"
+	"address = College Park, MD 20740-6001\n"
+	"[signatory]\n"
+	"name = Evelyn Brandt\n"
+	"title = Agency Records Officer\n"
+	"[narrative]\n"
+	"circumstances = First paragraph\n"
+	"    continues here.\n"
+	"circumstances = Second paragraph.\n";
+
+static void test_good(void)
+{
+	struct case_file cf;
+	CHECK(case_load_mem(GOOD, sizeof(GOOD) - 1, "c.ini", &cf) == 0);
+	CHECK_STR(cf.id, "UD-2019-0001");
+	CHECK_STR(cf.opened_on, "2019-03-08");
+	CHECK(cf.nara_letter_on == NULL);                /* empty: not given */
+	CHECK(cf.scope[CF_CUSTODIAN].n == 2);
+	CHECK_STR(cf.scope[CF_CUSTODIAN].v[1], "C-002");
+	CHECK(cf.scope[CF_APP].n == 0);
+	CHECK_STR(cf.from, "2018-10-01");
+	CHECK(cf.to_address.n == 2);
+	CHECK_STR(cf.sig_title, "Agency Records Officer");
+	CHECK(cf.circumstances.n == 2);
+	CHECK_STR(cf.circumstances.v[0], "First paragraph continues here.");
+	case_release(&cf);
+}
+
+static void bad(const char *text, const char *want)
+{
+	struct case_file cf;
+	const char *err;
+	int rc;
+
+	capture_begin();
+	rc = case_load_mem(text, strlen(text), "c.ini", &cf);
+	err = capture_end();
+	CHECK(rc == -1);
+	if (!strstr(err, want))
+		fprintf(stderr, "want '%s' in:\n%s", want, err);
+	CHECK(strstr(err, want) != NULL);
+}
+
+#define TAIL "[addressee]\nname = A\n[signatory]\nname = S\ntitle = T\n"
+
+static void test_bad(void)
+{
+	CHECK(case_id_valid("UD-2021-0042"));
+	CHECK(!case_id_valid("UD-2021-042"));
+	CHECK(!case_id_valid("XD-2021-0042"));
+	bad("[case]\nid = UD-19-1\n" TAIL, "c.ini:2: error: bad case id 'UD-19-1'");
+	bad("[case]\nid = UD-2019-0001\nopened_on = 2019-02-30\n" TAIL,
+	    "c.ini:3: error: bad date '2019-02-30' for 'opened_on'");
+	bad("[case]\nid = UD-2019-0001\n[scope]\ntype = LOST\n" TAIL,
+	    "c.ini:4: error: unknown finding type 'LOST'");
+	bad("[case]\nid = UD-2019-0001\n[scope]\nclass = bad\n" TAIL,
+	    "c.ini:4: error: unknown class 'bad'");
+	bad("[case]\nid = UD-2019-0001\n[scope]\nfrom = 2019-01-01\nfrom = 2019-01-02\n" TAIL,
+	    "c.ini:5: error: 'from' given twice");
+	bad("[case]\nid = UD-2019-0001\n[scope]\nfrom = 2019-02-01\nto = 2019-01-01\n" TAIL,
+	    "'from' 2019-02-01 is after 'to' 2019-01-01");
+	bad("[case]\nid = UD-2019-0001\n[other]\nx = 1\n" TAIL, "c.ini:4: error: unknown section [other]");
+	bad("[case]\nid = UD-2019-0001\n[addressee]\nname = A\n", "missing 'name' in [signatory]");
+	bad("[case]\ntitle = x\n" TAIL, "missing 'id' in [case]");
+}
+
+static void test_reportdef(void)
+{
+	static const char def[] =
+		"[s]\n"
+		"a = {n_messages} of {who}, {not a placeholder} {x\n"
+		"list = one {who}\n"
+		"list = two\n"
+		"bad = {who} and\n"
+		"    {nobody}\n";
+	struct rvar vars[] = { { "n_messages", "26 messages" }, { "who", "Dana" } };
+	struct reportdef *d = reportdef_load_mem(def, sizeof(def) - 1, "r.ini");
+	char *t;
+	const char *err;
+
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	t = reportdef_expand(d, "s", "a", vars, 2);
+	CHECK_STR(t, "26 messages of Dana, {not a placeholder} {x");
+	free(t);
+	CHECK(reportdef_count(d, "s", "list") == 2);
+	t = reportdef_expand_nth(d, "s", "list", 0, vars, 2);
+	CHECK_STR(t, "one Dana");
+	free(t);
+	capture_begin();
+	t = reportdef_expand(d, "s", "bad", vars, 2);
+	err = capture_end();
+	CHECK(t == NULL);
+	CHECK(strstr(err, "r.ini:5: error: unknown placeholder '{nobody}' in [s] 'bad'") != NULL);
+	capture_begin();
+	t = reportdef_expand(d, "s", "missing", vars, 2);
+	err = capture_end();
+	CHECK(t == NULL);
+	CHECK(strstr(err, "r.ini: error: missing key 'missing' in [s]") != NULL);
+	reportdef_free(d);
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_reportdef();
+	return CHECK_DONE();
+}
