@@ -20,11 +20,50 @@ char *path_dirname(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/* Drop "." segments and fold "name/.." pairs, lexically (no symlinks are
+ * followed): "samples/../out/audit.db" is "out/audit.db", so manifests and
+ * messages show the path a person would write. */
+static void path_normalize(char *p)
+{
+	char *seg[256];
+	int n = 0, abs = p[0] == '/';
+	char *save = NULL, *out = p;
+
+	for (char *s = strtok_r(p, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(s, "."))
+			continue;
+		if (!strcmp(s, "..") && n > 0 && strcmp(seg[n - 1], ".."))
+			n--;
+		else if (!strcmp(s, "..") && abs)
+			continue;               /* "/.." is "/" */
+		else if (n < 256)
+			seg[n++] = s;
+	}
+	/* segments point into p, in order, so copying forward is safe */
+	if (abs)
+		*out++ = '/';
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(seg[i]);
+		if (i)
+			*out++ = '/';
+		memmove(out, seg[i], len);
+		out += len;
+	}
+	if (out == p)
+		*out++ = '.';
+	*out = '\0';
+}
+
 char *path_resolve(const char *dir, const char *path)
 {
+	char *p;
+
 	if (path[0] == '/' || !strcmp(dir, "."))
-		return xstrdup(path);
-	return xasprintf("%s/%s", dir, path);
+		p = xstrdup(path);
+	else
+		p = xasprintf("%s/%s", dir, path);
+	path_normalize(p);
+	return p;
 }
 
 int quarter_end(const char *q, char *out)
