@@ -39,7 +39,6 @@ static int load_inputs(struct store *st, const struct audit_config *cfg, int str
 {
 	int failed = 0;
 
-	printf("%-15s %-40s %8s %14s  %s\n", "kind", "file", "", "", "");
 	for (size_t i = 0; i < cfg->ninputs; i++) {
 		const struct audit_input *in = &cfg->inputs[i];
 		struct ingest_opts opts = { strict, cfg->rules_dir, in->opt, in->nopt };
