@@ -26,6 +26,10 @@
 #include "reportdef.h"
 #include "timeutil.h"
 
+/* Space the closing paragraph and the signature block need together, so
+ * the signature never stands alone on the last page. */
+#define CLOSING_KEEP_PT 170
+
 struct store;
 struct pdf_doc;
 struct report_opts;

@@ -149,6 +149,9 @@ int pdf_signature(struct pdf_doc *doc, const struct pdf_signature *sig);
 
 int pdf_page_break(struct pdf_doc *doc);        /* no-op on an empty page */
 int pdf_space(struct pdf_doc *doc, double points); /* ignored at page top */
+/* Start a new page unless `points` of space remain on this one, so that
+ * what follows stays together (a closing paragraph with the signature). */
+int pdf_keep(struct pdf_doc *doc, double points);
 
 /* Number of pages so far (0 before the first content). */
 int pdf_page_count(const struct pdf_doc *doc);

@@ -1549,6 +1549,18 @@ int pdf_page_break(struct pdf_doc *doc)
 	return new_page(doc);
 }
 
+int pdf_keep(struct pdf_doc *doc, double points)
+{
+	if (enter(doc, 0))
+		return -1;
+	/* a pending heading already keeps with what follows it */
+	if (!doc->page || doc->pend || at_top(doc) || points >= TOP - BOTTOM)
+		return 0;
+	if (doc->y - doc->gap - points < BOTTOM - EPS)
+		return new_page(doc);
+	return 0;
+}
+
 int pdf_space(struct pdf_doc *doc, double points)
 {
 	if (enter(doc, 0))

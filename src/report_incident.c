@@ -1006,7 +1006,8 @@ int report_incident(struct store *st, const struct report_opts *o)
 	if (!rc)
 		rc = citations(&c);
 	if (!rc)
-		rc = casereport_pars(&c, "letter", "closing_paragraph");
+		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
+			casereport_pars(&c, "letter", "closing_paragraph");
 	rc = rc ? EXIT_INPUT : casereport_finish(&c);
 	casereport_close(&c);
 	return rc;

@@ -294,7 +294,8 @@ int report_status(struct store *st, const struct report_opts *o)
 	if (!rc)
 		rc = remaining(&c);
 	if (!rc)
-		rc = casereport_pars(&c, "letter", "closing_paragraph");
+		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
+			casereport_pars(&c, "letter", "closing_paragraph");
 	rc = rc ? EXIT_INPUT : casereport_finish(&c);
 	free_case_row(&row);
 	casereport_close(&c);

@@ -704,6 +704,28 @@ static void cleanup(void)
 		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+/* pdf_keep: a block that does not fit the rest of the page starts a new
+ * one; one that fits stays. */
+static void check_keep(void)
+{
+	struct pdf_doc *doc = new_doc();
+	int pages;
+
+	CHECK(doc != NULL);
+	if (!doc)
+		return;
+	for (int i = 0; i < 40; i++)    /* most of page 1 */
+		pdf_paragraph(doc, "A line of body text in the letter.");
+	pages = pdf_page_count(doc);
+	CHECK(pdf_keep(doc, 10) == 0);
+	CHECK(pdf_page_count(doc) == pages);
+	CHECK(pdf_keep(doc, 600) == 0);
+	CHECK(pdf_page_count(doc) == pages + 1);
+	CHECK(pdf_keep(doc, 600) == 0);         /* already at a page top */
+	CHECK(pdf_page_count(doc) == pages + 1);
+	pdf_doc_free(doc);
+}
+
 int main(void)
 {
 	double secs = 0, secs2 = 0;
@@ -735,6 +757,7 @@ int main(void)
 	check_failures();
 	check_edge_cases();
 	check_oversized();
+	check_keep();
 
 	free(a);
 	free(b);
