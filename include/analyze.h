@@ -2,10 +2,13 @@
  * analysis run (the findings of one as_of date).
  *
  * Design (spec 8): two sequential scans and a few sorted passes, no
- * per-event queries. (1) store_messages is scanned once into a compact
- * in-memory index (64-bit hash of message_id -> capture day, about 12 bytes
- * a row: the only memory that grows, and with the store, not the events)
- * and the EARLY_PURGE / RETENTION_SHORTFALL aggregates. (2) usage is scanned
+ * per-event queries. (1) store_messages is scanned once, in rowid (load)
+ * order, into a compact in-memory index (64-bit hash of message_id ->
+ * capture day, about 17 bytes a row: the only memory that grows, and with
+ * the store, not the events) and the EARLY_PURGE / RETENTION_SHORTFALL
+ * aggregates. store_messages has no key (schema migration 3): a message_id
+ * loaded twice (compliance.sqlite and a Wickr export, say) is judged and
+ * counted once, by its first row, as the former key's INSERT OR IGNORE did. (2) usage is scanned
  * once in rowid order: a copy retained by the store in time is settled on
  * the spot; the rest (candidates) and the deletion, forward, export events
  * go to temp tables, which are indexed and resolved in one sorted query.

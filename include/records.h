@@ -1,7 +1,8 @@
 /* records: the canonical records of spec §3 and the one place that writes
  * them into the audit store. Canonical readers and the adapters of §6 both
  * fill these structs and call records_put_*; strings are borrowed for the
- * call only (bound as copies). NULL or "" = unknown. Dates are "YYYY-MM-DD",
+ * call only (records.c binds them without a copy and steps before it
+ * returns). NULL or "" = unknown. Dates are "YYYY-MM-DD",
  * timestamps Unix seconds UTC. */
 #ifndef UDAUDIT_RECORDS_H
 #define UDAUDIT_RECORDS_H

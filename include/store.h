@@ -35,6 +35,9 @@ struct stmt *stmt_prepare(struct store *st, const char *sql);
 void stmt_free(struct stmt *s);
 int stmt_bind_text(struct stmt *s, int idx, const char *v);    /* NULL binds NULL; copied */
 int stmt_bind_textn(struct stmt *s, int idx, const char *v, int len);
+/* Not copied (len -1: up to the NUL): v must stay valid until the
+ * statement has been stepped and reset. The hot insert loops. */
+int stmt_bind_text_borrowed(struct stmt *s, int idx, const char *v, int len);
 int stmt_bind_int(struct stmt *s, int idx, long long v);
 int stmt_bind_double(struct stmt *s, int idx, double v);
 int stmt_bind_null(struct stmt *s, int idx);

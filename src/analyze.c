@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "config.h"
@@ -107,52 +108,88 @@ static void u64set_clear(struct u64set *s)
 }
 
 /* The compact index of the compliance store: message_id hash -> capture
- * day (the earliest, when the store has duplicates). Open addressing in two
- * parallel arrays: 12 bytes a slot. */
+ * day (SIDX_LATER: captured after as_of). Open addressing in two parallel
+ * arrays: 12 bytes a slot. It is also the set of message_ids seen: the
+ * first row of a message_id (by rowid, the load order) is the one judged. */
+#define SIDX_LATER INT32_MAX
+struct sidx_slot {
+	uint64_t k;                     /* 0: empty */
+	int32_t day;
+} __attribute__((packed));             /* one cache line a probe, mostly */
+
 struct store_index {
-	uint64_t *k;
-	int32_t *day;
+	struct sidx_slot *s;
 	size_t n, cap;
 };
+
+/* Zeroed memory for the index, in huge pages where the kernel allows
+ * (THP "madvise" mode; the probes are random: fewer TLB misses). A large
+ * calloc is fresh anonymous memory, not touched yet. */
+static struct sidx_slot *sidx_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct sidx_slot);
+	struct sidx_slot *p = xcalloc(cap, sizeof(struct sidx_slot));
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t to = ((uintptr_t)p + bytes) & ~(huge - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void sidx_free(struct store_index *x)
+{
+	free(x->s);
+	memset(x, 0, sizeof(*x));
+}
+
+static void sidx_init(struct store_index *x, size_t cap)
+{
+	x->cap = cap;
+	x->n = 0;
+	x->s = sidx_alloc(cap);
+}
 
 static void sidx_grow(struct store_index *x)
 {
 	struct store_index big;
-	big.cap = x->cap ? x->cap * 2 : 1024;
-	big.n = 0;
-	big.k = xcalloc(big.cap, sizeof(uint64_t));
-	big.day = xmalloc(big.cap * sizeof(int32_t));
+	sidx_init(&big, x->cap ? x->cap * 2 : 1024);
 	for (size_t i = 0; i < x->cap; i++) {
-		if (!x->k[i])
+		if (!x->s[i].k)
 			continue;
-		size_t j = (size_t)(x->k[i] & (big.cap - 1));
-		while (big.k[j])
+		size_t j = (size_t)(x->s[i].k & (big.cap - 1));
+		while (big.s[j].k)
 			j = (j + 1) & (big.cap - 1);
-		big.k[j] = x->k[i];
-		big.day[j] = x->day[i];
+		big.s[j] = x->s[i];
 		big.n++;
 	}
-	free(x->k);
-	free(x->day);
+	sidx_free(x);
 	*x = big;
 }
 
-static void sidx_put(struct store_index *x, uint64_t key, int32_t day)
+/* 1 when the key is new (and stored), 0 when it was already there. */
+static int sidx_put(struct store_index *x, uint64_t key, int32_t day)
 {
 	if ((x->n + 1) * 10 > x->cap * 7)
 		sidx_grow(x);
 	size_t i = (size_t)(key & (x->cap - 1));
-	while (x->k[i]) {
-		if (x->k[i] == key) {
-			if (day < x->day[i])
-				x->day[i] = day;
-			return;
-		}
+	while (x->s[i].k) {
+		if (x->s[i].k == key)
+			return 0;
 		i = (i + 1) & (x->cap - 1);
 	}
-	x->k[i] = key;
-	x->day[i] = day;
+	x->s[i].k = key;
+	x->s[i].day = day;
 	x->n++;
+	return 1;
+}
+
+static void sidx_prefetch(const struct store_index *x, uint64_t key)
+{
+	if (key && x->cap)
+		__builtin_prefetch(&x->s[key & (x->cap - 1)]);
 }
 
 static long long sidx_get(const struct store_index *x, uint64_t key)
@@ -160,9 +197,9 @@ static long long sidx_get(const struct store_index *x, uint64_t key)
 	if (!x->cap)
 		return NO_DAY;
 	size_t i = (size_t)(key & (x->cap - 1));
-	while (x->k[i]) {
-		if (x->k[i] == key)
-			return x->day[i];
+	while (x->s[i].k) {
+		if (x->s[i].k == key)
+			return x->s[i].day == SIDX_LATER ? NO_DAY : x->s[i].day;
 		i = (i + 1) & (x->cap - 1);
 	}
 	return NO_DAY;
@@ -172,50 +209,61 @@ static long long sidx_get(const struct store_index *x, uint64_t key)
 struct strmap {
 	char **key;
 	size_t *val;
+	uint64_t *hash;                 /* of key: compared before the strings */
 	size_t n, cap;
 };
 
-static size_t *strmap_slot(struct strmap *m, const char *key, int *is_new)
+static size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new)
 {
 	if ((m->n + 1) * 4 > m->cap * 3) {
-		struct strmap big = { NULL, NULL, 0, m->cap ? m->cap * 2 : 64 };
+		struct strmap big = { NULL, NULL, NULL, 0, m->cap ? m->cap * 2 : 64 };
 		big.key = xcalloc(big.cap, sizeof(char *));
 		big.val = xcalloc(big.cap, sizeof(size_t));
+		big.hash = xcalloc(big.cap, sizeof(uint64_t));
 		for (size_t i = 0; i < m->cap; i++) {
 			if (!m->key[i])
 				continue;
-			size_t j = (size_t)(hash_str(m->key[i]) & (big.cap - 1));
+			size_t j = (size_t)(m->hash[i] & (big.cap - 1));
 			while (big.key[j])
 				j = (j + 1) & (big.cap - 1);
 			big.key[j] = m->key[i];
 			big.val[j] = m->val[i];
+			big.hash[j] = m->hash[i];
 			big.n++;
 		}
 		free(m->key);
 		free(m->val);
+		free(m->hash);
 		*m = big;
 	}
-	size_t i = (size_t)(hash_str(key) & (m->cap - 1));
+	size_t i = (size_t)(h & (m->cap - 1));
 	while (m->key[i]) {
-		if (!strcmp(m->key[i], key)) {
+		if (m->hash[i] == h && !strcmp(m->key[i], key)) {
 			*is_new = 0;
 			return &m->val[i];
 		}
 		i = (i + 1) & (m->cap - 1);
 	}
 	m->key[i] = xstrdup(key);
+	m->hash[i] = h;
 	m->n++;
 	*is_new = 1;
 	return &m->val[i];
+}
+
+static size_t *strmap_slot(struct strmap *m, const char *key, int *is_new)
+{
+	return strmap_slot_h(m, key, hash_str(key), is_new);
 }
 
 static const size_t *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!m->cap || !key)
 		return NULL;
-	size_t i = (size_t)(hash_str(key) & (m->cap - 1));
+	uint64_t h = hash_str(key);
+	size_t i = (size_t)(h & (m->cap - 1));
 	while (m->key[i]) {
-		if (!strcmp(m->key[i], key))
+		if (m->hash[i] == h && !strcmp(m->key[i], key))
 			return &m->val[i];
 		i = (i + 1) & (m->cap - 1);
 	}
@@ -228,6 +276,7 @@ static void strmap_clear(struct strmap *m)
 		free(m->key[i]);
 	free(m->key);
 	free(m->val);
+	free(m->hash);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -418,6 +467,7 @@ struct an {
 	struct stmt *ins_finding, *upd_finding, *ins_evidence, *ins_copy;
 	/* exclusion caches: direct-mapped, bounded */
 	uint64_t *peer_cache_h, *peer_cache_m, *conv_cache_h, *conv_cache_m;
+	int excl_uses[EX_FIELDS];               /* some exclusion has a pattern for it */
 	struct policy *pols;
 	size_t npols;
 	struct short_pair *shorts;
@@ -426,10 +476,11 @@ struct an {
 
 #define EXCL_CACHE 65536
 
-static struct acct *acct_get(struct an *a, const char *account, const char *app)
+/* h: hash_str(account) */
+static struct acct *acct_get_h(struct an *a, const char *account, uint64_t h, const char *app)
 {
 	int is_new;
-	size_t *slot = strmap_slot(&a->acct_map, account, &is_new);
+	size_t *slot = strmap_slot_h(&a->acct_map, account, h, &is_new);
 	if (!is_new)
 		return &a->accts[*slot];
 	a->accts = xgrow(a->accts, a->naccts + 1, &a->accts_alloc, sizeof(*a->accts));
@@ -449,6 +500,11 @@ static struct acct *acct_get(struct an *a, const char *account, const char *app)
 	ac->timer_last = ac->store_last = ac->purge_last = LLONG_MIN;
 	*slot = a->naccts++;
 	return ac;
+}
+
+static struct acct *acct_get(struct an *a, const char *account, const char *app)
+{
+	return acct_get_h(a, account, hash_str(account), app);
 }
 
 /* The bitmap of an app (created on first use). */
@@ -719,7 +775,8 @@ static const char *plural(unsigned long long n, const char *one, const char *man
 
 struct rs_query {
 	const char *sql;
-	const char *types;              /* one letter a column: 'T' text, 'I' integer */
+	const char *types;              /* one letter a column: 'T' text, 'I' integer,
+					 * 'H' text and its hash_str (0 for NULL) */
 	long long param;                /* bound to ?1 when has_param */
 	int has_param;
 };
@@ -822,12 +879,18 @@ static void *reader_main(void *arg)
 		while (!rc && (rc = stmt_step(s)) == 1) {
 			size_t base = b->n * (size_t)ncol;
 			for (int c = 0; c < ncol; c++) {
-				if (q->types[c] == 'T') {
-					if (batch_add_text(b, stmt_text(s, c), &b->sofs[base + c]))
+				if (q->types[c] != 'I') {
+					const char *v = stmt_text(s, c);
+					if (batch_add_text(b, v, &b->sofs[base + c]))
 						rc = -1;
+					/* hashing here takes it off the analysis thread */
+					if (q->types[c] == 'H')
+						b->ival[base + c] = v ? (long long)hash_str(v) : 0;
 				} else {
-					b->null[base + c] = (unsigned char)stmt_is_null(s, c);
-					b->ival[base + c] = stmt_int(s, c);
+					/* NULL reads as 0: only then ask for the type */
+					long long v = stmt_int(s, c);
+					b->null[base + c] = (unsigned char)(v == 0 && stmt_is_null(s, c));
+					b->ival[base + c] = v;
 				}
 			}
 			if (rc < 0)
@@ -999,12 +1062,33 @@ static long long rs_int(const struct rowsrc *r, int col)
 	return r->b->ival[r->i * r->ncol + (size_t)col];
 }
 
+/* hash_str of an 'H' column (0 for NULL). */
+static uint64_t rs_hash(const struct rowsrc *r, int col)
+{
+	if (r->s) {
+		const char *v = stmt_text(r->s, col);
+		return v ? hash_str(v) : 0;
+	}
+	return (uint64_t)r->b->ival[r->i * r->ncol + (size_t)col];
+}
+
+/* The hash of an 'H' column `ahead` rows on, when already read (0 if not):
+ * the index slot it will probe can be fetched into the cache meanwhile. */
+static uint64_t rs_hash_ahead(const struct rowsrc *r, int col, size_t ahead)
+{
+	if (r->s || !r->b || r->i + ahead >= r->b->n)
+		return 0;
+	return (uint64_t)r->b->ival[(r->i + ahead) * r->ncol + (size_t)col];
+}
+
+#define PREFETCH_AHEAD 8
+
 static int rs_is_null(const struct rowsrc *r, int col)
 {
 	if (r->s)
 		return stmt_is_null(r->s, col);
 	size_t k = r->i * r->ncol + (size_t)col;
-	return r->types[col] == 'T' ? r->b->sofs[k] == 0 : r->b->null[k];
+	return r->types[col] != 'I' ? r->b->sofs[k] == 0 : r->b->null[k];
 }
 
 /* ---- store pass: index, EARLY_PURGE, store rows per account ---- */
@@ -1034,20 +1118,23 @@ static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		size_t cap = 1024;
 		while ((long long)cap * 7 < rows * 10)
 			cap *= 2;
-		a->sidx.cap = cap;
-		a->sidx.k = xcalloc(cap, sizeof(uint64_t));
-		a->sidx.day = xmalloc(cap * sizeof(int32_t));
+		sidx_init(&a->sidx, cap);
 	}
 	while ((rc = rs_step(&src)) == 1) {
 		const char *mid = rs_text(&src, 0);
 		long long sent = rs_int(&src, 4), cap = rs_int(&src, 5);
+
+		sidx_prefetch(&a->sidx, rs_hash_ahead(&src, 0, PREFETCH_AHEAD));
 		int purged_row = !rs_is_null(&src, 6);
 
 		if (!mid || !rs_text(&src, 2))
 			continue;       /* NOT NULL in spirit; SQLite allows a NULL key */
 
-		if (cap < a->cutoff)    /* a capture after as_of has not happened yet */
-			sidx_put(&a->sidx, hash_str(mid), (int32_t)time_day(cap));
+		/* a capture after as_of has not happened yet; a message_id seen
+		   before is the same message loaded again: its first row counts */
+		if (!sidx_put(&a->sidx, rs_hash(&src, 0),
+			      cap < a->cutoff ? (int32_t)time_day(cap) : SIDX_LATER))
+			continue;
 		/* the account matters only to a purge or to an app with a short
 		   policy: skip its lookup for the other rows (most of them) */
 		if (!purged_row) {
@@ -1058,7 +1145,7 @@ static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 			if (!need)
 				continue;
 		}
-		struct acct *ac = acct_get(a, rs_text(&src, 2), rs_text(&src, 1));
+		struct acct *ac = acct_get_h(a, rs_text(&src, 2), rs_hash(&src, 2), rs_text(&src, 1));
 		if (ac->short_track == 0)
 			ac->short_track = is_short(a, ac) ? 1 : -1;
 		if (ac->short_track > 0) {
@@ -1144,7 +1231,7 @@ static int load_policies(struct an *a)
 		"SELECT app, role, retention_days, coalesce(effective_on, ''), input_id, line"
 		" FROM retention_policies WHERE effective_on IS NULL OR effective_on <= ?1"
 		" ORDER BY app, coalesce(effective_on, ''), role IS NOT NULL, rowid");
-	struct strmap keys = { NULL, NULL, 0, 0 };
+	struct strmap keys = { NULL, NULL, NULL, 0, 0 };
 	size_t alloc = 0;
 	char asof[TIME_DATE_LEN];
 	int rc;
@@ -1271,7 +1358,9 @@ static int event_kind(const char *e)
 	}
 }
 
-static int is_excluded(struct an *a, struct acct *ac, const char *peer, const char *conv)
+/* conv_h: hash_str(conv), or 0 to compute it here */
+static int is_excluded(struct an *a, struct acct *ac, const char *peer, const char *conv,
+		       uint64_t conv_h)
 {
 	const struct rules *r = a->r;
 	uint64_t m[EX_FIELDS];
@@ -1283,16 +1372,18 @@ static int is_excluded(struct an *a, struct acct *ac, const char *peer, const ch
 		ac->excl_done = 1;
 	}
 	m[EX_ACCOUNT] = ac->excl_mask;
-	/* peers and conversations repeat: a bounded direct-mapped cache */
+	/* peers and conversations repeat: a bounded direct-mapped cache; a
+	   field no rule has a pattern for is not looked at */
 	const char *v[2] = { peer, conv };
+	uint64_t hv[2] = { 0, conv_h };
 	uint64_t *ch[2] = { a->peer_cache_h, a->conv_cache_h };
 	uint64_t *cm[2] = { a->peer_cache_m, a->conv_cache_m };
 	for (int i = 0; i < 2; i++) {
-		if (!v[i] || !*v[i]) {
+		if (!a->excl_uses[EX_PEER + i] || !v[i] || !*v[i]) {
 			m[EX_PEER + i] = 0;
 			continue;
 		}
-		uint64_t h = hash_str(v[i]);
+		uint64_t h = hv[i] ? hv[i] : hash_str(v[i]);
 		size_t slot = (size_t)(h & (EXCL_CACHE - 1));
 		if (ch[i][slot] == h) {
 			m[EX_PEER + i] = cm[i][slot];
@@ -1322,6 +1413,8 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		"INSERT INTO temp.an_devapp (device, app, ts, input_id, line) VALUES (?1,?2,?3,?4,?5)");
 	int rc = -1;
 
+	/* the row's strings stay in the reader's batch until the next rs_step:
+	   bound without a copy (every insert is stepped and reset at once) */
 	if (!opened || !ins_cand || !ins_del || !ins_fwd || !ins_exp || !ins_app)
 		goto out;
 	while ((rc = rs_step(&src)) == 1) {
@@ -1332,9 +1425,10 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		int kind = event_kind(event);
 		struct acct *ac = NULL;
 
+		sidx_prefetch(&a->sidx, rs_hash_ahead(&src, 7, PREFETCH_AHEAD));
 		a->sum->events++;
 		if (kind == EV_EXPORTED) {
-			stmt_bind_text(ins_exp, 1, conv);
+			stmt_bind_text_borrowed(ins_exp, 1, conv, -1);
 			stmt_bind_int(ins_exp, 2, ts);
 			stmt_bind_int(ins_exp, 3, input_id);
 			stmt_bind_int(ins_exp, 4, line);
@@ -1345,7 +1439,7 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		}
 		if (!account)
 			continue;
-		ac = acct_get(a, account, app);
+		ac = acct_get_h(a, account, rs_hash(&src, 5), app);
 		/* the event's app is nearly always the account's: cache its rule */
 		int own_app = !app || !strcmp(app, ac->app);
 		if (!app)
@@ -1363,8 +1457,8 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 			const struct rule_app *ra = ev_ra;
 			if (ra && ra->cls != APP_APPROVED) {
 				/* the device carries the app (PROHIBITED_APP) */
-				stmt_bind_text(ins_app, 1, device);
-				stmt_bind_text(ins_app, 2, app);
+				stmt_bind_text_borrowed(ins_app, 1, device, -1);
+				stmt_bind_text_borrowed(ins_app, 2, app, -1);
 				stmt_bind_int(ins_app, 3, ts);
 				stmt_bind_int(ins_app, 4, input_id);
 				stmt_bind_int(ins_app, 5, line);
@@ -1380,12 +1474,12 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		case EV_RECEIVED: {
 			const struct rule_app *ra = ev_ra;
 			if ((ra && ra->transitory) ||
-			    is_excluded(a, ac, rs_text(&src, 9), conv)) {
+			    is_excluded(a, ac, rs_text(&src, 9), conv, rs_hash(&src, 8))) {
 				a->sum->excluded++;
 				break;
 			}
 			a->sum->copies++;
-			long long sd = sidx_get(&a->sidx, hash_str(mid));
+			long long sd = sidx_get(&a->sidx, rs_hash(&src, 7));
 			if (sd != NO_DAY && (ac->capture == CAP_ARCHIVER ||
 					     sd - time_day(ts) <= a->r->window_days)) {
 				/* retained in time: no message finding; for archiver
@@ -1402,12 +1496,12 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 				break;
 			}
 			a->sum->candidates++;
-			stmt_bind_text(ins_cand, 1, account);
-			stmt_bind_text(ins_cand, 2, mid);
+			stmt_bind_text_borrowed(ins_cand, 1, account, -1);
+			stmt_bind_text_borrowed(ins_cand, 2, mid, -1);
 			stmt_bind_int(ins_cand, 3, ts);
-			stmt_bind_text(ins_cand, 4, device);
-			stmt_bind_text(ins_cand, 5, conv);
-			stmt_bind_text(ins_cand, 6, app);
+			stmt_bind_text_borrowed(ins_cand, 4, device, -1);
+			stmt_bind_text_borrowed(ins_cand, 5, conv, -1);
+			stmt_bind_text_borrowed(ins_cand, 6, app, -1);
 			stmt_bind_int(ins_cand, 7, input_id);
 			stmt_bind_int(ins_cand, 8, line);
 			if (sd != NO_DAY)
@@ -1420,10 +1514,10 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		case EV_EXPIRED:
 		case EV_BURNED:
 			/* a deletion matters only for a message the store lacks */
-			if (sidx_get(&a->sidx, hash_str(mid)) != NO_DAY)
+			if (sidx_get(&a->sidx, rs_hash(&src, 7)) != NO_DAY)
 				break;
-			stmt_bind_text(ins_del, 1, account);
-			stmt_bind_text(ins_del, 2, mid);
+			stmt_bind_text_borrowed(ins_del, 1, account, -1);
+			stmt_bind_text_borrowed(ins_del, 2, mid, -1);
 			stmt_bind_int(ins_del, 3, ts);
 			stmt_bind_int(ins_del, 4, input_id);
 			stmt_bind_int(ins_del, 5, line);
@@ -1431,7 +1525,7 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 				goto fail;
 			break;
 		case EV_FORWARDED:
-			stmt_bind_text(ins_fwd, 1, mid);
+			stmt_bind_text_borrowed(ins_fwd, 1, mid, -1);
 			stmt_bind_int(ins_fwd, 2, ts);
 			stmt_bind_int(ins_fwd, 3, input_id);
 			stmt_bind_int(ins_fwd, 4, line);
@@ -2060,7 +2154,7 @@ struct unapproved {
 
 static int unapproved(struct an *a)
 {
-	struct strmap map = { NULL, NULL, 0, 0 };
+	struct strmap map = { NULL, NULL, NULL, 0, 0 };
 	struct unapproved *u = NULL;
 	size_t nu = 0, alloc = 0;
 	int rc = 0;
@@ -2125,7 +2219,7 @@ static int unapproved(struct an *a)
 	stmt_free(s);
 	/* 3. approved when one of the custodian's accounts of the app has
 	   approved_on on or before the first use (any date when unknown) */
-	struct strmap own = { NULL, NULL, 0, 0 };      /* who|app -> index in best/any */
+	struct strmap own = { NULL, NULL, NULL, 0, 0 };      /* who|app -> index in best/any */
 	long long *bests = xmalloc((a->naccts + 1) * sizeof(*bests));
 	size_t *anys = xmalloc((a->naccts + 1) * sizeof(*anys)), nown = 0;
 	for (size_t k = 0; k < a->naccts; k++) {
@@ -2325,8 +2419,7 @@ static void an_release(struct an *a)
 	strmap_clear(&a->acct_map);
 	strmap_clear(&a->dev_map);
 	strmap_clear(&a->custodian_office);
-	free(a->sidx.k);
-	free(a->sidx.day);
+	sidx_free(&a->sidx);
 	for (size_t i = 0; i < a->napps; i++) {
 		free(a->apps[i]);
 		secmap_clear(&a->secs[i]);
@@ -2400,10 +2493,17 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	a.peer_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
 	a.conv_cache_h = xcalloc(EXCL_CACHE, sizeof(uint64_t));
 	a.conv_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
+	for (size_t i = 0; i < r->nexcl; i++)
+		for (int f = 0; f < EX_FIELDS; f++)
+			if (r->excl[i].npat[f])
+				a.excl_uses[f] = 1;
 	/* Deferred: the scans only read the audit database (and write temp
 	   tables), so the reader thread's connection can share it; the first
 	   write to it comes after the reader has closed. */
-	if (store_exec(st, "BEGIN"))
+	/* every evidence and finding_copies row is written right after its
+	   finding (acc_start), and open_run deletes children explicitly: the
+	   per-row foreign-key lookups would only cost (spec 8). Back on below. */
+	if (store_exec(st, "PRAGMA foreign_keys = OFF") || store_exec(st, "BEGIN"))
 		goto out;
 	for (int i = 0; temp_tables[i]; i++)
 		if (store_exec(st, temp_tables[i]))
@@ -2413,9 +2513,9 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		goto fail;
 	struct rs_query scans[2] = {
 		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
-		  " purged_ts, input_id, line FROM store_messages", "TTTTIIIII", 0, 0 },
+		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "HTHTIIIII", 0, 0 },
 		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTTTTTTI",
+		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTHTHHTI",
 		  a.cutoff, 1 },
 	};
 	rd = reader_start(st, scans, 2);
@@ -2458,6 +2558,7 @@ fail:
 	store_rollback(st);
 	diag_error(NULL, "analysis failed; the findings are unchanged");
 out:
+	store_exec(st, "PRAGMA foreign_keys = ON");
 	an_release(&a);
 	return rc;
 }

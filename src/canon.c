@@ -3,12 +3,15 @@
 #include "ingest.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "records.h"
 #include "store.h"
 #include "timeutil.h"
+#include "diag.h"
 #include "xalloc.h"
 
 static const char *const roles[] = { "capstone", "standard", "support", NULL };
@@ -197,45 +200,199 @@ static int store_time(struct stmt *s, int col, long long *out)
 	return time_parse(v, out, NULL);
 }
 
+/* The messages table is as large as the event log: a reader thread reads
+ * and checks its rows (SQLite decoding, ISO 8601 times) into batches while
+ * the caller's thread inserts them, as usage_in.c does. The queue holds a
+ * fixed number of batches, so memory does not grow with the store. */
+#define SM_ROWS 4096
+#define SM_QUEUE 4
+
+enum { SM_MID, SM_APP, SM_ACCOUNT, SM_CONV, SM_SHA, SM_REASON, SM_NSTR };
+
+struct sm_item {
+	unsigned long row;
+	long long sent, captured, purged;
+	size_t str[SM_NSTR];            /* offset + 1 into strings; 0 = NULL */
+};
+
+struct sm_batch {
+	struct sm_item item[SM_ROWS];
+	size_t n;
+	char *strings;
+	size_t used, alloc;
+};
+
+struct sm_pipe {
+	struct ingest_ctx *ctx;
+	struct stmt *s;
+	struct sm_batch *slot[SM_QUEUE];
+	int full[SM_QUEUE];
+	int head, tail;                 /* next to fill, next to insert */
+	int done, failed, stop;         /* reader finished / failed / consumer stopped */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static size_t sm_keep(struct sm_batch *b, const char *v)
+{
+	if (!v)
+		return 0;
+	size_t n = strlen(v) + 1, at = b->used;
+	if (b->used + n > b->alloc) {
+		while (b->used + n > b->alloc)
+			b->alloc = b->alloc ? b->alloc * 2 : 1 << 20;
+		b->strings = xrealloc(b->strings, b->alloc);
+	}
+	memcpy(b->strings + at, v, n);
+	b->used += n;
+	return at + 1;
+}
+
+/* Check one row into b (0), skip it (0, counted), or stop (-1). */
+static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
+{
+	struct sm_item *it = &b->item[b->n];
+	unsigned long row = (unsigned long)stmt_int(s, 0);
+	const char *mid = stmt_text(s, 1), *app = stmt_text(s, 2), *account = stmt_text(s, 3);
+	const char *bad = NULL;
+
+	if (!mid || !*mid)
+		bad = "empty 'message_id'";
+	else if (!app || !account || check_account(account))
+		bad = "bad 'app' or 'account'";
+	else if (store_time(s, 5, &it->sent) || it->sent < 0)
+		bad = "bad 'sent_at'";
+	else if (store_time(s, 6, &it->captured) || it->captured < 0)
+		bad = "bad 'captured_at'";
+	else if (store_time(s, 8, &it->purged))
+		bad = "bad 'purged_at'";
+	if (bad)
+		return bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad) ? -1 : 0;
+	it->row = row;
+	/* the text of a column is valid until the next column is read as text */
+	it->str[SM_MID] = sm_keep(b, stmt_text(s, 1));
+	it->str[SM_APP] = sm_keep(b, stmt_text(s, 2));
+	it->str[SM_ACCOUNT] = sm_keep(b, stmt_text(s, 3));
+	it->str[SM_CONV] = sm_keep(b, stmt_text(s, 4));
+	it->str[SM_SHA] = sm_keep(b, stmt_text(s, 7));
+	it->str[SM_REASON] = sm_keep(b, stmt_text(s, 9));
+	b->n++;
+	return 0;
+}
+
+static void *sm_read_all(void *arg)
+{
+	struct sm_pipe *p = arg;
+	int rc = 1;
+
+	while (rc == 1) {
+		struct sm_batch *b;
+		pthread_mutex_lock(&p->mu);
+		while (p->full[p->head] && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		int stop = p->stop;
+		b = p->slot[p->head];
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		b->n = 0;
+		b->used = 0;
+		while (b->n < SM_ROWS) {
+			rc = stmt_step(p->s);           /* 1 row, 0 end, -1 error */
+			if (rc == 1 && sm_row(p->ctx, p->s, b))
+				rc = -1;                /* strict: the first bad row fails */
+			if (rc != 1)
+				break;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->full[p->head] = 1;
+		p->head = (p->head + 1) % SM_QUEUE;
+		if (rc < 0)
+			p->failed = 1;
+		if (rc != 1)
+			p->done = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static const char *sm_str(const struct sm_batch *b, size_t ofs)
+{
+	return ofs ? b->strings + ofs - 1 : NULL;
+}
+
+static int sm_insert(struct ingest_ctx *ctx, const struct sm_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct sm_item *it = &b->item[i];
+		struct store_msg_rec r = {
+			.message_id = sm_str(b, it->str[SM_MID]), .app = sm_str(b, it->str[SM_APP]),
+			.account = sm_str(b, it->str[SM_ACCOUNT]),
+			.conversation_id = sm_str(b, it->str[SM_CONV]),
+			.sha256 = sm_str(b, it->str[SM_SHA]),
+			.purge_reason = sm_str(b, it->str[SM_REASON]),
+			.sent_ts = it->sent, .captured_ts = it->captured, .purged_ts = it->purged,
+		};
+		if (records_put_store_msg(ctx, it->row, &r))
+			return -1;
+	}
+	return 0;
+}
+
 static int load_store_messages(struct ingest_ctx *ctx, struct store *cs)
 {
-	struct stmt *s = stmt_prepare(cs,
+	struct sm_pipe p;
+	pthread_t thread;
+	int rc = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	p.s = stmt_prepare(cs,
 		"SELECT rowid, message_id, app, account, conversation_id, sent_at,"
 		" captured_at, sha256, purged_at, purge_reason FROM messages ORDER BY rowid");
-	int rc;
-
-	if (!s)
+	if (!p.s)
 		return -1;
-	while ((rc = stmt_step(s)) == 1) {
-		unsigned long row = (unsigned long)stmt_int(s, 0);
-		struct store_msg_rec r = {
-			.message_id = stmt_text(s, 1), .app = stmt_text(s, 2),
-			.account = stmt_text(s, 3), .conversation_id = stmt_text(s, 4),
-			.sha256 = stmt_text(s, 7), .purge_reason = stmt_text(s, 9),
-		};
-		const char *bad = NULL;
-		if (!r.message_id || !*r.message_id)
-			bad = "empty 'message_id'";
-		else if (!r.app || !r.account || check_account(r.account))
-			bad = "bad 'app' or 'account'";
-		else if (store_time(s, 5, &r.sent_ts) || r.sent_ts < 0)
-			bad = "bad 'sent_at'";
-		else if (store_time(s, 6, &r.captured_ts) || r.captured_ts < 0)
-			bad = "bad 'captured_at'";
-		else if (store_time(s, 8, &r.purged_ts))
-			bad = "bad 'purged_at'";
-		if (bad) {
-			if (bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad))
-				break;
-			continue;
-		}
-		if (records_put_store_msg(ctx, row, &r)) {
-			rc = -1;
-			break;
-		}
+	for (int i = 0; i < SM_QUEUE; i++)
+		p.slot[i] = xcalloc(1, sizeof(struct sm_batch));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&thread, NULL, sm_read_all, &p) != 0) {
+		rc = diag_error(NULL, "cannot start the reader thread");
+		goto out;
 	}
-	stmt_free(s);
-	return rc == 0 || (rc == 1 && !ctx->bad.strict) ? 0 : -1;
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.full[p.tail] && !p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		int have = p.full[p.tail];
+		pthread_mutex_unlock(&p.mu);
+		if (!have)
+			break;
+		if (sm_insert(ctx, p.slot[p.tail]))
+			rc = -1;
+		pthread_mutex_lock(&p.mu);
+		p.full[p.tail] = 0;
+		p.tail = (p.tail + 1) % SM_QUEUE;
+		if (rc)
+			p.stop = 1;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (rc)
+			break;
+	}
+	pthread_join(thread, NULL);
+	if (p.failed)
+		rc = -1;
+out:
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	for (int i = 0; i < SM_QUEUE; i++) {
+		free(p.slot[i]->strings);
+		free(p.slot[i]);
+	}
+	stmt_free(p.s);
+	return rc;
 }
 
 static int load_policies(struct ingest_ctx *ctx, struct store *cs)

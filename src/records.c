@@ -36,7 +36,7 @@ static const char *const put_sql[] = {
 	[PUT_USAGE] = "INSERT INTO usage (input_id, line, ts, event, app, account,"
 		" device_id, message_id, conversation_id, peer, to_account, ttl)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-	[PUT_STORE_MSG] = "INSERT OR IGNORE INTO store_messages (message_id, app, account,"
+	[PUT_STORE_MSG] = "INSERT INTO store_messages (message_id, app, account,"
 		" conversation_id, sent_ts, captured_ts, sha256, purged_ts, purge_reason,"
 		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
 	[PUT_RETENTION] = "INSERT INTO retention_policies (app, role, retention_days,"
@@ -126,6 +126,13 @@ int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const str
 	return finish(ctx, s, 8, line);
 }
 
+/* "" is unknown: NULL; not copied (valid for the call, which steps and
+ * resets the statement) */
+static int bind_opt_borrowed(struct stmt *s, int idx, const char *v)
+{
+	return stmt_bind_text_borrowed(s, idx, v && *v ? v : NULL, -1);
+}
+
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
 {
 	struct stmt *s = put_stmt(ctx, PUT_USAGE);
@@ -135,14 +142,14 @@ int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct u
 	stmt_bind_int(s, 1, ctx->input_id);
 	stmt_bind_int(s, 2, (long long)line);
 	stmt_bind_int(s, 3, r->ts);
-	stmt_bind_text(s, 4, usage_kind_names[r->event]);
-	bind_opt(s, 5, r->app);
-	bind_opt(s, 6, r->account);
-	bind_opt(s, 7, r->device_id);
-	bind_opt(s, 8, r->message_id);
-	bind_opt(s, 9, r->conversation_id);
-	bind_opt(s, 10, r->peer);
-	bind_opt(s, 11, r->to_account);
+	stmt_bind_text_borrowed(s, 4, usage_kind_names[r->event], -1);
+	bind_opt_borrowed(s, 5, r->app);
+	bind_opt_borrowed(s, 6, r->account);
+	bind_opt_borrowed(s, 7, r->device_id);
+	bind_opt_borrowed(s, 8, r->message_id);
+	bind_opt_borrowed(s, 9, r->conversation_id);
+	bind_opt_borrowed(s, 10, r->peer);
+	bind_opt_borrowed(s, 11, r->to_account);
 	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
 		stmt_bind_int(s, 12, r->ttl_seconds);
 	int rc = stmt_step(s);
@@ -158,16 +165,16 @@ int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const stru
 	struct stmt *s = put_stmt(ctx, PUT_STORE_MSG);
 	if (!s)
 		return -1;
-	bind_opt(s, 1, r->message_id);
-	bind_opt(s, 2, r->app);
-	bind_opt(s, 3, r->account);
-	bind_opt(s, 4, r->conversation_id);
+	bind_opt_borrowed(s, 1, r->message_id);
+	bind_opt_borrowed(s, 2, r->app);
+	bind_opt_borrowed(s, 3, r->account);
+	bind_opt_borrowed(s, 4, r->conversation_id);
 	stmt_bind_int(s, 5, r->sent_ts);
 	stmt_bind_int(s, 6, r->captured_ts);
-	bind_opt(s, 7, r->sha256);
+	bind_opt_borrowed(s, 7, r->sha256);
 	if (r->purged_ts >= 0)
 		stmt_bind_int(s, 8, r->purged_ts);
-	bind_opt(s, 9, r->purge_reason);
+	bind_opt_borrowed(s, 9, r->purge_reason);
 	return finish(ctx, s, 11, line);
 }
 

@@ -771,8 +771,13 @@ static int salvage_table(struct case_ctx *c, const struct figures *f)
 		return -1;
 	s = stmt_prepare(c->st,
 		"UPDATE temp.case_msgs SET"
-		" store = message_id IN (SELECT message_id FROM main.store_messages"
-		"  WHERE purged_ts IS NULL OR purged_ts >= ?1),"
+		/* the store as analyze sees it: a message's first row (a message
+		   loaded twice counts once), captured and not purged by as_of */
+		" store = message_id IN (SELECT s.message_id FROM main.store_messages s"
+		"  JOIN (SELECT min(rowid) AS first FROM main.store_messages"
+		"   WHERE message_id IN (SELECT message_id FROM temp.case_msgs)"
+		"   GROUP BY message_id) f ON s.rowid = f.first"
+		"  WHERE s.captured_ts < ?1 AND (s.purged_ts IS NULL OR s.purged_ts >= ?1)),"
 		" fwd = message_id IN (SELECT u.message_id FROM main.usage u"
 		"  WHERE u.event = 'forwarded' AND u.ts < ?1),"
 		" exp = message_id IN (SELECT c.message_id FROM main.usage u"

@@ -97,5 +97,20 @@ const char *const schema_migrations[] = {
 	   right letterhead */
 	"ALTER TABLE runs ADD COLUMN agency TEXT;"
 	"ALTER TABLE runs ADD COLUMN component TEXT;",
+	/* 3: store_messages is a plain rowid table in load order (spec 8: the
+	   message_id key made every insert a descent and a write into a
+	   second b-tree, at random places for random ids). A
+	   message_id loaded twice keeps both rows; readers take the first by
+	   rowid, as the key's INSERT OR IGNORE did (analyze.h). */
+	"CREATE TABLE store_messages_v3 ("
+	"  message_id TEXT, app TEXT NOT NULL, account TEXT NOT NULL,"
+	"  conversation_id TEXT, sent_ts INTEGER NOT NULL,"
+	"  captured_ts INTEGER NOT NULL, sha256 TEXT, purged_ts INTEGER,"
+	"  purge_reason TEXT, input_id INTEGER, line INTEGER);"
+	"INSERT INTO store_messages_v3 SELECT message_id, app, account, conversation_id,"
+	"  sent_ts, captured_ts, sha256, purged_ts, purge_reason, input_id, line"
+	"  FROM store_messages ORDER BY rowid;"
+	"DROP TABLE store_messages;"
+	"ALTER TABLE store_messages_v3 RENAME TO store_messages;",
 	NULL
 };
