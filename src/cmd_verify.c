@@ -51,21 +51,24 @@ int cmd_verify(int argc, char **argv)
 	st = store_open(db, 0);
 	if (!st)
 		return EXIT_DB;
-	s = stmt_prepare(st, "SELECT kind, path, size, sha256 FROM inputs ORDER BY input_id");
+	/* the absolute path recorded at load time finds the file from any
+	   directory; databases from before it have only the path as given */
+	s = stmt_prepare(st, "SELECT kind, path, size, sha256, coalesce(abs_path, path)"
+			 " FROM inputs ORDER BY input_id");
 	if (!s) {
 		store_close(st);
 		return EXIT_DB;
 	}
 	while ((rc = stmt_step(s)) == 1) {
 		const char *kind = stmt_text(s, 0), *path = stmt_text(s, 1);
-		const char *want = stmt_text(s, 3);
+		const char *want = stmt_text(s, 3), *where = stmt_text(s, 4);
 		char got[SHA256_HEX_LEN];
 		long long size;
 		n++;
-		if (access(path, R_OK) != 0) {
+		if (access(where, R_OK) != 0) {
 			printf("MISSING  %-15s %s\n", kind, path);
 			bad = 1;
-		} else if (sha256_file(path, got, &size)) {
+		} else if (sha256_file(where, got, &size)) {
 			printf("MISSING  %-15s %s (cannot read)\n", kind, path);
 			bad = 1;
 		} else if (strcmp(got, want)) {

@@ -96,19 +96,24 @@ static int find_input(struct store *st, const char *kind, const char *sha, long 
 static int add_input(struct ingest_ctx *ctx, long long size, const char *sha)
 {
 	struct stmt *s = stmt_prepare(ctx->st,
-		"INSERT INTO inputs (kind, path, size, sha256, loaded_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)");
+		"INSERT INTO inputs (kind, path, size, sha256, loaded_at, abs_path)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	char now[TIME_ISO_LEN];
+	char *abs = realpath(ctx->path, NULL);
 	int rc;
 
-	if (!s)
+	if (!s) {
+		free(abs);
 		return -1;
+	}
 	time_fmt_iso((long long)time(NULL), now);
 	stmt_bind_text(s, 1, ctx->kind);
 	stmt_bind_text(s, 2, ctx->path);
 	stmt_bind_int(s, 3, size);
 	stmt_bind_text(s, 4, sha);
 	stmt_bind_text(s, 5, now);
+	stmt_bind_text(s, 6, abs);      /* NULL when it cannot be resolved */
+	free(abs);
 	rc = stmt_step(s);
 	stmt_free(s);
 	if (rc < 0)

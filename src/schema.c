@@ -112,5 +112,8 @@ const char *const schema_migrations[] = {
 	"  FROM store_messages ORDER BY rowid;"
 	"DROP TABLE store_messages;"
 	"ALTER TABLE store_messages_v3 RENAME TO store_messages;",
+	/* 4: where the input was, absolute, so `verify` finds it from any
+	   directory; `path` stays as given, for the reports */
+	"ALTER TABLE inputs ADD COLUMN abs_path TEXT;",
 	NULL
 };

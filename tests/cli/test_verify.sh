@@ -66,6 +66,20 @@ run verify --db "$T/empty.db"
 t_eq "empty manifest: exit" "$rc" 0
 t_eq "empty manifest: report" "$(cat "$T/out")" "0 inputs checked, all unchanged"
 
+# loaded with a relative path, verified from another directory: the
+# manifest keeps where the file was, so it is still found
+mkdir -p "$T/rel/sub"
+cp $D/accounts-good.csv "$T/rel/accounts.csv"
+(cd "$T/rel" && "$UDAUDIT" ingest --db "$T/rel.db" accounts accounts.csv >/dev/null 2>&1)
+t_eq "relative path kept for reports" "$(sql "$T/rel.db" "SELECT path FROM inputs")" "accounts.csv"
+(cd "$T/rel/sub" && "$UDAUDIT" verify --db "$T/rel.db" >"$T/out" 2>"$T/err"); rc=$?
+t_eq "verify from elsewhere: exit" "$rc" 0
+t_contains "verify from elsewhere: ok" "$T/out" "ok       accounts        accounts.csv"
+echo "x" >>"$T/rel/accounts.csv"
+(cd / && "$UDAUDIT" verify --db "$T/rel.db" >"$T/out" 2>"$T/err"); rc=$?
+t_eq "verify from elsewhere, changed: exit" "$rc" 3
+t_contains "verify from elsewhere: changed" "$T/out" "CHANGED  accounts        accounts.csv"
+
 # usage errors and a missing DB
 run verify
 t_eq "no --db: exit" "$rc" 2
