@@ -53,17 +53,28 @@ static int is_teams(const char *type_col, const struct json *audit)
 	return !json_int(json_get(audit, "RecordType"), &rt) && rt == 25;
 }
 
-/* The first item of Messages[] carries the ids when the top level does
- * not. */
-static const char *msg_field(const struct json *audit, const char *top, const char *inner)
+/* A string, or a whole number written as one into buf. */
+static const char *id_value(const struct json *v, char *buf, size_t n)
 {
-	const char *v = str_field(audit, top);
-	const struct json *m = json_at(json_get(audit, "Messages"), 0);
+	long long i;
 
-	if (v && *v)
+	if (v && json_type_of(v) == JT_INT && !json_int(v, &i)) {
+		snprintf(buf, n, "%lld", i);
+		return buf;
+	}
+	return json_str(v) && *json_str(v) ? json_str(v) : NULL;
+}
+
+/* The first item of Messages[] carries the ids when the top level does
+ * not. The result may be buf. */
+static const char *msg_field(const struct json *audit, const char *top, const char *inner,
+			     char *buf, size_t n)
+{
+	const char *v = id_value(json_get(audit, top), buf, n);
+
+	if (v)
 		return v;
-	v = str_field(m, inner);
-	return v && *v ? v : NULL;
+	return id_value(json_get(json_at(json_get(audit, "Messages"), 0), inner), buf, n);
 }
 
 static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
@@ -74,7 +85,7 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	struct json *audit;
 	const char *err;
 	unsigned long col;
-	char account[320];
+	char account[320], idbuf[32], convbuf[32];
 	struct usage_rec r;
 	int rc = 0, k = -1;
 	size_t n;
@@ -109,7 +120,7 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 		rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
 		goto out;
 	}
-	msgid = msg_field(audit, "MessageId", "Id");
+	msgid = msg_field(audit, "MessageId", "Id", idbuf, sizeof(idbuf));
 	if (!msgid) {
 		rc = bad_record(&ctx->bad, line, 0, "%s without a MessageId", op);
 		goto out;
@@ -122,9 +133,9 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	}
 	for (size_t i = 6; i < n; i++)
 		account[i] = (char)tolower((unsigned char)account[i]);
-	conv = msg_field(audit, "ChatThreadId", "ChatThreadId");
+	conv = msg_field(audit, "ChatThreadId", "ChatThreadId", convbuf, sizeof(convbuf));
 	if (!conv)
-		conv = msg_field(audit, "ChannelGuid", "ChannelGuid");
+		conv = msg_field(audit, "ChannelGuid", "ChannelGuid", convbuf, sizeof(convbuf));
 	r.event = ops[k].ev;
 	r.app = "teams";
 	r.account = account;

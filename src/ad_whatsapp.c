@@ -335,7 +335,8 @@ static int is_media(const char *s)
 		"sticker omitted", "GIF omitted", "document omitted", "Contact card omitted",
 		NULL
 	};
-	if (starts_with(s, "<attached: "))
+	/* iOS marks these with U+200E too, and they are messages */
+	if (starts_with(s, "<attached: ") || starts_with(s, "POLL:") || starts_with(s, "Location: "))
 		return 1;
 	for (int i = 0; omitted[i]; i++)
 		if (starts_with(s, omitted[i]))

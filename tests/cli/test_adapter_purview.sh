@@ -7,7 +7,7 @@ rm -f "$T/p.db"
 run ingest --db "$T/p.db" purview $D/audit_new.csv $D/audit_classic.csv
 t_eq "purview: exit" "$rc" 0
 t_contains "new layout: summary" "$T/out" "4 records      2 skipped"
-t_contains "classic layout: summary" "$T/out" "2 records      0 skipped"
+t_contains "classic layout: summary" "$T/out" "3 records      0 skipped"
 t_contains "new layout: bad AuditData" "$T/err" "udaudit: $D/audit_new.csv:8: error: AuditData: bad JSON"
 t_contains "new layout: no MessageId" "$T/err" "udaudit: $D/audit_new.csv:9: error: MessageSent without a MessageId"
 t_contains "new layout: ignored, counted" "$T/err" "$D/audit_new.csv: ignored 2 records that are not Teams message operations"
@@ -18,7 +18,8 @@ t_eq "purview: events" "$(sql "$T/p.db" "SELECT line, strftime('%Y-%m-%dT%H:%M:%
 4|2024-06-10T13:07:00Z|deleted|teams|teams:j.doe@example.gov|1718024760000|19:abc123@thread.v2
 5|2024-06-10T13:08:00Z|received|teams|teams:a.smith@example.gov|1718024760000|19:abc123@thread.v2
 2|2024-06-11T09:00:00Z|sent|teams|teams:k.ray@example.gov|1718096400000|19:def456@thread.v2
-3|2024-06-11T09:30:00Z|deleted|teams|teams:k.ray@example.gov|1718096400000|19:def456@thread.v2"
+3|2024-06-11T09:30:00Z|deleted|teams|teams:k.ray@example.gov|1718096400000|19:def456@thread.v2
+5|2024-06-11T11:00:00Z|sent|teams|teams:k.ray@example.gov|1718103600000|19:def456@thread.v2"
 printf 'RecordId,Operation,UserId\nx,MessageSent,y\n' >"$T/noaudit.csv"
 run ingest --db "$T/p.db" purview "$T/noaudit.csv"
 t_contains "purview: needs AuditData" "$T/err" "header has no column 'CreationDate'"

@@ -111,7 +111,9 @@ t_eq "ios: events" "$(ev ios)" \
 7|2024-03-14T14:08:00Z|sent||
 7|2024-03-14T14:08:00Z|deleted||
 8|2024-03-14T14:09:00Z|timer_set|Pat Lee|86400
-9|2024-03-14T14:10:00Z|received|Sam Ortiz|"
+9|2024-03-14T14:10:00Z|received|Sam Ortiz|
+14|2024-03-14T14:12:00Z|received|Pat Lee|
+17|2024-03-14T14:13:00Z|received|Pat Lee|"
 
 # ---- iOS US 12 h with seconds; and the same text zipped as _chat.txt ----
 wa iosus $D/ios_us.txt $ACC "Dana Reyes"
