@@ -7,38 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "check.h"
 #include "conf.h"
 #include "strbuf.h"
-
-/* ---- stderr capture ---- */
-
-static FILE *cap;
-static int saved_fd = -1;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	cap = tmpfile();
-	saved_fd = dup(2);
-	dup2(fileno(cap), 2);
-}
-
-/* The captured text (static buffer). */
-static const char *capture_end(void)
-{
-	static char buf[8192];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	rewind(cap);
-	n = fread(buf, 1, sizeof(buf) - 1, cap);
-	buf[n] = '\0';
-	fclose(cap);
-	return buf;
-}
 
 /* ---- a handler that records "section.key=value@line;" ---- */
 
