@@ -3,11 +3,11 @@
 #include "ingest.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline.h"
 #include "records.h"
 #include "store.h"
 #include "timeutil.h"
@@ -202,8 +202,8 @@ static int store_time(struct stmt *s, int col, long long *out)
 
 /* The messages table is as large as the event log: a reader thread reads
  * and checks its rows (SQLite decoding, ISO 8601 times) into batches while
- * the caller's thread inserts them, as usage_in.c does. The queue holds a
- * fixed number of batches, so memory does not grow with the store. */
+ * the caller's thread inserts them (pipeline.c), as usage_in.c does. The
+ * ring holds a fixed number of batches, so memory does not grow with the store. */
 #define SM_ROWS 4096
 #define SM_QUEUE 4
 
@@ -222,15 +222,9 @@ struct sm_batch {
 	size_t used, alloc;
 };
 
-struct sm_pipe {
+struct sm_load {
 	struct ingest_ctx *ctx;
 	struct stmt *s;
-	struct sm_batch *slot[SM_QUEUE];
-	int full[SM_QUEUE];
-	int head, tail;                 /* next to fill, next to insert */
-	int done, failed, stop;         /* reader finished / failed / consumer stopped */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 };
 
 static size_t sm_keep(struct sm_batch *b, const char *v)
@@ -280,41 +274,23 @@ static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
 	return 0;
 }
 
-static void *sm_read_all(void *arg)
+/* Reader thread: one batch. 1 full, 0 end of table, -1 failed. */
+static int sm_fill(void *user, void *slot)
 {
-	struct sm_pipe *p = arg;
+	struct sm_load *l = user;
+	struct sm_batch *b = slot;
 	int rc = 1;
 
-	while (rc == 1) {
-		struct sm_batch *b;
-		pthread_mutex_lock(&p->mu);
-		while (p->full[p->head] && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		int stop = p->stop;
-		b = p->slot[p->head];
-		pthread_mutex_unlock(&p->mu);
-		if (stop)
-			break;
-		b->n = 0;
-		b->used = 0;
-		while (b->n < SM_ROWS) {
-			rc = stmt_step(p->s);           /* 1 row, 0 end, -1 error */
-			if (rc == 1 && sm_row(p->ctx, p->s, b))
-				rc = -1;                /* strict: the first bad row fails */
-			if (rc != 1)
-				break;
-		}
-		pthread_mutex_lock(&p->mu);
-		p->full[p->head] = 1;
-		p->head = (p->head + 1) % SM_QUEUE;
-		if (rc < 0)
-			p->failed = 1;
+	b->n = 0;
+	b->used = 0;
+	while (b->n < SM_ROWS) {
+		rc = stmt_step(l->s);           /* 1 row, 0 end, -1 error */
+		if (rc == 1 && sm_row(l->ctx, l->s, b))
+			rc = -1;                /* strict: the first bad row fails */
 		if (rc != 1)
-			p->done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+			break;
 	}
-	return NULL;
+	return rc;
 }
 
 static const char *sm_str(const struct sm_batch *b, size_t ofs)
@@ -322,8 +298,11 @@ static const char *sm_str(const struct sm_batch *b, size_t ofs)
 	return ofs ? b->strings + ofs - 1 : NULL;
 }
 
-static int sm_insert(struct ingest_ctx *ctx, const struct sm_batch *b)
+static int sm_insert(void *user, void *slot)
 {
+	struct ingest_ctx *ctx = ((struct sm_load *)user)->ctx;
+	const struct sm_batch *b = slot;
+
 	for (size_t i = 0; i < b->n; i++) {
 		const struct sm_item *it = &b->item[i];
 		struct store_msg_rec r = {
@@ -342,56 +321,23 @@ static int sm_insert(struct ingest_ctx *ctx, const struct sm_batch *b)
 
 static int load_store_messages(struct ingest_ctx *ctx, struct store *cs)
 {
-	struct sm_pipe p;
-	pthread_t thread;
-	int rc = 0;
+	struct sm_load l = { ctx, NULL };
+	void *slot[SM_QUEUE];
+	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.ctx = ctx;
-	p.s = stmt_prepare(cs,
+	l.s = stmt_prepare(cs,
 		"SELECT rowid, message_id, app, account, conversation_id, sent_at,"
 		" captured_at, sha256, purged_at, purge_reason FROM messages ORDER BY rowid");
-	if (!p.s)
+	if (!l.s)
 		return -1;
 	for (int i = 0; i < SM_QUEUE; i++)
-		p.slot[i] = xcalloc(1, sizeof(struct sm_batch));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	if (pthread_create(&thread, NULL, sm_read_all, &p) != 0) {
-		rc = diag_error(NULL, "cannot start the reader thread");
-		goto out;
-	}
-	for (;;) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.full[p.tail] && !p.done)
-			pthread_cond_wait(&p.cv, &p.mu);
-		int have = p.full[p.tail];
-		pthread_mutex_unlock(&p.mu);
-		if (!have)
-			break;
-		if (sm_insert(ctx, p.slot[p.tail]))
-			rc = -1;
-		pthread_mutex_lock(&p.mu);
-		p.full[p.tail] = 0;
-		p.tail = (p.tail + 1) % SM_QUEUE;
-		if (rc)
-			p.stop = 1;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		if (rc)
-			break;
-	}
-	pthread_join(thread, NULL);
-	if (p.failed)
-		rc = -1;
-out:
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+		slot[i] = xcalloc(1, sizeof(struct sm_batch));
+	rc = pipeline_run(slot, SM_QUEUE, sm_fill, sm_insert, &l);
 	for (int i = 0; i < SM_QUEUE; i++) {
-		free(p.slot[i]->strings);
-		free(p.slot[i]);
+		free(((struct sm_batch *)slot[i])->strings);
+		free(slot[i]);
 	}
-	stmt_free(p.s);
+	stmt_free(l.s);
 	return rc;
 }
 

@@ -5,12 +5,12 @@
  * number of batches, so memory does not grow with the input. */
 #include "ingest.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonflat.h"
+#include "pipeline.h"
 #include "records.h"
 #include "textin.h"
 #include "timeutil.h"
@@ -41,16 +41,10 @@ struct batch {
 	size_t used;
 };
 
-struct usage_pipe {
+struct usage_load {
 	struct ingest_ctx *ctx;
 	struct textin *in;
-	struct batch *slot[QUEUE_BATCHES];
-	int full[QUEUE_BATCHES];
-	int head, tail;                 /* next to fill, next to insert */
-	int done, failed, stop;         /* parser finished / parser failed / consumer stopped */
 	int any_line;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
 };
 
 /* The members of one line, copied into the batch's strings as they come
@@ -184,63 +178,45 @@ good:
 	return 0;
 }
 
-/* Parser thread: fill free slots until the input ends. */
-static void *parse_all(void *arg)
+/* Parser thread: one batch. 1 full, 0 input ended, -1 failed. */
+static int fill_batch(void *user, void *slot)
 {
-	struct usage_pipe *p = arg;
+	struct usage_load *u = user;
+	struct batch *b = slot;
 	const char *line;
 	size_t len;
-	int rc = 0;
+	int rc = 1;
 
-	for (;;) {
-		struct batch *b;
-		pthread_mutex_lock(&p->mu);
-		while (p->full[p->head] && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		int stop = p->stop;
-		b = p->slot[p->head];
-		pthread_mutex_unlock(&p->mu);
-		if (stop)
+	b->n = 0;
+	b->used = 1;            /* offset 0 is "" */
+	b->strings[0] = '\0';
+	while (b->n < BATCH_RECORDS && b->used + TEXTIN_MAX_LINE + 1 < BATCH_BYTES) {
+		rc = textin_next(u->in, &line, &len);
+		if (rc <= 0)
 			break;
-		b->n = 0;
-		b->used = 1;            /* offset 0 is "" */
-		b->strings[0] = '\0';
-		while (b->n < BATCH_RECORDS && b->used + TEXTIN_MAX_LINE + 1 < BATCH_BYTES) {
-			rc = textin_next(p->in, &line, &len);
-			if (rc <= 0)
-				break;
-			unsigned long lineno = textin_lineno(p->in);
-			p->any_line = 1;
-			if (textin_too_long(p->in)) {
-				rc = bad_record(&p->ctx->bad, lineno, 0, "line longer than %d bytes",
-						TEXTIN_MAX_LINE);
-			} else {
-				size_t i = 0;
-				while (i < len && (line[i] == ' ' || line[i] == '\t'))
-					i++;
-				rc = i == len ? 0 : parse_line(p->ctx, b, line, len, lineno);
-			}
-			if (rc < 0)
-				break;
-			rc = 1;
+		unsigned long lineno = textin_lineno(u->in);
+		u->any_line = 1;
+		if (textin_too_long(u->in)) {
+			rc = bad_record(&u->ctx->bad, lineno, 0, "line longer than %d bytes",
+					TEXTIN_MAX_LINE);
+		} else {
+			size_t i = 0;
+			while (i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			rc = i == len ? 0 : parse_line(u->ctx, b, line, len, lineno);
 		}
-		pthread_mutex_lock(&p->mu);
-		p->full[p->head] = 1;
-		p->head = (p->head + 1) % QUEUE_BATCHES;
 		if (rc < 0)
-			p->failed = 1;
-		if (rc <= 0)
-			p->done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		if (rc <= 0)
 			break;
+		rc = 1;
 	}
-	return NULL;
+	return rc;
 }
 
-static int insert_batch(struct ingest_ctx *ctx, const struct batch *b)
+static int insert_batch(void *user, void *slot)
 {
+	struct ingest_ctx *ctx = ((struct usage_load *)user)->ctx;
+	const struct batch *b = slot;
+
 	for (size_t i = 0; i < b->n; i++) {
 		const struct usage_item *it = &b->item[i];
 		const char *s = b->strings;
@@ -260,59 +236,27 @@ static int insert_batch(struct ingest_ctx *ctx, const struct batch *b)
 
 int load_usage(struct ingest_ctx *ctx)
 {
-	struct usage_pipe p;
-	pthread_t thread;
-	int rc = 0;
+	struct usage_load u = { ctx, NULL, 0 };
+	void *slot[QUEUE_BATCHES];
+	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.ctx = ctx;
-	p.in = textin_open(ctx->path);
-	if (!p.in)
+	u.in = textin_open(ctx->path);
+	if (!u.in)
 		return -1;
 	for (int i = 0; i < QUEUE_BATCHES; i++) {
-		p.slot[i] = xmalloc(sizeof(struct batch));
-		p.slot[i]->strings = xmalloc(BATCH_BYTES);
+		struct batch *b = xmalloc(sizeof(*b));
+		b->strings = xmalloc(BATCH_BYTES);
+		slot[i] = b;
 	}
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	if (pthread_create(&thread, NULL, parse_all, &p) != 0) {
-		rc = diag_error(NULL, "cannot start the parser thread");
-		goto out;
-	}
-	for (;;) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.full[p.tail] && !p.done)
-			pthread_cond_wait(&p.cv, &p.mu);
-		int have = p.full[p.tail];
-		pthread_mutex_unlock(&p.mu);
-		if (!have)
-			break;
-		if (insert_batch(ctx, p.slot[p.tail]))
-			rc = -1;
-		pthread_mutex_lock(&p.mu);
-		p.full[p.tail] = 0;
-		p.tail = (p.tail + 1) % QUEUE_BATCHES;
-		if (rc)
-			p.stop = 1;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		if (rc)
-			break;
-	}
-	pthread_join(thread, NULL);
-	if (p.failed)
-		rc = -1;
-out:
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+	rc = pipeline_run(slot, QUEUE_BATCHES, fill_batch, insert_batch, &u);
 	for (int i = 0; i < QUEUE_BATCHES; i++) {
-		free(p.slot[i]->strings);
-		free(p.slot[i]);
+		free(((struct batch *)slot[i])->strings);
+		free(slot[i]);
 	}
-	textin_free(p.in);
+	textin_free(u.in);
 	if (rc)
 		return -1;
-	if (!p.any_line) {
+	if (!u.any_line) {
 		struct src_loc at = { ctx->path, 0, 0 };
 		return diag_error(&at, "file is empty");
 	}
