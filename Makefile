@@ -28,7 +28,7 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP $(PKG_CFLAGS)
 # libhpdf has no .pc file on Debian 12; libcsv has none either
 LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -pthread
 
-SRC      := $(wildcard src/*.c)
+SRC      := $(wildcard src/*.c src/*/*.c)
 OBJ      := $(patsubst src/%.c,build/%.o,$(SRC))
 LIB_OBJ  := $(filter-out build/main.o,$(OBJ))
 
@@ -50,7 +50,7 @@ $(PROG): $(OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/%.o: src/%.c
-	@mkdir -p build
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIB_OBJ)
@@ -61,7 +61,7 @@ build-san/$(PROG): $(SAN_OBJ)
 	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build-san/%.o: src/%.c
-	@mkdir -p build-san
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build-san/tests/%: tests/unit/%.c $(SAN_LIB)
@@ -120,7 +120,7 @@ FUZZ_CFLAGS  := $(CFLAGS) -Wno-error
 .SECONDARY: $(FUZZ_OBJ)
 
 build-fuzz/%.o: src/%.c
-	@mkdir -p build-fuzz
+	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)

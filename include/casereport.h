@@ -1,5 +1,5 @@
 /* casereport: what the two PDF letters of a NARA case share (the incident
- * report, report_incident.c, and the status letter, report_status.c):
+ * report, report/incident.c, and the status letter, report/status.c):
  * loading the case file and the report definition, choosing the analysis
  * run, selecting the case's findings, the letterhead, addressee and
  * signature, and --redact.

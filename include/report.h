@@ -1,5 +1,5 @@
 /* report: the `udaudit report KIND` writers. Each kind is one line in the
- * table of cmd_report.c and one function here; they share the options of
+ * table of cmd/report.c and one function here; they share the options of
  * struct report_opts (a kind ignores what it does not use). */
 #ifndef UDAUDIT_REPORT_H
 #define UDAUDIT_REPORT_H
@@ -23,7 +23,7 @@ struct report_opts {
 int report_findings(struct store *st, const struct report_opts *o);
 int report_tracker(struct store *st, const struct report_opts *o);
 /* The 36 CFR 1230.14 incident report and the NARA status letter of the case
- * o->case_path (PDF, report_incident.c and report_status.c). */
+ * o->case_path (PDF, report/incident.c and report/status.c). */
 int report_incident(struct store *st, const struct report_opts *o);
 int report_status(struct store *st, const struct report_opts *o);
 
