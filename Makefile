@@ -42,7 +42,7 @@ UNIT_SAN  := $(patsubst tests/unit/%.c,build-san/tests/%,$(UNIT_SRC))
 
 SAMPLE_DB := samples/compliance.sqlite
 
-.PHONY: all demo check check-plain check-sanitize check-fuzz-replay deps bench fuzz clean samples lint
+.PHONY: bench-peer all demo check check-plain check-sanitize check-fuzz-replay deps bench fuzz clean samples lint
 
 all: $(PROG) $(SAMPLE_DB)
 
@@ -160,6 +160,13 @@ BENCH_FINDINGS ?= 1000000
 build/bench: tests/bench/bench.c $(LIB_OBJ)
 	@mkdir -p build
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+
+# The optional peer of make bench: DuckDB's Node.js package, pinned, in
+# build/duckdb (needs node and npm; never part of make check).
+DUCKDB_NODE_API ?= @duckdb/node-api@1.5.6-r.1
+bench-peer:
+	$(Q)mkdir -p build/duckdb && npm install --silent --no-audit --no-fund \
+		--prefix build/duckdb $(DUCKDB_NODE_API)
 
 bench: $(PROG) build/bench
 	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" sh tests/bench/run.sh
