@@ -35,9 +35,12 @@ await q(`CREATE TABLE acc AS SELECT * FROM read_csv('${dir}/accounts.csv', heade
 	all_varchar = true)`);
 await q(`CREATE TABLE dev AS SELECT * FROM read_csv('${dir}/devices.csv', header = true,
 	all_varchar = true)`);
-await q(`CREATE TABLE store AS SELECT message_id, min(captured_at::TIMESTAMPTZ) AS cap
-	FROM read_csv('${dir}/store.csv', header = true, all_varchar = true)
-	WHERE captured_at::TIMESTAMPTZ < ${end} GROUP BY message_id`);
+await q(`CREATE TABLE store AS SELECT message_id, min(captured_at) AS cap
+	FROM read_csv('${dir}/store.csv', header = true,
+		columns = {message_id: 'VARCHAR', app: 'VARCHAR', account: 'VARCHAR',
+		conversation_id: 'VARCHAR', sent_at: 'VARCHAR', captured_at: 'TIMESTAMPTZ',
+		sha256: 'VARCHAR', purged_at: 'VARCHAR', purge_reason: 'VARCHAR'})
+	WHERE captured_at < ${end} GROUP BY message_id`);
 
 // One row per copy (account, message_id): its time, device, conversation;
 // the first retention (store, forward, export at or after the copy) and the
@@ -52,11 +55,13 @@ fwd AS (SELECT message_id, min(ts) AS ts FROM u WHERE event = 'forwarded' GROUP 
 del AS (SELECT account, message_id, ts FROM u WHERE event IN ('deleted', 'expired', 'burned')),
 acdel AS (SELECT account, min(ts) AS ts FROM u WHERE event = 'account_deleted' GROUP BY account),
 exp AS (SELECT conversation_id AS conv, ts FROM u WHERE event = 'exported'),
+l1 AS (SELECT c.account, c.message_id, min(d.ts) AS ts FROM copies c
+	JOIN del d ON d.account = c.account AND d.message_id = c.message_id AND d.ts >= c.t
+	GROUP BY c.account, c.message_id),
+kx AS (SELECT c.account, c.message_id, min(e.ts) AS ts FROM copies c
+	JOIN exp e ON e.conv = c.conv AND e.ts >= c.t GROUP BY c.account, c.message_id),
 judged AS (
-	SELECT c.*, a.capture, a.closed_on,
-		least(s.cap, f.ts, (SELECT min(e.ts) FROM exp e WHERE e.conv = c.conv AND e.ts >= c.t)) AS kept,
-		(SELECT min(d.ts) FROM del d WHERE d.account = c.account AND d.message_id = c.message_id
-			AND d.ts >= c.t) AS l1,
+	SELECT c.*, a.capture, a.closed_on, least(s.cap, f.ts, kx.ts) AS kept, l1.ts AS l1,
 		CASE WHEN v.status IN ('replaced', 'wiped', 'retired', 'lost', 'stolen')
 			AND v.status_on::DATE >= c.t::DATE AND v.status_on::DATE <= DATE '${asOf}'
 			THEN v.status_on::TIMESTAMPTZ END AS l2,
@@ -68,7 +73,9 @@ judged AS (
 	LEFT JOIN dev v ON v.device_id = c.device_id
 	LEFT JOIN store s ON s.message_id = c.message_id
 	LEFT JOIN fwd f ON f.message_id = c.message_id
-	LEFT JOIN acdel x ON x.account = c.account),
+	LEFT JOIN acdel x ON x.account = c.account
+	LEFT JOIN l1 ON l1.account = c.account AND l1.message_id = c.message_id
+	LEFT JOIN kx ON kx.account = c.account AND kx.message_id = c.message_id),
 classed AS (
 	SELECT *, CASE
 		WHEN kept IS NULL AND coalesce(l1, l2, l3) IS NOT NULL THEN CASE
