@@ -1,7 +1,7 @@
 /* ingest: load one input file of one kind into the audit store, as one
  * transaction, recorded in the manifest by SHA-256 (a file already loaded
- * adds nothing). Each kind is a loader in the table of ingest.c: canonical
- * readers (spec §3) and the adapters of §6. */
+ * adds nothing). The engine knows no kind: the table of kinds (kinds.h)
+ * lives above it and gives each kind's loader (adapters.h, tracker.h). */
 #ifndef UDAUDIT_INGEST_H
 #define UDAUDIT_INGEST_H
 
@@ -40,14 +40,12 @@ struct ingest_ctx {
  * returns -1. */
 typedef int (*ingest_loader)(struct ingest_ctx *ctx);
 
+/* One input kind; the table of them is in kinds.h. */
 struct ingest_kind {
 	const char *name;
 	ingest_loader load;
 	const char *summary;
 };
-
-extern const struct ingest_kind ingest_kinds[];        /* ends with {NULL} */
-const struct ingest_kind *ingest_find_kind(const char *name);
 
 /* The option's value or NULL. */
 const char *ingest_opt(const struct ingest_ctx *ctx, const char *key);
@@ -61,9 +59,9 @@ struct ingest_result {
 	long long size;
 };
 
-/* Load one file. Prints its own errors. Returns 0 (loaded or already
+/* Load one file as kind (from kinds.h; not NULL). Prints its own errors. Returns 0 (loaded or already
  * there: see res->status) or -1 (failed: the DB is as it was). */
-int ingest_file(struct store *st, const char *kind, const char *path,
+int ingest_file(struct store *st, const struct ingest_kind *kind, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res);
 
 /* CSV inputs: find columns by header name (any order, case-insensitive),
@@ -85,20 +83,5 @@ int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
 int check_enum(const char *v, const char *const *allowed);     /* "" is valid */
 int check_date(const char *v);                                  /* "" is valid */
 int check_account(const char *v);       /* "app:handle", both non-empty */
-
-/* Loaders of the canonical kinds (spec §3) */
-int load_accounts(struct ingest_ctx *ctx);
-int load_devices(struct ingest_ctx *ctx);
-int load_device_apps(struct ingest_ctx *ctx);
-int load_usage(struct ingest_ctx *ctx);
-int load_compliance(struct ingest_ctx *ctx);
-
-/* Adapters of real exports (spec §6; ad_*.c); options through ingest_opt() */
-int load_whatsapp(struct ingest_ctx *ctx);
-int load_wickr(struct ingest_ctx *ctx);
-int load_rsmf(struct ingest_ctx *ctx);
-int load_intune_devices(struct ingest_ctx *ctx);
-int load_intune_apps(struct ingest_ctx *ctx);
-int load_purview(struct ingest_ctx *ctx);
 
 #endif

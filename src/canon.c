@@ -1,6 +1,6 @@
 /* canon: the readers of the canonical inputs of spec §3.1–3.5. Each value is
  * validated; a bad record is skipped and counted with its file:line. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <stdio.h>

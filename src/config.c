@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "diag.h"
+#include "kinds.h"
 #include "timeutil.h"
 #include "xalloc.h"
 

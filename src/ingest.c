@@ -15,36 +15,8 @@
 #include "store.h"
 #include "textin.h"
 #include "timeutil.h"
-#include "tracker.h"
 #include "utf8.h"
 #include "xalloc.h"
-
-const struct ingest_kind ingest_kinds[] = {
-	{ "accounts", load_accounts, "messaging accounts (accounts.csv, spec 3.1)" },
-	{ "devices", load_devices, "device inventory (devices.csv, spec 3.2)" },
-	{ "device-apps", load_device_apps, "app inventory (device_apps.csv, spec 3.3)" },
-	{ "usage", load_usage, "app-usage events (usage.jsonl, spec 3.4)" },
-	{ "compliance", load_compliance, "compliance store (SQLite, read-only, spec 3.5)" },
-	{ "whatsapp", load_whatsapp, "WhatsApp \"Export chat\" text or zip -> usage events (spec 6)" },
-	{ "wickr", load_wickr, "AWS Wickr data-retention JSON lines -> compliance store, deletions (spec 6)" },
-	{ "rsmf", load_rsmf, "RSMF 2.0 manifest or zip -> compliance store, deletions (spec 6)" },
-	{ "intune-devices", load_intune_devices, "Intune 'All devices' export CSV -> devices (spec 6)" },
-	{ "intune-apps", load_intune_apps, "Intune discovered-apps export CSV -> device apps (spec 6)" },
-	{ "purview", load_purview, "Purview audit log CSV, Teams messages -> usage events (spec 6)" },
-	{ "recommendations", load_recommendations, "tracker: OIG/GAO/NARA recommendations (spec 3.6)" },
-	{ "actions", load_actions, "tracker: corrective actions (spec 3.6; after recommendations, cases)" },
-	{ "updates", load_updates, "tracker: dated status updates (spec 3.6; after actions)" },
-	{ "cases", load_cases, "tracker: NARA unauthorized-disposition cases (spec 3.6)" },
-	{ NULL, NULL, NULL },
-};
-
-const struct ingest_kind *ingest_find_kind(const char *name)
-{
-	for (const struct ingest_kind *k = ingest_kinds; k->name; k++)
-		if (!strcmp(k->name, name))
-			return k;
-	return NULL;
-}
 
 const char *ingest_opt(const struct ingest_ctx *ctx, const char *key)
 {
@@ -206,10 +178,9 @@ static void ctx_release(struct ingest_ctx *ctx)
 	}
 }
 
-int ingest_file(struct store *st, const char *kind, const char *path,
+int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res)
 {
-	const struct ingest_kind *k = ingest_find_kind(kind);
 	struct ingest_ctx ctx;
 	struct sha_job job = { 0 };
 	long long existing;
@@ -217,8 +188,6 @@ int ingest_file(struct store *st, const char *kind, const char *path,
 
 	memset(res, 0, sizeof(*res));
 	res->status = INGEST_FAILED;
-	if (!k)
-		return diag_error(NULL, "unknown input kind '%s'", kind);
 	later = hash_later(st, k->name, path, &res->size);
 	if (later < 0)
 		return -1;
@@ -232,7 +201,7 @@ int ingest_file(struct store *st, const char *kind, const char *path,
 	if (!later) {
 		if (sha256_file(path, res->sha256, &res->size))
 			return -1;
-		rc = find_input(st, kind, res->sha256, &existing);
+		rc = find_input(st, k->name, res->sha256, &existing);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {

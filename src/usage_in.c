@@ -3,7 +3,7 @@
  * (yajl's event parser, jsonflat.c) into batches while the caller's thread inserts them (SQLite):
  * the two halves of the work run on two cores. The queue holds a fixed
  * number of batches, so memory does not grow with the input. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * DevicesByAppInv) into device apps. Headers are matched by name, with the
  * portal's display names ("Device ID"), the report API's names
  * ("DeviceId") and the older "Azure AD" names all accepted. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * header layouts are read: the classic "CreationDate,UserIds,Operations,
  * AuditData" and the current "RecordId,CreationDate,RecordType,Operation,
  * UserId,AuditData,...". AuditData is a JSON object inside a CSV cell. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * then each message event becomes a store record; a reference to an
  * unknown participant or conversation is a bad record named by its JSON
  * path (e.g. events[12].participant), and the event is skipped. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <errno.h>

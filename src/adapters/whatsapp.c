@@ -4,7 +4,7 @@
  * account, everyone else's `received` on it. Two passes over the text: the
  * first learns the date order and the header layouts in use, the second
  * writes the events. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  * written, but pretty-printed objects are accepted too: objects are cut out
  * of the text by brace depth, then parsed one by one, so a broken object
  * costs one bad record with its file:line:col. */
-#include "ingest.h"
+#include "adapters.h"
 
 #include <ctype.h>
 #include <stdio.h>

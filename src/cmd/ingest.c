@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "ingest.h"
+#include "kinds.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -67,6 +68,7 @@ int cmd_ingest(int argc, char **argv)
 	struct ingest_opt opt[32];
 	struct ingest_opts opts = { 0, NULL, opt, 0 };
 	const char *db = NULL;
+	const struct ingest_kind *kind;
 	struct store *st;
 	int c, failed = 0;
 
@@ -113,7 +115,8 @@ int cmd_ingest(int argc, char **argv)
 		list_kinds();
 		return rc;
 	}
-	if (!ingest_find_kind(argv[optind])) {
+	kind = ingest_find_kind(argv[optind]);
+	if (!kind) {
 		int rc = usage_error(ingest_usage, "unknown input kind '%s'", argv[optind]);
 		list_kinds();
 		return rc;
@@ -123,7 +126,7 @@ int cmd_ingest(int argc, char **argv)
 		return EXIT_DB;
 	for (int i = optind + 1; i < argc; i++) {
 		struct ingest_result res;
-		if (ingest_file(st, argv[optind], argv[i], &opts, &res))
+		if (ingest_file(st, kind, argv[i], &opts, &res))
 			failed = 1;
 		ingest_print_result(argv[optind], argv[i], &res);
 	}

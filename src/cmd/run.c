@@ -13,6 +13,7 @@
 #include "config.h"
 #include "diag.h"
 #include "ingest.h"
+#include "kinds.h"
 #include "report.h"
 #include "rules.h"
 #include "store.h"
@@ -43,7 +44,7 @@ static int load_inputs(struct store *st, const struct audit_config *cfg, int str
 		const struct audit_input *in = &cfg->inputs[i];
 		struct ingest_opts opts = { strict, cfg->rules_dir, in->opt, in->nopt };
 		struct ingest_result res;
-		if (ingest_file(st, in->kind, in->path, &opts, &res))
+		if (ingest_file(st, ingest_find_kind(in->kind), in->path, &opts, &res))
 			failed++;
 		ingest_print_result(in->kind, in->path, &res);
 	}
@@ -66,7 +67,7 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 		struct ingest_result res;
 		if (!cfg->tracker[order[i]])
 			continue;
-		if (ingest_file(st, kinds[i], cfg->tracker[order[i]], &opts, &res))
+		if (ingest_file(st, ingest_find_kind(kinds[i]), cfg->tracker[order[i]], &opts, &res))
 			failed++;
 		ingest_print_result(kinds[i], cfg->tracker[order[i]], &res);
 	}

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "ingest.h"
+#include "kinds.h"
 #include "report.h"
 #include "store.h"
 #include "timeutil.h"
@@ -114,7 +115,7 @@ static int tracker_import(int argc, char **argv)
 		struct ingest_result res;
 		if (!file[i])
 			continue;
-		if (ingest_file(st, tracker_load_order[i], file[i], &opts, &res))
+		if (ingest_file(st, ingest_find_kind(tracker_load_order[i]), file[i], &opts, &res))
 			failed++;
 		ingest_print_result(tracker_load_order[i], file[i], &res);
 	}

@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "ingest.h"
+#include "kinds.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,7 +68,7 @@ static inline int fuzz_ingest(const char *kind, const char *suffix, const uint8_
 	   (creating the schema each time would cost more than the input) */
 	if (!st && !(st = store_open(":memory:", 1)))
 		abort();
-	(void)ingest_file(st, kind, path, &opts, &res);
+	(void)ingest_file(st, ingest_find_kind(kind), path, &opts, &res);
 	unlink(path);
 	fuzz_empty(st);
 	return 0;
