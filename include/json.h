@@ -24,6 +24,8 @@ const char *json_str(const struct json *v);
 /* Integer value of an int, a real with no fraction, or a string of digits;
  * 0 on success, -1 otherwise. */
 int json_int(const struct json *v, long long *out);
+/* The value of any number (an int or a real); 0 or -1 (not a number). */
+int json_number(const struct json *v, double *out);
 int json_bool(const struct json *v);    /* 1 true, 0 false or not bool */
 size_t json_len(const struct json *arr);        /* array length, 0 if not array */
 struct json *json_at(const struct json *arr, size_t i);

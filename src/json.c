@@ -98,6 +98,14 @@ int json_int(const struct json *v, long long *out)
 	return -1;
 }
 
+int json_number(const struct json *v, double *out)
+{
+	if (!v || !json_is_number(J(v)))
+		return -1;
+	*out = json_number_value(J(v));
+	return 0;
+}
+
 int json_bool(const struct json *v)
 {
 	return v && json_is_true(J(v));

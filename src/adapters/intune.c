@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "csvin.h"
+#include "localdate.h"
 #include "records.h"
 #include "textin.h"
 #include "timeutil.h"
@@ -65,16 +66,26 @@ static int header_has(struct ingest_ctx *ctx, const char *const *names)
 	return found;
 }
 
+/* The date order of the portal's local dates: m/d/y as Intune writes
+ * them, or d/m/y after a re-save by Excel in such a locale (option
+ * date_order, --date-order). */
+static enum date_order local_order = DO_MDY;
+
 /* Intune's dates: "2024-01-08 14:03:11.000000" (UTC), ISO 8601 with a
- * zone, or the portal's US form "1/8/2024 2:03:11 PM". */
+ * zone, or the portal's local form "1/8/2024 2:03:11 PM" read in
+ * local_order. 0, -1 not a date, -2 a date that cannot exist in
+ * local_order. */
 static int parse_when(const char *v, long long *ts)
 {
-	int mo, d, y, h = 0, mi = 0, s = 0, n = 0;
+	int a, b, y, h = 0, mi = 0, s = 0, n = 0;
+	char fa[8], fb[8], fy[8];
+	const char *f[3];
+	long long day;
 	const char *p;
 
 	if (!time_parse(v, ts, NULL))
 		return 0;
-	if (sscanf(v, "%2d/%2d/%4d%n", &mo, &d, &y, &n) != 3 || y < 1970)
+	if (sscanf(v, "%2d/%2d/%4d%n", &a, &b, &y, &n) != 3 || y < 1970 || a < 0 || b < 0)
 		return -1;
 	p = v + n;
 	if (*p == ',')
@@ -102,24 +113,54 @@ static int parse_when(const char *v, long long *ts)
 			h = h % 12 + (tolower((unsigned char)ampm[0]) == 'p' ? 12 : 0);
 		}
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+	if (h > 23 || mi > 59 || s > 60)
 		return -1;
-	*ts = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600LL +
-	      mi * 60LL + s;
+	snprintf(fa, sizeof(fa), "%d", a);
+	snprintf(fb, sizeof(fb), "%d", b);
+	snprintf(fy, sizeof(fy), "%d", y);
+	f[0] = fa;
+	f[1] = fb;
+	f[2] = fy;
+	day = localdate_day(f, local_order);
+	if (day < 0)
+		return -2;
+	*ts = day * 86400 + h * 3600LL + mi * 60LL + s;
 	return 0;
+}
+
+/* A bad date as a bad record: one that cannot exist in the assumed order
+ * names the option. */
+static int bad_date(struct ingest_ctx *ctx, unsigned long line, const char *what,
+		    const char *v, int why)
+{
+	if (why == -2)
+		return bad_record(&ctx->bad, line, 0, "bad %s '%s': no such date in %s order"
+				  " (see --date-order)", what, v, date_order_name(local_order));
+	return bad_record(&ctx->bad, line, 0, "bad %s '%s'", what, v);
 }
 
 static int to_date(const char *v, char out[TIME_DATE_LEN])
 {
 	long long ts;
+	int rc;
 
 	out[0] = '\0';
 	if (!*v)
 		return 0;
-	if (parse_when(v, &ts))
-		return -1;
+	if ((rc = parse_when(v, &ts)) != 0)
+		return rc;
 	time_fmt_day(ts, out);
 	return 0;
+}
+
+/* --date-order for the portal's local dates; m/d/y when not given. */
+static int date_order_opt(struct ingest_ctx *ctx)
+{
+	int rc = localdate_order_opt(ctx, &local_order);
+
+	if (rc > 0)
+		local_order = DO_MDY;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Which column names the device: option device_id = id (default), name or
@@ -154,12 +195,15 @@ static const struct alias dev_alias[] = {
 	{ DF_SERIAL, "Serial number" }, { DF_SERIAL, "SerialNumber" },
 	{ DF_ENROLLED, "Enrollment date" }, { DF_ENROLLED, "CreatedDate" },
 	{ DF_CHECKIN, "Last check-in" }, { DF_CHECKIN, "LastContact" },
-	{ DF_OS, "OS" }, { DF_OS, "DeviceType" },
+	{ DF_OS, "OS" }, { DF_OS, "DeviceType" }, { DF_OS, "DeviceType_loc" },
+	{ DF_OS, "OSDescription" },
 	{ DF_MODEL, "Model" },
 	{ DF_UPN, "Primary user UPN" }, { DF_UPN, "UPN" },
 	{ DF_EMAIL, "Primary user email address" }, { DF_EMAIL, "UserEmail" },
 	{ DF_OWNERSHIP, "Ownership" }, { DF_OWNERSHIP, "OwnerType" },
+	{ DF_OWNERSHIP, "OwnerType_loc" },
 	{ DF_AGENT, "Managed by" }, { DF_AGENT, "ManagementAgent" },
+	{ DF_AGENT, "ManagementAgents_loc" }, { DF_AGENT, "ManagementAgents" },
 	{ DF_COMPLIANCE, "Compliance" }, { DF_COMPLIANCE, "ComplianceState" },
 	{ DF_COMPLIANCE, "CompliantState" },
 	{ DF_STATE, "Device state" }, { DF_STATE, "ManagementState" },
@@ -181,13 +225,27 @@ static const char *platform_of(const char *os)
 	return "";
 }
 
+/* The portal writes Corporate/Personal; the report API (DeviceCompliance
+ * and the like) writes OwnerType as Intune's enum, 1 company and 2
+ * personal, with OwnerType_loc as Company/Personal. */
 static const char *ownership_of(const char *v)
 {
-	if (!strcasecmp(v, "Corporate") || !strcasecmp(v, "company"))
+	if (!strcasecmp(v, "Corporate") || !strcasecmp(v, "company") || !strcmp(v, "1"))
 		return "gfe";
-	if (!strcasecmp(v, "Personal"))
+	if (!strcasecmp(v, "Personal") || !strcmp(v, "2"))
 		return "byod";
-	return "";                      /* "Unknown" */
+	return "";                      /* "Unknown", 0 */
+}
+
+/* The first alias of a field whose value maps: the report API's numbers
+ * may stand where the portal has words, with the words in *_loc. */
+static const char *pick_mapped(const char *const *val, int field,
+			       const char *(*map)(const char *))
+{
+	for (int i = 0; i < NDEV; i++)
+		if (dev_alias[i].field == field && *val[i] && *map(val[i]))
+			return map(val[i]);
+	return "";
 }
 
 /* Managed from the device state (ManagementState), else from the agent. */
@@ -250,15 +308,16 @@ static int device_row(struct ingest_ctx *ctx, const char *const *val, unsigned l
 	char enrolled[TIME_DATE_LEN], seen[TIME_DATE_LEN];
 	struct device_rec r;
 	long long ts = 0;
+	int why;
 
 	if (!*id)
 		return bad_record(&ctx->bad, line, 0, "no device %s", dev_opt.key == 1 ? "name" :
 				  dev_opt.key == 2 ? "serial number" : "id");
-	if (to_date(pick(dev_alias, NDEV, val, DF_ENROLLED), enrolled))
-		return bad_record(&ctx->bad, line, 0, "bad enrollment date '%s'",
-				  pick(dev_alias, NDEV, val, DF_ENROLLED));
-	if (*checkin && parse_when(checkin, &ts))
-		return bad_record(&ctx->bad, line, 0, "bad last check-in '%s'", checkin);
+	if ((why = to_date(pick(dev_alias, NDEV, val, DF_ENROLLED), enrolled)) != 0)
+		return bad_date(ctx, line, "enrollment date", pick(dev_alias, NDEV, val, DF_ENROLLED),
+				why);
+	if (*checkin && (why = parse_when(checkin, &ts)) != 0)
+		return bad_date(ctx, line, "last check-in", checkin, why);
 	seen[0] = '\0';
 	if (*checkin)
 		time_fmt_day(ts, seen);
@@ -266,9 +325,9 @@ static int device_row(struct ingest_ctx *ctx, const char *const *val, unsigned l
 		owner = pick(dev_alias, NDEV, val, DF_EMAIL);
 	r = (struct device_rec){
 		.device_id = id, .custodian_id = owner,
-		.platform = platform_of(pick(dev_alias, NDEV, val, DF_OS)),
+		.platform = pick_mapped(val, DF_OS, platform_of),
 		.model = pick(dev_alias, NDEV, val, DF_MODEL),
-		.ownership = ownership_of(pick(dev_alias, NDEV, val, DF_OWNERSHIP)),
+		.ownership = pick_mapped(val, DF_OWNERSHIP, ownership_of),
 		.managed = managed_of(state, pick(dev_alias, NDEV, val, DF_AGENT)),
 		.status = status_of(state), .status_on = "", .replaced_by = "",
 		.enrolled_on = enrolled,
@@ -285,13 +344,18 @@ static int device_row(struct ingest_ctx *ctx, const char *const *val, unsigned l
 
 int load_intune_devices(struct ingest_ctx *ctx)
 {
-	static const char *const ids[] = { "Device ID", "DeviceId", NULL };
+	static const char *const ids[3][3] = {
+		{ "Device ID", "DeviceId", NULL }, { "Device name", "DeviceName", NULL },
+		{ "Serial number", "SerialNumber", NULL },
+	};
+	static const char *const what[3] = { "'Device ID' (or 'DeviceId')",
+		"'Device name' (or 'DeviceName')", "'Serial number' (or 'SerialNumber')" };
 	const char *stale = ingest_opt(ctx, "stale_days");
 	struct src_loc at = { ctx->path, 1, 0 };
 	int has;
 
 	memset(&dev_opt, 0, sizeof(dev_opt));
-	if (device_key(ctx, &dev_opt.key))
+	if (device_key(ctx, &dev_opt.key) || date_order_opt(ctx))
 		return -1;
 	if (stale) {
 		char *end;
@@ -299,10 +363,10 @@ int load_intune_devices(struct ingest_ctx *ctx)
 		if (*end || dev_opt.stale_days <= 0 || dev_opt.stale_days > 36500)
 			return diag_error(&at, "bad stale_days option '%s' (expected days > 0)", stale);
 	}
-	has = header_has(ctx, ids);
+	has = header_has(ctx, ids[dev_opt.key]);
 	if (has <= 0)
-		return has < 0 ? -1 : diag_error(&at, "not an Intune devices export: no column"
-						 " 'Device ID' (or 'DeviceId')");
+		return has < 0 ? -1 : diag_error(&at, "not an Intune devices export: no column %s",
+						 what[dev_opt.key]);
 	for (int i = 0; i < NDEV; i++)
 		dev_cols[i] = (struct csv_col){ dev_alias[i].name, 0 };
 	/* the newest check-in stands for the export's date */

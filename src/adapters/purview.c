@@ -10,8 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "json.h"
 #include "records.h"
+#include "strbuf.h"
 #include "timeutil.h"
 
 enum { PF_DATE, PF_USER, PF_USERS, PF_OP, PF_OPS, PF_TYPE, PF_AUDIT, PF_COUNT };
@@ -77,6 +79,44 @@ static const char *msg_field(const struct json *audit, const char *top, const ch
 	return id_value(json_get(json_at(json_get(audit, "Messages"), 0), inner), buf, n);
 }
 
+/* A value without the spaces around it (real exports have CreationDate
+ * values with a trailing space). */
+static const char *trimmed(const char *v, char *buf, size_t n)
+{
+	size_t len;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	len = strlen(v);
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r'))
+		len--;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* A MessageSent (or MessageCreatedHasLink) without MessageId still says a
+ * message was sent: its id is derived as RSMF's are, "purview-" + 16 hex
+ * digits of the SHA-256 of user, time, conversation and the audit record's
+ * own Id, so the same export gives the same ids. */
+static void derive_id(const char *user, const char *when, const char *conv,
+		      const char *record_id, char out[32])
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *f[4] = { user, when, conv ? conv : "", record_id ? record_id : "" };
+	char hex[SHA256_HEX_LEN];
+
+	for (int i = 0; i < 4; i++)
+		strbuf_add(&sb, f[i], strlen(f[i]) + 1);
+	sha256_mem(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	snprintf(out, 32, "purview-%.16s", hex);
+}
+
+static unsigned long ctx_derived;       /* ids derived in this file */
+
 static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
 {
 	const char *op = *val[PF_OP] ? val[PF_OP] : val[PF_OPS];
@@ -85,7 +125,7 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	struct json *audit;
 	const char *err;
 	unsigned long col;
-	char account[320], idbuf[32], convbuf[32];
+	char account[320], idbuf[32], convbuf[32], datebuf[64], derived[32];
 	struct usage_rec r;
 	int rc = 0, k = -1;
 	size_t n;
@@ -115,12 +155,22 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	memset(&r, 0, sizeof(r));
 	r.ttl_seconds = -1;
 	created = str_field(audit, "CreationTime");
-	if (time_parse(val[PF_DATE], &r.ts, NULL) &&
+	if (time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), &r.ts, NULL) &&
 	    (!created || time_parse(created, &r.ts, NULL))) {
 		rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
 		goto out;
 	}
+	conv = msg_field(audit, "ChatThreadId", "ChatThreadId", convbuf, sizeof(convbuf));
+	if (!conv)
+		conv = msg_field(audit, "ChannelGuid", "ChannelGuid", convbuf, sizeof(convbuf));
 	msgid = msg_field(audit, "MessageId", "Id", idbuf, sizeof(idbuf));
+	if (!msgid && ops[k].ev == EV_SENT) {
+		char iso[TIME_ISO_LEN];
+		time_fmt_iso(r.ts, iso);
+		derive_id(user, iso, conv, str_field(audit, "Id"), derived);
+		msgid = derived;
+		ctx_derived++;
+	}
 	if (!msgid) {
 		rc = bad_record(&ctx->bad, line, 0, "%s without a MessageId", op);
 		goto out;
@@ -133,9 +183,6 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	}
 	for (size_t i = 6; i < n; i++)
 		account[i] = (char)tolower((unsigned char)account[i]);
-	conv = msg_field(audit, "ChatThreadId", "ChatThreadId", convbuf, sizeof(convbuf));
-	if (!conv)
-		conv = msg_field(audit, "ChannelGuid", "ChannelGuid", convbuf, sizeof(convbuf));
 	r.event = ops[k].ev;
 	r.app = "teams";
 	r.account = account;
@@ -149,7 +196,13 @@ out:
 
 int load_purview(struct ingest_ctx *ctx)
 {
-	int rc = ingest_csv(ctx, cols, PF_COUNT, row);
+	int rc;
+
+	ctx_derived = 0;
+	rc = ingest_csv(ctx, cols, PF_COUNT, row);
+	if (!rc && ctx_derived)
+		diag_note("%s: %lu message%s sent without a MessageId: id derived (purview-…)",
+			  ctx->path, ctx_derived, ctx_derived == 1 ? "" : "s");
 
 	if (!rc && ctx->ignored)
 		diag_note("%s: ignored %lu records that are not Teams message operations",

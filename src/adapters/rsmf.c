@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hash.h"
 #include "json.h"
@@ -71,6 +72,8 @@ static void app_key(const char *platform, char *out, size_t n)
 		{ "wickr_pro", "wickr" }, { "wickrgov", "wickr" },
 		{ "whatsapp_messenger", "whatsapp" }, { "imessage_sms", "imessage" },
 		{ "sms_imessage", "imessage" }, { "apple_messages", "imessage" },
+		{ "sms", "sms" }, { "mms", "sms" }, { "sms_mms", "sms" }, { "text_message", "sms" },
+		{ "native_messages", "sms" }, { "android_messages", "sms" },
 	};
 	size_t k = 0;
 	int sep = 0;
@@ -262,7 +265,8 @@ static int on_event(struct rsmf *r, const struct json *e, size_t i)
 	char account[RSMF_MAX_HANDLE + 80], idbuf[32], bodyhex[SHA256_HEX_LEN];
 	struct store_msg_rec rec;
 	long long ts;
-	int deleted = json_bool(json_get(e, "deleted")) == 1;
+	const struct json *del = json_get(e, "deleted");
+	int deleted = 0;
 	unsigned long line = (unsigned long)i + 1;     /* evidence: the event's number */
 
 	if (!type) {
@@ -273,6 +277,16 @@ static int on_event(struct rsmf *r, const struct json *e, size_t i)
 		r->ctx->ignored++;
 		return 0;
 	}
+	/* the schema says boolean; producers also write "true"/"false" as
+	   strings: read those, refuse anything else rather than take it as
+	   not deleted */
+	if (del && json_type_of(del) == JT_BOOL)
+		deleted = json_bool(del) == 1;
+	else if (del && json_str(del) && !strcasecmp(json_str(del), "true"))
+		deleted = 1;
+	else if (del && json_type_of(del) != JT_NULL &&
+		 !(json_str(del) && !strcasecmp(json_str(del), "false")))
+		return bad(r, "events[%zu].deleted: not true or false", i);
 	if (!(p = find_part(r, pid)))
 		return bad(r, "events[%zu].participant: unknown participant '%s'", i,
 			   pid ? pid : "(missing)");
@@ -408,6 +422,10 @@ int load_rsmf(struct ingest_ctx *ctx)
 		goto out;
 	if (name)
 		ctx->bad.path = name;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+		memmove(buf, buf + 3, len - 3 + 1);     /* a UTF-8 BOM, as Windows tools write */
+		len -= 3;
+	}
 	badpos = utf8_check(buf, len);
 	if (badpos || memchr(buf, '\0', len)) {
 		struct src_loc at = { ctx->bad.path, 0, 0 };

@@ -8,15 +8,18 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
 #include "json.h"
+#include "localdate.h"
 #include "records.h"
 #include "strbuf.h"
 #include "textin.h"
 #include "timeutil.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define WICKR_MAX_OBJECT (16 << 20)     /* bytes of one JSON object */
 
@@ -26,6 +29,20 @@ struct wickr {
 	unsigned long line, col;        /* where it starts */
 	int depth, in_str, esc, open;
 	unsigned long unknown, controls, edits, others;
+	long long tz;                   /* of time_iso, option tz */
+	unsigned long iso_only, derived;
+	/* the message ids this file captured, and its deletions: a deletion of
+	   a message the file never captured is a copy that existed (below) */
+	char **ids;
+	size_t nids, aids;
+	struct deletion *dels;
+	size_t ndels, adels;
+};
+
+struct deletion {
+	char *target, *account, *conv;
+	long long ts;
+	unsigned long line;
 };
 
 /* ---- fields ---- */
@@ -61,39 +78,85 @@ static int parse_epoch(const char *s, long long *out)
 	return 0;
 }
 
-/* msg_ts (a string, or a number in hand-made files), else time_iso
- * ("YYYY-MM-DD hh:mm:ss.mmm", no zone: UTC). */
-static int event_ts(const struct json *o, long long *ts)
+/* msg_ts: a string of epoch seconds, or a number in hand-made files. It
+ * is the server's UTC time. time_iso is a display time of the bot's host
+ * (no zone): it is used only when msg_ts is absent, read in option tz, and
+ * counted (a note says so). A msg_ts that is there but unusable is an
+ * error, never replaced by time_iso. 0, -1 bad msg_ts, -2 no time at all. */
+static int event_ts(struct wickr *w, const struct json *o, long long *ts)
 {
 	const struct json *v = json_get(o, "msg_ts");
 	const char *iso;
+	double d;
 
-	if (v && json_type_of(v) == JT_STRING && !parse_epoch(json_str(v), ts))
-		return 0;
-	if (v && json_type_of(v) == JT_INT && !json_int(v, ts) && *ts >= 0)
-		return 0;
+	if (v) {
+		if (json_type_of(v) == JT_STRING)
+			return parse_epoch(json_str(v), ts);
+		if (!json_number(v, &d) && d >= 0 && d < 1e12) {
+			*ts = (long long)d;
+			return 0;
+		}
+		return -1;
+	}
 	iso = str_field(o, "time_iso");
-	if (iso && !time_parse(iso, ts, NULL))
+	if (iso && !time_parse(iso, ts, NULL)) {
+		*ts -= w->tz;
+		w->iso_only++;
 		return 0;
-	return -1;
+	}
+	return -2;
 }
 
 /* ---- one event ---- */
+
+/* A message without message_id (the Wickr Enterprise guide's own
+ * Appendix B example has none): "wickr-" + 16 hex digits of the SHA-256 of
+ * sender, msg_ts as written, conversation, type and body, so the same
+ * output gives the same id. */
+static void derive_id(const struct json *o, long msgtype, const char *body, char out[32])
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct json *ts = json_get(o, "msg_ts");
+	const char *f[3] = { str_field(o, "sender"), json_str(ts) ? json_str(ts) :
+			     str_field(o, "time_iso"), str_field(o, "vgroupid") };
+	char hex[SHA256_HEX_LEN];
+
+	for (int i = 0; i < 3; i++)
+		strbuf_add(&sb, f[i] ? f[i] : "", strlen(f[i] ? f[i] : "") + 1);
+	strbuf_addf(&sb, "%ld", msgtype);
+	strbuf_add(&sb, "", 1);
+	strbuf_addstr(&sb, body ? body : "");
+	sha256_mem(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	snprintf(out, 32, "wickr-%.16s", hex);
+}
+
+static void keep_id(struct wickr *w, const char *id)
+{
+	w->ids = xgrow(w->ids, w->nids + 1, &w->aids, sizeof(*w->ids));
+	w->ids[w->nids++] = xstrdup(id);
+}
 
 static int store_msg(struct wickr *w, const struct json *o, long msgtype, long long ts,
 		     const char *account, unsigned long line)
 {
 	const char *id = str_field(o, "message_id"), *vgroup = str_field(o, "vgroupid");
 	const char *body = NULL;
-	char hex[SHA256_HEX_LEN];
+	char hex[SHA256_HEX_LEN], idbuf[32];
 	struct store_msg_rec r;
 
-	if (!id || !*id)
-		return bad_record(&w->ctx->bad, line, w->col, "msgtype %ld without 'message_id'", msgtype);
 	if (msgtype == 1000)
 		body = str_field(o, "message");
 	else if (msgtype == 6000)
 		body = str_field(json_get(o, "file"), "guid");
+	if (!id || !*id) {
+		if (msgtype != 1000 || !body)
+			return bad_record(&w->ctx->bad, line, w->col,
+					  "msgtype %ld without 'message_id'", msgtype);
+		derive_id(o, msgtype, body, idbuf);
+		id = idbuf;
+		w->derived++;
+	}
 	r = (struct store_msg_rec){
 		.message_id = id, .app = "wickr", .account = account,
 		.conversation_id = vgroup, .sent_ts = ts, .captured_ts = ts,
@@ -103,6 +166,7 @@ static int store_msg(struct wickr *w, const struct json *o, long msgtype, long l
 		sha256_mem(body, strlen(body), hex);
 		r.sha256 = hex;
 	}
+	keep_id(w, id);
 	return records_put_store_msg(w->ctx, line, &r);
 }
 
@@ -123,7 +187,49 @@ static int deletion(struct wickr *w, const struct json *o, long long ts, const c
 		.message_id = target, .conversation_id = str_field(o, "vgroupid"),
 		.ttl_seconds = -1,
 	};
+	w->dels = xgrow(w->dels, w->ndels + 1, &w->adels, sizeof(*w->dels));
+	w->dels[w->ndels++] = (struct deletion){
+		xstrdup(target), xstrdup(account), r.conversation_id ? xstrdup(r.conversation_id) : NULL,
+		ts, line,
+	};
 	return records_put_usage(w->ctx, line, &r);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A deletion (4011) of a message this file never captured is evidence that
+ * a message existed which the archive does not hold: the deleter held a
+ * copy. It becomes a `received` copy on the deleter's account at the
+ * deletion's time (its sent time is unknown: no later than that), so that
+ * the analysis judges it like any other copy: retained (the store of
+ * another file has it) means no finding; not retained, deleted: an
+ * UNCAPTURED_DELETION. */
+static int uncaptured_copies(struct wickr *w)
+{
+	unsigned long n = 0;
+
+	qsort(w->ids, w->nids, sizeof(*w->ids), cmp_str);
+	for (size_t i = 0; i < w->ndels; i++) {
+		const struct deletion *d = &w->dels[i];
+		struct usage_rec r;
+		if (w->nids && bsearch(&d->target, w->ids, w->nids, sizeof(*w->ids), cmp_str))
+			continue;
+		r = (struct usage_rec){
+			.ts = d->ts, .event = EV_RECEIVED, .app = "wickr", .account = d->account,
+			.message_id = d->target, .conversation_id = d->conv, .ttl_seconds = -1,
+		};
+		if (records_put_usage(w->ctx, d->line, &r))
+			return -1;
+		n++;
+	}
+	if (n)
+		diag_note("%s: %lu deletion%s of messages not captured in this file: each is a copy"
+			  " on the deleter's account at the deletion's time (its sent time is unknown)",
+			  w->ctx->path, n, n == 1 ? "" : "s");
+	return 0;
 }
 
 static int on_object(struct wickr *w, const char *text, size_t len)
@@ -181,9 +287,15 @@ static int on_object(struct wickr *w, const char *text, size_t len)
 		rc = bad_record(&w->ctx->bad, line, w->col, "msgtype %lld without 'sender'", msgtype);
 		goto out;
 	}
-	if (event_ts(o, &ts)) {
+	switch (event_ts(w, o, &ts)) {
+	case 0:
+		break;
+	case -1:
+		rc = bad_record(&w->ctx->bad, line, w->col, "msgtype %lld: bad 'msg_ts'", msgtype);
+		goto out;
+	default:
 		rc = bad_record(&w->ctx->bad, line, w->col,
-				"msgtype %lld without a usable 'msg_ts' or 'time_iso'", msgtype);
+				"msgtype %lld without 'msg_ts' (or 'time_iso')", msgtype);
 		goto out;
 	}
 	if ((size_t)snprintf(account, sizeof(account), "wickr:%s", sender) >= sizeof(account)) {
@@ -285,6 +397,10 @@ int load_wickr(struct ingest_ctx *ctx)
 		return -1;
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
+	if (localdate_tz_opt(ctx, &w.tz)) {
+		textin_free(t);
+		return -1;
+	}
 	strbuf_init(&w.obj, WICKR_MAX_OBJECT);
 	while ((rc = textin_next(t, &line, &len)) > 0) {
 		unsigned long lineno = textin_lineno(t);
@@ -308,8 +424,26 @@ int load_wickr(struct ingest_ctx *ctx)
 		rc = object_bad(&w, "unterminated JSON object at the end of the file");
 	textin_free(t);
 	strbuf_release(&w.obj);
+	if (rc == 0)
+		rc = uncaptured_copies(&w);
+	for (size_t i = 0; i < w.nids; i++)
+		free(w.ids[i]);
+	for (size_t i = 0; i < w.ndels; i++) {
+		free(w.dels[i].target);
+		free(w.dels[i].account);
+		free(w.dels[i].conv);
+	}
+	free(w.ids);
+	free(w.dels);
 	if (rc < 0)
 		return -1;
+	if (w.iso_only)
+		diag_note("%s: %lu record%s without msg_ts: time_iso (a local time) read as %s",
+			  ctx->path, w.iso_only, w.iso_only == 1 ? "" : "s",
+			  ingest_opt(ctx, "tz") ? ingest_opt(ctx, "tz") : "UTC (set --tz)");
+	if (w.derived)
+		diag_note("%s: %lu text message%s without message_id: id derived (wickr-…)",
+			  ctx->path, w.derived, w.derived == 1 ? "" : "s");
 	if (ctx->ignored)
 		diag_note("%s: ignored %lu edits/reactions/receipts, %lu room controls, "
 			  "%lu verifications, %lu unknown message types", ctx->path, w.edits,

@@ -49,4 +49,39 @@ t_eq "aggregate report: exit" "$rc" 3
 t_contains "aggregate report: message" "$T/err" "udaudit: $D/apps_aggregate.csv:1: error: an aggregate apps report (AppInvAggregate) has no devices"
 run ingest --db "$T/a.db" intune-apps $D/devices_api.csv
 t_contains "apps: a devices export is refused" "$T/out" "FAILED"
+# ---- the report API (DeviceCompliance and similar): OwnerType as Intune's
+# enum 1/2 with OwnerType_loc, numeric DeviceType with DeviceType_loc ----
+rm -f "$T/r.db"
+run ingest --db "$T/r.db" intune-devices $D/devices_compliance_report.csv
+t_eq "report api: exit" "$rc" 0
+t_eq "report api: devices" "$(sql "$T/r.db" "SELECT device_id, custodian_id, platform, ownership, managed FROM devices ORDER BY device_id")" \
+"7d1c2b3a-0000-4000-8000-00000000c001|p.lee@example.gov|ios|gfe|1
+7d1c2b3a-0000-4000-8000-00000000c002|k.ray@example.gov|android|byod|1
+7d1c2b3a-0000-4000-8000-00000000c003|s.ortiz@example.gov|windows||0"
+
+# ---- device_id=name on an export without a Device ID column ----
+rm -f "$T/nm.db"
+run ingest --db "$T/nm.db" --opt device_id=name intune-devices $D/devices_by_name.csv
+t_eq "by name: exit" "$rc" 0
+t_eq "by name: devices" "$(sql "$T/nm.db" "SELECT device_id, ownership FROM devices ORDER BY device_id")" \
+"GOV-AND-0007|byod
+GOV-IPH-0042|gfe"
+run ingest --db "$T/nm2.db" intune-devices $D/devices_by_name.csv
+t_eq "by name, no option: exit" "$rc" 3
+t_contains "by name, no option: message" "$T/err" "no column 'Device ID' (or 'DeviceId')"
+
+# ---- dates re-saved by Excel in d/m order: --date-order dmy; without it,
+# a date that cannot exist in m/d order is an error naming the option ----
+rm -f "$T/x.db"
+run ingest --db "$T/x.db" --date-order dmy intune-devices $D/devices_excel_dmy.csv
+t_eq "excel dmy: exit" "$rc" 0
+t_eq "excel dmy: dates" "$(sql "$T/x.db" "SELECT device_id, enrolled_on FROM devices ORDER BY device_id")" \
+"7d1c2b3a-0000-4000-8000-00000000d001|2024-01-13
+7d1c2b3a-0000-4000-8000-00000000d002|2024-03-02"
+rm -f "$T/x2.db"
+run ingest --db "$T/x2.db" intune-devices $D/devices_excel_dmy.csv
+t_contains "excel dmy as mdy: names the option" "$T/err" "devices_excel_dmy.csv:2: error: bad enrollment date '13/01/2024 14:03': no such date in mdy order (see --date-order)"
+t_contains "excel dmy as mdy: counted" "$T/out" "1 records      1 skipped"
+run ingest --db "$T/x3.db" --date-order xyz intune-devices $D/devices_excel_dmy.csv
+t_contains "bad --date-order" "$T/err" "bad --date-order 'xyz'"
 t_done

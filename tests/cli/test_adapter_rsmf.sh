@@ -52,4 +52,17 @@ t_contains "bad JSON: line:col" "$T/err" "udaudit: $D/bad_json.json:2:15: error:
 printf '{"version":"2.0.0"}' >"$T/empty.json"
 run ingest --db "$T/b.db" rsmf "$T/empty.json"
 t_contains "not a manifest" "$T/err" "not an RSMF manifest"
+# ---- as vendors write it: a UTF-8 BOM before the manifest, "deleted" as a
+# string ("true" is read, anything but true/false is a bad record, never
+# silently false), platform "SMS" as the app key sms ----
+rm -f "$T/v.db"
+run ingest --db "$T/v.db" rsmf $D/vendor_quirks.json
+t_eq "vendor: exit" "$rc" 0
+t_contains "vendor: summary" "$T/out" "4 records      1 skipped"
+t_contains "vendor: deleted yes" "$T/err" "vendor_quirks.json: error: events[3].deleted: not true or false"
+t_eq "vendor: rows" "$(sql "$T/v.db" "SELECT message_id, app, account FROM store_messages ORDER BY line")" \
+"1|sms|sms:P2
+2|sms|sms:+15550100001
+3|sms|sms:+15550100001"
+t_eq "vendor: deleted as a string" "$(sql "$T/v.db" "SELECT message_id FROM usage WHERE event = 'deleted'")" 2
 t_done

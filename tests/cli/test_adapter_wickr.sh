@@ -52,4 +52,45 @@ rm -f "$T/s.db"
 run ingest --db "$T/s.db" --strict wickr $D/oddities.txt
 t_eq "oddities --strict: exit" "$rc" 3
 t_eq "oddities --strict: nothing kept" "$(sql "$T/s.db" "SELECT count(*) FROM store_messages")" 0
+
+# ---- Wickr Enterprise's Appendix B shape: text without message_id (a
+# derived id, the same twice: two identical lines are one message), msg_ts
+# as a number, a bad msg_ts that time_iso must not replace, and deletions:
+# one of a message the file captured, one of a message it never saw ----
+rm -f "$T/b.db"
+run ingest --db "$T/b.db" wickr $D/enterprise_appendix_b.txt
+t_eq "appendix b: exit" "$rc" 0
+t_contains "appendix b: summary" "$T/out" "6 records      2 skipped"
+t_contains "appendix b: bad msg_ts" "$T/err" "enterprise_appendix_b.txt:4:1: error: msgtype 1000: bad 'msg_ts'"
+t_contains "appendix b: file without id" "$T/err" "enterprise_appendix_b.txt:7:1: error: msgtype 6000 without 'message_id'"
+t_contains "appendix b: derived ids said" "$T/err" "2 text messages without message_id: id derived"
+t_eq "appendix b: store rows" "$(sql "$T/b.db" "SELECT line, substr(message_id, 1, 6), length(message_id),
+	strftime('%Y-%m-%dT%H:%M:%SZ', sent_ts, 'unixepoch') FROM store_messages ORDER BY line")" \
+"1|wickr-|22|2018-10-18T20:26:42Z
+2|wickr-|22|2018-10-18T20:26:42Z
+3|b00000|32|2018-10-18T20:28:20Z"
+t_eq "appendix b: same text, same id" "$(sql "$T/b.db" "SELECT count(DISTINCT message_id) FROM store_messages WHERE line < 3")" 1
+# the deletion of b...ff, never captured: a copy on the deleter's account
+t_eq "appendix b: usage" "$(sql "$T/b.db" "SELECT line, event, account, message_id,
+	strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch') FROM usage ORDER BY event_id")" \
+"5|deleted|wickr:compliancetest1@example.gov|b00000000000000000000000000000ff|2018-10-18T20:31:40Z
+6|deleted|wickr:compliancetest2@example.gov|b0000000000000000000000000000003|2018-10-18T20:33:20Z
+5|received|wickr:compliancetest1@example.gov|b00000000000000000000000000000ff|2018-10-18T20:31:40Z"
+t_contains "appendix b: said" "$T/err" "1 deletion of messages not captured in this file"
+# and the analysis reports it as an uncaptured deletion
+cat >"$T/acc.csv" <<CSV
+account,app,custodian_id,custodian_name,office,role,official,capture,approved_on,opened_on,closed_on
+wickr:compliancetest1@example.gov,wickr,C1,Test One,OPS,standard,yes,archiver,,2018-01-01,
+CSV
+run ingest --db "$T/b.db" accounts "$T/acc.csv"
+run analyze --db "$T/b.db" --as-of 2018-12-31
+run findings --db "$T/b.db" --format csv
+t_contains "appendix b: UNCAPTURED_DELETION" "$T/out" "UNCAPTURED_DELETION,actual"
+
+# time_iso alone is a local time: read in --tz
+rm -f "$T/tz.db"
+run ingest --db "$T/tz.db" --tz -05:00 wickr $D/oddities.txt
+t_eq "time_iso in --tz" "$(sql "$T/tz.db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', sent_ts, 'unixepoch') FROM store_messages WHERE line = 3")" \
+	"2018-12-05T19:15:00Z"
+t_contains "time_iso: said" "$T/err" "1 record without msg_ts: time_iso (a local time) read as -05:00"
 t_done
