@@ -93,10 +93,10 @@ mkdir -p "$T/rules"
 cp "$R/apps.ini" "$R/retention.ini" "$T/rules/"
 cat >>"$T/rules/apps.ini" <<'INI'
 
-[sms]
+[pager]
 class   = approved
 records = transitory
-ids     = ^com\.example\.sms$
+ids     = ^com\.example\.pager$
 INI
 cat >"$T/rules/exclusions.ini" <<'INI'
 [spouse]
@@ -107,13 +107,13 @@ conversation = ^fam-
 INI
 d_acct 'whatsapp:+1,whatsapp,C1,Ann,EOC,standard,no,manual,2018-01-01,,'
 d_acct 'whatsapp:+2,whatsapp,C2,Bob,EOC,standard,no,manual,2018-01-01,,'
-d_acct 'sms:+1,sms,C1,Ann,EOC,standard,no,none,,,'
+d_acct 'pager:+1,pager,C1,Ann,EOC,standard,no,none,,,'
 m() { d_ev "{\"ts\":\"2021-03-01T10:00:00Z\",\"account\":\"$1\",\"device_id\":\"D1\",\"event\":\"sent\",\"message_id\":\"$2\",\"conversation_id\":\"$3\",\"peer\":\"$4\"}"; }
 m whatsapp:+1 e1 c1 +1999
 m whatsapp:+1 e2 fam-1 +1555
 m whatsapp:+2 e3 fam-1 +1555
 m whatsapp:+1 e4 c1 +1555
-m sms:+1 e5 c1 +1555
+m pager:+1 e5 c1 +1555
 d_analyze 2021-06-30 "$T/rules"
 d_row "only the copies no rule excludes" 'NOT_FORWARDED,threatened,medium,EOC,C1,whatsapp:+1,whatsapp,D1,2021-03-01T10:00:00Z,2021-03-01T10:00:00Z,1,1'
 d_row "a rule needs all its fields" 'NOT_FORWARDED,threatened,medium,EOC,C2,whatsapp:+2,whatsapp,D1,2021-03-01T10:00:00Z,2021-03-01T10:00:00Z,1,1'
