@@ -9,10 +9,22 @@ struct store;
 struct stmt;
 
 /* Open (creating with mode 0600 when create is set) the audit database and
- * bring its schema to the current version (PRAGMA user_version).
+ * bring its schema to the current version (PRAGMA user_version). An
+ * existing SQLite file that is not an audit database is refused.
  * ":memory:" opens a private in-memory database (tests, fuzzers). */
 struct store *store_open(const char *path, int create);
-/* Open another SQLite file read-only (URI mode=ro); never written. */
+/* What was read with a compliance store: its -wal or hot -journal when
+ * that held changes (suffix NULL when none), and the SHA-256 of its bytes. */
+struct store_log {
+	const char *suffix;
+	long long size;
+	char sha256[65];
+};
+/* Open a compliance store: read-only and immutable (nothing is created
+ * beside it), with its lengths, schema and cost limited (store.c). A store
+ * with a non-empty -wal or hot -journal is read from a private copy. */
+struct store *store_open_compliance(const char *path, struct store_log *log);
+/* A second, read-only connection to the audit database (URI mode=ro). */
 struct store *store_open_readonly(const char *path);
 void store_close(struct store *st);     /* finalizes what is still prepared */
 /* The path the store was opened with (":memory:" for a private one); borrowed. */
@@ -47,6 +59,10 @@ int stmt_reset(struct stmt *s);         /* also clears bindings */
 int stmt_columns(struct stmt *s);
 int stmt_is_null(struct stmt *s, int col);
 const char *stmt_text(struct stmt *s, int col);        /* NULL for NULL; borrowed until next step */
+/* Bytes of the column's text, as read by stmt_text() just before (a NUL
+ * inside makes it longer than strlen). */
+int stmt_text_len(struct stmt *s, int col);
+int stmt_is_int(struct stmt *s, int col);      /* stored as an INTEGER */
 long long stmt_int(struct stmt *s, int col);
 double stmt_double(struct stmt *s, int col);
 /* Run a statement that must return one integer (e.g. SELECT count(*)). */

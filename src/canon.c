@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "csvin.h"
 #include "pipeline.h"
 #include "records.h"
 #include "store.h"
 #include "timeutil.h"
 #include "diag.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static const char *const roles[] = { "capstone", "standard", "support", NULL };
@@ -200,6 +203,39 @@ static int store_time(struct stmt *s, int col, long long *out)
 	return time_parse(v, out, NULL);
 }
 
+/* A store text value: NULL, or valid UTF-8 without NUL of at most
+ * CSV_MAX_FIELD bytes like a CSV field; else what is wrong with it. */
+static const char *store_text_bad(struct stmt *s, int col)
+{
+	const char *v = stmt_text(s, col);
+	size_t n;
+
+	if (!v)
+		return NULL;
+	n = (size_t)stmt_text_len(s, col);
+	if (n > CSV_MAX_FIELD)
+		return "longer than 65536 bytes";
+	if (memchr(v, '\0', n))
+		return "NUL byte";
+	return utf8_check(v, n) ? "invalid UTF-8" : NULL;
+}
+
+/* The first bad text column of a row (columns 1..ncol-1 of the SELECT,
+ * named by names[col]): 0 when all are good. */
+static int store_row_text(struct ingest_ctx *ctx, struct stmt *s, const char *table,
+			  unsigned long row, const char *const *names, int ncol, int *stop)
+{
+	for (int col = 1; col < ncol; col++) {
+		const char *why = store_text_bad(s, col);
+		if (why) {
+			*stop = bad_record(&ctx->bad, row, 0, "%s row %lu: %s in '%s'", table,
+					   row, why, names[col]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The messages table is as large as the event log: a reader thread reads
  * and checks its rows (SQLite decoding, ISO 8601 times) into batches while
  * the caller's thread inserts them (pipeline.c), as usage_in.c does. The
@@ -225,6 +261,7 @@ struct sm_batch {
 struct sm_load {
 	struct ingest_ctx *ctx;
 	struct stmt *s;
+	unsigned long last;             /* rowid of the last row read */
 };
 
 static size_t sm_keep(struct sm_batch *b, const char *v)
@@ -242,17 +279,28 @@ static size_t sm_keep(struct sm_batch *b, const char *v)
 	return at + 1;
 }
 
+static const char *const sm_cols[] = {
+	"rowid", "message_id", "app", "account", "conversation_id", "sent_at",
+	"captured_at", "sha256", "purged_at", "purge_reason",
+};
+
 /* Check one row into b (0), skip it (0, counted), or stop (-1). */
 static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
 {
 	struct sm_item *it = &b->item[b->n];
 	unsigned long row = (unsigned long)stmt_int(s, 0);
-	const char *mid = stmt_text(s, 1), *app = stmt_text(s, 2), *account = stmt_text(s, 3);
+	const char *mid, *app, *account;
 	const char *bad = NULL;
+	int stop = 0;
 
+	if (store_row_text(ctx, s, "messages", row, sm_cols, 10, &stop))
+		return stop;
+	mid = stmt_text(s, 1);
+	app = stmt_text(s, 2);
+	account = stmt_text(s, 3);
 	if (!mid || !*mid)
 		bad = "empty 'message_id'";
-	else if (!app || !account || check_account(account))
+	else if (!app || !*app || !account || check_account(account))
 		bad = "bad 'app' or 'account'";
 	else if (store_time(s, 5, &it->sent) || it->sent < 0)
 		bad = "bad 'sent_at'";
@@ -285,8 +333,15 @@ static int sm_fill(void *user, void *slot)
 	b->used = 0;
 	while (b->n < SM_ROWS) {
 		rc = stmt_step(l->s);           /* 1 row, 0 end, -1 error */
-		if (rc == 1 && sm_row(l->ctx, l->s, b))
-			rc = -1;                /* strict: the first bad row fails */
+		if (rc < 0) {
+			struct src_loc at = { l->ctx->path, 0, 0 };
+			diag_error(&at, "messages: cannot read the row after row %lu", l->last);
+		}
+		if (rc == 1) {
+			l->last = (unsigned long)stmt_int(l->s, 0);
+			if (sm_row(l->ctx, l->s, b))
+				rc = -1;        /* strict: the first bad row fails */
+		}
 		if (rc != 1)
 			break;
 	}
@@ -321,7 +376,7 @@ static int sm_insert(void *user, void *slot)
 
 static int load_store_messages(struct ingest_ctx *ctx, struct store *cs)
 {
-	struct sm_load l = { ctx, NULL };
+	struct sm_load l = { ctx, NULL, 0 };
 	void *slot[SM_QUEUE];
 	int rc;
 
@@ -341,24 +396,41 @@ static int load_store_messages(struct ingest_ctx *ctx, struct store *cs)
 	return rc;
 }
 
+static const char *const rp_cols[] = {
+	"rowid", "app", "role", "retention_days", "effective_on",
+};
+
 static int load_policies(struct ingest_ctx *ctx, struct store *cs)
 {
 	struct stmt *s = stmt_prepare(cs,
 		"SELECT rowid, app, role, retention_days, effective_on FROM retention_policies"
 		" ORDER BY rowid");
-	int rc;
+	int rc, stop = 0;
 
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
 		unsigned long row = (unsigned long)stmt_int(s, 0);
+		if (store_row_text(ctx, s, "retention_policies", row, rp_cols, 5, &stop)) {
+			if (stop)
+				break;
+			continue;
+		}
 		struct retention_rec r = {
 			.app = stmt_text(s, 1), .role = stmt_text(s, 2),
 			.retention_days = stmt_is_null(s, 3) ? -1 : stmt_int(s, 3),
 			.effective_on = stmt_text(s, 4),
 		};
-		if (!r.app || check_enum(r.role, roles) || (r.effective_on && check_date(r.effective_on))) {
-			if (bad_record(&ctx->bad, row, 0, "retention_policies row %lu: bad app, role or effective_on", row))
+		const char *bad = NULL;
+		/* NULL is "keep indefinitely": a negative or non-numeric value
+		   must not become that, nor 0 */
+		if (!stmt_is_null(s, 3) && (!stmt_is_int(s, 3) || r.retention_days < 0))
+			bad = "bad 'retention_days' (expected a whole number of days, 0 or more, or NULL)";
+		else if (!r.app || !*r.app || check_enum(r.role, roles) ||
+			 (r.effective_on && check_date(r.effective_on)))
+			bad = "bad app, role or effective_on";
+		if (bad) {
+			if (bad_record(&ctx->bad, row, 0, "retention_policies row %lu: %s", row, bad))
 				break;
 			continue;
 		}
@@ -369,6 +441,39 @@ static int load_policies(struct ingest_ctx *ctx, struct store *cs)
 	}
 	stmt_free(s);
 	return rc == 0 || (rc == 1 && !ctx->bad.strict) ? 0 : -1;
+}
+
+/* 1 when the store has table as a plain table, 0 when it has none; -1 (said)
+ * for a view, a virtual table or generated or hidden columns: their values
+ * would be computed by the store's own SQL, not read (spec 7). */
+static int store_table(struct ingest_ctx *ctx, struct store *cs, const char *table)
+{
+	struct src_loc at = { ctx->path, 0, 0 };
+	struct stmt *s = stmt_prepare(cs,
+		"SELECT type, coalesce(sql, '') LIKE 'CREATE VIRTUAL%' FROM sqlite_master"
+		" WHERE name = ?1 COLLATE NOCASE AND type IN ('table', 'view')");
+	int rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, table);
+	rc = stmt_step(s);
+	if (rc == 1 && (strcmp(stmt_text(s, 0), "table") || stmt_int(s, 1)))
+		rc = diag_error(&at, "'%s' is a %s, not a table (a compliance store is plain tables)",
+				table, strcmp(stmt_text(s, 0), "table") ? "view" : "virtual table");
+	stmt_free(s);
+	if (rc != 1)
+		return rc;
+	s = stmt_prepare(cs, "SELECT name FROM pragma_table_xinfo(?1) WHERE hidden <> 0");
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, table);
+	rc = stmt_step(s);
+	if (rc == 1)
+		diag_error(&at, "column '%s' of '%s' is generated or hidden (a compliance store"
+			   " is plain tables)", stmt_text(s, 0), table);
+	stmt_free(s);
+	return rc == 0 ? 1 : -1;
 }
 
 /* 1 when the file starts with SQLite's 16-byte header string. */
@@ -383,9 +488,44 @@ static int is_sqlite_file(const char *path)
 	return n == sizeof(head) && !memcmp(head, "SQLite format 3", sizeof(head));
 }
 
+/* The store's -wal or hot -journal, read with it, is evidence too: its own
+ * manifest row (kind compliance-wal or compliance-journal, no records), so
+ * that the report shows it and verify re-hashes it. */
+static int add_log_input(struct ingest_ctx *ctx, const struct store_log *log)
+{
+	char *side = xasprintf("%s%s", ctx->path, log->suffix);
+	char *kind = xasprintf("compliance%s", log->suffix);
+	char *abs = realpath(side, NULL);
+	char now[TIME_ISO_LEN];
+	struct stmt *s = stmt_prepare(ctx->st,
+		"INSERT OR IGNORE INTO inputs (kind, path, size, sha256, loaded_at, abs_path)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	int rc = -1;
+
+	time_fmt_iso((long long)time(NULL), now);
+	if (s) {
+		stmt_bind_text(s, 1, kind);
+		stmt_bind_text(s, 2, side);
+		stmt_bind_int(s, 3, log->size);
+		stmt_bind_text(s, 4, log->sha256);
+		stmt_bind_text(s, 5, now);
+		stmt_bind_text(s, 6, abs);
+		rc = stmt_step(s) < 0 ? -1 : 0;
+	}
+	if (!rc)
+		diag_note("%s: read with its %s (%lld bytes, sha256 %.12s)", ctx->path,
+			  log->suffix, log->size, log->sha256);
+	stmt_free(s);
+	free(abs);
+	free(kind);
+	free(side);
+	return rc;
+}
+
 int load_compliance(struct ingest_ctx *ctx)
 {
 	struct src_loc at = { ctx->path, 0, 0 };
+	struct store_log log;
 	struct store *cs;
 	int rc = -1, has;
 
@@ -393,14 +533,16 @@ int load_compliance(struct ingest_ctx *ctx)
 	   the first statement (an empty file would even open as an empty DB) */
 	if (!is_sqlite_file(ctx->path))
 		return diag_error(&at, "not an SQLite database (a compliance store is an SQLite file)");
-	cs = store_open_readonly(ctx->path);
-	if (!cs)
+	cs = store_open_compliance(ctx->path, &log);
+	if (!cs || (log.suffix && add_log_input(ctx, &log))) {
+		store_close(cs);
 		return -1;
-	has = store_has_table(cs, "messages");
+	}
+	has = store_table(ctx, cs, "messages");
 	if (has == 0)
 		diag_error(&at, "not a compliance store: no table 'messages'");
 	else if (has == 1 && !load_store_messages(ctx, cs)) {
-		has = store_has_table(cs, "retention_policies");
+		has = store_table(ctx, cs, "retention_policies");
 		rc = has == 1 ? load_policies(ctx, cs) : has == 0 ? 0 : -1;
 	}
 	store_close(cs);

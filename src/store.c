@@ -1,6 +1,6 @@
 /* store: SQLite behind a small statement API; the only file that includes
  * sqlite3.h. The audit DB is created 0600 and migrated by user_version;
- * compliance stores are opened read-only through a mode=ro URI. */
+ * compliance stores are opened read-only and immutable, with limits. */
 #include "store.h"
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "schema.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -22,6 +23,9 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	unsigned long long ops, budget;        /* read-only stores: VM instructions */
+	int stopped;                            /* the budget ran out (said once) */
+	char *copy;                             /* private copy of a store, removed at close */
 };
 
 struct stmt {
@@ -32,6 +36,25 @@ struct stmt {
 static int db_error(struct store *st, const char *what)
 {
 	return diag_error(NULL, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+/* An existing file that is not an audit DB (a compliance store given as
+ * --db, say) must not get the audit tables added: 0 when it is one, or is
+ * new (no tables, user_version 0). */
+static int check_audit_db(struct store *st)
+{
+	long long v, tables, inputs;
+
+	if (store_query_int(st, "PRAGMA user_version", &v) ||
+	    store_query_int(st, "SELECT count(*) FROM sqlite_master", &tables) ||
+	    store_query_int(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			    " AND name = 'inputs'", &inputs))
+		return -1;
+	if ((v == 0 && tables > 0) || (v > 0 && inputs == 0))
+		return diag_error(NULL, "%s: not an audit database (an SQLite file with tables"
+				  " of its own); give --db a new file or an audit database",
+				  st->path);
+	return 0;
 }
 
 static int migrate(struct store *st)
@@ -116,6 +139,10 @@ struct store *store_open(const char *path, int create)
 	if (!st)
 		return NULL;
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (check_audit_db(st)) {
+		store_close(st);
+		return NULL;
+	}
 	/* page_size applies to a new (empty) file only: 16 KiB pages mean a
 	   quarter of the page writes and shallower b-trees for the large
 	   tables (spec 8) */
@@ -132,46 +159,221 @@ struct store *store_open(const char *path, int create)
 	return st;
 }
 
-/* 1 for a WAL-mode database (header bytes 18 and 19 are 2) with no -wal
- * file beside it: all its content is in the file, and opening it plainly,
- * even read-only, would create -wal and -shm files next to it. */
-static int wal_without_log(const char *path)
-{
-	unsigned char h[20];
-	char *wal = xasprintf("%s-wal", path);
-	FILE *fp = fopen(path, "rb");
-	int rc = fp && fread(h, 1, sizeof(h), fp) == sizeof(h) && h[18] == 2 &&
-		 h[19] == 2 && access(wal, F_OK) != 0;
+/* A compliance store is hostile input (spec 7): these bound what one can
+ * cost. No value may be longer than STORE_MAX_VALUE (a longer one fails the
+ * statement with "string or blob too big"); the schema may not run
+ * functions that are not innocuous, nor triggers or views; and a store may
+ * run at most STORE_OPS_BASE + STORE_OPS_PER_BYTE x its size SQLite VM
+ * instructions in all (reading a plain table costs about 3 a byte). */
+#define STORE_MAX_VALUE (1 << 20)
+#define STORE_OPS_BASE 100000000ULL
+#define STORE_OPS_PER_BYTE 64ULL
+#define STORE_OPS_TICK 1000
 
-	if (fp)
-		fclose(fp);
-	free(wal);
+static int over_budget(void *arg)
+{
+	struct store *st = arg;
+
+	st->ops += STORE_OPS_TICK;
+	if (st->ops <= st->budget)
+		return 0;
+	if (!st->stopped)
+		diag_error(NULL, "%s: stopped after %llu SQLite instructions, its budget"
+			   " (%llu + %llu a byte of the file); a compliance store must be"
+			   " plain tables", st->path, (unsigned long long)st->ops,
+			   STORE_OPS_BASE, STORE_OPS_PER_BYTE);
+	st->stopped = 1;
+	return 1;
+}
+
+static void harden(struct store *st, long long size)
+{
+	static const int limits[][2] = {
+		{ SQLITE_LIMIT_LENGTH, STORE_MAX_VALUE },
+		{ SQLITE_LIMIT_SQL_LENGTH, 1 << 20 },
+		{ SQLITE_LIMIT_COLUMN, 256 },
+		{ SQLITE_LIMIT_EXPR_DEPTH, 100 },
+		{ SQLITE_LIMIT_COMPOUND_SELECT, 8 },
+		{ SQLITE_LIMIT_FUNCTION_ARG, 8 },
+		{ SQLITE_LIMIT_ATTACHED, 0 },
+		{ SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 256 },
+		{ SQLITE_LIMIT_VARIABLE_NUMBER, 32 },
+		{ SQLITE_LIMIT_TRIGGER_DEPTH, 1 },
+	};
+	static const int off[] = {
+		SQLITE_DBCONFIG_TRUSTED_SCHEMA, SQLITE_DBCONFIG_ENABLE_TRIGGER,
+		SQLITE_DBCONFIG_ENABLE_VIEW, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+		SQLITE_DBCONFIG_DQS_DDL, SQLITE_DBCONFIG_DQS_DML,
+	};
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		sqlite3_limit(st->db, limits[i][0], limits[i][1]);
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		sqlite3_db_config(st->db, off[i], 0, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	st->budget = STORE_OPS_BASE + STORE_OPS_PER_BYTE * (unsigned long long)(size > 0 ? size : 0);
+	sqlite3_progress_handler(st->db, STORE_OPS_TICK, over_budget, st);
+	/* a corrupt page is an error, not a loop over garbage */
+	sqlite3_exec(st->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
+}
+
+/* Copy src to dst, a new file of mode 0600. 0 or -1 (said). */
+static int copy_file(const char *src, const char *dst)
+{
+	char buf[1 << 16];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t n;
+
+	if (in >= 0)
+		out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (in < 0 || out < 0) {
+		diag_error(NULL, "%s: cannot copy: %s", src, strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (n != 0) {
+		diag_error(NULL, "%s: cannot copy: %s", src, n < 0 ? strerror(errno) : "short write");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) && !rc)
+		rc = diag_error(NULL, "%s: cannot copy: %s", dst, strerror(errno));
 	return rc;
+}
+
+/* A store with a -wal or hot -journal beside it that holds changes (is not
+ * empty) is copied, with that file, into a private folder and read there:
+ * SQLite applies the log to the copy, nothing is created beside the store,
+ * and log->sha256 is the digest of the log bytes read. NULL with
+ * log->suffix NULL when there is no such log, "" when the copy failed. */
+static char *private_copy(const char *path, struct store_log *log)
+{
+	static const char *const suffixes[] = { "-wal", "-journal" };
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir, *copy = NULL, *side = NULL, *side_copy = NULL;
+	struct stat sb;
+
+	for (size_t i = 0; i < 2 && !log->suffix; i++) {
+		side = xasprintf("%s%s", path, suffixes[i]);
+		if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+			log->suffix = suffixes[i];
+		else
+			free(side);
+	}
+	if (!log->suffix)
+		return NULL;
+	dir = xasprintf("%s/udaudit-store-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(dir)) {
+		diag_error(NULL, "%s: cannot make a private copy to read its %s: %s", path,
+			   log->suffix, strerror(errno));
+		free(dir);
+		free(side);
+		log->suffix = "";
+		return NULL;
+	}
+	copy = xasprintf("%s/store", dir);
+	side_copy = xasprintf("%s%s", copy, log->suffix);
+	if (copy_file(path, copy) || copy_file(side, side_copy) ||
+	    sha256_file(side_copy, log->sha256, &log->size)) {
+		unlink(copy);
+		unlink(side_copy);
+		rmdir(dir);
+		free(copy);
+		copy = NULL;
+		log->suffix = "";
+	}
+	free(side);
+	free(side_copy);
+	free(dir);
+	return copy;
+}
+
+/* The private copy's files and folder, at close. */
+static void remove_copy(const char *copy)
+{
+	static const char *const suffixes[] = { "", "-wal", "-journal", "-shm" };
+	char *dir = xstrdup(copy), *slash = strrchr(dir, '/');
+
+	for (size_t i = 0; i < 4; i++) {
+		char *f = xasprintf("%s%s", copy, suffixes[i]);
+		unlink(f);
+		free(f);
+	}
+	if (slash) {
+		*slash = '\0';
+		rmdir(dir);
+	}
+	free(dir);
+}
+
+/* percent-encode what a URI path cannot hold as is */
+static void add_uri_path(struct strbuf *uri, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	strbuf_addstr(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f) {
+			strbuf_addch(uri, '%');
+			strbuf_addch(uri, hex[*p >> 4]);
+			strbuf_addch(uri, hex[*p & 15]);
+		} else {
+			strbuf_addch(uri, *p);
+		}
+	}
 }
 
 struct store *store_open_readonly(const char *path)
 {
 	struct strbuf uri = STRBUF_INIT;
 	struct store *st;
-	static const char hex[] = "0123456789ABCDEF";
 
-	/* percent-encode what a URI path cannot hold as is */
-	strbuf_addstr(&uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7f) {
-			strbuf_addch(&uri, '%');
-			strbuf_addch(&uri, hex[*p >> 4]);
-			strbuf_addch(&uri, hex[*p & 15]);
-		} else {
-			strbuf_addch(&uri, *p);
-		}
-	}
-	/* immutable: no locks, no -shm; safe only when there is no WAL to read */
-	strbuf_addstr(&uri, wal_without_log(path) ? "?mode=ro&immutable=1" : "?mode=ro");
+	add_uri_path(&uri, path);
+	strbuf_addstr(&uri, "?mode=ro");
 	st = open_db(path, uri.buf, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
 	strbuf_release(&uri);
 	if (st)
 		sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	return st;
+}
+
+struct store *store_open_compliance(const char *path, struct store_log *log)
+{
+	struct strbuf uri = STRBUF_INIT;
+	struct store *st;
+	struct stat sb;
+	char *copy;
+
+	memset(log, 0, sizeof(*log));
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		diag_error(NULL, "%s: not a regular file", path);
+		return NULL;
+	}
+	copy = private_copy(path, log);
+	if (log->suffix && !copy)
+		return NULL;
+	add_uri_path(&uri, copy ? copy : path);
+	/* the store itself is opened immutable: no locks, no -shm or -journal
+	   beside it, and it works on read-only media; the private copy
+	   read-write, so that SQLite can apply its log */
+	if (!copy)
+		strbuf_addstr(&uri, "?mode=ro&immutable=1");
+	st = open_db(path, uri.buf, (copy ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) |
+		     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+	strbuf_release(&uri);
+	if (!st) {
+		if (copy)
+			remove_copy(copy);
+		free(copy);
+		return NULL;
+	}
+	st->copy = copy;
+	harden(st, (long long)sb.st_size);
 	return st;
 }
 
@@ -191,6 +393,9 @@ void store_close(struct store *st)
 			sqlite3_finalize(s);
 		sqlite3_close(st->db);
 	}
+	if (st->copy)
+		remove_copy(st->copy);
+	free(st->copy);
 	free(st->path);
 	free(st);
 }
@@ -371,6 +576,16 @@ int stmt_is_null(struct stmt *s, int col)
 const char *stmt_text(struct stmt *s, int col)
 {
 	return (const char *)sqlite3_column_text(s->s, col);
+}
+
+int stmt_text_len(struct stmt *s, int col)
+{
+	return sqlite3_column_bytes(s->s, col);
+}
+
+int stmt_is_int(struct stmt *s, int col)
+{
+	return sqlite3_column_type(s->s, col) == SQLITE_INTEGER;
 }
 
 long long stmt_int(struct stmt *s, int col)
