@@ -164,7 +164,7 @@ struct store *store_open(const char *path, int create)
  * statement with "string or blob too big"); the schema may not run
  * functions that are not innocuous, nor triggers or views; and a store may
  * run at most STORE_OPS_BASE + STORE_OPS_PER_BYTE x its size SQLite VM
- * instructions in all (reading a plain table costs about 3 a byte). */
+ * instructions in all (reading a plain table costs well under 1 a byte). */
 #define STORE_MAX_VALUE (1 << 20)
 #define STORE_OPS_BASE 100000000ULL
 #define STORE_OPS_PER_BYTE 64ULL
