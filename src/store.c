@@ -258,14 +258,16 @@ static char *private_copy(const char *path, struct store_log *log)
 	char *dir, *copy = NULL, *side = NULL, *side_copy = NULL;
 	struct stat sb;
 
-	for (size_t i = 0; i < 2 && !log->suffix; i++) {
+	for (size_t i = 0; i < 2 && !side; i++) {
 		side = xasprintf("%s%s", path, suffixes[i]);
-		if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		if (stat(side, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
 			log->suffix = suffixes[i];
-		else
+		} else {
 			free(side);
+			side = NULL;
+		}
 	}
-	if (!log->suffix)
+	if (!side)
 		return NULL;
 	dir = xasprintf("%s/udaudit-store-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(dir)) {
