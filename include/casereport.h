@@ -13,12 +13,11 @@
  * case_findings (the findings rows) and case_copies (their finding_copies
  * rows with type and class), so each figure is one SQL query.
  *
- * Redaction (--redact). Text meant for the letter goes through
- * casereport_redact(): account names, handles (also phone numbers without
- * '+' and their last 10 digits), custodian ids and full names of every
- * account in the audit DB, and the first and last names of the case's
- * custodians (whole words, any case), become the stable pseudonyms of
- * redact.h. Addressee and signatory blocks are not redacted. */
+ * Redaction (--redact). The document's every string goes through the
+ * redactor of redact.h (pdf_doc_info.filter): the audit DB's people,
+ * accounts, peers, conversations and files, and the case file's signatory
+ * and addressee, become readable pseudonyms; the copy is marked "Redacted
+ * copy" in its title, header and first page. */
 #ifndef UDAUDIT_CASEREPORT_H
 #define UDAUDIT_CASEREPORT_H
 
@@ -72,13 +71,9 @@ void casereport_close(struct case_ctx *c);
 void casereport_var(struct case_ctx *c, const char *name, const char *value);
 void casereport_varf(struct case_ctx *c, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* section.key (i-th value) expanded with the placeholders, and redacted.
+/* section.key (i-th value) expanded with the placeholders.
  * Caller frees; NULL on error (printed). */
 char *casereport_text(struct case_ctx *c, const char *section, const char *key, size_t i);
-
-/* A copy of text with the redactions applied (a plain copy without
- * --redact). Caller frees. */
-char *casereport_redact(struct case_ctx *c, const char *text);
 
 /* Create the document (title/subject/keywords/footer/header from the
  * definition's [document]), draw the letterhead, the date and addressee
@@ -86,13 +81,13 @@ char *casereport_redact(struct case_ctx *c, const char *text);
 int casereport_begin(struct case_ctx *c);
 /* A heading (level 1 or 2) from section.key; -1 (printed) when missing. */
 int casereport_heading(struct case_ctx *c, int level, const char *section, const char *key);
-/* Body helpers: the text is redacted before it reaches the page. */
+/* Body helpers (the document's filter redacts). */
 int casereport_par(struct case_ctx *c, const char *text);
 int casereport_bullet(struct case_ctx *c, const char *text);
 int casereport_kv(struct case_ctx *c, const char *key, const char *value);
-/* One table row of n cells, each redacted. */
+/* One table row of n cells. */
 int casereport_row(struct case_ctx *c, const char *const *cells, int n);
-/* section.key (every value, each a paragraph) expanded, redacted, set. */
+/* section.key (every value, each a paragraph) expanded and set. */
 int casereport_pars(struct case_ctx *c, const char *section, const char *key);
 /* The signature block of the case's signatory, then save to o->out.
  * Returns an exit code. */

@@ -30,6 +30,8 @@ struct audit_config {
 	char *output_dir;               /* resolved; default DIR/out */
 	char **cases;                   /* resolved case files */
 	size_t ncases, cases_alloc;
+	int redact;                     /* [output] redact = yes: redacted copies too */
+	char *letter_date;              /* [output] letter_date (YYYY-MM-DD); NULL: as_of */
 };
 
 /* Load and validate; 0, or -1 after printing FILE:LINE errors. */

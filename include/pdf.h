@@ -61,6 +61,11 @@ struct pdf_doc_info {
 	const char *header;     /* running header on pages 2.. (right aligned,
 				 * small, with a rule); NULL: none. Footer and
 				 * header are cut to one line with an ellipsis */
+	/* Every string of the document (text, cells, headings, bookmarks,
+	 * header, footer, info) goes through filter first when it is set:
+	 * it returns a new string the document frees (redaction). */
+	char *(*filter)(void *ctx, const char *s);
+	void *filter_ctx;
 };
 
 /* A new empty document (no page yet), or NULL (printed): fonts or the ICC

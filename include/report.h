@@ -17,6 +17,8 @@ struct report_opts {
 	const char *reports_dir;        /* --reports DIR (report definitions), or NULL:
 					 * "reports" beside the run's rules dir, else
 					 * ./reports */
+	const char *letter_date;        /* --letter-date / [output] letter_date, or
+					 * NULL: the letters are dated as_of */
 };
 
 /* Each writes o->out and returns an exit code (enum exit_code). */

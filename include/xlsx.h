@@ -42,6 +42,10 @@ struct xlsx_opts {
 	long long created;      /* Unix seconds UTC for docProps; must be > 0 */
 	int constant_memory;    /* stream rows (each sheet written row by row) */
 	const char *title, *subject;    /* docProps; may be NULL */
+	/* When set, every string cell goes through filter first (it returns
+	 * a new string the workbook frees): the redaction of --redact. */
+	char *(*filter)(void *ctx, const char *s);
+	void *filter_ctx;
 };
 
 /* Start a workbook that will be written to path (checked writable now).

@@ -236,6 +236,23 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			c->cases[c->ncases++] = path_resolve(c->dir, value);
 			return 0;
 		}
+		if (!strcmp(key, "redact")) {
+			if (strcmp(value, "yes") && strcmp(value, "no"))
+				return diag_error(&at, "bad value '%s' for 'redact' (expected yes or no)",
+						  value);
+			c->redact = !strcmp(value, "yes");
+			return 0;
+		}
+		if (!strcmp(key, "letter_date")) {
+			long long d;
+			if (c->letter_date)
+				return diag_error(&at, "'letter_date' given twice");
+			if (time_parse_date(value, &d))
+				return diag_error(&at, "bad date '%s' for 'letter_date' (expected"
+						  " YYYY-MM-DD)", value);
+			c->letter_date = xstrdup(value);
+			return 0;
+		}
 	} else {
 		return diag_error(&at, "unknown section '[%s]'", section);
 	}
@@ -294,5 +311,6 @@ void config_release(struct audit_config *c)
 	free(c->db);
 	free(c->rules_dir);
 	free(c->output_dir);
+	free(c->letter_date);
 	memset(c, 0, sizeof(*c));
 }

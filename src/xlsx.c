@@ -37,6 +37,8 @@ struct xlsx {
 	struct xlsx_sheet sheets[MAX_SHEETS];
 	int nsheets;
 	char *props_title, *props_subject;      /* kept alive until close */
+	char *(*filter)(void *ctx, const char *s);
+	void *filter_ctx;
 };
 
 /* Translate a library error at the boundary; sticky. */
@@ -137,6 +139,8 @@ struct xlsx *xlsx_new(const char *path, const struct xlsx_opts *opts)
 		return NULL;
 	}
 	make_formats(x);
+	x->filter = opts->filter;
+	x->filter_ctx = opts->filter_ctx;
 	/* byte-stable output: 1.1.4 uses time(NULL) for docProps/core.xml
 	 * unless created is non-zero (core.c); zip entries are fixed at
 	 * 1980-01-01 (packager.c) */
@@ -279,12 +283,15 @@ int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 	     enum xlsx_style style)
 {
 	struct xlsx *x = sh->x;
-	char *clean;
+	char *clean, *filtered = NULL;
 	lxw_error err;
 
 	if (x->failed)
 		return -1;
+	if (s && *s && x->filter)
+		s = filtered = x->filter(x->filter_ctx, s);
 	if (!s || !*s) {
+		free(filtered);
 		if (style == XS_NONE)
 			return 0;
 		return xlsx_ok(x, worksheet_write_blank(sh->ws, row, (lxw_col_t)col, fmt(sh, style)),
@@ -295,6 +302,7 @@ int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 	err = worksheet_write_string(sh->ws, row, (lxw_col_t)col, clean ? clean : s,
 				     fmt(sh, style));
 	free(clean);
+	free(filtered);
 	return xlsx_ok(x, err, sh->name);
 }
 

@@ -74,6 +74,17 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 	return failed;
 }
 
+/* OUT/NAME-redacted.EXT beside OUT/NAME.EXT ([output] redact = yes). */
+static char *redacted_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+
+	if (!dot || (slash && dot < slash))
+		return xasprintf("%s-redacted", path);
+	return xasprintf("%.*s-redacted%s", (int)(dot - path), path, dot);
+}
+
 /* Last step: the findings and tracker workbooks, as of the audit date, in
  * the output folder as QUARTER-findings.xlsx and QUARTER-tracker.xlsx
  * (findings.xlsx and tracker.xlsx without a quarter). Without an analysis
@@ -93,12 +104,16 @@ static int write_workbooks(struct store *st, const struct audit_config *cfg)
 		char *out = cfg->quarter
 			? xasprintf("%s/%s-%s", cfg->output_dir, cfg->quarter, books[i].suffix)
 			: xasprintf("%s/%s", cfg->output_dir, books[i].suffix);
-		struct report_opts o = { cfg->db, out, cfg->as_of, NULL, 0, NULL };
-		int r = books[i].write(st, &o);
-		if (r == EXIT_OK)
-			printf("%-15s %s\n", "workbook", out);
-		else if (rc == EXIT_OK)
-			rc = r;
+		for (int red = 0; red <= cfg->redact; red++) {
+			char *path = red ? redacted_path(out) : xstrdup(out);
+			struct report_opts o = { cfg->db, path, cfg->as_of, NULL, red, NULL, NULL };
+			int r = books[i].write(st, &o);
+			if (r == EXIT_OK)
+				printf("%-15s %s\n", red ? "redacted copy" : "workbook", path);
+			else if (rc == EXIT_OK)
+				rc = r;
+			free(path);
+		}
 		free(out);
 	}
 	return rc;
@@ -151,14 +166,18 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 		for (int k = 0; k < 2; k++) {
 			char *out = xasprintf("%s/%s-%s.pdf", cfg->output_dir, cf.id,
 					      k ? "status" : "incident");
-			struct report_opts o = { cfg->db, out, cfg->as_of, cfg->cases[i], 0, reports };
-			int r = EXIT_OK;
-			if (k == 0 || open == 1)
-				r = k ? report_status(st, &o) : report_incident(st, &o);
-			if (r == EXIT_OK && (k == 0 || open == 1))
-				printf("%-15s %s\n", k ? "status letter" : "incident", out);
-			else if (r != EXIT_OK && rc == EXIT_OK)
-				rc = r;
+			for (int red = 0; red <= cfg->redact && (k == 0 || open == 1); red++) {
+				char *path = red ? redacted_path(out) : xstrdup(out);
+				struct report_opts o = { cfg->db, path, cfg->as_of, cfg->cases[i], red,
+							 reports, cfg->letter_date };
+				int r = k ? report_status(st, &o) : report_incident(st, &o);
+				if (r == EXIT_OK)
+					printf("%-15s %s\n", red ? "redacted copy" :
+					       k ? "status letter" : "incident", path);
+				else if (rc == EXIT_OK)
+					rc = r;
+				free(path);
+			}
 			free(out);
 		}
 		case_release(&cf);

@@ -27,14 +27,14 @@ int pdf_letterhead(struct pdf_doc *doc, const struct pdf_letterhead *lh)
 
 	if (pdfi_enter(doc, 0) || !lh)
 		return -1;
-	s = ascii_upper(pdfi_clean_text(lh->agency, 1, PDF_MAX_TEXT));
+	s = ascii_upper(pdfi_clean_text(doc, lh->agency, 1, PDF_MAX_TEXT));
 	rc = pdfi_draw_block(doc, &tb, s);
 	free(s);
 	if (!rc && lh->component) {
 		tb.f = F_REG;
 		tb.size = 11.0;
 		tb.lead = 15.0;
-		s = pdfi_clean_text(lh->component, 1, PDF_MAX_TEXT);
+		s = pdfi_clean_text(doc, lh->component, 1, PDF_MAX_TEXT);
 		rc = pdfi_draw_block(doc, &tb, s);
 		free(s);
 	}
@@ -45,7 +45,7 @@ int pdf_letterhead(struct pdf_doc *doc, const struct pdf_letterhead *lh)
 		tb.lead = SMALL_LEAD;
 		tb.color = &C_GRAY;
 		for (size_t i = 0; !rc && lh->address[i]; i++) {
-			s = pdfi_clean_text(lh->address[i], 1, PDF_MAX_TEXT);
+			s = pdfi_clean_text(doc, lh->address[i], 1, PDF_MAX_TEXT);
 			rc = pdfi_draw_block(doc, &tb, s);
 			free(s);
 		}
@@ -66,8 +66,8 @@ int pdf_letterhead(struct pdf_doc *doc, const struct pdf_letterhead *lh)
 static int kv_draw(struct pdf_doc *doc, const char *key, const char *value,
 		   double keyw)
 {
-	char *k = pdfi_clean_text(key, 1, PDF_MAX_TEXT);
-	char *v = pdfi_clean_text(value, 1, PDF_MAX_TEXT);
+	char *k = pdfi_clean_text(doc, key, 1, PDF_MAX_TEXT);
+	char *v = pdfi_clean_text(doc, value, 1, PDF_MAX_TEXT);
 	size_t nk, nv, n, i;
 	int rc = -1;
 
@@ -122,7 +122,7 @@ int pdf_address_block(struct pdf_doc *doc, const struct pdf_address_block *ab)
 	if (pdfi_enter(doc, 0) || !ab)
 		return -1;
 	if (ab->date) {
-		s = pdfi_clean_text(ab->date, 1, PDF_MAX_TEXT);
+		s = pdfi_clean_text(doc, ab->date, 1, PDF_MAX_TEXT);
 	} else {
 		int yr, mo, dy, hh, mm, ss;
 		pdfi_civil_from_unix(doc->date, &yr, &mo, &dy, &hh, &mm, &ss);
@@ -135,7 +135,7 @@ int pdf_address_block(struct pdf_doc *doc, const struct pdf_address_block *ab)
 	pdfi_add_gap(doc, 18);
 	tb.align = AL_LEFT;
 	for (size_t i = 0; ab->to && ab->to[i]; i++) {
-		s = pdfi_clean_text(ab->to[i], 1, PDF_MAX_TEXT);
+		s = pdfi_clean_text(doc, ab->to[i], 1, PDF_MAX_TEXT);
 		rc = pdfi_draw_block(doc, &tb, s);
 		free(s);
 		if (rc)
@@ -165,7 +165,7 @@ int pdf_heading(struct pdf_doc *doc, int level, const char *text)
 		if (pdfi_place(doc, before + lead + after + 2 * BODY_LEAD))
 			return -1;
 	}
-	doc->pend = pdfi_clean_text(text, 0, INFO_MAX);
+	doc->pend = pdfi_clean_text(doc, text, 0, INFO_MAX);
 	doc->pend_level = level;
 	return 0;
 }
@@ -196,7 +196,7 @@ int pdf_text(struct pdf_doc *doc, unsigned style, const char *text)
 	}
 	if (style & PDF_CENTER)
 		tb.align = AL_CENTER;
-	s = pdfi_clean_text(text, 1, PDF_MAX_TEXT);
+	s = pdfi_clean_text(doc, text, 1, PDF_MAX_TEXT);
 	rc = pdfi_draw_block(doc, &tb, s);
 	free(s);
 	if (!rc && !(style & PDF_TIGHT))
@@ -238,8 +238,8 @@ int pdf_signature(struct pdf_doc *doc, const struct pdf_signature *sig)
 
 	if (pdfi_enter(doc, 0) || !sig)
 		return -1;
-	cl = sig->closing ? pdfi_clean_text(sig->closing, 1, INFO_MAX) : NULL;
-	nm = pdfi_clean_text(sig->name, 1, INFO_MAX);
+	cl = sig->closing ? pdfi_clean_text(doc, sig->closing, 1, INFO_MAX) : NULL;
+	nm = pdfi_clean_text(doc, sig->name, 1, INFO_MAX);
 	{
 		size_t len = 0, o = 0;
 		char *joined;
@@ -260,7 +260,7 @@ int pdf_signature(struct pdf_doc *doc, const struct pdf_signature *sig)
 			joined[o++] = '\n';
 		}
 		joined[o] = '\0';
-		rest = pdfi_clean_text(joined, 1, PDF_MAX_TEXT);
+		rest = pdfi_clean_text(doc, joined, 1, PDF_MAX_TEXT);
 		free(joined);
 	}
 	doc->la.n = doc->lb.n = doc->lt.n = 0;

@@ -177,7 +177,7 @@ void pdfi_civil_from_unix(long long t, int *yr, int *mo, int *dy,
 }
 static void set_info(struct pdf_doc *doc, HPDF_InfoType type, const char *v)
 {
-	char *c = pdfi_clean_info(v);
+	char *c = pdfi_clean_info(doc, v);
 
 	if (c && *c)
 		HPDF_SetInfoAttr(doc->pdf, type, c);
@@ -258,7 +258,7 @@ static int setup(struct pdf_doc *doc, const struct pdf_doc_info *info,
  * width (caller frees); NULL for NULL or empty. */
 static char *one_line(struct pdf_doc *doc, const char *s)
 {
-	char *c = s ? pdfi_clean_text(s, 0, INFO_MAX) : NULL;
+	char *c = s ? pdfi_clean_text(doc, s, 0, INFO_MAX) : NULL;
 	const double maxw = TEXT_W - pdfi_text_width(doc, F_REG, SMALL_SIZE,
 						 "\xE2\x80\xA6");
 	double u = 0;
@@ -311,6 +311,8 @@ struct pdf_doc *pdf_doc_new(const struct pdf_doc_info *info)
 
 	doc = xcalloc(1, sizeof(*doc));
 	doc->date = info->date;
+	doc->filter = info->filter;
+	doc->filter_ctx = info->filter_ctx;
 	for (int f = 0; f < NFONTS; f++) {
 		doc->wcache[f] = xmalloc(65536 * sizeof(unsigned short));
 		memset(doc->wcache[f], 0xFF, 65536 * sizeof(unsigned short));

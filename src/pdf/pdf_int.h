@@ -104,6 +104,8 @@ struct pdf_doc {
 	HPDF_Encoder enc;
 
 	long long date;
+	char *(*filter)(void *ctx, const char *s);
+	void *filter_ctx;
 	char *footer, *header;  /* cleaned; NULL: none */
 
 	HPDF_Page *pages;
@@ -161,8 +163,13 @@ void pdfi_seed_id(HPDF_Doc pdf);
 int pdfi_patch_id(struct pdf_doc *doc, unsigned char *buf, size_t len);
 
 /* text.c */
-char *pdfi_clean_text(const char *s, int keep_nl, size_t max);
-char *pdfi_clean_info(const char *s);
+/* Cleaned copy of s (caller frees), after the document's filter: invalid
+ * bytes and code points above U+FFFF (and U+FFFE/U+FFFF) become U+FFFD,
+ * control characters become spaces; with keep_nl, "\r\n", '\r', '\n',
+ * U+2028 and U+2029 become '\n'. Trailing white space is dropped. NULL
+ * gives "". */
+char *pdfi_clean_text(struct pdf_doc *doc, const char *s, int keep_nl, size_t max);
+char *pdfi_clean_info(struct pdf_doc *doc, const char *s);
 unsigned pdfi_cp_width(struct pdf_doc *doc, int f, const char *s, size_t *n);
 double pdfi_text_width(struct pdf_doc *doc, int f, double size, const char *s);
 size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,

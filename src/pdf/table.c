@@ -157,7 +157,7 @@ int pdf_table_begin(struct pdf_doc *doc, int ncols,
 	}
 	doc->colx[ncols] = X1;
 	for (int c = 0; headers && c < ncols; c++)
-		doc->t_hdr[c] = pdfi_clean_text(headers[c], 1, INFO_MAX);
+		doc->t_hdr[c] = pdfi_clean_text(doc, headers[c], 1, INFO_MAX);
 	doc->in_table = 1;
 	doc->t_started = 0;
 	doc->t_rowno = 0;
@@ -195,7 +195,7 @@ int pdf_table_row(struct pdf_doc *doc, const char *const *cells)
 	doc->lt.n = 0;
 	for (int c = 0; c < doc->ncols; c++) {
 		double cw = doc->colx[c + 1] - doc->colx[c] - 2 * TBL_PADX;
-		cs[c] = pdfi_clean_text(cells ? cells[c] : NULL, 1, PDF_MAX_TEXT);
+		cs[c] = pdfi_clean_text(doc, cells ? cells[c] : NULL, 1, PDF_MAX_TEXT);
 		first[c] = doc->lt.n;
 		cnt[c] = pdfi_wrap(doc, &doc->lt, F_REG, TBL_SIZE, cs[c], cw);
 		if (cnt[c] > maxn)

@@ -62,11 +62,8 @@ static size_t get_cp(const unsigned char *s, size_t len, unsigned long *cp)
 	return n;
 }
 
-/* Cleaned copy of s (caller frees): invalid bytes and code points above
- * U+FFFF (and U+FFFE/U+FFFF) become U+FFFD, control characters become
- * spaces; with keep_nl, "\r\n", '\r', '\n', U+2028 and U+2029 become '\n'.
- * Trailing white space is dropped. NULL gives "". */
-char *pdfi_clean_text(const char *s, int keep_nl, size_t max)
+/* pdfi_clean_text without the filter. */
+static char *clean_raw(const char *s, int keep_nl, size_t max)
 {
 	size_t len = s ? strlen(s) : 0;
 	size_t pos = 0, o = 0;
@@ -116,16 +113,28 @@ char *pdfi_clean_text(const char *s, int keep_nl, size_t max)
 	return out;
 }
 
+char *pdfi_clean_text(struct pdf_doc *doc, const char *s, int keep_nl, size_t max)
+{
+	char *f, *c;
+
+	if (!doc || !doc->filter || !s)
+		return clean_raw(s, keep_nl, max);
+	f = doc->filter(doc->filter_ctx, s);
+	c = clean_raw(f, keep_nl, max);
+	free(f);
+	return c;
+}
+
 /* Info strings end up unescaped in the XMP packet: make them safe there
  * and equal in /Info. Caller frees; NULL stays NULL. */
-char *pdfi_clean_info(const char *s)
+char *pdfi_clean_info(struct pdf_doc *doc, const char *s)
 {
 	char *c, *out;
 	size_t o = 0;
 
 	if (!s)
 		return NULL;
-	c = pdfi_clean_text(s, 0, INFO_MAX);
+	c = pdfi_clean_text(doc, s, 0, INFO_MAX);
 	out = xmalloc(strlen(c) * 3 + 1);
 	for (size_t i = 0; c[i]; i++) {
 		if (c[i] == '&') {
@@ -148,7 +157,7 @@ char *pdfi_clean_info(const char *s)
 	out[o] = '\0';
 	free(c);
 	if (o > INFO_MAX) {             /* the replacements may have grown it */
-		char *cut = pdfi_clean_text(out, 0, INFO_MAX);
+		char *cut = clean_raw(out, 0, INFO_MAX);
 		free(out);
 		out = cut;
 	}

@@ -19,196 +19,6 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-/* ---- redaction ---------------------------------------------------------- */
-
-struct red_entry {
-	char *from, *to;
-	size_t len;
-};
-
-/* Entries bucketed by their first byte (lowercased), longest first, so a
- * position is compared with the few entries that can start there. */
-struct redactor {
-	struct {
-		struct red_entry *e;
-		size_t n, alloc;
-	} b[256];
-};
-
-static int word_byte(unsigned char ch)
-{
-	return isalnum(ch) || ch >= 0x80;
-}
-
-static void red_add(struct redactor *r, const char *from, const char *to)
-{
-	size_t len = from ? strlen(from) : 0;
-	unsigned char k;
-
-	if (len < 3)            /* "Al", "C": too short to replace safely */
-		return;
-	k = (unsigned char)tolower((unsigned char)from[0]);
-	r->b[k].e = xgrow(r->b[k].e, r->b[k].n + 1, &r->b[k].alloc, sizeof(*r->b[k].e));
-	r->b[k].e[r->b[k].n].from = xstrdup(from);
-	r->b[k].e[r->b[k].n].to = xstrdup(to);
-	r->b[k].e[r->b[k].n].len = len;
-	r->b[k].n++;
-}
-
-static int by_len_desc(const void *a, const void *b)
-{
-	const struct red_entry *x = a, *y = b;
-	if (x->len != y->len)
-		return x->len < y->len ? 1 : -1;
-	return strcmp(x->from, y->from);
-}
-
-static void red_free(struct redactor *r)
-{
-	if (!r)
-		return;
-	for (int k = 0; k < 256; k++) {
-		for (size_t i = 0; i < r->b[k].n; i++) {
-			free(r->b[k].e[i].from);
-			free(r->b[k].e[i].to);
-		}
-		free(r->b[k].e);
-	}
-	free(r);
-}
-
-/* The account, its handle, the handle's digits (a phone number written
- * without '+', or only its national 10 digits). */
-static void red_add_account(struct redactor *r, const char *account)
-{
-	char acct[REDACT_LEN], digits[64];
-	const char *colon = strchr(account, ':');
-	const char *handle = colon ? colon + 1 : account;
-	const char *pseudo_handle;
-	size_t nd = 0;
-
-	redact_account(account, acct);
-	pseudo_handle = strchr(acct, ':') ? strchr(acct, ':') + 1 : acct;
-	red_add(r, account, acct);
-	red_add(r, handle, pseudo_handle);
-	for (const char *p = handle; *p && nd + 1 < sizeof(digits); p++) {
-		if (isdigit((unsigned char)*p))
-			digits[nd++] = *p;
-		else if (*p != '+' && *p != '-' && *p != ' ' && *p != '(' && *p != ')' && *p != '.')
-			return;         /* not a phone number */
-	}
-	digits[nd] = '\0';
-	if (nd >= 7) {
-		red_add(r, digits, pseudo_handle);
-		if (nd > 10)
-			red_add(r, digits + nd - 10, pseudo_handle);
-	}
-}
-
-/* Each word of a name (3 bytes or more) on its own. */
-static void red_add_name_words(struct redactor *r, const char *name, const char *to)
-{
-	char *copy = xstrdup(name), *save = NULL;
-	for (char *w = strtok_r(copy, " \t-,.'", &save); w; w = strtok_r(NULL, " \t-,.'", &save))
-		red_add(r, w, to);
-	free(copy);
-}
-
-static struct redactor *red_build(struct case_ctx *c)
-{
-	struct redactor *r = xcalloc(1, sizeof(*r));
-	struct stmt *s;
-	int rc;
-
-	s = stmt_prepare(c->st, "SELECT account, custodian_id, custodian_name FROM accounts"
-			 " ORDER BY account");
-	if (!s) {
-		red_free(r);
-		return NULL;
-	}
-	while ((rc = stmt_step(s)) == 1) {
-		const char *account = stmt_text(s, 0), *id = stmt_text(s, 1), *name = stmt_text(s, 2);
-		char cust[REDACT_LEN];
-		if (account)
-			red_add_account(r, account);
-		redact_custodian(id && *id ? id : name, cust);
-		if (id)
-			red_add(r, id, cust);
-		if (name)
-			red_add(r, name, cust);
-	}
-	stmt_free(s);
-	/* first and last names alone, for the custodians of this case only:
-	 * a word such as "Park" must not vanish from every letter */
-	s = rc < 0 ? NULL : stmt_prepare(c->st,
-		"SELECT DISTINCT custodian_id, custodian_name FROM accounts"
-		" WHERE custodian_id IN (SELECT custodian_id FROM temp.case_findings)"
-		" ORDER BY custodian_id, custodian_name");
-	if (!s) {
-		red_free(r);
-		return NULL;
-	}
-	while ((rc = stmt_step(s)) == 1) {
-		char cust[REDACT_LEN];
-		if (!stmt_text(s, 1))
-			continue;
-		redact_custodian(stmt_text(s, 0), cust);
-		red_add_name_words(r, stmt_text(s, 1), cust);
-	}
-	stmt_free(s);
-	for (size_t i = 0; rc >= 0 && i < c->cf.scope[CF_CUSTODIAN].n; i++) {
-		char cust[REDACT_LEN];
-		redact_custodian(c->cf.scope[CF_CUSTODIAN].v[i], cust);
-		red_add(r, c->cf.scope[CF_CUSTODIAN].v[i], cust);
-	}
-	if (rc < 0) {
-		red_free(r);
-		return NULL;
-	}
-	for (int k = 0; k < 256; k++)
-		if (r->b[k].n > 1)
-			qsort(r->b[k].e, r->b[k].n, sizeof(*r->b[k].e), by_len_desc);
-	return r;
-}
-
-static char *red_apply(const struct redactor *r, const char *text)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = text;
-
-	while (*p) {
-		unsigned char k = (unsigned char)tolower((unsigned char)*p);
-		const struct red_entry *hit = NULL;
-		int at_start = p == text || !word_byte((unsigned char)p[-1]);
-		for (size_t i = 0; i < r->b[k].n && !hit; i++) {
-			const struct red_entry *e = &r->b[k].e[i];
-			/* whole words only: "Bell" is not replaced inside "Bellevue" */
-			if (word_byte((unsigned char)e->from[0]) && !at_start)
-				continue;
-			if (strncasecmp(p, e->from, e->len))
-				continue;
-			if (word_byte((unsigned char)e->from[e->len - 1]) &&
-			    word_byte((unsigned char)p[e->len]))
-				continue;
-			hit = e;
-		}
-		if (hit) {
-			strbuf_addstr(&sb, hit->to);
-			p += hit->len;
-		} else {
-			strbuf_addch(&sb, *p++);
-		}
-	}
-	return strbuf_detach(&sb);
-}
-
-char *casereport_redact(struct case_ctx *c, const char *text)
-{
-	if (!text)
-		return xstrdup("");
-	return c->red ? red_apply(c->red, text) : xstrdup(text);
-}
-
 /* ---- placeholders --------------------------------------------------------- */
 
 void casereport_var(struct case_ctx *c, const char *name, const char *value)
@@ -243,13 +53,7 @@ void casereport_varf(struct case_ctx *c, const char *name, const char *fmt, ...)
 
 char *casereport_text(struct case_ctx *c, const char *section, const char *key, size_t i)
 {
-	char *t = reportdef_expand_nth(c->def, section, key, i, c->vars, c->nvars);
-	char *r;
-	if (!t)
-		return NULL;
-	r = casereport_redact(c, t);
-	free(t);
-	return r;
+	return reportdef_expand_nth(c->def, section, key, i, c->vars, c->nvars);
 }
 
 const char *casereport_count(struct case_ctx *c, char *buf, size_t len, long long n,
@@ -485,6 +289,31 @@ static void common_vars(struct case_ctx *c)
 	casereport_var(c, "signatory_title", cf->sig_title);
 }
 
+/* The redactor of the audit DB, plus the people of the case file (the
+ * signatory and the addressee are officials) and the words of the
+ * letter's fixed text a surname must not take away ("College Park"). */
+static int red_build(struct case_ctx *c)
+{
+	const struct case_file *cf = &c->cf;
+	size_t naddr = reportdef_count(c->def, "letterhead", "address");
+
+	c->red = redactor_load(c->st);
+	if (!c->red)
+		return -1;
+	redactor_official(c->red, cf->sig_name);
+	redactor_official(c->red, cf->to_name);
+	redactor_keep_words(c->red, c->agency);
+	redactor_keep_words(c->red, c->component);
+	redactor_keep_words(c->red, cf->to_title);
+	redactor_keep_words(c->red, cf->to_office);
+	redactor_keep_words(c->red, cf->to_org);
+	for (size_t i = 0; i < cf->to_address.n; i++)
+		redactor_keep_words(c->red, cf->to_address.v[i]);
+	for (size_t i = 0; i < naddr; i++)
+		redactor_keep_words(c->red, reportdef_nth(c->def, "letterhead", "address", i));
+	return 0;
+}
+
 int casereport_open(struct case_ctx *c, struct store *st, const struct report_opts *o,
 		    const char *defname)
 {
@@ -518,7 +347,7 @@ int casereport_open(struct case_ctx *c, struct store *st, const struct report_op
 		casereport_close(c);
 		return EXIT_DB;
 	}
-	if (o->redact && !(c->red = red_build(c))) {
+	if (o->redact && red_build(c)) {
 		casereport_close(c);
 		return EXIT_DB;
 	}
@@ -530,7 +359,7 @@ void casereport_close(struct case_ctx *c)
 {
 	case_release(&c->cf);
 	reportdef_free(c->def);
-	red_free(c->red);
+	redactor_free(c->red);
 	pdf_doc_free(c->doc);
 	free(c->agency);
 	free(c->component);
@@ -590,6 +419,22 @@ int casereport_begin(struct case_ctx *c)
 
 	for (size_t i = 0; i < naddr; i++)
 		addr[i] = reportdef_nth(c->def, "letterhead", "address", i);
+	if (c->red && !err) {
+		/* the mark of a redacted copy: title, header, footer */
+		const char *mark = reportdef_nth(c->def, "document", "redacted_mark", 0);
+		char *t;
+		if (!mark)
+			mark = "Redacted copy";
+		t = xasprintf("%s (%s)", title ? title : letter_subject ? letter_subject : "", mark);
+		free(title);
+		title = t;
+		t = xasprintf("%s%s%s", mark, header ? " \xC2\xB7 " : "", header ? header : "");
+		free(header);
+		header = t;
+		t = xasprintf("%s%s%s", mark, footer ? " \xC2\xB7 " : "", footer ? footer : "");
+		free(footer);
+		footer = t;
+	}
 	if (cf->to_name)
 		to[nto++] = cf->to_name;
 	if (cf->to_title)
@@ -615,6 +460,8 @@ int casereport_begin(struct case_ctx *c)
 			.date = c->doc_time,
 			.footer = footer,
 			.header = header,
+			.filter = c->red ? redactor_filter : NULL,
+			.filter_ctx = c->red,
 		};
 		struct pdf_letterhead lh = {
 			c->agency, c->component && *c->component ? c->component : NULL,
@@ -626,6 +473,11 @@ int casereport_begin(struct case_ctx *c)
 			rc = -1;
 		else
 			rc = pdf_letterhead(c->doc, &lh) | pdf_address_block(c->doc, &ab);
+		if (!rc && c->red && reportdef_count(c->def, "document", "redacted_note")) {
+			char *note = casereport_text(c, "document", "redacted_note", 0);
+			rc = note ? pdf_text(c->doc, PDF_BOLD | PDF_SMALL, note) : -1;
+			free(note);
+		}
 	}
 	free(title);
 	free(subject);
@@ -646,41 +498,23 @@ int casereport_heading(struct case_ctx *c, int level, const char *section, const
 
 int casereport_par(struct case_ctx *c, const char *text)
 {
-	char *t = casereport_redact(c, text);
-	int rc = pdf_paragraph(c->doc, t);
-	free(t);
-	return rc;
+	return pdf_paragraph(c->doc, text);
 }
 
 int casereport_bullet(struct case_ctx *c, const char *text)
 {
-	char *t = casereport_redact(c, text);
-	int rc = pdf_bullet(c->doc, t);
-	free(t);
-	return rc;
+	return pdf_bullet(c->doc, text);
 }
 
 int casereport_kv(struct case_ctx *c, const char *key, const char *value)
 {
-	char *t = casereport_redact(c, value);
-	int rc = pdf_kv(c->doc, key, t);
-	free(t);
-	return rc;
+	return pdf_kv(c->doc, key, value);
 }
 
 int casereport_row(struct case_ctx *c, const char *const *cells, int n)
 {
-	char *red[PDF_MAX_COLS] = { 0 };
-	int rc;
-
-	if (!c->red)
-		return pdf_table_row(c->doc, cells);
-	for (int i = 0; i < n && i < PDF_MAX_COLS; i++)
-		red[i] = casereport_redact(c, cells[i]);
-	rc = pdf_table_row(c->doc, (const char *const *)red);
-	for (int i = 0; i < n && i < PDF_MAX_COLS; i++)
-		free(red[i]);
-	return rc;
+	(void)n;
+	return pdf_table_row(c->doc, cells);
 }
 
 int casereport_pars(struct case_ctx *c, const char *section, const char *key)

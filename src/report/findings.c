@@ -334,31 +334,12 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 	while ((rc = stmt_step(s)) == 1) {
 		struct xlsx_sheet *out = stream_row(&ss);
 		unsigned r = ss.row++;
-		char cust[REDACT_LEN], acct[REDACT_LEN], hcopy[REDACT_LEN];
 		const char *v[F_NCOLS];
-		char *detail = NULL;
 
 		if (!out)
 			break;
 		for (int i = 0; i < F_NCOLS; i++)
 			v[i] = stmt_text(s, i);
-		if (redact) {
-			const char *account = v[F_ACCOUNT] ? v[F_ACCOUNT] : "";
-			const char *colon = strchr(account, ':');
-			const char *from[4], *to[4];
-			redact_custodian(v[F_CUST], cust);
-			redact_account(account, acct);
-			/* the handle alone, as a sentence may name it */
-			snprintf(hcopy, sizeof(hcopy), "%s", strchr(acct, ':') ? strchr(acct, ':') + 1 : acct);
-			from[0] = account;              to[0] = acct;
-			from[1] = colon ? colon + 1 : ""; to[1] = hcopy;
-			from[2] = v[F_CUST];            to[2] = cust;
-			from[3] = stmt_text(s, 14);     to[3] = cust;
-			detail = redact_text(v[F_DETAIL], from, to, 4);
-			v[F_CUST] = cust;
-			v[F_ACCOUNT] = acct;
-			v[F_DETAIL] = detail;
-		}
 		for (int i = 0; i < F_NCOLS; i++) {
 			if (i == F_FIRST || i == F_LAST) {
 				if (!stmt_is_null(s, i))
@@ -369,7 +350,6 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 				xlsx_str(out, r, (unsigned)i, v[i], XS_NONE);
 			}
 		}
-		free(detail);
 		if (xlsx_failed(x))
 			break;
 	}
@@ -417,7 +397,7 @@ static int write_evidence(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 /* ---- Inputs (the manifest; loaded_at is left out: it would change the
  * bytes of every later workbook) ---- */
 
-static int write_inputs(struct store *st, struct xlsx *x, struct xlsx_sheet *sh)
+static int write_inputs(struct store *st, struct xlsx *x, struct xlsx_sheet *sh, int redact)
 {
 	static const char *const hdr[] = {
 		"kind", "path", "size", "records", "skipped", "ignored", "sha256"
@@ -444,6 +424,13 @@ static int write_inputs(struct store *st, struct xlsx *x, struct xlsx_sheet *sh)
 		xlsx_str(out, r, 6, stmt_text(s, 6), XS_NONE);
 	}
 	stmt_free(s);
+	if (redact && rc == 0) {
+		struct xlsx_sheet *out = stream_row(&ss);
+		if (out)
+			xlsx_str(out, ss.row++, 0, "Redacted copy: file names are replaced (input-N);"
+				 " each SHA-256 is that of the original file, so the recipient can"
+				 " verify the agency's copies.", XS_BOLD);
+	}
 	stream_finish_part(&ss);
 	return rc < 0 ? -1 : 0;
 }
@@ -556,7 +543,9 @@ static int write_rules(struct xlsx_sheet *sh, const struct run_info *run)
 
 int report_findings(struct store *st, const struct report_opts *o)
 {
-	struct xlsx_opts xo = { 0, 1, "Findings workbook", "Unauthorized disposition audit" };
+	struct xlsx_opts xo = { 0, 1, "Findings workbook", "Unauthorized disposition audit",
+				NULL, NULL };
+	struct redactor *red = NULL;
 	struct xlsx_sheet *summary, *findings, *evidence, *inputs, *rules;
 	struct run_info run;
 	char date[TIME_DATE_LEN];
@@ -572,8 +561,20 @@ int report_findings(struct store *st, const struct report_opts *o)
 		run_release(&run);
 		return EXIT_USAGE;
 	}
+	if (o->redact) {
+		/* every string cell goes through the redaction pass */
+		red = redactor_load(st);
+		if (!red) {
+			run_release(&run);
+			return EXIT_DB;
+		}
+		xo.title = "Findings workbook (Redacted copy)";
+		xo.filter = redactor_filter;
+		xo.filter_ctx = red;
+	}
 	x = xlsx_new(o->out, &xo);
 	if (!x) {
+		redactor_free(red);
 		run_release(&run);
 		return EXIT_DB;
 	}
@@ -587,12 +588,15 @@ int report_findings(struct store *st, const struct report_opts *o)
 		err = write_summary(st, summary, &run, date) ||
 		      write_findings(st, x, findings, run.run_id, o->redact) ||
 		      write_evidence(st, x, evidence, run.run_id) ||
-		      write_inputs(st, x, inputs) ||
+		      write_inputs(st, x, inputs, o->redact) ||
 		      write_rules(rules, &run);
 	run_release(&run);
 	if (err) {
 		xlsx_discard(x);
+		redactor_free(red);
 		return EXIT_DB;
 	}
-	return xlsx_close(x) ? EXIT_DB : EXIT_OK;
+	err = xlsx_close(x);
+	redactor_free(red);
+	return err ? EXIT_DB : EXIT_OK;
 }

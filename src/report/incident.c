@@ -24,7 +24,6 @@
 #include "cli.h"
 #include "diag.h"
 #include "pdf.h"
-#include "redact.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -219,22 +218,6 @@ static int by_series_table(struct case_ctx *c)
 	return rc | pdf_table_end(c->doc);
 }
 
-/* A conversation id as printed: under --redact a pseudonym (ids are often
- * made of people's names, e.g. "natarajan-castillo"). */
-static void conv_label(struct case_ctx *c, const char *conv, char *out, size_t len)
-{
-	char pseudo[REDACT_LEN];
-	if (!conv) {
-		snprintf(out, len, "-");
-		return;
-	}
-	if (!c->o->redact) {
-		snprintf(out, len, "%s", conv);
-		return;
-	}
-	redact_custodian(conv, pseudo);
-	snprintf(out, len, "conversation-%s", strchr(pseudo, '-') + 1);
-}
 
 static int conversations_table(struct case_ctx *c)
 {
@@ -261,7 +244,7 @@ static int conversations_table(struct case_ctx *c)
 			continue;
 		}
 		const char *cells[6] = { conv, app_name(c, stmt_text(s, 1)), n1, n2, d1, d2 };
-		conv_label(c, stmt_text(s, 0), conv, sizeof(conv));
+		snprintf(conv, sizeof(conv), "%s", stmt_text(s, 0) ? stmt_text(s, 0) : "-");
 		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
 		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
 		time_fmt_day(stmt_int(s, 4), d1);
@@ -922,6 +905,7 @@ static int manifest_table(struct case_ctx *c)
 	int rc = casereport_heading(c, 1, "manifest", "heading");
 
 	if (rc || casereport_pars(c, "manifest", "intro") ||
+	    (c->red && casereport_pars(c, "manifest", "redacted")) ||
 	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 5))
 		return -1;
 	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"

@@ -173,11 +173,8 @@ static int changes(struct case_ctx *c, const char *since)
 		}
 		line = xasprintf("%s: %s. %s", stmt_text(s, 2), stmt_text(s, 3),
 				 or_dash(stmt_text(s, 4)));
-		if (!rc) {
-			char *r = casereport_redact(c, line);
-			rc = pdf_text(c->doc, PDF_INDENT | PDF_SMALL | PDF_TIGHT, r);
-			free(r);
-		}
+		if (!rc)
+			rc = pdf_text(c->doc, PDF_INDENT | PDF_SMALL | PDF_TIGHT, line);
 		free(line);
 		n++;
 	}

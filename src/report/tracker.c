@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "redact.h"
 #include "store.h"
 #include "tracker.h"
 #include "xalloc.h"
@@ -393,7 +394,9 @@ static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct
 
 int report_tracker(struct store *st, const struct report_opts *o)
 {
-	struct xlsx_opts xo = { 0, 0, "Corrective-action tracker", "OIG/GAO/NARA recommendations" };
+	struct xlsx_opts xo = { 0, 0, "Corrective-action tracker", "OIG/GAO/NARA recommendations",
+				NULL, NULL };
+	struct redactor *red = NULL;
 	struct xlsx_sheet *recs, *acts, *hist, *cases, *summary;
 	struct tally t;
 	char date[TIME_DATE_LEN];
@@ -401,16 +404,24 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	struct xlsx *x;
 	int err;
 
-	if (o->redact)
-		diag_warn(NULL, "--redact: the tracker workbook names officials and owners, not"
-			  " custodians or accounts; nothing is replaced");
 	/* days overdue count to --as-of, else SOURCE_DATE_EPOCH's day, else today */
 	if (report_doc_time(o->as_of, NULL, &xo.created, date))
 		return EXIT_USAGE;
 	time_parse_date(date, &as_of);
+	if (o->redact) {
+		/* every string cell (notes, owners, evidence) through the redaction pass */
+		red = redactor_load(st);
+		if (!red)
+			return EXIT_DB;
+		xo.title = "Corrective-action tracker (Redacted copy)";
+		xo.filter = redactor_filter;
+		xo.filter_ctx = red;
+	}
 	x = xlsx_new(o->out, &xo);
-	if (!x)
+	if (!x) {
+		redactor_free(red);
 		return EXIT_DB;
+	}
 	memset(&t, 0, sizeof(t));
 	recs = xlsx_add_sheet(x, "Recommendations");
 	acts = xlsx_add_sheet(x, "Corrective Actions");
@@ -427,7 +438,10 @@ int report_tracker(struct store *st, const struct report_opts *o)
 		write_summary(summary, date, &t);
 	if (err) {
 		xlsx_discard(x);
+		redactor_free(red);
 		return EXIT_DB;
 	}
-	return xlsx_close(x) ? EXIT_DB : EXIT_OK;
+	err = xlsx_close(x);
+	redactor_free(red);
+	return err ? EXIT_DB : EXIT_OK;
 }

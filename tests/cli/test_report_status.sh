@@ -78,7 +78,7 @@ for s in "Dana Reyes" "Marcus Bell" "Priya Natarajan" "Tomás Alvarez" "Grace Wh
 	grep -qiF -- "$s" "$T/r.txt" && { leaks=$((leaks + 1)); echo "leak: $s" >&2; }
 done
 t_eq "no custodian name with --redact" "$leaks" 0
-t_contains "pseudonym in the note" "$T/r.txt" "exported by custodian-"
+t_contains "pseudonym in the note" "$T/r.txt" "exported by Custodian B"
 
 # a closed case gets no status letter from run
 W2=$T/w2

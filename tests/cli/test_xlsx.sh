@@ -112,10 +112,11 @@ $DUMP "$T/r.xlsx" >"$T/dumpr"
 t_not_contains "no custodian name" "$T/dumpr" "Alice Example"
 t_not_contains "no handle" "$T/dumpr" "15550100001"
 t_not_contains "no custodian id" "$T/dumpr" "C-001"
-t_contains "custodian pseudonym" "$T/dumpr" "Findings!F2=s:custodian-"
-t_contains "account pseudonym keeps the app" "$T/dumpr" "Findings!G2=s:whatsapp:acct-"
+t_contains "custodian pseudonym" "$T/dumpr" "Findings!F2=s:Custodian "
+t_contains "account pseudonym keeps the app" "$T/dumpr" "Findings!G2=s:whatsapp:"
 pseudo=$(grep '^Findings!F2=' "$T/dumpr" | sed 's/.*=s://')
-t_contains "the name in the detail is the same pseudonym" "$T/dumpr" "$pseudo (whatsapp:acct-"
+acct=$(grep '^Findings!G2=' "$T/dumpr" | sed 's/.*=s://')
+t_contains "the name in the detail is the same pseudonym" "$T/dumpr" "$pseudo ($acct"
 
 # ---- errors ----
 run report findings --db "$DB" -o "$T/no/such/dir/f.xlsx"

@@ -1,11 +1,9 @@
-/* tracker: status vocabularies, closing rule, overdue days; redact:
- * stable pseudonyms and text replacement. */
+/* tracker: status vocabularies, closing rule, overdue days. */
 #include "tracker.h"
 
 #include <stdlib.h>
 
 #include "check.h"
-#include "redact.h"
 #include "store.h"
 #include "timeutil.h"
 
@@ -85,43 +83,10 @@ static void test_update(void)
 	store_close(st);
 }
 
-static void test_redact(void)
-{
-	char a[REDACT_LEN], b[REDACT_LEN], c[REDACT_LEN];
-	const char *from[] = { "whatsapp:+15550100001", "+15550100001", "Alice" };
-	const char *to[] = { "whatsapp:acct-1", "acct-1", "custodian-1" };
-	char *t;
-
-	unsetenv("UDAUDIT_REDACT_SALT");
-	redact_custodian("C-001", a);
-	redact_custodian("C-001", b);
-	CHECK_STR(a, b);
-	CHECK(!strncmp(a, "custodian-", 10) && strlen(a) == 18);
-	redact_custodian("C-002", c);
-	CHECK(strcmp(a, c) != 0);
-	redact_account("whatsapp:+15550100001", a);
-	CHECK(!strncmp(a, "whatsapp:acct-", 14) && strlen(a) == 22);
-	redact_account("nocolon", b);
-	CHECK(!strncmp(b, "acct-", 5));
-	redact_account("", c);
-	CHECK_STR(c, "");
-	setenv("UDAUDIT_REDACT_SALT", "secret", 1);
-	redact_account("whatsapp:+15550100001", b);
-	CHECK(strcmp(a, b) != 0);
-	unsetenv("UDAUDIT_REDACT_SALT");
-	t = redact_text("Alice (whatsapp:+15550100001) and +15550100001", from, to, 3);
-	CHECK_STR(t, "custodian-1 (whatsapp:acct-1) and acct-1");
-	free(t);
-	t = redact_text("", from, to, 3);
-	CHECK_STR(t, "");
-	free(t);
-}
-
 int main(void)
 {
 	test_status();
 	test_overdue();
 	test_update();
-	test_redact();
 	return CHECK_DONE();
 }
