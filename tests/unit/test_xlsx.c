@@ -32,7 +32,7 @@ static char *slurp(const char *path, long *n)
 
 static int write_book(const char *path, int constant_memory)
 {
-	struct xlsx_opts o = { 1632441600, constant_memory, "t", NULL };
+	struct xlsx_opts o = { 1632441600, constant_memory, "t", NULL, NULL, NULL };
 	static const char *const vocab[] = { "Open", "Closed", NULL };
 	struct xlsx *x = xlsx_new(path, &o);
 	struct xlsx_sheet *sh;
@@ -65,7 +65,7 @@ static int write_book(const char *path, int constant_memory)
 int main(void)
 {
 	char dir[] = "/tmp/udaudit-test-xlsx-XXXXXX", a[64], b[64], tmp[80];
-	struct xlsx_opts o = { 1632441600, 0, NULL, NULL };
+	struct xlsx_opts o = { 1632441600, 0, NULL, NULL, NULL, NULL };
 	struct stat sb;
 	long na, nb;
 
