@@ -211,7 +211,8 @@ static int uncaptured_copies(struct wickr *w)
 {
 	unsigned long n = 0;
 
-	qsort(w->ids, w->nids, sizeof(*w->ids), cmp_str);
+	if (w->nids)            /* qsort of a NULL array is undefined, even of 0 items */
+		qsort(w->ids, w->nids, sizeof(*w->ids), cmp_str);
 	for (size_t i = 0; i < w->ndels; i++) {
 		const struct deletion *d = &w->dels[i];
 		struct usage_rec r;
