@@ -7,6 +7,8 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "utf8.h"
+
 #define JF_MAX_DEPTH 64
 
 struct jf_state {
@@ -25,6 +27,12 @@ static int emit(struct jf_state *s, enum jf_type t, const char *str, size_t n, l
 		return 1;       /* inside a nested value: skipped */
 	if (t == JF_STRING && memchr(str, '\0', n)) {
 		s->err = "NUL character in a string";
+		return 0;
+	}
+	/* yajl turns a \u escape of a lone surrogate (\udfff) into bytes
+	   that are not UTF-8 */
+	if (t == JF_STRING && utf8_check(str, n)) {
+		s->err = "invalid UTF-8 in a string (a \\u escape of a lone surrogate?)";
 		return 0;
 	}
 	if (s->cb(s->user, s->key, s->klen, t, str, n, v)) {
@@ -121,6 +129,10 @@ static int on_key(void *ctx, const unsigned char *k, size_t n)
 		return 1;
 	if (n >= sizeof(s->key)) {
 		s->err = "key too long";
+		return 0;
+	}
+	if (utf8_check((const char *)k, n) || memchr(k, '\0', n)) {
+		s->err = "invalid UTF-8 or NUL in a key";
 		return 0;
 	}
 	memcpy(s->key, k, n);

@@ -24,6 +24,11 @@
 #include "zipin.h"
 
 #define RSMF_MAX_FILE (64UL << 20)     /* jansson needs ~10x that in memory */
+/* jansson's tree costs ~230 bytes an object or array and ~40-90 a scalar
+ * (80x the text for "{}"): these bound it to about 500 MB, above a real
+ * 64 MiB manifest (~250,000 messages, ~2.5 million values) */
+#define RSMF_MAX_CONTAINERS 1000000UL
+#define RSMF_MAX_VALUES 4000000UL
 #define RSMF_MAX_HANDLE 256
 
 struct participant {
@@ -405,6 +410,36 @@ static int load_text(struct ingest_ctx *ctx, char **buf, size_t *len, char **nam
 	return rc;
 }
 
+/* Count the objects and arrays, and (an upper bound) all values, of a JSON
+ * text before jansson builds its tree: 0, or -1 past a cap (said). */
+static int check_json_size(const char *path, const char *buf, size_t len)
+{
+	struct src_loc at = { path, 0, 0 };
+	unsigned long containers = 0, values = 1;
+	int in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			containers++;
+			values++;
+		} else if (c == ',') {
+			values++;
+		}
+	}
+	if (containers > RSMF_MAX_CONTAINERS || values > RSMF_MAX_VALUES)
+		return diag_error(&at, "manifest too large to read: more than %lu objects and"
+				  " arrays or %lu values", RSMF_MAX_CONTAINERS, RSMF_MAX_VALUES);
+	return 0;
+}
+
 int load_rsmf(struct ingest_ctx *ctx)
 {
 	struct rsmf r;
@@ -441,6 +476,8 @@ int load_rsmf(struct ingest_ctx *ctx)
 		diag_error(&at, "invalid UTF-8");
 		goto out;
 	}
+	if (check_json_size(ctx->bad.path, buf, len))
+		goto out;
 	doc = json_parse(buf, len, &ecol, &err);
 	if (!doc) {
 		/* a byte offset into the file: make it line and column */
