@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "diag.h"
+#include "files.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -176,16 +177,21 @@ int conf_parse_mem(const char *buf, size_t len, const char *name,
 int conf_parse_file(const char *path, conf_handler h, void *user)
 {
 	struct src_loc at = { path, 0, 0 };
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = file_open_input(path);
 	char *buf;
 	size_t n;
-	int rc;
+	int rc, err;
 
 	if (!fp)
-		return diag_error(&at, "cannot open: %s", strerror(errno));
+		return -1;
 	buf = xmalloc(CONF_MAX_FILE + 1);
 	n = fread(buf, 1, CONF_MAX_FILE + 1, fp);
+	err = ferror(fp) ? errno : 0;
 	fclose(fp);
+	if (err) {
+		free(buf);
+		return diag_error(&at, "read error: %s", strerror(err));
+	}
 	if (n > CONF_MAX_FILE) {
 		free(buf);
 		return diag_error(&at, "file larger than %d bytes", CONF_MAX_FILE);

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "diag.h"
+#include "files.h"
 
 static void to_hex(const unsigned char *md, unsigned n, char hex[SHA256_HEX_LEN])
 {
@@ -28,11 +29,11 @@ int sha256_file(const char *path, char hex[SHA256_HEX_LEN], long long *size)
 	long long total = 0;
 	size_t n;
 	int rc = -1;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = file_open_input(path);
 	EVP_MD_CTX *ctx;
 
 	if (!fp)
-		return diag_error(&at, "cannot open: %s", strerror(errno));
+		return -1;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
 		goto out;

@@ -308,6 +308,15 @@ struct rules *rules_load(const char *dir)
 			free(path);
 			continue;
 		}
+		if (!S_ISREG(sb.st_mode)) {
+			/* a folder or device where a pack file should be: fatal
+			   (exit 3), never read as an empty pack */
+			struct src_loc at = { path, 0, 0 };
+			diag_error(&at, "not a regular file (a rule pack file must be one)");
+			l.failed = 1;
+			free(path);
+			continue;
+		}
 		if (conf_parse_file(path, handlers[i], &l))
 			l.failed = 1;
 		if (i == 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "files.h"
 #include "xalloc.h"
 
 #define CHUNK (1 << 16)
@@ -33,14 +34,11 @@ static struct textin *textin_alloc(const char *name)
 
 struct textin *textin_open(const char *path)
 {
-	struct src_loc at = { path, 0, 0 };
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = file_open_input(path);
 	struct textin *t;
 
-	if (!fp) {
-		diag_error(&at, "cannot open: %s", strerror(errno));
+	if (!fp)
 		return NULL;
-	}
 	t = textin_alloc(path);
 	t->fp = fp;
 	t->chunk = xmalloc(CHUNK);

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
 
 #include "diag.h"
+#include "files.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -32,6 +34,7 @@ struct xlsx_sheet {
 struct xlsx {
 	lxw_workbook *wb;
 	char *path, *tmp;
+	int fd;                 /* tmp, created by us, open until close */
 	int failed;
 	lxw_format *fmt[XS_COUNT_];
 	struct xlsx_sheet sheets[MAX_SHEETS];
@@ -106,7 +109,6 @@ struct xlsx *xlsx_new(const char *path, const struct xlsx_opts *opts)
 	struct xlsx *x;
 	lxw_workbook_options wo = { 0 };
 	lxw_doc_properties props = { 0 };
-	FILE *fp;
 
 	if (opts->created <= 0) {
 		diag_error(NULL, "cannot write '%s': no document date", path);
@@ -114,24 +116,23 @@ struct xlsx *xlsx_new(const char *path, const struct xlsx_opts *opts)
 	}
 	x = xcalloc(1, sizeof(*x));
 	x->path = xstrdup(path);
-	x->tmp = xasprintf("%s.tmp", path);
-	/* libxlsxwriter opens the file only at close: find an unwritable
-	 * output now, before a large workbook is built */
-	fp = fopen(x->tmp, "wb");
-	if (!fp) {
-		diag_error(NULL, "cannot write '%s': %s", x->tmp, strerror(errno));
-		free(x->tmp);
+	/* libxlsxwriter opens the file by name only at close: create it now,
+	 * new and not through a symlink, mode 0600, and keep it open, so that
+	 * xlsx_close can check that what it wrote is this file; an unwritable
+	 * output is found before a large workbook is built */
+	x->fd = file_create_tmp(path, &x->tmp);
+	if (x->fd < 0) {
 		free(x->path);
 		free(x);
 		return NULL;
 	}
-	fclose(fp);
 	wo.constant_memory = opts->constant_memory ? LXW_TRUE : LXW_FALSE;
 	/* zip64 lets a million-row sheet pass 4 GiB uncompressed */
 	wo.use_zip64 = opts->constant_memory ? LXW_TRUE : LXW_FALSE;
 	x->wb = workbook_new_opt(x->tmp, &wo);
 	if (!x->wb) {
 		diag_error(NULL, "cannot write '%s': libxlsxwriter could not start a workbook", path);
+		close(x->fd);
 		unlink(x->tmp);
 		free(x->tmp);
 		free(x->path);
@@ -170,6 +171,16 @@ static void xlsx_free(struct xlsx *x)
 	free(x);
 }
 
+/* 1 when name is still the regular file open as fd (not a symlink or
+ * another file put in its place). */
+static int same_file(int fd, const char *name)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && lstat(name, &b) == 0 && S_ISREG(b.st_mode) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int xlsx_close(struct xlsx *x)
 {
 	lxw_error err;
@@ -179,10 +190,13 @@ int xlsx_close(struct xlsx *x)
 	err = workbook_close(x->wb);
 	if (!rc && err != LXW_NO_ERROR)
 		rc = xlsx_ok(x, err, "closing the workbook");
-	if (!rc && rename(x->tmp, x->path) != 0)
-		rc = diag_error(NULL, "cannot rename '%s' to '%s': %s", x->tmp, x->path,
-				strerror(errno));
-	if (rc)
+	if (!rc && !same_file(x->fd, x->tmp))
+		rc = diag_error(NULL, "cannot write '%s': it was replaced while the workbook"
+				" was built", x->tmp);
+	close(x->fd);
+	if (!rc)
+		rc = file_commit_tmp(x->tmp, x->path);
+	else
 		unlink(x->tmp);
 	xlsx_free(x);
 	return rc;
@@ -192,6 +206,7 @@ void xlsx_discard(struct xlsx *x)
 {
 	x->failed = 1;
 	workbook_close(x->wb);
+	close(x->fd);
 	unlink(x->tmp);
 	xlsx_free(x);
 }

@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "diag.h"
+#include "files.h"
 #include "xalloc.h"
 
 struct zipin {
@@ -21,13 +22,12 @@ struct zipin {
 
 int zipin_is_zip(const char *path)
 {
-	struct src_loc at = { path, 0, 0 };
 	unsigned char magic[4];
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = file_open_input(path);
 	size_t n;
 
 	if (!fp)
-		return diag_error(&at, "cannot open: %s", strerror(errno));
+		return -1;
 	n = fread(magic, 1, sizeof(magic), fp);
 	fclose(fp);
 	return n == 4 && magic[0] == 'P' && magic[1] == 'K' &&

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "files.h"
 #include "xalloc.h"
 
 /* ---- libharu errors ---------------------------------------------------- */
@@ -483,14 +484,9 @@ int pdf_doc_save(struct pdf_doc *doc, const char *path)
 	if (!buf)
 		return -1;
 
-	tmp = xasprintf("%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0666);
+	fd = file_create_tmp(path, &tmp);
 	if (fd < 0) {
-		err = errno;
 		free(buf);
-		diag_error(NULL, "cannot write '%s': %s", tmp, strerror(err));
-		free(tmp);
 		return -1;
 	}
 	if (write_all(fd, buf, len) || fsync(fd)) {
@@ -502,18 +498,10 @@ int pdf_doc_save(struct pdf_doc *doc, const char *path)
 		err = errno;
 		goto fail;
 	}
-	if (rename(tmp, path)) {
-		err = errno;
-		diag_error(NULL, "cannot rename '%s' to '%s': %s", tmp, path,
-			   strerror(err));
-		unlink(tmp);
-		free(tmp);
-		free(buf);
-		return -1;
-	}
+	err = file_commit_tmp(tmp, path);
 	free(tmp);
 	free(buf);
-	return 0;
+	return err;
 fail:
 	diag_error(NULL, "cannot write '%s': %s", tmp, strerror(err));
 	unlink(tmp);

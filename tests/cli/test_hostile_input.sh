@@ -1,5 +1,7 @@
 # Hostile input (issue 13): bounded memory on an RSMF zip bomb of "{}",
-# invalid UTF-8 from JSON escapes refused, non-regular files refused.
+# invalid UTF-8 from JSON escapes refused, non-regular inputs refused (not
+# a hang), an unreadable rule pack is exit 3; outputs never written through
+# a planted symlink nor onto a non-file, and created 0600 under umask 000.
 . tests/cli/lib.sh
 
 # a 64 KB zip holding a 64 MiB manifest of {}: refused before jansson
@@ -24,5 +26,59 @@ run ingest --db "$T/u.db" usage "$T/u.jsonl"
 t_eq "surrogates: exit" "$rc" 0
 t_contains "surrogates: bad record" "$T/err" "u.jsonl:1:72: error: bad JSON: invalid UTF-8 in a string (a \\u escape of a lone surrogate?)"
 t_eq "surrogates: only the good one" "$(sql "$T/u.db" "SELECT group_concat(message_id) FROM usage")" "m2"
+
+# /dev/zero and a FIFO as inputs: refused at once (timeout: a hang fails)
+mkfifo "$T/fifo"
+for f in /dev/zero "$T/fifo"; do
+	timeout 20 "$UDAUDIT" ingest --db "$T/n.db" usage "$f" >"$T/out" 2>"$T/err"
+	rc=$?
+	t_eq "$f: exit" "$rc" 3
+	t_contains "$f: said" "$T/err" "$f: error: not a regular file (a folder, device or FIFO is not an input)"
+done
+
+# the sample audit, run under umask 000: every report and the DB are 0600
+W=$T/w
+mkdir -p "$W" && cp -r samples rules reports "$W/"
+(umask 000 && "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err")
+t_eq "run: exit" "$?" 0
+t_eq "run: outputs 0600" "$(cd "$W/out" && stat -c '%a %n' * | sort | tr '\n' ' ')" \
+	"600 2021Q3-findings.xlsx 600 2021Q3-tracker.xlsx 600 UD-2019-0001-incident.pdf 600 UD-2019-0001-status.pdf 600 audit.db "
+DB=$W/out/audit.db
+CASE=$W/samples/cases/UD-2019-0001.ini
+
+# rules/apps.ini that is a folder: exit 3, and analyze does not run
+cp -r "$W/rules" "$T/badrules" && rm "$T/badrules/apps.ini" && mkdir "$T/badrules/apps.ini"
+run rules check "$T/badrules"
+t_eq "apps.ini a folder: rules check exit" "$rc" 3
+t_contains "apps.ini a folder: said" "$T/err" "$T/badrules/apps.ini: error: not a regular file (a rule pack file must be one)"
+t_not_contains "apps.ini a folder: no ok" "$T/out" "ok:"
+runs=$(sql "$DB" "SELECT count(*) FROM runs")
+run analyze --db "$DB" --rules "$T/badrules"
+t_eq "apps.ini a folder: analyze exit" "$rc" 3
+t_eq "apps.ini a folder: no run added" "$(sql "$DB" "SELECT count(*) FROM runs")" "$runs"
+
+# a symlink planted at the temporary name: its target is not written, the
+# report is, and no .tmp is left
+echo precious >"$T/target"
+ln -s "$T/target" "$T/f.xlsx.tmp"
+ln -s "$T/target" "$T/i.pdf.tmp"
+run report findings --db "$DB" -o "$T/f.xlsx"
+t_eq "planted symlink (xlsx): exit" "$rc" 0
+run report incident --db "$DB" --case "$CASE" -o "$T/i.pdf"
+t_eq "planted symlink (pdf): exit" "$rc" 0
+t_eq "planted symlink: target untouched" "$(cat "$T/target")" precious
+t_eq "planted symlink: reports are files" "$(stat -c '%F %a' "$T/f.xlsx" "$T/i.pdf" | tr '\n' ' ')" \
+	"regular file 600 regular file 600 "
+t_eq "planted symlink: no .tmp left" "$(ls "$T" | grep -c '\.tmp$')" 0
+
+# -o onto a FIFO (or a device): refused, never replaced
+mkfifo "$T/pipe.xlsx" "$T/pipe.pdf"
+run report findings --db "$DB" -o "$T/pipe.xlsx"
+t_eq "-o a FIFO (xlsx): exit" "$rc" 4
+t_contains "-o a FIFO (xlsx): said" "$T/err" "cannot write '$T/pipe.xlsx': it exists and is not a regular file; not replaced"
+run report incident --db "$DB" --case "$CASE" -o "$T/pipe.pdf"
+t_eq "-o a FIFO (pdf): exit" "$rc" 4
+t_eq "-o a FIFO: still FIFOs" "$(stat -c '%F' "$T/pipe.xlsx" "$T/pipe.pdf" | tr '\n' ' ')" "fifo fifo "
+t_eq "-o a FIFO: no .tmp left" "$(ls "$T" | grep -c '\.tmp$')" 0
 
 t_done
