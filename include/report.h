@@ -7,6 +7,7 @@
 #include "timeutil.h"
 
 struct store;
+struct xlsx_sheet;
 
 struct report_opts {
 	const char *db;
@@ -28,6 +29,10 @@ int report_tracker(struct store *st, const struct report_opts *o);
  * o->case_path (PDF, report/incident.c and report/status.c). */
 int report_incident(struct store *st, const struct report_opts *o);
 int report_status(struct store *st, const struct report_opts *o);
+
+/* The input manifest (spec 5) on a sheet of its own: kind, path, size,
+ * records, skipped, ignored and SHA-256 of every input. 0 or -1. */
+int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh);
 
 /* The document date of a report, as Unix seconds (never 0): the given
  * --as-of date, else SOURCE_DATE_EPOCH, else the fallback date (e.g. the

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "timeutil.h"
+
 struct ingest_ctx;
 struct store;
 
@@ -42,10 +44,49 @@ int tracker_is_closed(const char *status);
 /* 1 when an item in this status can be overdue: not closed, and for an
  * action not "Complete". */
 int tracker_is_pending(enum tracker_kind k, const char *status);
-/* Days past due as of as_of_days (0 when not pending, no valid due date,
- * or not yet due). */
+
+/* Where an item stands as of a day (one rule for the workbook, the list
+ * and the letters):
+ *   "closed", "complete"   done (never overdue)
+ *   "awaiting closure"     a recommendation whose linked actions are all
+ *                          Closed with evidence (actions_done): the work
+ *                          is done, the auditor has to close it
+ *   "report sent"          a case whose report went to NARA on or before
+ *                          the day (report_sent_on): not overdue
+ *   "overdue"              past due (days > 0); due is the revised due date
+ *                          when there is one (it replaces the original)
+ *   "on schedule", "no due date" */
+struct tracker_standing {
+	const char *state;      /* static text */
+	long long days;         /* days overdue, 0 unless "overdue" */
+};
+void tracker_standing(enum tracker_kind k, const char *status, const char *due,
+		      const char *report_sent_on, int actions_done, long long as_of_days,
+		      struct tracker_standing *out);
+/* Days overdue of an item whose standing needs no more than its status
+ * and due date (an action's): tracker_standing(...).days. */
 long long tracker_days_overdue(enum tracker_kind k, const char *status, const char *due,
 			       long long as_of_days);
+/* SQL for actions_done of the recommendation whose "REPORT#N" is the
+ * expression REF. */
+#define TRACKER_ACTIONS_DONE_SQL(REF)                                              \
+	"(SELECT count(*) > 0 AND count(*) = sum(a.status = 'Closed' AND"           \
+	" coalesce(a.evidence, '') <> '') FROM action_refs x JOIN actions a"        \
+	" USING (action_id) WHERE x.ref = " REF ")"
+
+/* The day tracker figures are counted to, and the document date: --as-of
+ * (opt) when given, else the audit's as_of (the latest analysis run's),
+ * else the latest date the tracker records (said), never the clock.
+ * 0 or -1 (printed). */
+int tracker_as_of(struct store *st, const char *opt, long long *created,
+		  char date[TIME_DATE_LEN]);
+
+/* The date of the latest letter sent to NARA on a case ("" when none):
+ * the status letter counts its changes from it. 0 or -1. */
+int tracker_last_letter(struct store *st, const char *case_id, char out[TIME_DATE_LEN]);
+
+/* 0..100 (a trailing '%' allowed) into *out; -1 when not. */
+int tracker_parse_percent(const char *v, long long *out);
 
 /* A dated status change of one item. */
 struct tracker_update {
@@ -54,6 +95,9 @@ struct tracker_update {
 	const char *status;     /* any accepted spelling */
 	const char *on;         /* YYYY-MM-DD */
 	const char *note, *evidence;    /* may be NULL or "" */
+	long long percent;      /* actions: % complete, -1 none; with no status the
+				 * current status stays (Not started becomes In
+				 * progress above 0) */
 	long long input_id;     /* -1: from the command line */
 	unsigned long line;
 };
@@ -66,6 +110,14 @@ enum tracker_result { TU_APPLIED, TU_DUPLICATE, TU_REFUSED, TU_ERROR = -1 };
  * means the same update is already in the history (nothing added). */
 enum tracker_result tracker_apply_update(struct store *st, const struct tracker_update *u,
 					 char *why, size_t whylen);
+
+/* Record that a letter on case_id was sent to NARA on `on`: the first is
+ * the case's report (sets report_sent_on), the next ones status letters;
+ * *kind says which ("report" or "status"). TU_DUPLICATE when a letter of
+ * that date is recorded already. */
+enum tracker_result tracker_record_letter(struct store *st, const char *case_id, const char *on,
+					  const char *note, char *why, size_t whylen,
+					  const char **kind);
 
 /* Which item an id names: an action if one has that id, else a
  * recommendation "REPORT#N", else a case. 0, or -1 when none does. */

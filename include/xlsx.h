@@ -35,6 +35,11 @@ enum xlsx_style {
 	XS_WRAP,                /* wrapped, top-aligned text */
 	XS_HIGHLIGHT,           /* light red fill, dark red text (overdue) */
 	XS_INT,                 /* #,##0 */
+	XS_HEADER_NUM,          /* a header over numbers: as XS_HEADER, right-aligned */
+	XS_PERCENT,             /* 0% (the value is a fraction: 0.4 shows 40%) */
+	XS_LINK,                /* a hyperlink: blue, underlined */
+	XS_FLAG,                /* bold dark red on light red, wrapped (needs attention) */
+	XS_TOP,                 /* plain, top-aligned (beside wrapped cells) */
 	XS_COUNT_
 };
 
@@ -77,12 +82,40 @@ int xlsx_datetime(struct xlsx_sheet *sh, unsigned row, unsigned col, long long e
 int xlsx_date_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s);
 /* A row of header cells (XS_HEADER) from col 0. */
 int xlsx_header(struct xlsx_sheet *sh, unsigned row, const char *const *names, int n);
+/* The same from col; the columns whose bit is set in numeric (bit 0 =
+ * the first name) are right-aligned, above right-aligned numbers. */
+int xlsx_header_at(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *const *names,
+		   int n, unsigned long long numeric);
+/* A link to row to_row (0-based) of sheet `to` of this workbook, showing
+ * text. Past Excel's 65,530 links a sheet the text is written plain. */
+int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
+	      const struct xlsx_sheet *to, unsigned to_row);
+
+/* Row heights: a wrapped cell (style XS_WRAP, XS_HEADER, XS_HEADER_NUM,
+ * XS_FLAG, or XS_NONE in a column set XS_WRAP) makes its row tall enough
+ * for its lines at the column's width (LibreOffice keeps the stored height:
+ * without this, wrapped text overprints the next rows). Lines of s in a
+ * column width characters wide: */
+int xlsx_text_lines(const char *s, double width);
 
 /* Layout: call before writing rows (constant-memory mode). */
 int xlsx_col_width(struct xlsx_sheet *sh, unsigned first, unsigned last, double width,
 		   enum xlsx_style style);
 int xlsx_freeze(struct xlsx_sheet *sh, unsigned row, unsigned col);
 int xlsx_autofilter(struct xlsx_sheet *sh, unsigned r1, unsigned c1, unsigned r2, unsigned c2);
+
+/* Printing: landscape US Letter, a footer with the sheet name and "Page N
+ * of M", the first header_rows rows repeated on every page (0: none),
+ * fit to one page wide when fit_width (fitting overrides page breaks). */
+int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, int fit_width);
+/* Instead of fitting: a print scale making the first ncols columns (plus
+ * extra_px pixels, e.g. a chart) one page wide; returns the scale (%), so
+ * the caller can place page breaks with xlsx_page_rows(scale), the rows of
+ * default height one page holds. */
+int xlsx_print_scale_to(struct xlsx_sheet *sh, unsigned ncols, double extra_px);
+int xlsx_page_rows(int scale);
+/* Manual page breaks above each of rows (0s skipped; at most 31). */
+int xlsx_page_breaks(struct xlsx_sheet *sh, const unsigned *rows, int n);
 
 /* A dropdown over a range offering values (NULL-ended). The joined list
  * must be ASCII and at most XLSX_MAX_LIST characters: 1.1.4 overflows its

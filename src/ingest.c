@@ -48,10 +48,13 @@ int check_date(const char *v)
 	return !v || !*v ? 0 : time_parse_date(v, &days);
 }
 
-static int find_input(struct store *st, const char *kind, const char *sha, long long *id)
+/* The manifest row of an input already loaded, and how many of its
+ * records were skipped then (said again: a re-import adds nothing). */
+static int find_input(struct store *st, const char *kind, const char *sha, long long *id,
+		      unsigned long *skipped)
 {
 	struct stmt *s = stmt_prepare(st,
-		"SELECT input_id FROM inputs WHERE kind = ?1 AND sha256 = ?2");
+		"SELECT input_id, skipped FROM inputs WHERE kind = ?1 AND sha256 = ?2");
 	int rc;
 
 	if (!s)
@@ -59,8 +62,10 @@ static int find_input(struct store *st, const char *kind, const char *sha, long 
 	stmt_bind_text(s, 1, kind);
 	stmt_bind_text(s, 2, sha);
 	rc = stmt_step(s);
-	if (rc == 1)
+	if (rc == 1) {
 		*id = stmt_int(s, 0);
+		*skipped = (unsigned long)stmt_int(s, 1);
+	}
 	stmt_free(s);
 	return rc;
 }
@@ -201,7 +206,7 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	if (!later) {
 		if (sha256_file(path, res->sha256, &res->size))
 			return -1;
-		rc = find_input(st, k->name, res->sha256, &existing);
+		rc = find_input(st, k->name, res->sha256, &existing, &res->skipped);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {

@@ -115,5 +115,27 @@ const char *const schema_migrations[] = {
 	/* 4: where the input was, absolute, so `verify` finds it from any
 	   directory; `path` stays as given, for the reports */
 	"ALTER TABLE inputs ADD COLUMN abs_path TEXT;",
+	/* 5: the tracker keeps what was recorded (issue 11): the percent of a
+	   dated update; when the NARA report of a case was sent, and every
+	   letter sent on it; the POA&M columns of an action; the due-date
+	   changes an edited actions.csv made; rows skipped for a reference
+	   that did not resolve, kept to be loaded when it appears */
+	"ALTER TABLE status_updates ADD COLUMN percent INTEGER;"
+	"ALTER TABLE cases ADD COLUMN report_sent_on TEXT;"
+	"CREATE TABLE case_letters ("
+	"  letter_id INTEGER PRIMARY KEY, case_id TEXT NOT NULL,"
+	"  sent_on TEXT NOT NULL, kind TEXT NOT NULL, note TEXT,"
+	"  input_id INTEGER, line INTEGER);"
+	"ALTER TABLE actions ADD COLUMN risk TEXT;"
+	"ALTER TABLE actions ADD COLUMN resources TEXT;"
+	"ALTER TABLE actions ADD COLUMN comments TEXT;"
+	"CREATE TABLE due_changes ("
+	"  change_id INTEGER PRIMARY KEY, action_id TEXT NOT NULL,"
+	"  field TEXT NOT NULL, old_on TEXT, new_on TEXT,"
+	"  input_id INTEGER, line INTEGER);"
+	"CREATE TABLE tracker_pending ("
+	"  input_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,"
+	"  ref TEXT NOT NULL, fields TEXT NOT NULL, loaded_by INTEGER,"
+	"  PRIMARY KEY (input_id, line));",
 	NULL
 };

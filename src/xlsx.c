@@ -24,11 +24,21 @@
 #define LXW_STR(s) ((char *)(s))
 
 #define MAX_SHEETS 64
+#define MAX_WIDTH_COLS 64       /* columns whose width the sheet remembers */
+#define DEFAULT_WIDTH 8.43      /* Excel's default column width (characters) */
+#define LINE_PT 15.0            /* height of one line of 11 pt text */
+#define MAX_ROW_PT 409.0        /* Excel's tallest row */
+#define MAX_LINKS 65530         /* hyperlinks per worksheet (Excel) */
 
 struct xlsx_sheet {
 	struct xlsx *x;
 	lxw_worksheet *ws;
 	char *name;
+	double width[MAX_WIDTH_COLS];
+	unsigned char wrap_col[MAX_WIDTH_COLS]; /* column style wraps */
+	unsigned fit_row;               /* row whose height was last set */
+	int fit_lines;                  /* its line count so far */
+	unsigned long links;
 };
 
 struct xlsx {
@@ -91,9 +101,11 @@ static void make_formats(struct xlsx *x)
 	f = x->fmt[XS_DATE] = workbook_add_format(x->wb);
 	format_set_num_format(f, "yyyy-mm-dd");
 	format_set_align(f, LXW_ALIGN_LEFT);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
 	f = x->fmt[XS_DATETIME] = workbook_add_format(x->wb);
 	format_set_num_format(f, "yyyy-mm-dd hh:mm:ss");
 	format_set_align(f, LXW_ALIGN_LEFT);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
 	f = x->fmt[XS_WRAP] = workbook_add_format(x->wb);
 	format_set_text_wrap(f);
 	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
@@ -102,6 +114,29 @@ static void make_formats(struct xlsx *x)
 	format_set_font_color(f, 0x9C0006);
 	f = x->fmt[XS_INT] = workbook_add_format(x->wb);
 	format_set_num_format(f, "#,##0");
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	f = x->fmt[XS_HEADER_NUM] = workbook_add_format(x->wb);
+	format_set_bold(f);
+	format_set_bg_color(f, 0xD9E1F2);
+	format_set_bottom(f, LXW_BORDER_THIN);
+	format_set_text_wrap(f);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	format_set_align(f, LXW_ALIGN_RIGHT);
+	f = x->fmt[XS_PERCENT] = workbook_add_format(x->wb);
+	format_set_num_format(f, "0%");
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	f = x->fmt[XS_LINK] = workbook_add_format(x->wb);
+	format_set_font_color(f, 0x0563C1);
+	format_set_underline(f, LXW_UNDERLINE_SINGLE);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	f = x->fmt[XS_FLAG] = workbook_add_format(x->wb);
+	format_set_bold(f);
+	format_set_font_color(f, 0x9C0006);
+	format_set_bg_color(f, 0xFFC7CE);
+	format_set_text_wrap(f);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	f = x->fmt[XS_TOP] = workbook_add_format(x->wb);
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
 }
 
 struct xlsx *xlsx_new(const char *path, const struct xlsx_opts *opts)
@@ -235,6 +270,9 @@ struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name)
 	}
 	sh->x = x;
 	sh->name = xstrdup(name);
+	for (int i = 0; i < MAX_WIDTH_COLS; i++)
+		sh->width[i] = DEFAULT_WIDTH;
+	sh->fit_row = (unsigned)-1;
 	x->nsheets++;
 	return sh;
 }
@@ -294,6 +332,61 @@ static char *clean_text(const char *s, size_t len)
 	return out;
 }
 
+/* Lines text takes in a column width characters wide, wrapped at spaces
+ * (one character a width unit: wide enough for the fonts LibreOffice and
+ * Excel use). */
+int xlsx_text_lines(const char *s, double width)
+{
+	size_t per = width > 2 ? (size_t)(width - 1) : 1, col = 0, word = 0;
+	int lines = 1;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;               /* a continuation byte: same character */
+		if (*p == '\n') {
+			lines++;
+			col = word = 0;
+			continue;
+		}
+		col++;
+		word = *p == ' ' ? 0 : word + 1;
+		if (col > per) {
+			lines++;
+			/* the word that did not fit moves to the new line */
+			col = word < per ? word : 1;
+			word = col;
+		}
+	}
+	return lines;
+}
+
+/* A wrapped cell grows its row to show every line (LibreOffice does not
+ * do it on load: wrapped text would overprint the rows below). */
+static int fit_row(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s)
+{
+	double w = col < MAX_WIDTH_COLS ? sh->width[col] : DEFAULT_WIDTH, pt;
+	int lines = xlsx_text_lines(s, w);
+
+	if (row == sh->fit_row && lines <= sh->fit_lines)
+		return 0;
+	if (row != sh->fit_row) {
+		sh->fit_row = row;
+		sh->fit_lines = 1;
+		if (lines <= 1)
+			return 0;
+	}
+	sh->fit_lines = lines;
+	pt = LINE_PT * lines + 2;
+	return xlsx_ok(sh->x, worksheet_set_row(sh->ws, row, pt > MAX_ROW_PT ? MAX_ROW_PT : pt,
+						NULL), sh->name);
+}
+
+static int wraps(const struct xlsx_sheet *sh, unsigned col, enum xlsx_style style)
+{
+	return style == XS_WRAP || style == XS_HEADER || style == XS_HEADER_NUM ||
+	       style == XS_FLAG || (style == XS_NONE && col < MAX_WIDTH_COLS && sh->wrap_col[col]);
+}
+
 int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 	     enum xlsx_style style)
 {
@@ -313,12 +406,35 @@ int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 			       sh->name);
 	}
 	clean = clean_text(s, strlen(s));
+	if (wraps(sh, col, style) && fit_row(sh, row, col, clean ? clean : s)) {
+		free(clean);
+		return -1;
+	}
 	/* always write_string: a leading '=' is stored as text, never a formula */
 	err = worksheet_write_string(sh->ws, row, (lxw_col_t)col, clean ? clean : s,
 				     fmt(sh, style));
 	free(clean);
 	free(filtered);
 	return xlsx_ok(x, err, sh->name);
+}
+
+int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
+	      const struct xlsx_sheet *to, unsigned to_row)
+{
+	char url[96];
+
+	if (sh->x->failed)
+		return -1;
+	if (sh->links >= MAX_LINKS)
+		return xlsx_str(sh, row, col, text, XS_NONE);
+	/* sheet names are program constants: quoting is enough */
+	snprintf(url, sizeof(url), "internal:'%s'!A%u", to->name, to_row + 1);
+	sh->links++;
+	char *clean = clean_text(text, strlen(text));
+	lxw_error err = worksheet_write_url_opt(sh->ws, row, (lxw_col_t)col, url,
+						sh->x->fmt[XS_LINK], clean ? clean : text, NULL);
+	free(clean);
+	return xlsx_ok(sh->x, err, sh->name);
 }
 
 int xlsx_num(struct xlsx_sheet *sh, unsigned row, unsigned col, double v,
@@ -380,10 +496,17 @@ int xlsx_date_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char 
 
 int xlsx_header(struct xlsx_sheet *sh, unsigned row, const char *const *names, int n)
 {
+	return xlsx_header_at(sh, row, 0, names, n, 0);
+}
+
+int xlsx_header_at(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *const *names,
+		   int n, unsigned long long numeric)
+{
 	int rc = 0;
 
 	for (int i = 0; i < n && !rc; i++)
-		rc = xlsx_str(sh, row, (unsigned)i, names[i], XS_HEADER);
+		rc = xlsx_str(sh, row, col + (unsigned)i, names[i],
+			      i < 64 && (numeric >> i & 1) ? XS_HEADER_NUM : XS_HEADER);
 	return rc;
 }
 
@@ -392,8 +515,71 @@ int xlsx_col_width(struct xlsx_sheet *sh, unsigned first, unsigned last, double 
 {
 	if (sh->x->failed)
 		return -1;
+	for (unsigned c = first; c <= last && c < MAX_WIDTH_COLS; c++) {
+		sh->width[c] = width;
+		sh->wrap_col[c] = style == XS_WRAP;
+	}
 	return xlsx_ok(sh->x, worksheet_set_column(sh->ws, (lxw_col_t)first, (lxw_col_t)last,
 						   width, fmt(sh, style)), sh->name);
+}
+
+int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, int fit_width)
+{
+	if (sh->x->failed)
+		return -1;
+	worksheet_set_landscape(sh->ws);
+	worksheet_set_paper(sh->ws, 1);         /* US Letter */
+	worksheet_set_margins(sh->ws, 0.4, 0.4, 0.6, 0.6);
+	if (fit_width)
+		worksheet_fit_to_pages(sh->ws, 1, 0);
+	xlsx_ok(sh->x, worksheet_set_footer(sh->ws, "&L&A&RPage &P of &N"), sh->name);
+	if (header_rows)
+		return xlsx_ok(sh->x, worksheet_repeat_rows(sh->ws, 0, header_rows - 1), sh->name);
+	return sh->x->failed ? -1 : 0;
+}
+
+/* Landscape Letter, 0.4 in side margins: 10.2 in of paper across, in
+ * points; 7.3 in down between the 0.6 in margins, less the footer. */
+#define PAGE_W_PT (10.2 * 72)
+#define PAGE_H_PT (7.0 * 72)
+
+int xlsx_print_scale_to(struct xlsx_sheet *sh, unsigned ncols, double extra_px)
+{
+	double px = extra_px;
+	int scale;
+
+	if (sh->x->failed)
+		return -1;
+	for (unsigned c = 0; c < ncols && c < MAX_WIDTH_COLS; c++)
+		px += (double)(int)(sh->width[c] * 7 + 5);      /* Excel's pixels */
+	scale = (int)(PAGE_W_PT / (px * 0.75) * 100);
+	if (scale > 100)
+		scale = 100;
+	if (scale < 10)
+		scale = 10;
+	worksheet_set_print_scale(sh->ws, (uint16_t)scale);
+	return scale;
+}
+
+int xlsx_page_rows(int scale)
+{
+	return (int)(PAGE_H_PT / (LINE_PT * scale / 100.0));
+}
+
+int xlsx_page_breaks(struct xlsx_sheet *sh, const unsigned *rows, int n)
+{
+	lxw_row_t br[32];
+	int k = 0;
+
+	if (sh->x->failed)
+		return -1;
+	for (int i = 0; i < n && k < 31; i++)
+		if (rows[i])
+			br[k++] = rows[i];
+	br[k] = 0;
+	if (!k)
+		return 0;
+	return xlsx_ok(sh->x, worksheet_set_h_pagebreaks(sh->ws, br), sh->name);
 }
 
 int xlsx_freeze(struct xlsx_sheet *sh, unsigned row, unsigned col)

@@ -32,7 +32,11 @@ static const char *const ingest_usage[] = {
 
 void ingest_print_result(const char *kind, const char *path, const struct ingest_result *res)
 {
-	if (res->status == INGEST_ALREADY)
+	if (res->status == INGEST_ALREADY && res->skipped)
+		printf("%-15s %-40s already loaded (sha256 %.12s), nothing added; %lu record%s"
+		       " skipped then (rows skipped for a reference load when it appears)\n",
+		       kind, path, res->sha256, res->skipped, res->skipped == 1 ? " was" : "s were");
+	else if (res->status == INGEST_ALREADY)
 		printf("%-15s %-40s already loaded (sha256 %.12s), nothing added\n",
 		       kind, path, res->sha256);
 	else if (res->status == INGEST_LOADED)

@@ -32,12 +32,17 @@ static const char *const import_usage[] = {
 
 static const char *const update_usage[] = {
 	"udaudit tracker update --db DB (--action ID | --recommendation REPORT#N | --case ID)",
-	"                       --status S --on DATE [--note TEXT] [--evidence REF]",
+	"                       (--status S | --percent N) --on DATE [--note TEXT] [--evidence REF]",
+	"udaudit tracker update --db DB --case ID --sent DATE [--note TEXT]",
 	"",
 	"  --status S     actions: Not started, In progress, Complete, Closed;",
 	"                 recommendations: Open - Unresolved, Open - Resolved,",
 	"                 Closed - Implemented, Closed - Not Implemented; cases: Open, Closed",
+	"  --percent N    actions: percent complete, 0 to 100 (Complete and Closed are 100);",
+	"                 without --status the status stays (Not started becomes In progress)",
 	"  --on DATE      YYYY-MM-DD of the change",
+	"  --sent DATE    a letter on the case went to NARA that day: the first is its",
+	"                 report (the case is no longer overdue), later ones status letters",
 	"  --evidence REF what shows the work was done (required to close an action or",
 	"                 a recommendation that has none on file)",
 	"",
@@ -49,7 +54,8 @@ static const char *const update_usage[] = {
 static const char *const list_usage[] = {
 	"udaudit tracker list --db DB [--as-of DATE] [--all]",
 	"",
-	"  --as-of DATE   count days overdue to DATE (default: today, or SOURCE_DATE_EPOCH)",
+	"  --as-of DATE   count days overdue to DATE (default: the audit's as_of, the",
+	"                 latest analysis run's)",
 	"  --all          also list closed and completed items",
 	NULL
 };
@@ -136,11 +142,13 @@ static int tracker_update(int argc, char **argv)
 		{ "on", required_argument, NULL, 'o' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "evidence", required_argument, NULL, 'e' },
+		{ "percent", required_argument, NULL, 'p' },
+		{ "sent", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tracker_update u = { .input_id = -1 };
-	const char *db = NULL;
+	struct tracker_update u = { .input_id = -1, .percent = -1 };
+	const char *db = NULL, *sent = NULL, *letter = NULL;
 	char why[512];
 	struct store *st;
 	int c, items = 0, rc;
@@ -156,6 +164,12 @@ static int tracker_update(int argc, char **argv)
 		case 'o': u.on = optarg; break;
 		case 'n': u.note = optarg; break;
 		case 'e': u.evidence = optarg; break;
+		case 'p':
+			if (tracker_parse_percent(optarg, &u.percent))
+				return usage_error(update_usage, "bad percent '%s' for --percent"
+						   " (expected 0 to 100)", optarg);
+			break;
+		case 'S': sent = optarg; break;
 		case 'h':
 			usage_print(stdout, update_usage);
 			return EXIT_OK;
@@ -168,8 +182,11 @@ static int tracker_update(int argc, char **argv)
 		return usage_error(update_usage, "--db is required");
 	if (items != 1)
 		return usage_error(update_usage, "name exactly one --action, --recommendation or --case");
-	if (!u.status || !u.on)
-		return usage_error(update_usage, "%s is required", !u.status ? "--status" : "--on");
+	if (sent && (u.kind != TK_CASE || u.status || u.on || u.percent >= 0 || u.evidence))
+		return usage_error(update_usage, "--sent goes with --case alone (and --note)");
+	if (!sent && ((!u.status && u.percent < 0) || !u.on))
+		return usage_error(update_usage, "%s is required",
+				   !u.on ? "--on" : "--status (or --percent)");
 	if (optind < argc)
 		return usage_error(update_usage, "unexpected argument '%s'", argv[optind]);
 	st = store_open(db, 0);
@@ -179,12 +196,16 @@ static int tracker_update(int argc, char **argv)
 		store_close(st);
 		return EXIT_DB;
 	}
-	switch (tracker_apply_update(st, &u, why, sizeof(why))) {
+	switch (sent ? tracker_record_letter(st, u.id, sent, u.note, why, sizeof(why), &letter)
+		     : tracker_apply_update(st, &u, why, sizeof(why))) {
 	case TU_APPLIED:
 		rc = store_commit(st) ? EXIT_DB : EXIT_OK;
-		if (rc == EXIT_OK)
+		if (rc == EXIT_OK && sent)
+			printf("case '%s': %s sent to NARA on %s recorded\n", u.id,
+			       !strcmp(letter, "report") ? "the report" : "a status letter", sent);
+		else if (rc == EXIT_OK)
 			printf("%s '%s': %s on %s recorded\n", tracker_kind_name(u.kind), u.id,
-			       tracker_norm_status(u.kind, u.status), u.on);
+			       u.status ? tracker_norm_status(u.kind, u.status) : "update", u.on);
 		break;
 	case TU_DUPLICATE:
 		store_rollback(st);
@@ -213,6 +234,7 @@ struct list_item {
 	enum tracker_kind kind;
 	char *id, *status, *due, *owner, *title;
 	long long overdue;
+	const char *state;      /* tracker_standing */
 };
 
 static int cmp_items(const void *pa, const void *pb)
@@ -259,10 +281,12 @@ static int tracker_list(int argc, char **argv)
 	static const char sql[] =
 		"SELECT 0, action_id, status, coalesce(revised_due_on, due_on),"
 		"  trim(coalesce(owner, '') || ' ' || coalesce('(' || owner_office || ')', '')),"
-		"  title FROM actions"
-		" UNION ALL SELECT 1, report_id || '#' || rec_no, status, target_on, source, text"
-		"  FROM recommendations"
-		" UNION ALL SELECT 2, case_id, status, response_due_on, agency, records FROM cases";
+		"  title, NULL, 0 FROM actions"
+		" UNION ALL SELECT 1, report_id || '#' || rec_no, status, target_on, source, text,"
+		"  NULL, " TRACKER_ACTIONS_DONE_SQL("r.report_id || '#' || r.rec_no")
+		"  FROM recommendations r"
+		" UNION ALL SELECT 2, case_id, status, response_due_on, agency, records,"
+		"  report_sent_on, 0 FROM cases";
 	const char *db = NULL, *as_of_opt = NULL;
 	struct list_item *items = NULL;
 	size_t n = 0, alloc = 0, overdue = 0;
@@ -293,12 +317,14 @@ static int tracker_list(int argc, char **argv)
 	if (as_of_opt && time_parse_date(as_of_opt, &as_of))
 		return usage_error(list_usage, "bad date '%s' for --as-of (expected YYYY-MM-DD)",
 				   as_of_opt);
-	if (report_doc_time(as_of_opt, NULL, &created, date))
-		return EXIT_USAGE;
-	time_parse_date(date, &as_of);
 	st = store_open(db, 0);
 	if (!st)
 		return EXIT_DB;
+	if (tracker_as_of(st, as_of_opt, &created, date)) {
+		store_close(st);
+		return EXIT_USAGE;
+	}
+	time_parse_date(date, &as_of);
 	s = stmt_prepare(st, sql);
 	if (!s) {
 		store_close(st);
@@ -307,15 +333,18 @@ static int tracker_list(int argc, char **argv)
 	while ((rc = stmt_step(s)) == 1) {
 		enum tracker_kind k = (enum tracker_kind)stmt_int(s, 0);
 		const char *status = stmt_text(s, 2);
+		struct tracker_standing sd;
 		if (!all && !tracker_is_pending(k, status))
 			continue;
+		tracker_standing(k, status, stmt_text(s, 3), stmt_text(s, 6), (int)stmt_int(s, 7),
+				 as_of, &sd);
 		items = xgrow(items, n + 1, &alloc, sizeof(*items));
 		items[n] = (struct list_item){
 			k, xstrdup(stmt_text(s, 1)), xstrdup(status ? status : "-"),
 			xstrdup(stmt_text(s, 3) ? stmt_text(s, 3) : ""),
 			xstrdup(stmt_text(s, 4) ? stmt_text(s, 4) : ""),
 			xstrdup(stmt_text(s, 5) ? stmt_text(s, 5) : ""),
-			tracker_days_overdue(k, status, stmt_text(s, 3), as_of),
+			sd.days, sd.state,
 		};
 		if (items[n].overdue)
 			overdue++;
@@ -333,14 +362,16 @@ static int tracker_list(int argc, char **argv)
 	}
 	if (n)
 		qsort(items, n, sizeof(*items), cmp_items);
-	printf("%-15s %-18s %-25s %-10s %8s  %s\n", "kind", "id", "status", "due", "overdue",
+	printf("%-15s %-18s %-25s %-10s %16s  %s\n", "kind", "id", "status", "due", "overdue",
 	       "owner: title");
 	for (size_t i = 0; i < n; i++) {
 		struct list_item *it = &items[i];
 		char late[24] = "-";
 		if (it->overdue)
 			snprintf(late, sizeof(late), "%lld d", it->overdue);
-		printf("%-15s %-18s %-25s %-10s %8s  ", tracker_kind_name(it->kind), it->id,
+		else if (!strcmp(it->state, "awaiting closure") || !strcmp(it->state, "report sent"))
+			snprintf(late, sizeof(late), "%s", it->state);
+		printf("%-15s %-18s %-25s %-10s %16s  ", tracker_kind_name(it->kind), it->id,
 		       it->status, *it->due ? it->due : "-", late);
 		if (*it->owner)
 			printf("%s: ", it->owner);

@@ -1,11 +1,16 @@
 /* report_tracker: the corrective-action tracker workbook (spec §5.4;
  * columns after regulations.md §7.6 and the FedRAMP POA&M of peers.md C2).
- * Sheets: Recommendations, Corrective Actions, Status History, NARA Cases,
- * Summary. Status cells offer the vocabularies of spec §3.6 as dropdowns;
- * rows with days overdue > 0 are highlighted by a conditional format (so
- * the colour follows the cell if the officer edits it); dates are real
- * dates. Summary comes last: it is counted while the other sheets are
- * written. */
+ * Sheets: Recommendations, Corrective Actions (open POA&M items), Closed
+ * Actions, Status History, NARA Cases, Summary, Inputs (the manifest).
+ *
+ * Where an item stands (overdue, awaiting closure, report sent) is
+ * tracker_standing()'s, the one rule the list and the letters use too.
+ * Status cells offer the vocabularies of spec §3.6 as dropdowns over the
+ * whole column (a row the officer adds gets one); rows with days overdue
+ * > 0 are highlighted by a conditional format; dates are real dates, %
+ * complete a percent. The workbook is dated by the audit's as_of (the
+ * latest analysis run's) unless --as-of is given. Summary comes after the
+ * other sheets are written: it counts what they hold. */
 #include "report.h"
 
 #include <stdio.h>
@@ -16,18 +21,53 @@
 #include "diag.h"
 #include "redact.h"
 #include "store.h"
+#include "strbuf.h"
 #include "tracker.h"
 #include "xalloc.h"
 #include "xlsx.h"
 
 enum { SRC_OIG, SRC_GAO, SRC_NARA, SRC_OTHER, SRC_N };
 
+/* ids of the overdue recommendations and cases: an overdue action under
+ * one of them is the same item, counted once */
+struct id_set {
+	char **v;
+	size_t n, alloc;
+};
+
 struct tally {
 	long long rec_open[SRC_N], rec_closed[SRC_N];
 	long long act_open[SRC_N], act_closed[SRC_N];
-	long long rec_overdue, act_overdue, case_overdue;
+	long long rec_overdue, act_overdue, act_overdue_under, case_overdue;
+	long long rec_awaiting, case_sent;
 	long long case_open, case_closed;
+	struct id_set overdue;
 };
+
+static void id_add(struct id_set *s, const char *id)
+{
+	s->v = xgrow(s->v, s->n + 1, &s->alloc, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(id);
+}
+
+/* 1 when one of the ';'-separated ids of list is in the set */
+static int id_any(const struct id_set *s, const char *list)
+{
+	for (size_t i = 0; list && i < s->n; i++) {
+		size_t len = strlen(s->v[i]);
+		for (const char *p = strstr(list, s->v[i]); p; p = strstr(p + 1, s->v[i]))
+			if ((p == list || p[-1] == ' ') && (p[len] == '\0' || p[len] == ';'))
+				return 1;
+	}
+	return 0;
+}
+
+static void id_release(struct id_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
 
 static int source_index(const char *s)
 {
@@ -50,28 +90,46 @@ static void col_letter(unsigned col, char out[4])
 	}
 }
 
-/* Dropdown on the status column, highlight rows whose days-overdue column
- * is positive; rows 1..n. */
+/* A table sheet: column widths (>= 30 wraps), the header (numeric
+ * columns right-aligned), frozen, printed landscape one page wide with the
+ * header on every page. */
+static void start_sheet(struct xlsx_sheet *sh, const char *const *hdr, const double *w, int n,
+			unsigned long long numeric)
+{
+	for (int i = 0; i < n; i++)
+		xlsx_col_width(sh, (unsigned)i, (unsigned)i, w[i], w[i] >= 30 ? XS_WRAP : XS_TOP);
+	xlsx_header_at(sh, 0, 0, hdr, n, numeric);
+	xlsx_freeze(sh, 1, 0);
+	xlsx_print_setup(sh, 1, 1);
+}
+
+/* Autofilter over rows 0..n, a dropdown on the status column (the whole
+ * column), highlight rows whose days-overdue column is positive. */
 static void finish_sheet(struct xlsx_sheet *sh, unsigned n, int ncols, unsigned status_col,
-			 const char *const *vocab, unsigned overdue_col)
+			 const char *const *vocab, int overdue_col)
 {
 	char letter[4], formula[32];
 
-	xlsx_freeze(sh, 1, 0);
-	if (!n)
+	xlsx_autofilter(sh, 0, 0, n ? n : 1, (unsigned)ncols - 1);
+	if (vocab)
+		xlsx_dropdown(sh, 1, status_col, XLSX_MAX_ROWS - 1, status_col, vocab);
+	if (!n || overdue_col < 0)
 		return;
-	xlsx_autofilter(sh, 0, 0, n, (unsigned)ncols - 1);
-	xlsx_dropdown(sh, 1, status_col, n, status_col, vocab);
-	col_letter(overdue_col, letter);
+	col_letter((unsigned)overdue_col, letter);
 	snprintf(formula, sizeof(formula), "=$%s2>0", letter);
 	xlsx_highlight_if(sh, 1, 0, n, (unsigned)ncols - 1, formula);
 }
 
-static void widths(struct xlsx_sheet *sh, const double *w, int n)
+/* "12" as a number, anything else as text */
+static void num_or_text(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *v)
 {
-	for (int i = 0; i < n; i++)
-		xlsx_col_width(sh, (unsigned)i, (unsigned)i, w[i],
-			       w[i] >= 40 ? XS_WRAP : XS_NONE);
+	char *end;
+	long n = v ? strtol(v, &end, 10) : 0;
+
+	if (v && *v && !*end && n >= 0 && strlen(v) < 10)
+		xlsx_num(sh, row, col, (double)n, XS_INT);
+	else
+		xlsx_str(sh, row, col, v, XS_NONE);
 }
 
 /* date + days, or + months (clamped to the month's end); "" when no date */
@@ -104,6 +162,13 @@ static void add_months(const char *date, int months, char out[TIME_DATE_LEN])
 	time_fmt_date(time_days_from_civil(y, m, day), out);
 }
 
+static void standing_cells(struct xlsx_sheet *sh, unsigned row, unsigned col,
+			   const struct tracker_standing *sd)
+{
+	xlsx_str(sh, row, col, sd->state, !strcmp(sd->state, "overdue") ? XS_BOLD : XS_NONE);
+	xlsx_num(sh, row, col + 1, (double)sd->days, XS_INT);
+}
+
 /* ---- Recommendations ---- */
 
 static int write_recommendations(struct store *st, struct xlsx_sheet *sh, long long as_of,
@@ -112,22 +177,25 @@ static int write_recommendations(struct store *st, struct xlsx_sheet *sh, long l
 	static const char *const hdr[] = {
 		"Report", "Report title", "Source", "Issued", "Rec no", "Recommendation",
 		"Concurrence", "Priority", "Response due (90 days)", "Resolution due (6 months)",
-		"Target", "Status", "Status date", "Evidence", "Actions", "Last update",
-		"Days overdue",
+		"Target", "Status", "Status date", "Evidence", "Corrective actions", "Last update",
+		"Standing", "Days overdue",
 	};
-	static const double w[] = { 14, 30, 8, 12, 7, 60, 12, 9, 12, 12, 12, 22, 12, 30, 8, 12, 9 };
+	static const double w[] = { 12, 30, 8, 11, 7, 50, 12, 9, 12, 12, 11, 18, 11, 30, 14, 11,
+				    16, 9 };
 	struct stmt *s;
 	unsigned row = 1;
 	int rc;
 
-	widths(sh, w, 17);
-	xlsx_header(sh, 0, hdr, 17);
+	start_sheet(sh, hdr, w, 18, 1u << 4 | 1u << 17);
 	s = stmt_prepare(st,
 		"SELECT r.report_id, r.report_title, r.source, r.issued_on, r.rec_no, r.text,"
 		" r.concurrence, r.priority, r.target_on, r.status, r.status_on, r.evidence,"
-		" (SELECT count(*) FROM action_refs a WHERE a.ref = r.report_id || '#' || r.rec_no),"
+		" (SELECT group_concat(action_id, '; ') FROM (SELECT action_id FROM action_refs a"
+		"  WHERE a.ref = r.report_id || '#' || r.rec_no ORDER BY action_id)),"
 		" (SELECT max(on_date) FROM status_updates u WHERE u.item_kind = 'recommendation'"
-		"  AND u.item_id = r.report_id || '#' || r.rec_no)"
+		"  AND u.item_id = r.report_id || '#' || r.rec_no),"
+		" " TRACKER_ACTIONS_DONE_SQL("r.report_id || '#' || r.rec_no") ","
+		" r.report_id || '#' || r.rec_no"
 		" FROM recommendations r"
 		" ORDER BY r.report_id, CAST(r.rec_no AS INTEGER), r.rec_no");
 	if (!s)
@@ -135,23 +203,29 @@ static int write_recommendations(struct store *st, struct xlsx_sheet *sh, long l
 	while ((rc = stmt_step(s)) == 1) {
 		const char *status = stmt_text(s, 9), *issued = stmt_text(s, 3);
 		char d90[TIME_DATE_LEN], d6m[TIME_DATE_LEN];
-		long long late = tracker_days_overdue(TK_RECOMMENDATION, status, stmt_text(s, 8), as_of);
+		struct tracker_standing sd;
 		int src = source_index(stmt_text(s, 2));
 
+		tracker_standing(TK_RECOMMENDATION, status, stmt_text(s, 8), NULL,
+				 (int)stmt_int(s, 14), as_of, &sd);
 		if (tracker_is_closed(status))
 			t->rec_closed[src]++;
 		else
 			t->rec_open[src]++;
-		if (late)
+		if (sd.days) {
 			t->rec_overdue++;
+			id_add(&t->overdue, stmt_text(s, 15));
+		}
+		if (!strcmp(sd.state, "awaiting closure"))
+			t->rec_awaiting++;
 		add_days(issued, 90, d90);
 		add_months(issued, 6, d6m);
 		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
 		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
 		xlsx_str(sh, row, 2, stmt_text(s, 2), XS_NONE);
 		xlsx_date_str(sh, row, 3, issued);
-		xlsx_str(sh, row, 4, stmt_text(s, 4), XS_NONE);
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_WRAP);
+		num_or_text(sh, row, 4, stmt_text(s, 4));
+		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
 		xlsx_str(sh, row, 6, stmt_text(s, 6), XS_NONE);
 		xlsx_str(sh, row, 7, stmt_text(s, 7), XS_NONE);
 		xlsx_date_str(sh, row, 8, d90);
@@ -159,92 +233,178 @@ static int write_recommendations(struct store *st, struct xlsx_sheet *sh, long l
 		xlsx_date_str(sh, row, 10, stmt_text(s, 8));
 		xlsx_str(sh, row, 11, status, XS_NONE);
 		xlsx_date_str(sh, row, 12, stmt_text(s, 10));
-		xlsx_str(sh, row, 13, stmt_text(s, 11), XS_WRAP);
-		xlsx_num(sh, row, 14, (double)stmt_int(s, 12), XS_NONE);
+		xlsx_str(sh, row, 13, stmt_text(s, 11), XS_NONE);
+		xlsx_str(sh, row, 14, stmt_text(s, 12), XS_NONE);
 		xlsx_date_str(sh, row, 15, stmt_text(s, 13));
-		xlsx_num(sh, row, 16, (double)late, XS_NONE);
+		standing_cells(sh, row, 16, &sd);
 		row++;
 	}
 	stmt_free(s);
-	finish_sheet(sh, row - 1, 17, 11, tracker_rec_statuses, 16);
+	finish_sheet(sh, row - 1, 18, 11, tracker_rec_statuses, 17);
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- Corrective Actions (POA&M-like) ---- */
+/* ---- Corrective Actions and Closed Actions (POA&M) ---- */
 
-static int write_actions(struct store *st, struct xlsx_sheet *sh, long long as_of,
-			 struct tally *t)
+enum {
+	A_ID, A_WEAKNESS, A_SOURCE, A_LINKED, A_DETECTED, A_TITLE, A_OFFICE, A_OWNER,
+	A_RESOURCES, A_RISK, A_DUE, A_REVISED, A_MILESTONES, A_CHANGES, A_STATUS, A_PERCENT,
+	A_LAST, A_EVIDENCE, A_COMMENTS, A_STANDING, A_DAYS, A_NCOLS
+};
+
+static const char *const action_hdr[A_NCOLS] = {
+	"ID", "Weakness or recommendation", "Source", "Linked items", "Original detection date",
+	"Corrective action", "Owner office", "Owner", "Resources required", "Risk rating",
+	"Due", "Revised due", "Milestones (status history)", "Changes to milestones", "Status",
+	"% complete", "Last update", "Evidence", "Comments", "Standing", "Days overdue",
+};
+static const double action_w[A_NCOLS] = {
+	8, 40, 8, 16, 12, 30, 20, 14, 16, 9, 11, 11, 45, 30, 12, 9, 11, 30, 20, 14, 9,
+};
+
+/* The action's dated updates, one line each, oldest first. Caller frees. */
+static char *milestones(struct store *st, const char *id)
 {
-	static const char *const hdr[] = {
-		"ID", "Recommendation or weakness", "Corrective action", "Source", "Owner office",
-		"Owner", "Due", "Revised due", "Status", "% complete", "Last update", "Evidence",
-		"Days overdue",
-	};
-	static const double w[] = { 10, 28, 50, 10, 18, 20, 12, 12, 14, 10, 12, 40, 9 };
+	struct stmt *s = stmt_prepare(st,
+		"SELECT on_date, status, percent, note FROM status_updates WHERE item_kind = 'action'"
+		" AND item_id = ?1 ORDER BY on_date, update_id");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!s)
+		return NULL;
+	stmt_bind_text(s, 1, id);
+	while (stmt_step(s) == 1) {
+		strbuf_addf(&sb, "%s%s %s", sb.len ? "\n" : "", stmt_text(s, 0), stmt_text(s, 1));
+		if (!stmt_is_null(s, 2))
+			strbuf_addf(&sb, " (%lld %%)", stmt_int(s, 2));
+		if (stmt_text(s, 3))
+			strbuf_addf(&sb, ": %s", stmt_text(s, 3));
+	}
+	stmt_free(s);
+	return sb.len ? strbuf_detach(&sb) : (strbuf_release(&sb), NULL);
+}
+
+/* How the due date moved: the revision the file gives, then every change
+ * an edited actions.csv made, with where. Caller frees. */
+static char *due_changes(struct store *st, const char *id, const char *due, const char *revised)
+{
+	struct stmt *s = stmt_prepare(st,
+		"SELECT d.field, d.old_on, d.new_on, coalesce(i.path, '?') || ':' || d.line"
+		" FROM due_changes d LEFT JOIN inputs i USING (input_id) WHERE d.action_id = ?1"
+		" ORDER BY d.change_id");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (revised && *revised)
+		strbuf_addf(&sb, "due %s revised to %s", due && *due ? due : "(none)", revised);
+	if (!s) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	stmt_bind_text(s, 1, id);
+	while (stmt_step(s) == 1)
+		strbuf_addf(&sb, "%s%s %s changed to %s (%s)", sb.len ? "\n" : "",
+			    !strcmp(stmt_text(s, 0), "due_on") ? "due" : "revised due",
+			    stmt_text(s, 1) ? stmt_text(s, 1) : "(none)",
+			    stmt_text(s, 2) ? stmt_text(s, 2) : "(none)", stmt_text(s, 3));
+	stmt_free(s);
+	return sb.len ? strbuf_detach(&sb) : (strbuf_release(&sb), NULL);
+}
+
+static int write_actions(struct store *st, struct xlsx_sheet *open_sh, struct xlsx_sheet *closed_sh,
+			 long long as_of, struct tally *t)
+{
 	struct stmt *s;
-	unsigned row = 1;
+	unsigned row_open = 1, row_closed = 1;
 	int rc;
 
-	widths(sh, w, 13);
-	xlsx_header(sh, 0, hdr, 13);
-	/* sources: each linked recommendation's, and NARA for a linked case */
+	start_sheet(open_sh, action_hdr, action_w, A_NCOLS, 1u << A_PERCENT | 1u << A_DAYS);
+	start_sheet(closed_sh, action_hdr, action_w, A_NCOLS, 1u << A_PERCENT | 1u << A_DAYS);
+	/* the weakness: each linked recommendation's text, or the case's
+	 * records; sources: each linked recommendation's, NARA for a case */
 	s = stmt_prepare(st,
 		"SELECT a.action_id,"
-		" (SELECT group_concat(ref, '; ') FROM (SELECT ref FROM action_refs"
-		"  WHERE action_id = a.action_id ORDER BY ref)),"
-		" a.title,"
+		" (SELECT group_concat(w, char(10)) FROM (SELECT x.ref || ': ' || coalesce("
+		"   (SELECT r.text FROM recommendations r WHERE r.report_id || '#' || r.rec_no = x.ref),"
+		"   (SELECT 'NARA case: ' || c.records FROM cases c WHERE c.case_id = x.ref), '') AS w"
+		"  FROM action_refs x WHERE x.action_id = a.action_id ORDER BY instr(x.ref, '#') = 0,"
+		"  x.ref)),"
 		" (SELECT group_concat(src, '; ') FROM (SELECT DISTINCT"
 		"  CASE WHEN instr(x.ref, '#') > 0 THEN (SELECT r.source FROM recommendations r"
 		"   WHERE r.report_id || '#' || r.rec_no = x.ref) ELSE 'NARA' END AS src"
 		"  FROM action_refs x WHERE x.action_id = a.action_id AND src IS NOT NULL"
 		"  ORDER BY src)),"
-		" a.owner_office, a.owner, a.due_on, a.revised_due_on, a.status, a.percent,"
+		" (SELECT group_concat(ref, '; ') FROM (SELECT ref FROM action_refs"
+		"  WHERE action_id = a.action_id ORDER BY instr(ref, '#') = 0, ref)),"
+		" (SELECT min(d) FROM (SELECT r.issued_on AS d FROM action_refs x JOIN"
+		"  recommendations r ON r.report_id || '#' || r.rec_no = x.ref"
+		"  WHERE x.action_id = a.action_id UNION ALL SELECT c.opened_on FROM action_refs x"
+		"  JOIN cases c ON c.case_id = x.ref WHERE x.action_id = a.action_id)),"
+		" a.title, a.owner_office, a.owner, a.resources, a.risk, a.due_on, a.revised_due_on,"
+		" a.status, a.percent,"
 		" (SELECT max(on_date) FROM status_updates u WHERE u.item_kind = 'action'"
 		"  AND u.item_id = a.action_id),"
-		" a.evidence"
+		" a.evidence, a.comments"
 		" FROM actions a ORDER BY a.action_id");
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
-		const char *status = stmt_text(s, 8), *sources = stmt_text(s, 3);
-		const char *due = stmt_text(s, 7) ? stmt_text(s, 7) : stmt_text(s, 6);
-		long long late = tracker_days_overdue(TK_ACTION, status, due, as_of);
-		int counted = 0;
+		const char *status = stmt_text(s, 12), *sources = stmt_text(s, 2);
+		const char *due = stmt_text(s, 11) ? stmt_text(s, 11) : stmt_text(s, 10);
+		int closed = tracker_is_closed(status), counted = 0;
+		struct xlsx_sheet *sh = closed ? closed_sh : open_sh;
+		unsigned row = closed ? row_closed++ : row_open++;
+		struct tracker_standing sd;
+		const char *id = stmt_text(s, 0);
+		char *ms, *ch;
 
+		tracker_standing(TK_ACTION, status, due, NULL, 0, as_of, &sd);
 		for (int i = 0; i < SRC_OTHER; i++)
 			if (sources && strstr(sources, tracker_sources[i])) {
 				counted = 1;
-				if (tracker_is_closed(status))
+				if (closed)
 					t->act_closed[i]++;
 				else
 					t->act_open[i]++;
 			}
 		if (!counted) {
-			if (tracker_is_closed(status))
+			if (closed)
 				t->act_closed[SRC_OTHER]++;
 			else
 				t->act_open[SRC_OTHER]++;
 		}
-		if (late)
+		if (sd.days) {
 			t->act_overdue++;
-		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
-		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_WRAP);
-		xlsx_str(sh, row, 2, stmt_text(s, 2), XS_WRAP);
-		xlsx_str(sh, row, 3, sources, XS_NONE);
-		xlsx_str(sh, row, 4, stmt_text(s, 4), XS_NONE);
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
-		xlsx_date_str(sh, row, 6, stmt_text(s, 6));
-		xlsx_date_str(sh, row, 7, stmt_text(s, 7));
-		xlsx_str(sh, row, 8, status, XS_NONE);
-		if (!stmt_is_null(s, 9))
-			xlsx_num(sh, row, 9, (double)stmt_int(s, 9), XS_NONE);
-		xlsx_date_str(sh, row, 10, stmt_text(s, 10));
-		xlsx_str(sh, row, 11, stmt_text(s, 11), XS_WRAP);
-		xlsx_num(sh, row, 12, (double)late, XS_NONE);
-		row++;
+			if (id_any(&t->overdue, stmt_text(s, 3)))
+				t->act_overdue_under++;
+		}
+		ms = milestones(st, id);
+		ch = due_changes(st, id, stmt_text(s, 10), stmt_text(s, 11));
+		xlsx_str(sh, row, A_ID, id, XS_NONE);
+		xlsx_str(sh, row, A_WEAKNESS, stmt_text(s, 1), XS_NONE);
+		xlsx_str(sh, row, A_SOURCE, sources, XS_NONE);
+		xlsx_str(sh, row, A_LINKED, stmt_text(s, 3), XS_NONE);
+		xlsx_date_str(sh, row, A_DETECTED, stmt_text(s, 4));
+		for (int c = 5; c <= 9; c++)
+			xlsx_str(sh, row, (unsigned)(A_TITLE + c - 5), stmt_text(s, c), XS_NONE);
+		xlsx_date_str(sh, row, A_DUE, stmt_text(s, 10));
+		xlsx_date_str(sh, row, A_REVISED, stmt_text(s, 11));
+		xlsx_str(sh, row, A_MILESTONES, ms, XS_NONE);
+		xlsx_str(sh, row, A_CHANGES, ch, XS_NONE);
+		xlsx_str(sh, row, A_STATUS, status, XS_NONE);
+		/* Complete and Closed are 100 % whatever an old row says */
+		if (!stmt_is_null(s, 13) || !tracker_is_pending(TK_ACTION, status))
+			xlsx_num(sh, row, A_PERCENT, tracker_is_pending(TK_ACTION, status)
+				 ? (double)stmt_int(s, 13) / 100.0 : 1.0, XS_PERCENT);
+		xlsx_date_str(sh, row, A_LAST, stmt_text(s, 14));
+		xlsx_str(sh, row, A_EVIDENCE, stmt_text(s, 15), XS_NONE);
+		xlsx_str(sh, row, A_COMMENTS, stmt_text(s, 16), XS_NONE);
+		standing_cells(sh, row, A_STANDING, &sd);
+		free(ms);
+		free(ch);
 	}
 	stmt_free(s);
-	finish_sheet(sh, row - 1, 13, 8, tracker_action_statuses, 12);
+	finish_sheet(open_sh, row_open - 1, A_NCOLS, A_STATUS, tracker_action_statuses, A_DAYS);
+	finish_sheet(closed_sh, row_closed - 1, A_NCOLS, A_STATUS, tracker_action_statuses, -1);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -253,17 +413,17 @@ static int write_actions(struct store *st, struct xlsx_sheet *sh, long long as_o
 static int write_history(struct store *st, struct xlsx_sheet *sh)
 {
 	static const char *const hdr[] = {
-		"Item kind", "Item", "Date", "Status", "Note", "Evidence", "Recorded from"
+		"Item kind", "Item", "Date", "Status", "% complete", "Note", "Evidence",
+		"Recorded from"
 	};
-	static const double w[] = { 14, 18, 12, 24, 50, 36, 40 };
+	static const double w[] = { 14, 16, 11, 20, 10, 50, 30, 30 };
 	struct stmt *s;
 	unsigned row = 1;
 	int rc;
 
-	widths(sh, w, 7);
-	xlsx_header(sh, 0, hdr, 7);
+	start_sheet(sh, hdr, w, 8, 1u << 4);
 	s = stmt_prepare(st,
-		"SELECT s.item_kind, s.item_id, s.on_date, s.status, s.note, s.evidence,"
+		"SELECT s.item_kind, s.item_id, s.on_date, s.status, s.percent, s.note, s.evidence,"
 		" CASE WHEN s.input_id IS NULL THEN 'udaudit tracker update'"
 		"  ELSE coalesce(i.path, '?') || ':' || s.line END"
 		" FROM status_updates s LEFT JOIN inputs i USING (input_id)"
@@ -276,15 +436,15 @@ static int write_history(struct store *st, struct xlsx_sheet *sh)
 		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
 		xlsx_date_str(sh, row, 2, stmt_text(s, 2));
 		xlsx_str(sh, row, 3, stmt_text(s, 3), XS_NONE);
-		xlsx_str(sh, row, 4, stmt_text(s, 4), XS_WRAP);
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_WRAP);
+		if (!stmt_is_null(s, 4))
+			xlsx_num(sh, row, 4, (double)stmt_int(s, 4) / 100.0, XS_PERCENT);
+		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
 		xlsx_str(sh, row, 6, stmt_text(s, 6), XS_NONE);
+		xlsx_str(sh, row, 7, stmt_text(s, 7), XS_NONE);
 		row++;
 	}
 	stmt_free(s);
-	xlsx_freeze(sh, 1, 0);
-	if (row > 1)
-		xlsx_autofilter(sh, 0, 0, row - 1, 6);
+	finish_sheet(sh, row - 1, 8, 0, NULL, -1);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -294,19 +454,22 @@ static int write_cases(struct store *st, struct xlsx_sheet *sh, long long as_of,
 {
 	static const char *const hdr[] = {
 		"Case", "Agency", "Opened", "Closed", "Status", "Records", "NARA letter",
-		"Response due", "Linked actions", "Last update", "Days overdue",
+		"Response due", "Report sent", "Letters sent", "Linked actions", "Last update",
+		"Standing", "Days overdue",
 	};
-	static const double w[] = { 14, 24, 12, 12, 10, 50, 12, 12, 9, 12, 9 };
+	static const double w[] = { 14, 20, 11, 11, 9, 45, 11, 11, 11, 22, 16, 11, 14, 9 };
 	struct stmt *s;
 	unsigned row = 1;
 	int rc;
 
-	widths(sh, w, 11);
-	xlsx_header(sh, 0, hdr, 11);
+	start_sheet(sh, hdr, w, 14, 1u << 13);
 	s = stmt_prepare(st,
 		"SELECT c.case_id, c.agency, c.opened_on, c.closed_on, c.status, c.records,"
-		" c.nara_letter_on, c.response_due_on,"
-		" (SELECT count(*) FROM action_refs a WHERE a.ref = c.case_id),"
+		" c.nara_letter_on, c.response_due_on, c.report_sent_on,"
+		" (SELECT group_concat(l, '; ') FROM (SELECT sent_on || ' ' || kind AS l"
+		"  FROM case_letters WHERE case_id = c.case_id ORDER BY sent_on)),"
+		" (SELECT group_concat(action_id, '; ') FROM (SELECT action_id FROM action_refs a"
+		"  WHERE a.ref = c.case_id ORDER BY action_id)),"
 		" (SELECT max(on_date) FROM status_updates u WHERE u.item_kind = 'case'"
 		"  AND u.item_id = c.case_id)"
 		" FROM cases c ORDER BY c.case_id");
@@ -314,33 +477,47 @@ static int write_cases(struct store *st, struct xlsx_sheet *sh, long long as_of,
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
 		const char *status = stmt_text(s, 4);
-		long long late = tracker_days_overdue(TK_CASE, status, stmt_text(s, 7), as_of);
+		struct tracker_standing sd;
 
+		tracker_standing(TK_CASE, status, stmt_text(s, 7), stmt_text(s, 8), 0, as_of, &sd);
 		if (tracker_is_closed(status))
 			t->case_closed++;
 		else
 			t->case_open++;
-		if (late)
+		if (sd.days) {
 			t->case_overdue++;
+			id_add(&t->overdue, stmt_text(s, 0));
+		}
+		if (!strcmp(sd.state, "report sent"))
+			t->case_sent++;
 		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
 		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
 		xlsx_date_str(sh, row, 2, stmt_text(s, 2));
 		xlsx_date_str(sh, row, 3, stmt_text(s, 3));
 		xlsx_str(sh, row, 4, status, XS_NONE);
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_WRAP);
+		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
 		xlsx_date_str(sh, row, 6, stmt_text(s, 6));
 		xlsx_date_str(sh, row, 7, stmt_text(s, 7));
-		xlsx_num(sh, row, 8, (double)stmt_int(s, 8), XS_NONE);
-		xlsx_date_str(sh, row, 9, stmt_text(s, 9));
-		xlsx_num(sh, row, 10, (double)late, XS_NONE);
+		xlsx_date_str(sh, row, 8, stmt_text(s, 8));
+		xlsx_str(sh, row, 9, stmt_text(s, 9), XS_NONE);
+		xlsx_str(sh, row, 10, stmt_text(s, 10), XS_NONE);
+		xlsx_date_str(sh, row, 11, stmt_text(s, 11));
+		standing_cells(sh, row, 12, &sd);
 		row++;
 	}
 	stmt_free(s);
-	finish_sheet(sh, row - 1, 11, 4, tracker_case_statuses, 10);
+	finish_sheet(sh, row - 1, 14, 4, tracker_case_statuses, 13);
 	return rc < 0 ? -1 : 0;
 }
 
 /* ---- Summary ---- */
+
+static void kv_int(struct xlsx_sheet *sh, unsigned row, const char *label, long long n,
+		   enum xlsx_style st)
+{
+	xlsx_str(sh, row, 0, label, st);
+	xlsx_num(sh, row, 1, (double)n, XS_INT);
+}
 
 static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct tally *t)
 {
@@ -354,14 +531,16 @@ static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct
 	static const char *const src_names[SRC_N] = { "OIG", "GAO", "NARA", "Other / none" };
 	struct xlsx_series ser[4];
 	unsigned row = 0, first;
+	long long once = t->rec_overdue + t->case_overdue + t->act_overdue - t->act_overdue_under;
 
-	xlsx_col_width(sh, 0, 0, 30, XS_NONE);
-	xlsx_col_width(sh, 1, 4, 14, XS_NONE);
+	xlsx_col_width(sh, 0, 0, 44, XS_NONE);
+	xlsx_col_width(sh, 1, 4, 15, XS_NONE);
+	xlsx_print_setup(sh, 0, 1);
 	xlsx_str(sh, row++, 0, "Corrective-action tracker", XS_TITLE);
 	xlsx_str(sh, row, 0, "As of", XS_BOLD);
 	xlsx_date_str(sh, row++, 1, as_of);
 	row++;
-	xlsx_header(sh, row++, hdr, 5);
+	xlsx_header_at(sh, row++, 0, hdr, 5, 0x1E);
 	first = row;
 	for (int i = 0; i < SRC_N; i++) {
 		xlsx_str(sh, row, 0, src_names[i], XS_NONE);
@@ -372,24 +551,27 @@ static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct
 		row++;
 	}
 	row++;
-	xlsx_header(sh, row++, (const char *const[]){ "Overdue", "Items" }, 2);
-	xlsx_str(sh, row, 0, "Recommendations past target", XS_NONE);
-	xlsx_num(sh, row++, 1, (double)t->rec_overdue, XS_INT);
-	xlsx_str(sh, row, 0, "Corrective actions past due", XS_NONE);
-	xlsx_num(sh, row++, 1, (double)t->act_overdue, XS_INT);
-	xlsx_str(sh, row, 0, "NARA cases past response due", XS_NONE);
-	xlsx_num(sh, row++, 1, (double)t->case_overdue, XS_INT);
-	xlsx_str(sh, row, 0, "Total overdue", XS_BOLD);
-	xlsx_num(sh, row++, 1, (double)(t->rec_overdue + t->act_overdue + t->case_overdue), XS_INT);
+	xlsx_header_at(sh, row++, 0, (const char *const[]){ "Overdue", "Items" }, 2, 0x2);
+	kv_int(sh, row++, "Recommendations past target", t->rec_overdue, XS_NONE);
+	kv_int(sh, row++, "Corrective actions past due", t->act_overdue, XS_NONE);
+	kv_int(sh, row++, "  of them under an overdue recommendation or case",
+	       t->act_overdue_under, XS_NONE);
+	kv_int(sh, row++, "NARA cases past response due (report not sent)", t->case_overdue,
+	       XS_NONE);
+	kv_int(sh, row++, "Total overdue (each item once)", once, XS_BOLD);
 	row++;
-	xlsx_header(sh, row++, (const char *const[]){ "NARA cases", "Items" }, 2);
-	xlsx_str(sh, row, 0, "Open", XS_NONE);
-	xlsx_num(sh, row++, 1, (double)t->case_open, XS_INT);
-	xlsx_str(sh, row, 0, "Closed", XS_NONE);
-	xlsx_num(sh, row++, 1, (double)t->case_closed, XS_INT);
+	xlsx_header_at(sh, row++, 0, (const char *const[]){ "Not overdue", "Items" }, 2, 0x2);
+	kv_int(sh, row++, "Recommendations awaiting closure (actions closed with evidence)",
+	       t->rec_awaiting, XS_NONE);
+	kv_int(sh, row++, "NARA cases with the report sent", t->case_sent, XS_NONE);
+	row++;
+	xlsx_header_at(sh, row++, 0, (const char *const[]){ "NARA cases", "Items" }, 2, 0x2);
+	kv_int(sh, row++, "Open", t->case_open, XS_NONE);
+	kv_int(sh, row++, "Closed", t->case_closed, XS_NONE);
 	for (int i = 0; i < 4; i++)
 		ser[i] = (struct xlsx_series){ series[i], first, first + SRC_N - 1, 0, (unsigned)(1 + i) };
-	xlsx_chart(sh, 1, 6, XC_COLUMN, "Open and closed by source", sh, ser, 4);
+	/* below the tables, so the page holds it whole */
+	xlsx_chart(sh, row + 1, 0, XC_COLUMN, "Open and closed by source", sh, ser, 4);
 }
 
 int report_tracker(struct store *st, const struct report_opts *o)
@@ -397,15 +579,15 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	struct xlsx_opts xo = { 0, 0, "Corrective-action tracker", "OIG/GAO/NARA recommendations",
 				NULL, NULL };
 	struct redactor *red = NULL;
-	struct xlsx_sheet *recs, *acts, *hist, *cases, *summary;
+	struct xlsx_sheet *recs, *acts, *closed, *hist, *cases, *summary, *inputs;
 	struct tally t;
 	char date[TIME_DATE_LEN];
 	long long as_of;
 	struct xlsx *x;
 	int err;
 
-	/* days overdue count to --as-of, else SOURCE_DATE_EPOCH's day, else today */
-	if (report_doc_time(o->as_of, NULL, &xo.created, date))
+	/* days overdue count to --as-of, else the audit's as_of */
+	if (tracker_as_of(st, o->as_of, &xo.created, date))
 		return EXIT_USAGE;
 	time_parse_date(date, &as_of);
 	if (o->redact) {
@@ -425,17 +607,22 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	memset(&t, 0, sizeof(t));
 	recs = xlsx_add_sheet(x, "Recommendations");
 	acts = xlsx_add_sheet(x, "Corrective Actions");
+	closed = xlsx_add_sheet(x, "Closed Actions");
 	hist = xlsx_add_sheet(x, "Status History");
 	cases = xlsx_add_sheet(x, "NARA Cases");
 	summary = xlsx_add_sheet(x, "Summary");
-	err = !recs || !acts || !hist || !cases || !summary;
+	inputs = xlsx_add_sheet(x, "Inputs");
+	err = !recs || !acts || !closed || !hist || !cases || !summary || !inputs;
+	/* recommendations and cases first: their overdue ids count actions once */
 	if (!err)
 		err = write_recommendations(st, recs, as_of, &t) ||
-		      write_actions(st, acts, as_of, &t) ||
+		      write_cases(st, cases, as_of, &t) ||
+		      write_actions(st, acts, closed, as_of, &t) ||
 		      write_history(st, hist) ||
-		      write_cases(st, cases, as_of, &t);
+		      report_manifest_sheet(st, inputs);
 	if (!err)
 		write_summary(summary, date, &t);
+	id_release(&t.overdue);
 	if (err) {
 		xlsx_discard(x);
 		redactor_free(red);

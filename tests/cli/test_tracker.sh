@@ -142,28 +142,50 @@ t_eq "report tracker exit" "$rc" 0
 t_eq "no temporary left" "$(ls "$T" | grep -c '\.tmp$')" 0
 $DUMP "$T/tr.xlsx" >"$T/dump" 2>"$T/dump.err"
 t_eq "workbook reads back" "$?" 0
-t_contains "sheets" "$T/dump" "sheets=Recommendations|Corrective Actions|Status History|NARA Cases|Summary"
-t_contains "actions header" "$T/dump" \
-	"Corrective Actions!header=ID|Recommendation or weakness|Corrective action|Source|Owner office|Owner|Due|Revised due|Status|% complete|Last update|Evidence|Days overdue"
+t_contains "sheets" "$T/dump" "sheets=Recommendations|Corrective Actions|Closed Actions|Status History|NARA Cases|Summary|Inputs"
+t_contains "actions header (POA&M)" "$T/dump" \
+	"Corrective Actions!header=ID|Weakness or recommendation|Source|Linked items|Original detection date|Corrective action|Owner office|Owner|Resources required|Risk rating|Due|Revised due|Milestones (status history)|Changes to milestones|Status|% complete|Last update|Evidence|Comments|Standing|Days overdue"
+t_contains "closed actions: same columns" "$T/dump" "Closed Actions!header=ID|Weakness or recommendation|Source|Linked items"
 t_contains "recommendations header" "$T/dump" "Recommendations!header=Report|Report title|Source|Issued|Rec no|Recommendation"
-t_contains "history header" "$T/dump" "Status History!header=Item kind|Item|Date|Status|Note|Evidence|Recorded from"
+t_contains "history header" "$T/dump" "Status History!header=Item kind|Item|Date|Status|% complete|Note|Evidence|Recorded from"
 t_contains "cases header" "$T/dump" "NARA Cases!header=Case|Agency|Opened|Closed|Status|Records|NARA letter|Response due"
-t_eq "action rows = DB" "$(grep -c '^Corrective Actions!A[0-9]*=' "$T/dump")" \
-	"$(($(sql "$DB" 'SELECT count(*) FROM actions') + 1))"
+t_eq "open action rows = DB" "$(grep -c '^Corrective Actions!A[0-9]*=' "$T/dump")" \
+	"$(($(sql "$DB" "SELECT count(*) FROM actions WHERE status <> 'Closed'") + 1))"
+t_eq "closed action rows = DB" "$(grep -c '^Closed Actions!A[0-9]*=' "$T/dump")" \
+	"$(($(sql "$DB" "SELECT count(*) FROM actions WHERE status = 'Closed'") + 1))"
+t_contains "closed items on their own sheet" "$T/dump" "Closed Actions!A2=s:CA-1"
+t_contains "the weakness is the recommendation's text" "$T/dump" \
+	"Corrective Actions!B2=s:OIG-21-62#2: Develop lookout procedures"
+t_contains "linked items by id" "$T/dump" "Corrective Actions!D2=s:OIG-21-62#2; UD-2021-0042"
+t_contains "original detection date" "$T/dump" "Corrective Actions!E2=d:2021-09-20 00:00:00"
+t_contains "milestones: the status history" "$T/dump" "Corrective Actions!M2=s:2022-01-15 In progress: Started"
+t_contains "changes to milestones" "$T/dump" "Corrective Actions!N2=s:due 2021-12-31 revised to 2022-02-28"
+t_contains "percent is a percent cell" "$T/dump" "Corrective Actions!numfmt:P2=0%"
+t_contains "closed means 100 %" "$T/dump" "Closed Actions!P2=n:1"
+t_contains "standing" "$T/dump" "Corrective Actions!T2=s:overdue"
+t_contains "linked actions of a recommendation by id" "$T/dump" "Recommendations!O3=s:CA-1"
+t_contains "rec no is a number" "$T/dump" "Recommendations!E3=n:1"
+t_contains "linked actions of a case by id" "$T/dump" "NARA Cases!K2=s:CA-2; CA-5"
+t_contains "manifest sheet" "$T/dump" "Inputs!header=Kind|Path|Size (bytes)|Records|Skipped|Ignored|SHA-256"
+t_eq "manifest rows = DB" "$(grep -c '^Inputs!A[0-9]*=' "$T/dump")" "$(($(sql "$DB" 'SELECT count(*) FROM inputs') + 1))"
+t_contains "print: landscape, one page wide, header repeated" "$T/dump" \
+	"Corrective Actions!print=landscape|fit=1:0|titles=\$1:\$1"
+t_contains "wrapped header row is tall enough" "$T/dump" "Corrective Actions!height:1="
+t_contains "numbers' headers right-aligned" "$T/dump" "Corrective Actions!align:U1=right"
 t_eq "recommendation rows = DB" "$(grep -c '^Recommendations!A[0-9]*=' "$T/dump")" \
 	"$(($(sql "$DB" 'SELECT count(*) FROM recommendations') + 1))"
 t_eq "history rows = DB" "$(grep -c '^Status History!A[0-9]*=' "$T/dump")" \
 	"$(($(sql "$DB" 'SELECT count(*) FROM status_updates') + 1))"
-t_contains "formula-looking title stays text" "$T/dump" 'Corrective Actions!C3=s:=HYPERLINK("http://x","y")'
-t_contains "due is a real date" "$T/dump" "Corrective Actions!G3=d:2021-12-31 00:00:00"
-t_contains "revised due is a real date" "$T/dump" "Corrective Actions!H3=d:2022-02-28 00:00:00"
-t_contains "days overdue" "$T/dump" "Corrective Actions!M3=n:32"
-t_contains "action status dropdown" "$T/dump" 'Corrective Actions!dv=I2:I4:"Not started,In progress,Complete,Closed"'
+t_contains "formula-looking title stays text" "$T/dump" 'Corrective Actions!F2=s:=HYPERLINK("http://x","y")'
+t_contains "due is a real date" "$T/dump" "Corrective Actions!K2=d:2021-12-31 00:00:00"
+t_contains "revised due is a real date" "$T/dump" "Corrective Actions!L2=d:2022-02-28 00:00:00"
+t_contains "days overdue" "$T/dump" "Corrective Actions!U2=n:32"
+t_contains "action status dropdown, whole column" "$T/dump" 'Corrective Actions!dv=O2:O1048576:"Not started,In progress,Complete,Closed"'
 t_contains "recommendation status dropdown" "$T/dump" \
-	'Recommendations!dv=L2:L4:"Open - Unresolved,Open - Resolved,Closed - Implemented,Closed - Not Implemented"'
-t_contains "case status dropdown" "$T/dump" 'NARA Cases!dv=E2:"Open,Closed"'
-t_contains "overdue highlight" "$T/dump" 'Corrective Actions!cf=A2:M4:$M2>0'
-t_contains "overdue highlight on cases" "$T/dump" 'NARA Cases!cf=A2:K2:$K2>0'
+	'Recommendations!dv=L2:L1048576:"Open - Unresolved,Open - Resolved,Closed - Implemented,Closed - Not Implemented"'
+t_contains "case status dropdown" "$T/dump" 'NARA Cases!dv=E2:E1048576:"Open,Closed"'
+t_contains "overdue highlight" "$T/dump" 'Corrective Actions!cf=A2:U2:$U2>0'
+t_contains "overdue highlight on cases" "$T/dump" 'NARA Cases!cf=A2:N2:$N2>0'
 t_contains "frozen header" "$T/dump" "Corrective Actions!freeze=A2"
 t_contains "summary chart" "$T/dump" "Summary!charts=1"
 t_contains "summary OIG open recommendations" "$T/dump" "Summary!B5=n:1"

@@ -4,6 +4,11 @@
 #   SHEET!rows=N  SHEET!header=a|b|c  SHEET!freeze=A2  SHEET!filter=A1:N6
 #   SHEET!charts=N  SHEET!dv=RANGE:LIST  SHEET!cf=RANGE:FORMULA
 #   SHEET!CELL=type:value   for every non-empty cell (type: s, n, d, b)
+#   SHEET!print=landscape|fit=W:H|titles=ROWS|scale=N|breaks=R,R
+#   SHEET!height:ROW=POINTS  for every row with a set height
+#   SHEET!link:CELL=TARGET   internal hyperlinks
+#   SHEET!numfmt:CELL=FORMAT for cells whose number format is not General
+#   SHEET!align:CELL=H       for cells with a horizontal alignment
 import sys
 
 import openpyxl
@@ -24,6 +29,21 @@ for ws in wb:
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             print("%s!cf=%s:%s" % (t, cf.sqref, "|".join(rule.formula)))
+    ps = ws.page_setup
+    fit = "%s:%s" % (1 if ps.fitToWidth is None else ps.fitToWidth, 1 if ps.fitToHeight is None else ps.fitToHeight) if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage else "-"
+    breaks = ",".join(str(b.id) for b in ws.row_breaks.brk)
+    print("%s!print=%s|fit=%s|titles=%s|scale=%s|breaks=%s" % (t, ps.orientation, fit, ws.print_title_rows, ps.scale, breaks))
+    for idx, dim in sorted(ws.row_dimensions.items()):
+        if dim.height is not None:
+            print("%s!height:%d=%g" % (t, idx, dim.height))
+    for r in rows:
+        for c in r:
+            if c.hyperlink is not None:
+                print("%s!link:%s=%s" % (t, c.coordinate, c.hyperlink.location or c.hyperlink.target))
+            if c.value is not None and c.number_format != "General":
+                print("%s!numfmt:%s=%s" % (t, c.coordinate, c.number_format))
+            if c.value is not None and c.alignment is not None and c.alignment.horizontal:
+                print("%s!align:%s=%s" % (t, c.coordinate, c.alignment.horizontal))
     for r in rows:
         for c in r:
             if c.value is None:

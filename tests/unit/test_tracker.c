@@ -50,13 +50,32 @@ static void test_overdue(void)
 	CHECK(tracker_days_overdue(TK_ACTION, "In progress", "", d) == 0);
 	CHECK(tracker_days_overdue(TK_ACTION, NULL, "2022-03-31", d) == 1);
 	CHECK(tracker_days_overdue(TK_CASE, "Closed", "2021-11-15", d) == 0);
+
+	struct tracker_standing sd;
+	tracker_standing(TK_RECOMMENDATION, "Open - Resolved", "2021-03-31", NULL, 1, d, &sd);
+	CHECK_STR(sd.state, "awaiting closure");
+	CHECK(sd.days == 0);
+	tracker_standing(TK_RECOMMENDATION, "Open - Resolved", "2021-03-31", NULL, 0, d, &sd);
+	CHECK_STR(sd.state, "overdue");
+	CHECK(sd.days == 366);
+	tracker_standing(TK_CASE, "Open", "2021-11-15", "2021-11-20", 0, d, &sd);
+	CHECK_STR(sd.state, "report sent");
+	CHECK(sd.days == 0);
+	/* sent after the day counted to: still overdue that day */
+	tracker_standing(TK_CASE, "Open", "2021-11-15", "2022-05-01", 0, d, &sd);
+	CHECK_STR(sd.state, "overdue");
+	tracker_standing(TK_ACTION, "Complete", "2021-11-15", NULL, 0, d, &sd);
+	CHECK_STR(sd.state, "complete");
+	tracker_standing(TK_ACTION, "In progress", "2022-12-31", NULL, 0, d, &sd);
+	CHECK_STR(sd.state, "on schedule");
 }
 
 static void test_update(void)
 {
 	struct store *st = store_open(":memory:", 1);
 	char why[256];
-	struct tracker_update u = { TK_ACTION, "CA-1", "Closed", "2022-01-01", NULL, NULL, -1, 0 };
+	struct tracker_update u = { .kind = TK_ACTION, .id = "CA-1", .status = "Closed",
+				    .on = "2022-01-01", .percent = -1, .input_id = -1 };
 
 	CHECK(st != NULL);
 	if (!st)
