@@ -31,8 +31,9 @@ int report_incident(struct store *st, const struct report_opts *o);
 int report_status(struct store *st, const struct report_opts *o);
 
 /* The input manifest (spec 5) on a sheet of its own: kind, path, size,
- * records, skipped, ignored and SHA-256 of every input. 0 or -1. */
-int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh);
+ * records, skipped, ignored and SHA-256 of every input (and, in a redacted
+ * copy, a line saying the names are replaced). 0 or -1. */
+int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact);
 
 /* The document date of a report, as Unix seconds (never 0): the given
  * --as-of date, else SOURCE_DATE_EPOCH, else the fallback date (e.g. the

@@ -6,7 +6,7 @@
 #include "store.h"
 #include "xlsx.h"
 
-int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh)
+int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact)
 {
 	static const char *const hdr[] = {
 		"Kind", "Path", "Size (bytes)", "Records", "Skipped", "Ignored", "SHA-256"
@@ -35,5 +35,9 @@ int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh)
 	}
 	stmt_free(s);
 	xlsx_autofilter(sh, 0, 0, row > 1 ? row - 1 : 1, 6);
+	if (redact && rc == 0)
+		xlsx_str(sh, row + 1, 0, "Redacted copy: file names are replaced (input-N); each"
+			 " SHA-256 is that of the original file, so the recipient can verify the"
+			 " agency's copies.", XS_BOLD);
 	return rc < 0 ? -1 : 0;
 }

@@ -619,7 +619,7 @@ int report_tracker(struct store *st, const struct report_opts *o)
 		      write_cases(st, cases, as_of, &t) ||
 		      write_actions(st, acts, closed, as_of, &t) ||
 		      write_history(st, hist) ||
-		      report_manifest_sheet(st, inputs);
+		      report_manifest_sheet(st, inputs, o->redact);
 	if (!err)
 		write_summary(summary, date, &t);
 	id_release(&t.overdue);
