@@ -98,6 +98,14 @@ int casereport_finish(struct case_ctx *c);
 int casereport_columns(struct case_ctx *c, const char *section, const char *key,
 		       char *buf, size_t buflen, const char **titles, int n);
 
+/* n with thousands separators ("12,345"). Returns buf. */
+const char *casereport_num(char *buf, size_t len, long long n);
+
+/* The input manifest ([manifest] heading, intro, redacted, columns "File |
+ * Bytes | Records | SHA-256"): each input's kind and path, size, records,
+ * and its digest on one line in a monospace font. 0 or -1. */
+int casereport_manifest(struct case_ctx *c);
+
 /* "1 message" / "12 messages" from the definition's [words] (singular and
  * plural keys, e.g. "message" and "messages"). Returns buf. */
 const char *casereport_count(struct case_ctx *c, char *buf, size_t len, long long n,

@@ -12,11 +12,11 @@
  * U+FFFD, control characters become spaces. '\n' (and "\r\n") starts a new
  * line in paragraphs, table cells and key/value values; elsewhere it is a
  * space. Text is set in DejaVu Sans and DejaVu Sans Bold, embedded, from
- * /usr/share/fonts/truetype/dejavu/ or $UDAUDIT_FONT_DIR. Words wider than
- * the line (hashes, URLs) are broken, at URL break points if possible
- * (before '/', '.', '-', '_', '?', '#', '%', '~', '@', after "//" and ':',
- * around '=' and '&'), else between any two characters: nothing is
- * dropped. Trailing white space is dropped; a string longer than
+ * /usr/share/fonts/truetype/dejavu/ or $UDAUDIT_FONT_DIR (and DejaVu Sans
+ * Mono where PDF_MONO or a 'm' column asks for it). Words wider than the
+ * line (paths, ids, hashes) are broken only at their separators if they
+ * have one (before '/', '_', '-' or '.'; never inside "//"), else
+ * between any two characters: nothing is dropped. Trailing white space is dropped; a string longer than
  * PDF_MAX_TEXT is cut (headings, info, footer: 1000 bytes). Characters
  * DejaVu Sans lacks (CJK, for one) print as its empty box.
  *
@@ -109,7 +109,9 @@ enum pdf_style {
 	PDF_INDENT = 1 << 2,    /* left indent 0.375 in */
 	PDF_BULLET = 1 << 3,    /* bullet, hanging indent */
 	PDF_CENTER = 1 << 4,    /* centred lines */
-	PDF_TIGHT  = 1 << 5     /* no space after the paragraph */
+	PDF_TIGHT  = 1 << 5,    /* no space after the paragraph */
+	PDF_MONO   = 1 << 6     /* DejaVu Sans Mono, 9 pt (digests, ids), embedded
+				 * only in documents that use it */
 };
 
 /* Wrapped, left-aligned body text, 10.5 pt on 14 pt. Lines are kept at least two to a page
@@ -136,8 +138,10 @@ int pdf_kv(struct pdf_doc *doc, const char *key, const char *value);
 int pdf_table_begin(struct pdf_doc *doc, int ncols,
 		    const char *const *headers, const double *widths_fraction);
 /* Optional, right after pdf_table_begin: one letter per column, 'l'
- * (default), 'r' (numbers) or 'c'; a shorter spec leaves the rest 'l'.
- * Applies to the header cells too. */
+ * (default), 'r' (numbers), 'c', or 'm' (left, in DejaVu Sans Mono at
+ * 7 pt: a SHA-256 of 64 digits takes 270 points, so give its column 278
+ * or more to keep it on one line); a shorter spec leaves the rest 'l'.
+ * Applies to the header cells too (in bold). */
 int pdf_table_align(struct pdf_doc *doc, const char *spec);
 int pdf_table_row(struct pdf_doc *doc, const char *const *cells);
 int pdf_table_end(struct pdf_doc *doc);

@@ -181,6 +181,12 @@ int pdf_text(struct pdf_doc *doc, unsigned style, const char *text)
 		return -1;
 	if (style & PDF_BOLD)
 		tb.f = F_BOLD;
+	if (style & PDF_MONO) {
+		if (pdfi_need_mono(doc))
+			return -1;
+		tb.f = F_MONO;
+		tb.size = MONO_SIZE;
+	}
 	if (style & PDF_SMALL) {
 		tb.size = SMALL_SIZE;
 		tb.lead = SMALL_LEAD;

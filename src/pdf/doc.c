@@ -139,6 +139,30 @@ static char *font_path(const char *file)
 	return xasprintf("%s/%s", dir, file);
 }
 
+/* Only documents that show a digest carry the monospace font. */
+int pdfi_need_mono(struct pdf_doc *doc)
+{
+	const char *name;
+	char *path;
+	int rc = 0;
+
+	if (doc->failed)
+		return -1;
+	if (doc->font[F_MONO])
+		return 0;
+	path = font_path("DejaVuSansMono.ttf");
+	name = HPDF_LoadTTFontFromFile(doc->pdf, path, HPDF_TRUE);
+	doc->font[F_MONO] = name ? HPDF_GetFont(doc->pdf, name, "UTF-8") : NULL;
+	if (pdfi_check(doc, "loading the monospace font"))
+		rc = -1;
+	else if (!doc->font[F_MONO]) {
+		doc->failed = 1;
+		rc = diag_error(NULL, "pdf: cannot load font '%s'", path);
+	}
+	free(path);
+	return rc;
+}
+
 static int readable(const char *path, const char *what)
 {
 	FILE *fp = fopen(path, "rb");
@@ -477,7 +501,8 @@ int pdf_doc_save(struct pdf_doc *doc, const char *path)
 			return -1;
 	}
 	for (int f = 0; f < NFONTS; f++)
-		pdfi_fix_to_unicode(doc->font[f], doc->used[f]);
+		if (doc->font[f])
+			pdfi_fix_to_unicode(doc->font[f], doc->used[f]);
 	if (pdfi_check(doc, "ToUnicode"))
 		return -1;
 	buf = render(doc, path, &len);

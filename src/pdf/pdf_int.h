@@ -53,6 +53,8 @@
 #define TBL_PADY        3.0
 #define TBL_AFTER       12.0
 #define TBL_HDR_LINES   6       /* a header cell is cut after 6 lines */
+#define TBL_MONO_SIZE   7.0     /* a SHA-256 (64 digits) in 270 points */
+#define MONO_SIZE       9.0
 
 #define FOOT_RULE_Y     58.0
 #define FOOT_TEXT_Y     46.0
@@ -63,7 +65,7 @@
 #define INFO_MAX        1000    /* bytes per info string */
 #define ID_HEX          32      /* one /ID string, hex digits */
 
-enum { F_REG, F_BOLD, NFONTS };
+enum { F_REG, F_BOLD, F_MONO, NFONTS };     /* F_MONO: loaded when first used */
 enum { AL_LEFT, AL_CENTER, AL_RIGHT };
 
 struct rgb { float r, g, b; };
@@ -131,6 +133,7 @@ struct pdf_doc {
 	long t_rowno;
 	double colx[PDF_MAX_COLS + 1];
 	int align[PDF_MAX_COLS];
+	unsigned char mono[PDF_MAX_COLS];       /* column set in DejaVu Sans Mono */
 	char *t_hdr[PDF_MAX_COLS];      /* cleaned headers; NULL: no header row */
 	size_t hfirst[PDF_MAX_COLS], hn[PDF_MAX_COLS], hmax;
 
@@ -152,6 +155,8 @@ struct tblock {
 /* doc.c */
 int pdfi_check(struct pdf_doc *doc, const char *what);
 int pdfi_enter(struct pdf_doc *doc, int in_table_ok);
+/* Load DejaVu Sans Mono on first use: 0, or -1 (printed; document failed). */
+int pdfi_need_mono(struct pdf_doc *doc);
 void pdfi_civil_from_unix(long long t, int *yr, int *mo, int *dy, int *hh,
 			  int *mm, int *ss);
 

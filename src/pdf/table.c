@@ -29,7 +29,6 @@ static void draw_row(struct pdf_doc *doc, char *const *cells,
 		     int zebra)
 {
 	double h = row_h(k), top = doc->y;
-	int f = header ? F_BOLD : F_REG;
 
 	pdfi_text_off(doc);
 	if (header || zebra) {
@@ -52,6 +51,8 @@ static void draw_row(struct pdf_doc *doc, char *const *cells,
 	for (int c = 0; c < doc->ncols; c++) {
 		double cx = doc->colx[c] + TBL_PADX;
 		double cw = doc->colx[c + 1] - doc->colx[c] - 2 * TBL_PADX;
+		int f = header ? F_BOLD : doc->mono[c] ? F_MONO : F_REG;
+		double size = !header && doc->mono[c] ? TBL_MONO_SIZE : TBL_SIZE;
 
 		for (size_t j = from; j < from + k && j < cnt[c]; j++) {
 			const struct line *ln = &l->v[first[c] + j];
@@ -62,8 +63,8 @@ static void draw_row(struct pdf_doc *doc, char *const *cells,
 				x = cx + cw - ln->w;
 			else if (doc->align[c] == AL_CENTER)
 				x = cx + (cw - ln->w) / 2;
-			pdfi_put_text(doc, f, TBL_SIZE, &C_INK, x,
-				 pdfi_baseline(ly, TBL_SIZE, TBL_LEAD),
+			pdfi_put_text(doc, f, size, &C_INK, x,
+				 pdfi_baseline(ly, size, TBL_LEAD),
 				 cells[c] + ln->off, ln->len);
 		}
 	}
@@ -154,6 +155,7 @@ int pdf_table_begin(struct pdf_doc *doc, int ncols,
 		x += TEXT_W * (widths_fraction ? widths_fraction[c] / sum :
 			       1.0 / ncols);
 		doc->align[c] = AL_LEFT;
+		doc->mono[c] = 0;
 	}
 	doc->colx[ncols] = X1;
 	for (int c = 0; headers && c < ncols; c++)
@@ -173,9 +175,13 @@ int pdf_table_align(struct pdf_doc *doc, const char *spec)
 		return diag_error(NULL, "pdf: pdf_table_align outside a table "
 				  "or after its first row");
 	}
-	for (int c = 0; spec && spec[c] && c < doc->ncols; c++)
+	for (int c = 0; spec && spec[c] && c < doc->ncols; c++) {
 		doc->align[c] = spec[c] == 'r' ? AL_RIGHT :
 				spec[c] == 'c' ? AL_CENTER : AL_LEFT;
+		doc->mono[c] = spec[c] == 'm';
+		if (doc->mono[c] && pdfi_need_mono(doc))
+			return -1;
+	}
 	return 0;
 }
 
@@ -197,7 +203,8 @@ int pdf_table_row(struct pdf_doc *doc, const char *const *cells)
 		double cw = doc->colx[c + 1] - doc->colx[c] - 2 * TBL_PADX;
 		cs[c] = pdfi_clean_text(doc, cells ? cells[c] : NULL, 1, PDF_MAX_TEXT);
 		first[c] = doc->lt.n;
-		cnt[c] = pdfi_wrap(doc, &doc->lt, F_REG, TBL_SIZE, cs[c], cw);
+		cnt[c] = pdfi_wrap(doc, &doc->lt, doc->mono[c] ? F_MONO : F_REG,
+				   doc->mono[c] ? TBL_MONO_SIZE : TBL_SIZE, cs[c], cw);
 		if (cnt[c] > maxn)
 			maxn = cnt[c];
 	}

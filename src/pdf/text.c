@@ -218,29 +218,26 @@ static void push_line(struct lines *l, size_t off, size_t len, double w)
 	l->n++;
 }
 
-/* May a token over the line width be cut between s[b - 1] and s[b]
- * (q: where the current piece starts)? Chicago style for URLs: after "//"
- * or ':', before '/', '.', '-', '_', '?', '#', '%', '~', '@', ',', ';',
- * before or after '=' and '&'; never inside "//". */
-static int url_break(const char *s, size_t b, size_t q)
+/* May a token over the line width be cut between s[b - 1] and s[b]?
+ * Paths, ids and addresses break only at their separators, before '/',
+ * '_', '-' or '.' (Chicago style: the separator starts the next line, so
+ * a line never ends in a hyphen that text extraction would take for a
+ * soft one); never inside "//". (q: where the piece starts.) */
+static int id_break(const char *s, size_t b, size_t q)
 {
 	char p = s[b - 1], c = s[b];
 
+	if (b <= q)
+		return 0;
 	if (c == '/')
-		return p != '/' && s[b + 1] != '/' && p != ':';
-	if (p == '/' && b >= q + 2 && s[b - 2] == '/')
-		return 1;
-	if (p == ':' || p == '=' || p == '&')
-		return 1;
-	return c == '.' || c == '-' || c == '_' || c == '?' || c == '#' ||
-	       c == '%' || c == '~' || c == '@' || c == ',' || c == ';' ||
-	       c == '=' || c == '&';
+		return p != '/' && p != ':';
+	return c == '_' || c == '-' || c == '.';
 }
 
 /* Break cleaned s into lines no wider than maxw points, appended to l.
- * Breaks at spaces; a word wider than the line is cut at a URL break
- * point (url_break) in the second half of the line if there is one, else
- * after the last code point that fits (at least one per line). Returns the number of
+ * Breaks at spaces; a word wider than the line is cut at the last
+ * separator that fits (id_break), else after the last code point that
+ * fits (at least one per line). Returns the number of
  * lines added (>= 1; an empty string is one empty line). */
 size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 		   const char *s, double maxw)
@@ -299,7 +296,7 @@ size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 						break;
 					w += cw;
 					b += k;
-					if (b < we && url_break(s, b, q)) {
+					if (b < we && id_break(s, b, q)) {
 						soft = b;
 						wsoft = w;
 					}
@@ -311,7 +308,7 @@ size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 					have = 1;
 					break;
 				}
-				if (soft > q && (soft - q) * 2 >= b - q) {
+				if (soft > q) {
 					b = soft;
 					w = wsoft;
 				}

@@ -56,11 +56,31 @@ char *casereport_text(struct case_ctx *c, const char *section, const char *key, 
 	return reportdef_expand_nth(c->def, section, key, i, c->vars, c->nvars);
 }
 
+const char *casereport_num(char *buf, size_t len, long long n)
+{
+	char digits[32], out[48];
+	int nd, o = 0;
+
+	nd = snprintf(digits, sizeof(digits), "%lld", n < 0 ? -n : n);
+	if (n < 0)
+		out[o++] = '-';
+	for (int i = 0; i < nd; i++) {
+		if (i && (nd - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	snprintf(buf, len, "%s", out);
+	return buf;
+}
+
 const char *casereport_count(struct case_ctx *c, char *buf, size_t len, long long n,
 			     const char *singular_key, const char *plural_key)
 {
 	const char *w = reportdef_nth(c->def, "words", n == 1 ? singular_key : plural_key, 0);
-	snprintf(buf, len, "%lld %s", n, w ? w : (n == 1 ? singular_key : plural_key));
+	char num[32];
+	snprintf(buf, len, "%s %s", casereport_num(num, sizeof(num), n),
+		 w ? w : (n == 1 ? singular_key : plural_key));
 	return buf;
 }
 
@@ -530,6 +550,36 @@ int casereport_pars(struct case_ctx *c, const char *section, const char *key)
 		free(t);
 	}
 	return rc;
+}
+
+int casereport_manifest(struct case_ctx *c)
+{
+	const char *hdr[4];
+	char cols[512], n1[32], n2[32];
+	/* the digest column fits 64 monospace digits on one line */
+	static const double w[] = { 92, 44, 52, 280 };
+	struct stmt *s;
+	int rc = casereport_heading(c, 1, "manifest", "heading");
+
+	if (rc || casereport_pars(c, "manifest", "intro") ||
+	    (c->red && casereport_pars(c, "manifest", "redacted")) ||
+	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 4))
+		return -1;
+	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"
+			 " ORDER BY input_id");
+	if (!s)
+		return -1;
+	rc = pdf_table_begin(c->doc, 4, hdr, w) | pdf_table_align(c->doc, "lrrm");
+	while (rc == 0 && stmt_step(s) == 1) {
+		char *file = xasprintf("%s\n%s", stmt_text(s, 0), stmt_text(s, 1));
+		const char *cells[4] = { file, n1, n2, stmt_text(s, 4) };
+		casereport_num(n1, sizeof(n1), stmt_int(s, 2));
+		casereport_num(n2, sizeof(n2), stmt_int(s, 3));
+		rc = pdf_table_row(c->doc, cells);
+		free(file);
+	}
+	stmt_free(s);
+	return rc | pdf_table_end(c->doc);
 }
 
 int casereport_finish(struct case_ctx *c)

@@ -43,7 +43,7 @@ struct figures {
 
 static void fmt_num(char *buf, size_t len, long long n)
 {
-	snprintf(buf, len, "%lld", n);
+	casereport_num(buf, len, n);
 }
 
 static void fmt_day(long long ts, char out[TIME_DATE_LEN], int null)
@@ -896,40 +896,6 @@ static int affected_table(struct case_ctx *c, const struct figures *f)
 	return rc | pdf_table_end(c->doc);
 }
 
-static int manifest_table(struct case_ctx *c)
-{
-	const char *hdr[5];
-	char cols[512], n1[W_NUM], n2[W_NUM];
-	static const double w[] = { 82, 96, 44, 54, 192 };
-	struct stmt *s;
-	int rc = casereport_heading(c, 1, "manifest", "heading");
-
-	if (rc || casereport_pars(c, "manifest", "intro") ||
-	    (c->red && casereport_pars(c, "manifest", "redacted")) ||
-	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 5))
-		return -1;
-	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"
-			 " ORDER BY input_id");
-	if (!s)
-		return -1;
-	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrl");
-	while (rc == 0 && stmt_step(s) == 1) {
-		const char *sha = stmt_text(s, 4) ? stmt_text(s, 4) : "";
-		char hex[80];
-		/* two even lines of 32 digits rather than a ragged break */
-		if (strlen(sha) == 64)
-			snprintf(hex, sizeof(hex), "%.32s\n%s", sha, sha + 32);
-		else
-			snprintf(hex, sizeof(hex), "%s", sha);
-		const char *cells[5] = { stmt_text(s, 0), stmt_text(s, 1), n1, n2, hex };
-		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
-		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
-		rc = casereport_row(c, cells, 5);
-	}
-	stmt_free(s);
-	return rc | pdf_table_end(c->doc);
-}
-
 /* 44 U.S.C. 2911 applies when a non-official account (accounts.official =
  * 0) holds any of the case's records. */
 static int citations(struct case_ctx *c)
@@ -991,7 +957,7 @@ int report_incident(struct store *st, const struct report_opts *o)
 	if (!rc)
 		rc = affected_table(&c, &f);
 	if (!rc)
-		rc = manifest_table(&c);
+		rc = casereport_manifest(&c);
 	if (!rc)
 		rc = citations(&c);
 	if (!rc)

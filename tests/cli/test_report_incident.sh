@@ -123,7 +123,15 @@ t_contains "signatory" "$T/flat.txt" "Evelyn Brandt Agency Records Officer, Exam
 # ---- PDF quality ------------------------------------------------------------
 t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
 pdffonts "$PDF" >"$T/fonts" 2>&1
-t_eq "fonts listed" "$(tail -n +3 "$T/fonts" | grep -c .)" 2
+t_eq "fonts listed (sans, bold, mono for the digests)" "$(tail -n +3 "$T/fonts" | grep -c .)" 3
+t_contains "monospace font embedded" "$T/fonts" "DejaVuSansMono"
+# every SHA-256 of the manifest on one line (a reader can copy it)
+for h in $(sql "$DB" "SELECT sha256 FROM inputs"); do
+	if grep -qF -- "$h" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "digest $h not on one line"; fi
+done
+# paths break only at / _ - . (not "recommendatio|ns", "complianc|e.sqlite")
+t_not_contains "no word cut in the manifest" "$T/inc.txt" "recommendatio "
+t_contains "the kind on its own line" "$T/inc.txt" "recommendations"
 t_eq "every font embedded" "$(tail -n +3 "$T/fonts" | awk '{ if ($(NF-4) != "yes") n++ } END { print n + 0 }')" 0
 pdfinfo "$PDF" >"$T/info"
 t_contains "title" "$T/info" "Report of unauthorized disposition of federal records, NARA case UD-2019-0001"
@@ -253,7 +261,7 @@ fi
 pages=$(pdfinfo "$T/big.pdf" | sed -n 's/^Pages: *//p')
 t_ok "big case: the table runs over many pages ($pages)" test "$pages" -gt 100
 pdftotext -layout "$T/big.pdf" "$T/big.txt"
-t_contains "big case: volume" "$T/big.txt" "30000 message copies"
+t_contains "big case: volume" "$T/big.txt" "30,000 message copies"
 hdrs=$(grep -cE '^ *Custodian +App +Device +First +Last +Copies' "$T/big.txt")
 t_ok "big case: header on every table page ($hdrs)" test "$hdrs" -gt 100
 t_contains "big case: long lists summed up" "$T/big.txt" "more findings of the same kind"
