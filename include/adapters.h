@@ -20,5 +20,6 @@ int load_rsmf(struct ingest_ctx *ctx);
 int load_intune_devices(struct ingest_ctx *ctx);
 int load_intune_apps(struct ingest_ctx *ctx);
 int load_purview(struct ingest_ctx *ctx);
+int load_teams(struct ingest_ctx *ctx);
 
 #endif
