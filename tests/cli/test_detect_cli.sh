@@ -5,7 +5,7 @@
 # --- rules check ---
 run rules check rules
 t_eq "shipped rules check" "$rc" 0
-t_contains "shipped rules summary" "$T/out" "rules: ok: 17 apps (3 approved, 7 restricted, 7 prohibited"
+t_contains "shipped rules summary" "$T/out" "rules: ok: 18 apps (4 approved, 7 restricted, 7 prohibited"
 mkdir -p "$T/bad"
 printf '; bad pack\n[x]\nids = (abc\nclass = approved\n[y]\nclass = allowed\ncolour = red\n[Bad]\nclass = approved\n[z]\nnames = ^z$\n' >"$T/bad/apps.ini"
 printf '[retention]\nstandard = 7y\nboss = 1\n[detection]\noutage_hours = 0\n' >"$T/bad/retention.ini"

@@ -1,0 +1,90 @@
+# The slack adapter (spec §6): a Slack workspace export zip (users.json,
+# the conversation listings, daily files per conversation) into usage
+# events and, with record_copy=yes, compliance-store records.
+. tests/cli/lib.sh
+D=tests/data/adapters/slack
+
+# slack-export-viewer's test archive, a real export: 2 channels, 4 users,
+# 53 messages by people (49 plain, 3 file shares, 1 file comment), 94 bot
+# messages, 8 joins and 3 integrations added
+rm -f "$T/v.db"
+run ingest --db "$T/v.db" slack $D/slack_export_viewer_testarchive.zip
+t_eq "viewer archive: exit" "$rc" 0
+t_contains "viewer archive: summary" "$T/out" "53 records      0 skipped"
+t_contains "viewer archive: ignored, counted" "$T/err" "ignored 11 system messages (joins, topics, ...), 94 bot messages; 1 edits (not new messages)"
+t_eq "viewer archive: messages, senders, channels, first and last" "$(sql "$T/v.db" "SELECT count(*),
+	count(DISTINCT account), count(DISTINCT conversation_id),
+	strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', max(ts), 'unixepoch')
+	FROM usage WHERE event = 'sent'")" "53|4|2|2016-01-15T05:55:52Z|2016-03-28T08:52:54Z"
+t_eq "viewer archive: per sender" "$(sql "$T/v.db" "SELECT account, count(*) FROM usage GROUP BY account ORDER BY account")" \
+"slack:U0BMM2FEH|1
+slack:U0BMQB6JE|33
+slack:U0BMS113R|14
+slack:U0BMYT2FL|5"
+t_eq "viewer archive: the first message" "$(sql "$T/v.db" "SELECT line, message_id, conversation_id FROM usage ORDER BY ts LIMIT 1")" \
+	"33|C0JGLMMNX:1452837352.000006|C0JGLMMNX"
+t_eq "viewer archive: no deletions, no store rows" "$(sql "$T/v.db" "SELECT (SELECT count(*) FROM usage WHERE event = 'deleted'), (SELECT count(*) FROM store_messages)")" "0|0"
+
+# An agency's export (re-zipped in its folder): a channel, a private
+# channel, a DM and a group DM; edits, deletions, tombstones, bad records
+A="$D/agency_export.zip"
+M="$A(Example Agency Slack export Jun 1 2024 - Jun 30 2024"
+rm -f "$T/a.db"
+run ingest --db "$T/a.db" slack "$A"
+t_eq "agency: exit" "$rc" 0
+t_contains "agency: summary" "$T/out" "14 records      2 skipped"
+t_contains "agency: no ts" "$T/err" "udaudit: $M/eoc-ops/2024-06-04.json):65: error: message without a usable 'ts'"
+t_contains "agency: bad JSON in a daily file" "$T/err" "udaudit: $M/leadership/2024-06-07.json):7:5: error: bad JSON:"
+t_contains "agency: tombstone without a sender" "$T/err" "udaudit: $M/eoc-ops/2024-06-04.json):57: warning: deleted message (tombstone) whose sender no reply names: not counted"
+t_contains "agency: unlisted folder" "$T/err" "warning: folder 'eoc-archive' is in no channels/groups/dms/mpims listing: its name is the conversation id"
+t_contains "agency: unknown user" "$T/err" "warning: 1 messages from users not in users.json (first 'U09GONE')"
+t_contains "agency: ignored" "$T/err" "ignored 1 system messages (joins, topics, ...), 2 bot messages; 2 edits (not new messages)"
+t_eq "agency: messages, deletions, senders" "$(sql "$T/a.db" "SELECT (SELECT count(*) FROM usage WHERE event = 'sent'),
+	(SELECT count(*) FROM usage WHERE event = 'deleted'), (SELECT count(DISTINCT account) FROM usage)")" "11|3|4"
+t_eq "agency: deletions" "$(sql "$T/a.db" "SELECT line, account, message_id,
+	strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch') FROM usage WHERE event = 'deleted' ORDER BY message_id")" \
+"42|slack:a.smith@example.gov|C01OPS:1717405320.000300|2024-06-04T10:00:00Z
+29|slack:a.smith@example.gov|C01OPS:1717405500.000400|2024-06-03T09:05:00Z
+18|slack:j.doe@example.gov|G02LEAD:1717578000.000100|2024-06-05T10:00:00Z"
+t_eq "agency: conversations by id" "$(sql "$T/a.db" "SELECT conversation_id, count(*) FROM usage WHERE event = 'sent' GROUP BY 1 ORDER BY 1")" \
+"C01OPS|5
+D03JDAS|2
+G02LEAD|1
+G04MPIM|2
+eoc-archive|1"
+t_eq "agency: accounts (e-mail when exported)" "$(sql "$T/a.db" "SELECT DISTINCT account FROM usage ORDER BY 1")" \
+"slack:U03KRAY
+slack:U09GONE
+slack:a.smith@example.gov
+slack:j.doe@example.gov"
+run analyze --db "$T/a.db" --as-of 2024-06-30 --rules rules
+run findings --db "$T/a.db" --format csv --type UNCAPTURED_DELETION
+t_eq "agency: three uncaptured deletions, in two findings" "$(grep -c ',UNCAPTURED_DELETION,' "$T/out")" 2
+t_contains "agency: a.smith's two" "$T/out" ",UNCAPTURED_DELETION,actual,high,,,slack:a.smith@example.gov,slack,,2024-06-03T09:02:00Z,2024-06-03T09:05:00Z,2,1,"
+
+# the export as the agency's record copy: the messages it holds are retained
+rm -f "$T/r.db"
+run ingest --db "$T/r.db" --opt record_copy=yes slack "$A"
+t_contains "record copy: summary (14 events, 10 store rows)" "$T/out" "24 records      2 skipped"
+t_eq "record copy: store rows (what the export holds, not the tombstone)" "$(sql "$T/r.db" "SELECT count(*), count(sha256),
+	sum(message_id = 'C01OPS:1717405500.000400') FROM store_messages")" "10|10|0"
+run analyze --db "$T/r.db" --as-of 2024-06-30 --rules rules
+run findings --db "$T/r.db" --format csv --type UNCAPTURED_DELETION
+t_eq "record copy: only the tombstone is uncaptured" "$(grep ',UNCAPTURED_DELETION,' "$T/out" | cut -d, -f7,10,12)" \
+	"slack:a.smith@example.gov,2024-06-03T09:05:00Z,1"
+rm -f "$T/o.db"
+run ingest --db "$T/o.db" --opt record_copy=maybe slack "$A"
+t_contains "record copy: bad option" "$T/err" "bad record_copy option 'maybe' (expected yes or no)"
+
+# a cut zip, a zip that is no export, a file that is no zip
+rm -f "$T/b.db"
+run ingest --db "$T/b.db" slack $D/truncated.zip
+t_eq "truncated: exit" "$rc" 3
+t_contains "truncated: message" "$T/err" "udaudit: $D/truncated.zip: error: not a readable zip archive"
+t_contains "truncated: nothing loaded" "$T/err" "not loaded; the audit database is unchanged"
+run ingest --db "$T/b.db" slack tests/data/adapters/rsmf/rsmf.zip
+t_eq "not an export: exit" "$rc" 3
+t_contains "not an export" "$T/err" "no users.json in the zip: not a Slack workspace export"
+run ingest --db "$T/b.db" slack tests/data/adapters/teams/users.csv
+t_contains "not a zip" "$T/err" "not a zip archive (expected the Slack export zip)"
+t_done
