@@ -1,0 +1,67 @@
+/* hashmap: the in-memory tables of the analysis. Open addressing, linear
+ * probing, power-of-two capacity, grown at 3/4 full; no deletion (the
+ * tables live for one run).
+ *
+ *   struct hashmap  exact 64-bit integer key -> 64-bit value (every key,
+ *                   0 included); a set when the value is not used
+ *   struct strmap   exact string key -> size_t (an index in the caller's
+ *                   array); the key is copied. Strings with the same
+ *                   64-bit hash are chained, so a collision never merges
+ *                   two keys.
+ *
+ * hash_str64 is the string hash both use (and the analysis keys its store
+ * index with); a test may replace it for one map (strmap.hash) to force
+ * collisions. */
+#ifndef UDAUDIT_HASHMAP_H
+#define UDAUDIT_HASHMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a with a murmur3 finalizer; never 0. */
+uint64_t hash_str64(const char *s);
+/* A 64-bit mixer (splitmix64's finalizer). */
+uint64_t hash_mix64(uint64_t x);
+
+struct hashmap {
+	uint64_t *keys, *vals;
+	unsigned char *used;
+	size_t n, cap;
+};
+#define HASHMAP_INIT { NULL, NULL, NULL, 0, 0 }
+
+/* The value of key, inserted as 0 when absent (*is_new = 1). The pointer
+ * is valid until the next insert. */
+uint64_t *hashmap_slot(struct hashmap *m, uint64_t key, int *is_new);
+/* The value of key, or NULL. */
+uint64_t *hashmap_get(const struct hashmap *m, uint64_t key);
+/* As a set: 1 when key was new (and is added), 0 when already there. */
+int hashmap_add(struct hashmap *m, uint64_t key);
+/* Iterate: *pos starts at 0; 1 with the next key/value, 0 at the end.
+ * The order is the table's, not the insertion order. */
+int hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, uint64_t *val);
+void hashmap_clear(struct hashmap *m);  /* free; the map is empty and usable */
+
+struct strmap_entry {
+	char *key;
+	size_t val;
+	size_t next;                    /* + 1: next entry of the same hash */
+};
+
+struct strmap {
+	struct hashmap first;           /* hash -> first entry + 1 */
+	struct strmap_entry *e;
+	size_t n, alloc;
+	uint64_t (*hash)(const char *); /* NULL: hash_str64 */
+};
+#define STRMAP_INIT { HASHMAP_INIT, NULL, 0, 0, NULL }
+
+/* The value of key (h: its hash, computed once by the caller), inserted as
+ * 0 when absent (*is_new = 1). Valid until the next insert. */
+size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new);
+size_t *strmap_slot(struct strmap *m, const char *key, int *is_new);
+/* The value of key, or NULL (also for a NULL key). */
+const size_t *strmap_get(const struct strmap *m, const char *key);
+void strmap_clear(struct strmap *m);
+
+#endif
