@@ -19,6 +19,9 @@ typedef int (*conf_handler)(void *user, const char *section, const char *key,
 /* Parse a file. Returns 0, or -1 when the file could not be read or any
  * line was bad (each bad line printed with path:line). */
 int conf_parse_file(const char *path, conf_handler h, void *user);
+/* Read a whole file (at most CONF_MAX_FILE bytes, NUL-terminated): the
+ * buffer (caller frees) and its length, or NULL (printed as path: ...). */
+char *conf_read_file(const char *path, size_t *len);
 /* The same over a memory buffer (for tests and fuzzing). */
 int conf_parse_mem(const char *buf, size_t len, const char *name,
 		   conf_handler h, void *user);

@@ -53,6 +53,15 @@ struct rules {
 	struct rule_exclusion *excl;
 	size_t nexcl;
 	char sha256[65];        /* of the pack files' digests: what was used */
+	/* the packs as read, in that order (the run's snapshot; a missing
+	   optional pack is left out) */
+	struct rule_pack {
+		const char *file;       /* "apps.ini", ... */
+		char sha256[65];
+		char *text;
+		size_t len;
+	} packs[3];
+	size_t npacks;
 };
 
 /* Load DIR/apps.ini (required), DIR/retention.ini and DIR/exclusions.ini

@@ -174,28 +174,43 @@ int conf_parse_mem(const char *buf, size_t len, const char *name,
 	return src.failed || rc ? -1 : 0;
 }
 
-int conf_parse_file(const char *path, conf_handler h, void *user)
+char *conf_read_file(const char *path, size_t *len)
 {
 	struct src_loc at = { path, 0, 0 };
 	FILE *fp = file_open_input(path);
 	char *buf;
 	size_t n;
-	int rc, err;
+	int err;
 
 	if (!fp)
-		return -1;
+		return NULL;
 	buf = xmalloc(CONF_MAX_FILE + 1);
 	n = fread(buf, 1, CONF_MAX_FILE + 1, fp);
 	err = ferror(fp) ? errno : 0;
 	fclose(fp);
 	if (err) {
 		free(buf);
-		return diag_error(&at, "read error: %s", strerror(err));
+		diag_error(&at, "read error: %s", strerror(err));
+		return NULL;
 	}
 	if (n > CONF_MAX_FILE) {
 		free(buf);
-		return diag_error(&at, "file larger than %d bytes", CONF_MAX_FILE);
+		diag_error(&at, "file larger than %d bytes", CONF_MAX_FILE);
+		return NULL;
 	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int conf_parse_file(const char *path, conf_handler h, void *user)
+{
+	size_t n;
+	char *buf = conf_read_file(path, &n);
+	int rc;
+
+	if (!buf)
+		return -1;
 	rc = conf_parse_mem(buf, n, path, h, user);
 	free(buf);
 	return rc;

@@ -295,7 +295,6 @@ struct rules *rules_load(const char *dir)
 	for (int i = 0; i < 3; i++) {
 		char *path = xasprintf("%s/%s", dir, files[i]);
 		char hex[SHA256_HEX_LEN];
-		long long size;
 
 		l.path = path;
 		if (stat(path, &sb) != 0) {
@@ -317,14 +316,24 @@ struct rules *rules_load(const char *dir)
 			free(path);
 			continue;
 		}
-		if (conf_parse_file(path, handlers[i], &l))
+		/* read once: what is parsed is what is hashed and kept */
+		size_t len;
+		char *text = conf_read_file(path, &len);
+		if (!text || conf_parse_mem(text, len, path, handlers[i], &l))
 			l.failed = 1;
 		if (i == 0)
 			check_apps(&l);
 		if (i == 2)
 			check_exclusions(&l);
-		if (!sha256_file(path, hex, &size))
+		if (text) {
+			struct rule_pack *p = &r->packs[r->npacks++];
+			sha256_mem(text, len, hex);
 			strbuf_addf(&digests, "%s %s\n", files[i], hex);
+			p->file = files[i];
+			memcpy(p->sha256, hex, sizeof(p->sha256));
+			p->text = text;
+			p->len = len;
+		}
 		free(path);
 	}
 	sha256_mem(digests.buf, digests.len, r->sha256);
@@ -351,6 +360,11 @@ struct rules *rules_load_mem(const char *apps, const char *retention, const char
 		l.path = names[i];
 		if (conf_parse_mem(texts[i], strlen(texts[i]), names[i], handlers[i], &l))
 			l.failed = 1;
+		struct rule_pack *p = &r->packs[r->npacks++];
+		p->file = names[i];
+		p->len = strlen(texts[i]);
+		p->text = xstrndup(texts[i], p->len);
+		sha256_mem(p->text, p->len, p->sha256);
 		if (i == 0)
 			check_apps(&l);
 		if (i == 2)
@@ -368,6 +382,8 @@ void rules_free(struct rules *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->npacks; i++)
+		free(r->packs[i].text);
 	for (size_t i = 0; i < r->napps; i++) {
 		struct rule_app *a = &r->apps[i];
 		for (size_t k = 0; k < a->nids; k++)

@@ -137,5 +137,17 @@ const char *const schema_migrations[] = {
 	"  input_id INTEGER NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  ref TEXT NOT NULL, fields TEXT NOT NULL, loaded_by INTEGER,"
 	"  PRIMARY KEY (input_id, line));",
+	/* 6: what the writers print is what the analysis decided (findings.h):
+	   the facts of each copy, and the rule packs a run used */
+	"ALTER TABLE finding_copies ADD COLUMN direction TEXT;"
+	"ALTER TABLE finding_copies ADD COLUMN loss TEXT;"
+	"ALTER TABLE finding_copies ADD COLUMN loss_ts INTEGER;"
+	"ALTER TABLE finding_copies ADD COLUMN retained TEXT;"
+	"ALTER TABLE finding_copies ADD COLUMN retained_ts INTEGER;"
+	"ALTER TABLE finding_copies ADD COLUMN survives INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE run_rules ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
+	"  file TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+	"  text TEXT NOT NULL);",
 	NULL
 };

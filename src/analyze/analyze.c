@@ -13,7 +13,9 @@
 
 #include "config.h"
 #include "diag.h"
+#include "findings.h"
 #include "hash.h"
+#include "hashmap.h"
 #include "records.h"
 #include "rules.h"
 #include "store.h"
@@ -21,91 +23,8 @@
 #include "timeutil.h"
 #include "xalloc.h"
 
-const char *const finding_type_names[FT_COUNT] = {
-	"UNCAPTURED_DELETION", "DEVICE_LOSS", "ACCOUNT_DELETION", "CAPTURE_GAP",
-	"NOT_FORWARDED", "LATE_FORWARD", "EARLY_PURGE", "RETENTION_SHORTFALL",
-	"CAPTURE_OUTAGE", "EPHEMERAL_ENABLED", "PROHIBITED_APP", "UNAPPROVED_APP",
-};
-const char *const finding_class_names[FC_COUNT] = {
-	"policy", "threatened", "impending", "actual"
-};
-
-int finding_class_from_name(const char *name)
-{
-	for (int i = 0; i < FC_COUNT; i++)
-		if (!strcmp(name, finding_class_names[i]))
-			return i;
-	return -1;
-}
-
-const char *finding_severity(enum finding_class c)
-{
-	return c >= FC_IMPENDING ? "high" : c == FC_THREATENED ? "medium" : "low";
-}
-
 #define DAY 86400LL
 #define NO_DAY LLONG_MIN
-
-/* ---- small hash containers ---- */
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;          /* FNV-1a 64 */
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;                                   /* murmur3 finalizer */
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h ? h : 1;                               /* 0 marks an empty slot */
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x ? x : 1;
-}
-
-/* A set of nonzero 64-bit keys. */
-struct u64set {
-	uint64_t *k;
-	size_t n, cap;
-};
-
-static int u64set_add(struct u64set *s, uint64_t key)    /* 1 when new */
-{
-	if ((s->n + 1) * 4 > s->cap * 3) {
-		struct u64set big = { xcalloc(s->cap ? s->cap * 2 : 16, sizeof(uint64_t)), 0,
-				      s->cap ? s->cap * 2 : 16 };
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->k[i])
-				u64set_add(&big, s->k[i]);
-		free(s->k);
-		*s = big;
-	}
-	size_t i = (size_t)(mix64(key) & (s->cap - 1));
-	while (s->k[i]) {
-		if (s->k[i] == key)
-			return 0;
-		i = (i + 1) & (s->cap - 1);
-	}
-	s->k[i] = key;
-	s->n++;
-	return 1;
-}
-
-static void u64set_clear(struct u64set *s)
-{
-	free(s->k);
-	memset(s, 0, sizeof(*s));
-}
 
 /* The compact index of the compliance store: message_id hash -> capture
  * day (SIDX_LATER: captured after as_of). Open addressing in two parallel
@@ -192,137 +111,57 @@ static void sidx_prefetch(const struct store_index *x, uint64_t key)
 		__builtin_prefetch(&x->s[key & (x->cap - 1)]);
 }
 
-static long long sidx_get(const struct store_index *x, uint64_t key)
+/* The capture day of key, NO_DAY when the store lacks it (or captured it
+   after as_of); *purged (when asked): that row was purged by as_of. */
+static long long sidx_get(const struct store_index *x, uint64_t key, int *purged)
 {
+	if (purged)
+		*purged = 0;
 	if (!x->cap)
 		return NO_DAY;
 	size_t i = (size_t)(key & (x->cap - 1));
 	while (x->s[i].k) {
-		if (x->s[i].k == key)
-			return x->s[i].day == SIDX_LATER ? NO_DAY : x->s[i].day;
+		if (x->s[i].k == key) {
+			if (x->s[i].day == SIDX_LATER)
+				return NO_DAY;
+			if (purged)
+				*purged = x->s[i].day & 1;
+			return x->s[i].day >> 1;
+		}
 		i = (i + 1) & (x->cap - 1);
 	}
 	return NO_DAY;
 }
 
-/* String-keyed map to an index in a caller's array. */
-struct strmap {
-	char **key;
-	size_t *val;
-	uint64_t *hash;                 /* of key: compared before the strings */
-	size_t n, cap;
-};
-
-static size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new)
+/* The slot value of a row: SIDX_LATER, or day * 2 + purged by as_of. */
+static int32_t sidx_value(long long captured, long long purged, int has_purged, long long cutoff)
 {
-	if ((m->n + 1) * 4 > m->cap * 3) {
-		struct strmap big = { NULL, NULL, NULL, 0, m->cap ? m->cap * 2 : 64 };
-		big.key = xcalloc(big.cap, sizeof(char *));
-		big.val = xcalloc(big.cap, sizeof(size_t));
-		big.hash = xcalloc(big.cap, sizeof(uint64_t));
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->key[i])
-				continue;
-			size_t j = (size_t)(m->hash[i] & (big.cap - 1));
-			while (big.key[j])
-				j = (j + 1) & (big.cap - 1);
-			big.key[j] = m->key[i];
-			big.val[j] = m->val[i];
-			big.hash[j] = m->hash[i];
-			big.n++;
-		}
-		free(m->key);
-		free(m->val);
-		free(m->hash);
-		*m = big;
-	}
-	size_t i = (size_t)(h & (m->cap - 1));
-	while (m->key[i]) {
-		if (m->hash[i] == h && !strcmp(m->key[i], key)) {
-			*is_new = 0;
-			return &m->val[i];
-		}
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->key[i] = xstrdup(key);
-	m->hash[i] = h;
-	m->n++;
-	*is_new = 1;
-	return &m->val[i];
-}
-
-static size_t *strmap_slot(struct strmap *m, const char *key, int *is_new)
-{
-	return strmap_slot_h(m, key, hash_str(key), is_new);
-}
-
-static const size_t *strmap_get(const struct strmap *m, const char *key)
-{
-	if (!m->cap || !key)
-		return NULL;
-	uint64_t h = hash_str(key);
-	size_t i = (size_t)(h & (m->cap - 1));
-	while (m->key[i]) {
-		if (m->hash[i] == h && !strcmp(m->key[i], key))
-			return &m->val[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return NULL;
-}
-
-static void strmap_clear(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->key[i]);
-	free(m->key);
-	free(m->val);
-	free(m->hash);
-	memset(m, 0, sizeof(*m));
+	if (captured >= cutoff)
+		return SIDX_LATER;
+	long long day = time_day(captured);
+	if (day < -(1LL << 29))
+		day = -(1LL << 29);     /* a hostile store: still "in time" */
+	return (int32_t)(day * 2 + (has_purged && purged < cutoff));
 }
 
 /* Seconds with a retained archiver copy, per app: day -> 86400-bit chunk,
  * allocated on demand (memory follows the time span, not the events). */
 #define CHUNK_WORDS ((86400 + 63) / 64)
 struct secmap {
-	long long *day;
-	uint64_t **bits;
-	size_t n, cap;
+	struct hashmap chunks;          /* day -> uint64_t[CHUNK_WORDS] */
 };
 
 static uint64_t *secmap_chunk(struct secmap *m, long long day, int create)
 {
-	if (create && (m->n + 1) * 2 > m->cap) {
-		struct secmap big = { NULL, NULL, 0, m->cap ? m->cap * 2 : 64 };
-		big.day = xmalloc(big.cap * sizeof(long long));
-		big.bits = xcalloc(big.cap, sizeof(uint64_t *));
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->bits[i])
-				continue;
-			size_t j = (size_t)(mix64((uint64_t)m->day[i]) & (big.cap - 1));
-			while (big.bits[j])
-				j = (j + 1) & (big.cap - 1);
-			big.day[j] = m->day[i];
-			big.bits[j] = m->bits[i];
-			big.n++;
-		}
-		free(m->day);
-		free(m->bits);
-		*m = big;
+	if (!create) {
+		const uint64_t *p = hashmap_get(&m->chunks, (uint64_t)day);
+		return p ? (uint64_t *)(uintptr_t)*p : NULL;
 	}
-	if (!m->cap)
-		return NULL;
-	size_t i = (size_t)(mix64((uint64_t)day) & (m->cap - 1));
-	while (m->bits[i]) {
-		if (m->day[i] == day)
-			return m->bits[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	if (!create)
-		return NULL;
-	m->day[i] = day;
-	m->bits[i] = xcalloc(CHUNK_WORDS, sizeof(uint64_t));
-	m->n++;
-	return m->bits[i];
+	int is_new;
+	uint64_t *p = hashmap_slot(&m->chunks, (uint64_t)day, &is_new);
+	if (is_new)
+		*p = (uint64_t)(uintptr_t)xcalloc(CHUNK_WORDS, sizeof(uint64_t));
+	return (uint64_t *)(uintptr_t)*p;
 }
 
 static void secmap_set(struct secmap *m, long long ts)
@@ -359,11 +198,10 @@ static int secmap_any(struct secmap *m, long long a, long long b)
 
 static void secmap_clear(struct secmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->bits[i]);
-	free(m->day);
-	free(m->bits);
-	memset(m, 0, sizeof(*m));
+	uint64_t chunk;
+	for (size_t pos = 0; hashmap_next(&m->chunks, &pos, NULL, &chunk); )
+		free((void *)(uintptr_t)chunk);
+	hashmap_clear(&m->chunks);
 }
 
 /* ---- accounts, devices ---- */
@@ -399,10 +237,10 @@ struct acct {
 	/* from the store scan */
 	unsigned long long store_rows;
 	long long store_first, store_last;
-	struct u64set store_convs;
+	struct hashmap store_convs;
 	unsigned long purged;
 	long long purge_first, purge_last;
-	struct u64set purge_convs;
+	struct hashmap purge_convs;
 	struct ev_ref *purge_ev;
 	size_t npurge_ev;
 };
@@ -432,22 +270,6 @@ struct short_pair {
 	size_t pol;                     /* index in pols */
 };
 
-struct evidence_row {
-	long long input_id, line;
-};
-
-/* One finding being built. */
-struct acc {
-	int used;
-	enum finding_type type;
-	enum finding_class cls;
-	char id[17];
-	unsigned long long count;
-	long long first_ts, last_ts;
-	struct u64set convs, ev;
-	size_t nev;
-};
-
 struct an {
 	struct store *st;
 	const struct rules *r;
@@ -464,7 +286,7 @@ struct an {
 	char **apps;                            /* interned app keys */
 	struct secmap *secs;                    /* per app */
 	size_t napps, apps_alloc;
-	struct stmt *ins_finding, *upd_finding, *ins_evidence, *ins_copy;
+	struct findings_writer w;
 	/* exclusion caches: direct-mapped, bounded */
 	uint64_t *peer_cache_h, *peer_cache_m, *conv_cache_h, *conv_cache_m;
 	int excl_uses[EX_FIELDS];               /* some exclusion has a pattern for it */
@@ -476,7 +298,7 @@ struct an {
 
 #define EXCL_CACHE 65536
 
-/* h: hash_str(account) */
+/* h: hash_str64(account) */
 static struct acct *acct_get_h(struct an *a, const char *account, uint64_t h, const char *app)
 {
 	int is_new;
@@ -504,7 +326,7 @@ static struct acct *acct_get_h(struct an *a, const char *account, uint64_t h, co
 
 static struct acct *acct_get(struct an *a, const char *account, const char *app)
 {
-	return acct_get_h(a, account, hash_str(account), app);
+	return acct_get_h(a, account, hash_str64(account), app);
 }
 
 /* The bitmap of an app (created on first use). */
@@ -624,125 +446,11 @@ static void ev_push(struct ev_ref **arr, size_t *n, size_t cap, long long ts,
 
 /* ---- writing findings ---- */
 
-static void make_id(char out[17], enum finding_type t, enum finding_class c, const char *key)
-{
-	char hex[SHA256_HEX_LEN];
-	char *buf = xasprintf("%s|%s|%s", finding_type_names[t], finding_class_names[c], key);
-	sha256_mem(buf, strlen(buf), hex);
-	memcpy(out, hex, 16);
-	out[16] = '\0';
-	free(buf);
-}
-
-static int prepare_writes(struct an *a)
-{
-	a->ins_finding = stmt_prepare(a->st,
-		"INSERT INTO findings (run_id, finding_id, type, class, severity, office,"
-		" custodian_id, account, app, device_id, first_ts, last_ts, message_count,"
-		" conversation_count, detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-		" 0, 0, '')");
-	a->upd_finding = stmt_prepare(a->st,
-		"UPDATE findings SET first_ts = ?3, last_ts = ?4, message_count = ?5,"
-		" conversation_count = ?6, detail = ?7 WHERE run_id = ?1 AND finding_id = ?2");
-	a->ins_evidence = stmt_prepare(a->st,
-		"INSERT INTO evidence (run_id, finding_id, input_id, line) VALUES (?1,?2,?3,?4)");
-	a->ins_copy = stmt_prepare(a->st,
-		"INSERT INTO finding_copies (run_id, finding_id, account, message_id, ts,"
-		" conversation_id) VALUES (?1,?2,?3,?4,?5,?6)");
-	return a->ins_finding && a->upd_finding && a->ins_evidence && a->ins_copy ? 0 : -1;
-}
-
-struct who {
-	const char *office, *custodian_id, *account, *app, *device_id;
-};
-
 static int step_done(struct stmt *s)
 {
 	int rc = stmt_step(s);
 	stmt_reset(s);
 	return rc < 0 ? -1 : 0;
-}
-
-/* Insert the finding row (counts filled by acc_finish). */
-static int acc_start(struct an *a, struct acc *f, enum finding_type t, enum finding_class c,
-		     const char *key, const struct who *w)
-{
-	struct stmt *s = a->ins_finding;
-
-	memset(f, 0, sizeof(*f));
-	f->used = 1;
-	f->type = t;
-	f->cls = c;
-	f->first_ts = LLONG_MAX;
-	f->last_ts = LLONG_MIN;
-	make_id(f->id, t, c, key);
-	stmt_bind_int(s, 1, a->run_id);
-	stmt_bind_text(s, 2, f->id);
-	stmt_bind_text(s, 3, finding_type_names[t]);
-	stmt_bind_text(s, 4, finding_class_names[c]);
-	stmt_bind_text(s, 5, finding_severity(c));
-	stmt_bind_text(s, 6, w->office);
-	stmt_bind_text(s, 7, w->custodian_id);
-	stmt_bind_text(s, 8, w->account);
-	stmt_bind_text(s, 9, w->app);
-	stmt_bind_text(s, 10, w->device_id);
-	return step_done(s);
-}
-
-static int acc_evidence(struct an *a, struct acc *f, long long input_id, long long line)
-{
-	if (input_id <= 0 || f->nev >= ANALYZE_MAX_EVIDENCE)
-		return 0;
-	if (!u64set_add(&f->ev, mix64(((uint64_t)input_id << 40) ^ (uint64_t)line)))
-		return 0;
-	f->nev++;
-	stmt_bind_int(a->ins_evidence, 1, a->run_id);
-	stmt_bind_text(a->ins_evidence, 2, f->id);
-	stmt_bind_int(a->ins_evidence, 3, input_id);
-	stmt_bind_int(a->ins_evidence, 4, line);
-	return step_done(a->ins_evidence);
-}
-
-static void acc_time(struct acc *f, long long ts)
-{
-	if (ts == LLONG_MAX || ts == LLONG_MIN)
-		return;
-	if (ts < f->first_ts)
-		f->first_ts = ts;
-	if (ts > f->last_ts)
-		f->last_ts = ts;
-}
-
-static void acc_conv(struct acc *f, const char *conv)
-{
-	if (conv && *conv)
-		u64set_add(&f->convs, hash_str(conv));
-}
-
-static int acc_finish(struct an *a, struct acc *f, const char *detail)
-{
-	struct stmt *s = a->upd_finding;
-	int rc;
-
-	if (!f->used)
-		return 0;
-	stmt_bind_int(s, 1, a->run_id);
-	stmt_bind_text(s, 2, f->id);
-	if (f->first_ts != LLONG_MAX) {
-		stmt_bind_int(s, 3, f->first_ts);
-		stmt_bind_int(s, 4, f->last_ts);
-	}
-	stmt_bind_int(s, 5, (long long)f->count);
-	stmt_bind_int(s, 6, (long long)f->convs.n);
-	stmt_bind_text(s, 7, detail);
-	rc = step_done(s);
-	a->sum->findings++;
-	a->sum->count[f->type][f->cls]++;
-	a->sum->messages[f->type][f->cls] += f->count;
-	u64set_clear(&f->convs);
-	u64set_clear(&f->ev);
-	f->used = 0;
-	return rc;
 }
 
 static void fmt_day(long long ts, char out[TIME_DATE_LEN])
@@ -885,7 +593,7 @@ static void *reader_main(void *arg)
 						rc = -1;
 					/* hashing here takes it off the analysis thread */
 					if (q->types[c] == 'H')
-						b->ival[base + c] = v ? (long long)hash_str(v) : 0;
+						b->ival[base + c] = v ? (long long)hash_str64(v) : 0;
 				} else {
 					/* NULL reads as 0: only then ask for the type */
 					long long v = stmt_int(s, c);
@@ -1067,7 +775,7 @@ static uint64_t rs_hash(const struct rowsrc *r, int col)
 {
 	if (r->s) {
 		const char *v = stmt_text(r->s, col);
-		return v ? hash_str(v) : 0;
+		return v ? hash_str64(v) : 0;
 	}
 	return (uint64_t)r->b->ival[r->i * r->ncol + (size_t)col];
 }
@@ -1133,7 +841,7 @@ static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		/* a capture after as_of has not happened yet; a message_id seen
 		   before is the same message loaded again: its first row counts */
 		if (!sidx_put(&a->sidx, rs_hash(&src, 0),
-			      cap < a->cutoff ? (int32_t)time_day(cap) : SIDX_LATER))
+			      sidx_value(cap, rs_int(&src, 6), purged_row, a->cutoff)))
 			continue;
 		/* the account matters only to a purge or to an app with a short
 		   policy: skip its lookup for the other rows (most of them) */
@@ -1152,7 +860,7 @@ static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 			const char *sconv = rs_text(&src, 3);
 			ac->store_rows++;
 			if (sconv && *sconv)
-				u64set_add(&ac->store_convs, hash_str(sconv));
+				hashmap_add(&ac->store_convs, hash_str64(sconv));
 			if (sent < ac->store_first)
 				ac->store_first = sent;
 			if (sent > ac->store_last)
@@ -1169,8 +877,8 @@ static int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 					ac->purge_last = sent;
 				const char *conv = rs_text(&src, 3);
 				if (conv && *conv)
-					u64set_add(&ac->purge_convs, hash_str(conv));
-				ev_push(&ac->purge_ev, &ac->npurge_ev, ANALYZE_MAX_EVIDENCE, sent,
+					hashmap_add(&ac->purge_convs, hash_str64(conv));
+				ev_push(&ac->purge_ev, &ac->npurge_ev, FINDINGS_MAX_EVIDENCE, sent,
 					rs_int(&src, 7), rs_int(&src, 8));
 			}
 		}
@@ -1183,22 +891,22 @@ static int early_purge(struct an *a)
 {
 	for (size_t i = 0; i < a->naccts; i++) {
 		struct acct *ac = &a->accts[i];
-		struct acc f;
+		struct finding_acc f;
 		char d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], keep[40];
 		if (!ac->purged)
 			continue;
-		struct who w = { ac->office, ac->custodian_id, ac->account, ac->app, NULL };
-		if (acc_start(a, &f, FT_EARLY_PURGE, FC_ACTUAL, ac->account, &w))
+		struct finding_who w = { ac->office, ac->custodian_id, ac->account, ac->app, NULL };
+		if (finding_begin(&a->w, &f, FT_EARLY_PURGE, FC_ACTUAL, ac->account, &w))
 			return -1;
 		f.count = ac->purged;
-		acc_time(&f, ac->purge_first);
-		acc_time(&f, ac->purge_last);
+		finding_time(&f, ac->purge_first);
+		finding_time(&f, ac->purge_last);
 		f.convs = ac->purge_convs;
 		memset(&ac->purge_convs, 0, sizeof(ac->purge_convs));
 		for (size_t k = 0; k < ac->npurge_ev; k++)
-			if (acc_evidence(a, &f, ac->purge_ev[k].input_id, ac->purge_ev[k].line))
+			if (finding_evidence(&a->w, &f, ac->purge_ev[k].input_id, ac->purge_ev[k].line))
 				return -1;
-		if (ac->known && acc_evidence(a, &f, ac->input_id, ac->line))
+		if (ac->known && finding_evidence(&a->w, &f, ac->input_id, ac->line))
 			return -1;
 		fmt_day(f.first_ts, d1);
 		fmt_day(f.last_ts, d2);
@@ -1212,7 +920,7 @@ static int early_purge(struct an *a)
 			f.count, ac->app, plural(f.count, "", "s"), ac->account,
 			ac->known ? role_names[ac->role] : "not in accounts.csv, counted as standard",
 			ac->known ? " account" : "", d1, d2, keep);
-		int rc = acc_finish(a, &f, detail);
+		int rc = finding_end(&a->w, &f, detail);
 		free(detail);
 		if (rc)
 			return -1;
@@ -1231,7 +939,7 @@ static int load_policies(struct an *a)
 		"SELECT app, role, retention_days, coalesce(effective_on, ''), input_id, line"
 		" FROM retention_policies WHERE effective_on IS NULL OR effective_on <= ?1"
 		" ORDER BY app, coalesce(effective_on, ''), role IS NOT NULL, rowid");
-	struct strmap keys = { NULL, NULL, NULL, 0, 0 };
+	struct strmap keys = STRMAP_INIT;
 	size_t alloc = 0;
 	char asof[TIME_DATE_LEN];
 	int rc;
@@ -1289,7 +997,7 @@ static int retention_shortfall(struct an *a)
 		const char *app = p->app;
 		enum role_kind role = p->role;
 		long long need = a->r->retention_days[role];
-		struct u64set convs = { NULL, 0, 0 };
+		struct hashmap convs = HASHMAP_INIT;
 		unsigned long long rows = 0;
 		long long first = LLONG_MAX, last = LLONG_MIN;
 		int held = 0;
@@ -1304,28 +1012,28 @@ static int retention_shortfall(struct an *a)
 				first = ac->store_first;
 			if (ac->store_last > last)
 				last = ac->store_last;
-			for (size_t c = 0; c < ac->store_convs.cap; c++)
-				if (ac->store_convs.k[c])
-					u64set_add(&convs, ac->store_convs.k[c]);
+			uint64_t conv;
+			for (size_t pos = 0; hashmap_next(&ac->store_convs, &pos, &conv, NULL); )
+				hashmap_add(&convs, conv);
 		}
 		if (!held) {
-			u64set_clear(&convs);
+			hashmap_clear(&convs);
 			continue;
 		}
-		struct acc f;
-		struct who w = { NULL, NULL, NULL, app, NULL };
+		struct finding_acc f;
+		struct finding_who w = { NULL, NULL, NULL, app, NULL };
 		char *key = xasprintf("%s|%s", app, role_names[role]);
-		rc = acc_start(a, &f, FT_RETENTION_SHORTFALL, FC_THREATENED, key, &w);
+		rc = finding_begin(&a->w, &f, FT_RETENTION_SHORTFALL, FC_THREATENED, key, &w);
 		free(key);
 		if (rc) {
-			u64set_clear(&convs);
+			hashmap_clear(&convs);
 			break;
 		}
 		f.count = rows;
 		f.convs = convs;
-		acc_time(&f, first);
-		acc_time(&f, last);
-		rc = acc_evidence(a, &f, p->input_id, p->line);
+		finding_time(&f, first);
+		finding_time(&f, last);
+		rc = finding_evidence(&a->w, &f, p->input_id, p->line);
 		char need_s[32], eff[40] = "";
 		if (need < 0)
 			snprintf(need_s, sizeof(need_s), "permanently");
@@ -1338,7 +1046,7 @@ static int retention_shortfall(struct an *a)
 			app, p->days, eff, role_names[role], need_s, rows,
 			plural(rows, " is", "s are"));
 		if (!rc)
-			rc = acc_finish(a, &f, detail);
+			rc = finding_end(&a->w, &f, detail);
 		free(detail);
 	}
 	return rc < 0 ? -1 : 0;
@@ -1358,7 +1066,7 @@ static int event_kind(const char *e)
 	}
 }
 
-/* conv_h: hash_str(conv), or 0 to compute it here */
+/* conv_h: hash_str64(conv), or 0 to compute it here */
 static int is_excluded(struct an *a, struct acct *ac, const char *peer, const char *conv,
 		       uint64_t conv_h)
 {
@@ -1383,7 +1091,7 @@ static int is_excluded(struct an *a, struct acct *ac, const char *peer, const ch
 			m[EX_PEER + i] = 0;
 			continue;
 		}
-		uint64_t h = hv[i] ? hv[i] : hash_str(v[i]);
+		uint64_t h = hv[i] ? hv[i] : hash_str64(v[i]);
 		size_t slot = (size_t)(h & (EXCL_CACHE - 1));
 		if (ch[i][slot] == h) {
 			m[EX_PEER + i] = cm[i][slot];
@@ -1402,9 +1110,10 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 	int opened = rs_open(&src, a, rd, q) == 0;
 	struct stmt *ins_cand = stmt_prepare(a->st,
 		"INSERT INTO temp.an_cand (account, mid, ts, device, conv, app, input_id, line,"
-		" store_day) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+		" store_day, dir, store_kept) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
 	struct stmt *ins_del = stmt_prepare(a->st,
-		"INSERT INTO temp.an_del (account, mid, ts, input_id, line) VALUES (?1,?2,?3,?4,?5)");
+		"INSERT INTO temp.an_del (account, mid, ts, input_id, line, kind)"
+		" VALUES (?1,?2,?3,?4,?5,?6)");
 	struct stmt *ins_fwd = stmt_prepare(a->st,
 		"INSERT INTO temp.an_fwd (mid, ts, input_id, line) VALUES (?1,?2,?3,?4)");
 	struct stmt *ins_exp = stmt_prepare(a->st,
@@ -1479,7 +1188,8 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 				break;
 			}
 			a->sum->copies++;
-			long long sd = sidx_get(&a->sidx, rs_hash(&src, 7));
+			int purged;
+			long long sd = sidx_get(&a->sidx, rs_hash(&src, 7), &purged);
 			if (sd != NO_DAY && (ac->capture == CAP_ARCHIVER ||
 					     sd - time_day(ts) <= a->r->window_days)) {
 				/* retained in time: no message finding; for archiver
@@ -1506,6 +1216,8 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 			stmt_bind_int(ins_cand, 8, line);
 			if (sd != NO_DAY)
 				stmt_bind_int(ins_cand, 9, sd);
+			stmt_bind_int(ins_cand, 10, kind);
+			stmt_bind_int(ins_cand, 11, !purged);
 			if (step_done(ins_cand))
 				goto fail;
 			break;
@@ -1514,13 +1226,14 @@ static int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		case EV_EXPIRED:
 		case EV_BURNED:
 			/* a deletion matters only for a message the store lacks */
-			if (sidx_get(&a->sidx, rs_hash(&src, 7)) != NO_DAY)
+			if (sidx_get(&a->sidx, rs_hash(&src, 7), NULL) != NO_DAY)
 				break;
 			stmt_bind_text_borrowed(ins_del, 1, account, -1);
 			stmt_bind_text_borrowed(ins_del, 2, mid, -1);
 			stmt_bind_int(ins_del, 3, ts);
 			stmt_bind_int(ins_del, 4, input_id);
 			stmt_bind_int(ins_del, 5, line);
+			stmt_bind_int(ins_del, 6, kind);
 			if (step_done(ins_del))
 				goto fail;
 			break;
@@ -1580,12 +1293,12 @@ static const enum finding_class row_class[ROW_COUNT] = {
 struct group {
 	char *account, *device;
 	struct acct *ac;
-	struct acc f[ROW_COUNT];
+	struct finding_acc f[ROW_COUNT];
 	long long loss_first[ROW_COUNT], loss_last[ROW_COUNT];  /* loss events */
 	long long retained_max_days[ROW_COUNT];
 };
 
-static char *msg_detail(const struct an *a, const struct group *g, int row, const struct acc *f)
+static char *msg_detail(const struct an *a, const struct group *g, int row, const struct finding_acc *f)
 {
 	char d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], l1[TIME_DATE_LEN], l2[TIME_DATE_LEN];
 	const struct acct *ac = g->ac;
@@ -1648,7 +1361,7 @@ static int group_flush(struct an *a, struct group *g)
 		if (!g->f[row].used)
 			continue;
 		char *detail = msg_detail(a, g, row, &g->f[row]);
-		if (acc_finish(a, &g->f[row], detail))
+		if (finding_end(&a->w, &g->f[row], detail))
 			rc = -1;
 		free(detail);
 	}
@@ -1667,245 +1380,368 @@ static int same_group(const struct group *g, const char *account, const char *de
 	return !strcmp(gd, device ? device : "");
 }
 
-static int add_copy(struct an *a, struct group *g, int row, const char *mid, long long ts,
-		    const char *conv, long long input_id, long long line)
+/* One candidate copy as the resolving query gives it (column order of
+   CAND_SQL). */
+struct cand {
+	const char *account, *device, *mid, *conv, *app;
+	long long ts, day, input_id, line;
+	int received;
+	int has_store, store_kept, has_del, has_fwd, has_exp;
+	long long store_day, del_ts, del_in, del_line, fwd_ts, fwd_in, fwd_line;
+	long long exp_ts, exp_in, exp_line;
+	int del_kind;
+};
+
+/* What 4.1 decides for a copy: its row (-1: no finding), the loss or
+   retention behind it (evidence), and the facts stored with the copy. */
+struct verdict {
+	int row;
+	long long loss;                 /* LLONG_MAX: no loss event (rows 4-7) */
+	long long ev_in, ev_line;       /* the loss or retaining event's row */
+	long long retained_days;        /* row 7: day(retained) - day(t) */
+	struct finding_copy_facts facts;
+};
+
+static void read_cand(struct stmt *s, struct cand *c)
 {
-	struct acc *f = &g->f[row];
-	struct stmt *s = a->ins_copy;
+	c->account = stmt_text(s, 0);
+	c->device = stmt_text(s, 1);
+	c->mid = stmt_text(s, 2);
+	c->ts = stmt_int(s, 3);
+	c->day = time_day(c->ts);
+	c->conv = stmt_text(s, 4);
+	c->input_id = stmt_int(s, 5);
+	c->line = stmt_int(s, 6);
+	c->has_store = !stmt_is_null(s, 7);
+	c->store_day = stmt_int(s, 7);
+	c->has_del = !stmt_is_null(s, 8);
+	c->del_ts = stmt_int(s, 8);
+	c->del_in = stmt_int(s, 9);
+	c->del_line = stmt_int(s, 10);
+	c->has_fwd = !stmt_is_null(s, 11);
+	c->fwd_ts = stmt_int(s, 11);
+	c->fwd_in = stmt_int(s, 12);
+	c->fwd_line = stmt_int(s, 13);
+	c->has_exp = !stmt_is_null(s, 14);
+	c->exp_ts = stmt_int(s, 14);
+	c->exp_in = stmt_int(s, 15);
+	c->exp_line = stmt_int(s, 16);
+	c->app = stmt_text(s, 17);
+	c->received = stmt_int(s, 18) == EV_RECEIVED;
+	c->store_kept = stmt_int(s, 19) != 0;
+	c->del_kind = (int)stmt_int(s, 20);
+}
+
+static void set_loss(struct verdict *v, int row, long long ts, enum copy_loss kind,
+		     long long in, long long line)
+{
+	v->row = row;
+	v->loss = ts;
+	v->facts.loss = kind;
+	v->facts.loss_ts = ts;
+	v->ev_in = in;
+	v->ev_line = line;
+}
+
+/* Rows 1-6 for a copy no recordkeeping system has: the earliest loss event
+   wins, ties to the lower row; a date-only input is the start of its day. */
+static void judge_lost(const struct an *a, const struct acct *ac, const struct cand *c,
+		       struct verdict *v)
+{
+	if (c->has_del)
+		set_loss(v, ROW_DELETION, c->del_ts, c->del_kind == EV_EXPIRED ? LOSS_EXPIRED :
+			 c->del_kind == EV_BURNED ? LOSS_BURNED : LOSS_DELETED, c->del_in,
+			 c->del_line);
+	const struct device *d = c->device ? dev_get(a, c->device) : NULL;
+	if (d && d->lost && d->status_day != NO_DAY && d->status_day >= c->day &&
+	    d->status_day <= a->asof_day && d->status_day * DAY < v->loss)
+		set_loss(v, ROW_DEVICE, d->status_day * DAY, copy_loss_of_device_status(d->status),
+			 d->input_id, d->line);
+	if (ac->closed_day != NO_DAY && ac->closed_day >= c->day &&
+	    ac->closed_day <= a->asof_day && ac->closed_day * DAY < v->loss)
+		set_loss(v, ROW_CLOSED, ac->closed_day * DAY, LOSS_ACCOUNT_CLOSED, ac->input_id,
+			 ac->line);
+	for (size_t k = 0; k < ac->ndeleted; k++) {
+		const struct ev_ref *e = &ac->deleted[k];
+		if (e->ts >= c->ts && e->ts < v->loss)
+			set_loss(v, ROW_CLOSED, e->ts, LOSS_ACCOUNT_DELETED, e->input_id, e->line);
+	}
+	if (v->row >= 0)
+		return;
+	v->facts.survives |= FINDING_SURVIVES_DEVICE;
+	if (ac->closed_day != NO_DAY && ac->closed_day > a->asof_day) {
+		v->row = ROW_IMPENDING;
+		v->facts.loss = LOSS_SCHEDULED_DELETION;
+		v->facts.loss_ts = ac->closed_day * DAY;
+	} else if (ac->capture == CAP_ARCHIVER) {
+		v->row = ROW_GAP;
+	} else if (a->asof_day - c->day > a->r->window_days) {
+		v->row = ROW_NOT_FWD;
+	}
+}
+
+/* Row 7 for a retained copy: the earliest of the store's capture day, the
+   forward and the export (ties: that order). */
+static void judge_retained(const struct an *a, const struct acct *ac, const struct cand *c,
+			   struct verdict *v)
+{
+	long long rday = LLONG_MAX;
+
+	if (c->has_store) {
+		rday = c->store_day;
+		v->facts.retained = RET_STORE;
+		v->facts.retained_ts = c->store_day * DAY;
+	}
+	if (c->has_fwd && time_day(c->fwd_ts) < rday) {
+		rday = time_day(c->fwd_ts);
+		v->facts.retained = RET_FORWARD;
+		v->facts.retained_ts = c->fwd_ts;
+		v->ev_in = c->fwd_in;
+		v->ev_line = c->fwd_line;
+	}
+	if (c->has_exp && time_day(c->exp_ts) < rday) {
+		rday = time_day(c->exp_ts);
+		v->facts.retained = RET_EXPORT;
+		v->facts.retained_ts = c->exp_ts;
+		v->ev_in = c->exp_in;
+		v->ev_line = c->exp_line;
+	}
+	v->facts.survives |= FINDING_SURVIVES_DEVICE;
+	if (ac->capture != CAP_ARCHIVER && rday - c->day > a->r->window_days) {
+		v->row = ROW_LATE;
+		v->retained_days = rday - c->day;
+	}
+}
+
+static void judge(const struct an *a, const struct acct *ac, const struct cand *c,
+		  struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->row = -1;
+	v->loss = LLONG_MAX;
+	v->facts.account = c->account;
+	v->facts.message_id = c->mid;
+	v->facts.conversation_id = c->conv;
+	v->facts.ts = c->ts;
+	v->facts.direction = c->received ? COPY_RECEIVED : COPY_SENT;
+	v->facts.loss_ts = FINDING_NO_TS;
+	v->facts.retained_ts = FINDING_NO_TS;
+	if (c->has_store && c->store_kept)
+		v->facts.survives |= FINDING_SURVIVES_STORE;
+	if (c->has_fwd)
+		v->facts.survives |= FINDING_SURVIVES_FORWARD;
+	if (c->has_exp)
+		v->facts.survives |= FINDING_SURVIVES_EXPORT;
+	if (c->has_store || c->has_fwd || c->has_exp)
+		judge_retained(a, ac, c, v);
+	else
+		judge_lost(a, ac, c, v);
+}
+
+/* Add the copy to the group's finding of its row (begun on first use). */
+static int add_copy(struct an *a, struct group *g, const struct verdict *v,
+		    long long input_id, long long line)
+{
+	int row = v->row;
+	struct finding_acc *f = &g->f[row];
 
 	if (!f->used) {
 		const struct acct *ac = g->ac;
 		char *key = xasprintf("%s|%s", g->account, g->device ? g->device : "");
-		struct who w = { ac->office, ac->custodian_id, ac->account, ac->app,
-				 g->device && *g->device ? g->device : NULL };
-		int rc = acc_start(a, f, row_type[row], row_class[row], key, &w);
+		struct finding_who w = { ac->office, ac->custodian_id, ac->account, ac->app,
+					 g->device && *g->device ? g->device : NULL };
+		int rc = finding_begin(&a->w, f, row_type[row], row_class[row], key, &w);
 		free(key);
 		g->loss_first[row] = LLONG_MAX;
 		g->loss_last[row] = LLONG_MIN;
 		g->retained_max_days[row] = 0;
 		if (rc)
 			return -1;
-		if (ac->known && row >= ROW_CLOSED && acc_evidence(a, f, ac->input_id, ac->line))
+		if (ac->known && row >= ROW_CLOSED &&
+		    finding_evidence(&a->w, f, ac->input_id, ac->line))
 			return -1;
 	}
-	f->count++;
-	acc_time(f, ts);
-	acc_conv(f, conv);
-	stmt_bind_int(s, 1, a->run_id);
-	stmt_bind_text(s, 2, f->id);
-	stmt_bind_text(s, 3, g->account);
-	stmt_bind_text(s, 4, mid);
-	stmt_bind_int(s, 5, ts);
-	stmt_bind_text(s, 6, conv && *conv ? conv : NULL);
-	if (step_done(s))
+	if (finding_copy(&a->w, f, &v->facts) || finding_evidence(&a->w, f, input_id, line))
 		return -1;
-	return acc_evidence(a, f, input_id, line);
+	if (row == ROW_LATE && v->retained_days > g->retained_max_days[row])
+		g->retained_max_days[row] = v->retained_days;
+	if (v->loss != LLONG_MAX) {
+		if (v->loss < g->loss_first[row])
+			g->loss_first[row] = v->loss;
+		if (v->loss > g->loss_last[row])
+			g->loss_last[row] = v->loss;
+	}
+	if (v->loss != LLONG_MAX || row == ROW_LATE)
+		return finding_evidence(&a->w, f, v->ev_in, v->ev_line);
+	return 0;
 }
 
 static void phase(const char *name);
 
+/* One row per copy (the earliest event of each account and message), with
+   the first deletion by that account after it, the first forward of the
+   message and the first export of its conversation at or after the copy's
+   time. Rows come grouped by account (the GROUP BY's sort order, one sort
+   for the whole query); the device groups of one account are kept side by
+   side in C, so no second sort is needed. An account seen twice would fail
+   loudly on the findings key, never split a finding silently. */
+#define CAND_SQL \
+	"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day," \
+	" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app," \
+	" c.dir, c.store_kept, d.kind" \
+	" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day," \
+	"   app, dir, store_kept FROM an_cand GROUP BY account, mid) AS c" \
+	" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account" \
+	"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)" \
+	" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid" \
+	"   ORDER BY ts LIMIT 1)" \
+	" LEFT JOIN an_exp AS e ON e.rowid = (SELECT rowid FROM an_exp WHERE conv = c.conv" \
+	"   AND ts >= c.ts ORDER BY ts LIMIT 1)"
+
+/* The statements of the message pass. */
+struct msg_pass {
+	struct stmt *cand, *gap, *alive;
+	struct group *groups;
+	size_t ngroups, galloc;
+	char *cur;                      /* the account of groups[] */
+};
+
+static void msg_pass_free(struct msg_pass *p)
+{
+	for (size_t i = 0; i < p->ngroups; i++) {
+		free(p->groups[i].account);
+		free(p->groups[i].device);
+		for (int r = 0; r < ROW_COUNT; r++)
+			finding_drop(&p->groups[i].f[r]);
+	}
+	free(p->groups);
+	free(p->cur);
+	stmt_free(p->cand);
+	stmt_free(p->gap);
+	stmt_free(p->alive);
+}
+
+/* The group of the copy's account and device; the groups of the previous
+   account are flushed first. NULL on error. */
+static struct group *msg_group(struct an *a, struct msg_pass *p, const struct cand *c)
+{
+	if (!p->cur || strcmp(p->cur, c->account)) {
+		for (size_t i = 0; i < p->ngroups; i++)
+			if (group_flush(a, &p->groups[i]))
+				return NULL;
+		p->ngroups = 0;
+		free(p->cur);
+		p->cur = xstrdup(c->account);
+	}
+	for (size_t i = 0; i < p->ngroups; i++)
+		if (same_group(&p->groups[i], c->account, c->device))
+			return &p->groups[i];
+	p->groups = xgrow(p->groups, p->ngroups + 1, &p->galloc, sizeof(*p->groups));
+	struct group *g = &p->groups[p->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->account = xstrdup(c->account);
+	g->device = xstrdup(c->device);
+	g->ac = acct_get(a, c->account, NULL);
+	return g;
+}
+
+/* The side rows of a copy: a missing archiver copy for CAPTURE_OUTAGE, a
+   copy still held for the survives bits of the other accounts' copies. */
+static int msg_side_rows(struct msg_pass *p, const struct acct *ac, const struct cand *c,
+			 const struct verdict *v)
+{
+	int retained = c->has_store || c->has_fwd || c->has_exp;
+
+	if (!retained && ac->capture == CAP_ARCHIVER && c->app) {
+		stmt_bind_text(p->gap, 1, c->app);
+		stmt_bind_int(p->gap, 2, c->ts);
+		stmt_bind_text(p->gap, 3, c->account);
+		stmt_bind_text(p->gap, 4, c->mid);
+		stmt_bind_text(p->gap, 5, c->conv);
+		stmt_bind_int(p->gap, 6, c->input_id);
+		stmt_bind_int(p->gap, 7, c->line);
+		if (step_done(p->gap))
+			return -1;
+	}
+	if (v->facts.survives & FINDING_SURVIVES_DEVICE) {
+		stmt_bind_text(p->alive, 1, c->mid);
+		stmt_bind_text(p->alive, 2, c->account);
+		if (step_done(p->alive))
+			return -1;
+	}
+	return 0;
+}
+
+/* After the pass: a copy whose message another account still holds. */
+static int mark_other_holders(struct an *a)
+{
+	char sql[400];
+
+	if (store_exec(a->st, "CREATE INDEX temp.an_alive_i ON an_alive (mid, account)"))
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "UPDATE main.finding_copies SET survives = survives | %u WHERE run_id = %lld"
+		 " AND EXISTS (SELECT 1 FROM temp.an_alive x WHERE x.mid = message_id"
+		 "  AND x.account != finding_copies.account)",
+		 FINDING_SURVIVES_OTHER, a->run_id);
+	return store_exec(a->st, sql);
+}
+
 static int message_findings(struct an *a)
 {
-	/* One row per copy (the earliest event of each account and message),
-	   with the first deletion by that account after it, the first forward
-	   of the message and the first export of its conversation at or after
-	   the copy's time. Rows come grouped by account (the GROUP BY's sort
-	   order, one sort for the whole query); the device groups of one
-	   account are kept side by side in C, so no second sort is needed. An
-	   account seen twice would fail loudly on the findings key, never
-	   split a finding silently. */
 	static const char *const prep[] = {
 		"CREATE INDEX temp.an_del_i ON an_del (account, mid, ts)",
 		"CREATE INDEX temp.an_fwd_i ON an_fwd (mid, ts)",
 		"CREATE INDEX temp.an_exp_i ON an_exp (conv, ts)",
 		NULL
 	};
+	struct msg_pass p;
+	int rc;
+
 	for (int i = 0; prep[i]; i++)
 		if (store_exec(a->st, prep[i]))
 			return -1;
 	phase("  candidate indexes");
-	struct stmt *s = stmt_prepare(a->st,
-		"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day,"
-		" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app"
-		" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day,"
-		"   app FROM an_cand GROUP BY account, mid) AS c"
-		" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account"
-		"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)"
-		" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid"
-		"   ORDER BY ts LIMIT 1)"
-		" LEFT JOIN an_exp AS e ON e.rowid = (SELECT rowid FROM an_exp WHERE conv = c.conv"
-		"   AND ts >= c.ts ORDER BY ts LIMIT 1)");
-	struct stmt *gap = stmt_prepare(a->st,
+	memset(&p, 0, sizeof(p));
+	p.cand = stmt_prepare(a->st, CAND_SQL);
+	p.gap = stmt_prepare(a->st,
 		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7)");
-	struct group *groups = NULL, *gp;
-	size_t ngroups = 0, galloc = 0;
-	char *cur = NULL;                       /* the account of groups[] */
-	int rc;
-
-	if (!s || !gap) {
-		stmt_free(s);
-		stmt_free(gap);
+	p.alive = stmt_prepare(a->st, "INSERT INTO temp.an_alive (mid, account) VALUES (?1,?2)");
+	if (!p.cand || !p.gap || !p.alive) {
+		msg_pass_free(&p);
 		return -1;
 	}
-	while ((rc = stmt_step(s)) == 1) {
-		const char *account = stmt_text(s, 0), *device = stmt_text(s, 1);
-		const char *mid = stmt_text(s, 2), *conv = stmt_text(s, 4);
-		long long t = stmt_int(s, 3), tday = time_day(t);
-		long long in_id = stmt_int(s, 5), line = stmt_int(s, 6);
-		const char *app = stmt_text(s, 17);
-		int has_store = !stmt_is_null(s, 7), has_del = !stmt_is_null(s, 8);
-		int has_fwd = !stmt_is_null(s, 11), has_exp = !stmt_is_null(s, 14);
-		int retained = has_store || has_fwd || has_exp;
-		int row = -1;
-		long long loss = LLONG_MAX, loss_in = 0, loss_line = 0;
-
-		if (!cur || strcmp(cur, account)) {
-			for (size_t i = 0; i < ngroups; i++)
-				if (group_flush(a, &groups[i]))
-					goto fail;
-			ngroups = 0;
-			free(cur);
-			cur = xstrdup(account);
+	while ((rc = stmt_step(p.cand)) == 1) {
+		struct cand c;
+		struct verdict v;
+		read_cand(p.cand, &c);
+		struct group *g = msg_group(a, &p, &c);
+		if (!g)
+			break;
+		judge(a, g->ac, &c, &v);
+		if (c.has_store || c.has_fwd || c.has_exp) {
+			if (g->ac->capture == CAP_ARCHIVER && c.app)
+				secmap_set(app_secs(a, c.app), c.ts);
 		}
-		gp = NULL;
-		for (size_t i = 0; i < ngroups && !gp; i++)
-			if (same_group(&groups[i], account, device))
-				gp = &groups[i];
-		if (!gp) {
-			groups = xgrow(groups, ngroups + 1, &galloc, sizeof(*groups));
-			gp = &groups[ngroups++];
-			memset(gp, 0, sizeof(*gp));
-			gp->account = xstrdup(account);
-			gp->device = xstrdup(device);
-			gp->ac = acct_get(a, account, NULL);
-		}
-		struct group *gg = gp;
-		struct acct *ac = gg->ac;
-		if (!retained) {
-			/* rows 1-3: the earliest loss event wins, ties to the
-			   lower row; a date-only input is the start of its day */
-			if (has_del) {
-				row = ROW_DELETION;
-				loss = stmt_int(s, 8);
-				loss_in = stmt_int(s, 9);
-				loss_line = stmt_int(s, 10);
-			}
-			const struct device *d = device ? dev_get(a, device) : NULL;
-			if (d && d->lost && d->status_day != NO_DAY && d->status_day >= tday &&
-			    d->status_day <= a->asof_day && d->status_day * DAY < loss) {
-				row = ROW_DEVICE;
-				loss = d->status_day * DAY;
-				loss_in = d->input_id;
-				loss_line = d->line;
-			}
-			if (ac->closed_day != NO_DAY && ac->closed_day >= tday &&
-			    ac->closed_day <= a->asof_day && ac->closed_day * DAY < loss) {
-				row = ROW_CLOSED;
-				loss = ac->closed_day * DAY;
-				loss_in = ac->input_id;
-				loss_line = ac->line;
-			}
-			for (size_t k = 0; k < ac->ndeleted; k++) {
-				const struct ev_ref *e = &ac->deleted[k];
-				if (e->ts >= t && e->ts < loss) {
-					row = ROW_CLOSED;
-					loss = e->ts;
-					loss_in = e->input_id;
-					loss_line = e->line;
-				}
-			}
-			if (row < 0) {
-				if (ac->closed_day != NO_DAY && ac->closed_day > a->asof_day)
-					row = ROW_IMPENDING;
-				else if (ac->capture == CAP_ARCHIVER)
-					row = ROW_GAP;
-				else if (a->asof_day - tday > a->r->window_days)
-					row = ROW_NOT_FWD;
-			}
-			if (ac->capture == CAP_ARCHIVER && app) {
-				stmt_bind_text(gap, 1, app);
-				stmt_bind_int(gap, 2, t);
-				stmt_bind_text(gap, 3, account);
-				stmt_bind_text(gap, 4, mid);
-				stmt_bind_text(gap, 5, conv);
-				stmt_bind_int(gap, 6, in_id);
-				stmt_bind_int(gap, 7, line);
-				if (step_done(gap))
-					goto fail;
-			}
-		} else {
-			long long rday = LLONG_MAX;
-			if (has_store)
-				rday = stmt_int(s, 7);
-			if (has_fwd && time_day(stmt_int(s, 11)) < rday) {
-				rday = time_day(stmt_int(s, 11));
-				loss_in = stmt_int(s, 12);
-				loss_line = stmt_int(s, 13);
-			}
-			if (has_exp && time_day(stmt_int(s, 14)) < rday) {
-				rday = time_day(stmt_int(s, 14));
-				loss_in = stmt_int(s, 15);
-				loss_line = stmt_int(s, 16);
-			}
-			if (ac->capture == CAP_ARCHIVER && app)
-				secmap_set(app_secs(a, app), t);
-			if (ac->capture != CAP_ARCHIVER && rday - tday > a->r->window_days) {
-				row = ROW_LATE;
-				if (!gg->f[row].used || rday - tday > gg->retained_max_days[row]) {
-					if (add_copy(a, gg, row, mid, t, conv, in_id, line))
-						goto fail;
-					gg->retained_max_days[row] = rday - tday;
-					if (acc_evidence(a, &gg->f[row], loss_in, loss_line))
-						goto fail;
-					continue;
-				}
-			}
-		}
-		if (row < 0)
-			continue;
-		if (add_copy(a, gg, row, mid, t, conv, in_id, line))
-			goto fail;
-		if (loss != LLONG_MAX) {
-			if (loss < gg->loss_first[row])
-				gg->loss_first[row] = loss;
-			if (loss > gg->loss_last[row])
-				gg->loss_last[row] = loss;
-			if (acc_evidence(a, &gg->f[row], loss_in, loss_line))
-				goto fail;
-		} else if (row == ROW_LATE && acc_evidence(a, &gg->f[row], loss_in, loss_line)) {
-			goto fail;
-		}
+		if (msg_side_rows(&p, g->ac, &c, &v) ||
+		    (v.row >= 0 && add_copy(a, g, &v, c.input_id, c.line)))
+			break;
 	}
-	if (rc < 0)
-		goto fail;
-	for (size_t i = 0; i < ngroups; i++)
-		if (group_flush(a, &groups[i]))
-			rc = -1;
-	free(groups);
-	free(cur);
-	stmt_free(s);
-	stmt_free(gap);
-	return rc;
-fail:
-	for (size_t i = 0; i < ngroups; i++) {
-		free(groups[i].account);
-		free(groups[i].device);
-		for (int r = 0; r < ROW_COUNT; r++) {
-			u64set_clear(&groups[i].f[r].convs);
-			u64set_clear(&groups[i].f[r].ev);
-		}
+	if (rc == 0) {
+		for (size_t i = 0; i < p.ngroups && rc == 0; i++)
+			rc = group_flush(a, &p.groups[i]);
+		p.ngroups = 0;
+	} else {
+		rc = -1;
 	}
-	free(groups);
-	free(cur);
-	stmt_free(s);
-	stmt_free(gap);
-	return -1;
+	msg_pass_free(&p);
+	return rc ? -1 : mark_other_holders(a);
 }
 
 /* ---- CAPTURE_OUTAGE ---- */
 
-static int outage_flush(struct an *a, struct acc *f, const char *app, unsigned long accounts)
+static int outage_flush(struct an *a, struct finding_acc *f, const char *app, unsigned long accounts)
 {
 	char d1[TIME_ISO_LEN], d2[TIME_ISO_LEN];
 	time_fmt_iso(f->first_ts, d1);
@@ -1914,7 +1750,7 @@ static int outage_flush(struct an *a, struct acc *f, const char *app, unsigned l
 	char *detail = xasprintf("%llu consecutive %s message copies on %lu archiver account%s"
 		" from %s to %s (%.1f hours) are all missing from the compliance store: a capture"
 		" outage.", f->count, app, accounts, plural(accounts, "", "s"), d1, d2, hours);
-	int rc = acc_finish(a, f, detail);
+	int rc = finding_end(&a->w, f, detail);
 	free(detail);
 	return rc;
 }
@@ -1924,7 +1760,7 @@ struct outage_run {
 	long long first, last, prev;
 	unsigned long long n;
 	char *first_key;
-	struct u64set accounts;
+	struct hashmap accounts;
 };
 
 static int outages(struct an *a)
@@ -1963,10 +1799,10 @@ static int outages(struct an *a)
 			   !secmap_any(app_secs(a, app), run.prev, ts);
 		if (run.app && !same) {
 			if (run.last - run.first >= a->r->outage_seconds) {
-				struct acc f;
-				struct who w = { NULL, NULL, NULL, run.app, NULL };
+				struct finding_acc f;
+				struct finding_who w = { NULL, NULL, NULL, run.app, NULL };
 				char *key = xasprintf("%s|%s", run.app, run.first_key);
-				rc = acc_start(a, &f, FT_CAPTURE_OUTAGE, FC_THREATENED, key, &w);
+				rc = finding_begin(&a->w, &f, FT_CAPTURE_OUTAGE, FC_THREATENED, key, &w);
 				free(key);
 				stmt_bind_text(rows, 1, run.app);
 				stmt_bind_int(rows, 2, run.first);
@@ -1976,9 +1812,9 @@ static int outages(struct an *a)
 				   second, which split them: count by the run's size */
 				while (!rc && f.count < run.n && stmt_step(rows) == 1) {
 					f.count++;
-					acc_time(&f, stmt_int(rows, 0));
-					acc_conv(&f, stmt_text(rows, 3));
-					rc = acc_evidence(a, &f, stmt_int(rows, 4), stmt_int(rows, 5));
+					finding_time(&f, stmt_int(rows, 0));
+					finding_conv(&f, stmt_text(rows, 3));
+					rc = finding_evidence(&a->w, &f, stmt_int(rows, 4), stmt_int(rows, 5));
 				}
 				stmt_reset(rows);
 				if (!rc)
@@ -1986,7 +1822,7 @@ static int outages(struct an *a)
 			}
 			free(run.app);
 			free(run.first_key);
-			u64set_clear(&run.accounts);
+			hashmap_clear(&run.accounts);
 			memset(&run, 0, sizeof(run));
 			if (rc)
 				break;
@@ -2000,11 +1836,11 @@ static int outages(struct an *a)
 		}
 		run.last = run.prev = ts;
 		run.n++;
-		u64set_add(&run.accounts, hash_str(stmt_text(s, 2)));
+		hashmap_add(&run.accounts, hash_str64(stmt_text(s, 2)));
 	}
 	free(run.app);
 	free(run.first_key);
-	u64set_clear(&run.accounts);
+	hashmap_clear(&run.accounts);
 	stmt_free(rows);
 	stmt_free(s);
 	return rc;
@@ -2016,19 +1852,19 @@ static int ephemeral(struct an *a)
 {
 	for (size_t i = 0; i < a->naccts; i++) {
 		struct acct *ac = &a->accts[i];
-		struct acc f;
+		struct finding_acc f;
 		char d1[TIME_DATE_LEN];
 		if (!ac->timer_count || ac->capture == CAP_ARCHIVER)
 			continue;
-		struct who w = { ac->office, ac->custodian_id, ac->account, ac->app, NULL };
-		if (acc_start(a, &f, FT_EPHEMERAL_ENABLED, FC_THREATENED, ac->account, &w))
+		struct finding_who w = { ac->office, ac->custodian_id, ac->account, ac->app, NULL };
+		if (finding_begin(&a->w, &f, FT_EPHEMERAL_ENABLED, FC_THREATENED, ac->account, &w))
 			return -1;
-		acc_time(&f, ac->timer_first);
-		acc_time(&f, ac->timer_last);
+		finding_time(&f, ac->timer_first);
+		finding_time(&f, ac->timer_last);
 		for (size_t k = 0; k < ac->ntimers; k++)
-			if (acc_evidence(a, &f, ac->timers[k].input_id, ac->timers[k].line))
+			if (finding_evidence(&a->w, &f, ac->timers[k].input_id, ac->timers[k].line))
 				return -1;
-		if (ac->known && acc_evidence(a, &f, ac->input_id, ac->line))
+		if (ac->known && finding_evidence(&a->w, &f, ac->input_id, ac->line))
 			return -1;
 		fmt_day(ac->timer_first, d1);
 		const char *cap = ac->capture == CAP_MANUAL ? "manual" :
@@ -2037,7 +1873,7 @@ static int ephemeral(struct an *a)
 			" (%lu time%s) although its capture is %s: messages can expire before"
 			" anyone forwards them.", ac->account, d1, ac->timer_count,
 			plural(ac->timer_count, "", "s"), cap);
-		int rc = acc_finish(a, &f, detail);
+		int rc = finding_end(&a->w, &f, detail);
 		free(detail);
 		if (rc)
 			return -1;
@@ -2111,21 +1947,21 @@ static int app_findings(struct an *a)
 			continue;
 		const struct device *d = dev_get(a, device);
 		const struct acct *ca = d && d->custodian_id ? custodian_acct(a, d->custodian_id) : NULL;
-		struct who w = { ca ? ca->office : NULL, d ? d->custodian_id : NULL, NULL, app, device };
-		struct acc f;
+		struct finding_who w = { ca ? ca->office : NULL, d ? d->custodian_id : NULL, NULL, app, device };
+		struct finding_acc f;
 		char *key = xasprintf("%s|%s", device, app);
-		rc = acc_start(a, &f, FT_PROHIBITED_APP, FC_POLICY, key, &w);
+		rc = finding_begin(&a->w, &f, FT_PROHIBITED_APP, FC_POLICY, key, &w);
 		free(key);
 		if (rc)
 			break;
 		if (!stmt_is_null(s, 2))
-			acc_time(&f, stmt_int(s, 2));
+			finding_time(&f, stmt_int(s, 2));
 		if (!stmt_is_null(s, 3))
-			acc_time(&f, stmt_int(s, 3));
+			finding_time(&f, stmt_int(s, 3));
 		stmt_bind_text(ev, 1, device);
 		stmt_bind_text(ev, 2, app);
 		while (!rc && stmt_step(ev) == 1)
-			rc = acc_evidence(a, &f, stmt_int(ev, 0), stmt_int(ev, 1));
+			rc = finding_evidence(&a->w, &f, stmt_int(ev, 0), stmt_int(ev, 1));
 		stmt_reset(ev);
 		char d1[TIME_DATE_LEN];
 		fmt_day(f.first_ts, d1);
@@ -2135,7 +1971,7 @@ static int app_findings(struct an *a)
 			f.first_ts == LLONG_MAX ? "in the inventory" : "from ",
 			f.first_ts == LLONG_MAX ? "" : d1);
 		if (!rc)
-			rc = acc_finish(a, &f, detail);
+			rc = finding_end(&a->w, &f, detail);
 		free(detail);
 		if (rc)
 			break;
@@ -2154,7 +1990,7 @@ struct unapproved {
 
 static int unapproved(struct an *a)
 {
-	struct strmap map = { NULL, NULL, NULL, 0, 0 };
+	struct strmap map = STRMAP_INIT;
 	struct unapproved *u = NULL;
 	size_t nu = 0, alloc = 0;
 	int rc = 0;
@@ -2184,7 +2020,7 @@ static int unapproved(struct an *a)
 			continue;       /* cannot happen: for the analyzer */
 		if (ac->first_ts < x->first_ts)
 			x->first_ts = ac->first_ts;
-		ev_push(&x->ev, &x->nev, ANALYZE_MAX_EVIDENCE, ac->first_ev.ts,
+		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, ac->first_ev.ts,
 			ac->first_ev.input_id, ac->first_ev.line);
 	}
 	/* 2. on devices of the custodian, from the inventory */
@@ -2214,12 +2050,12 @@ static int unapproved(struct an *a)
 			continue;       /* cannot happen: for the analyzer */
 		if (!stmt_is_null(s, 2) && stmt_int(s, 2) < x->first_ts)
 			x->first_ts = stmt_int(s, 2);
-		ev_push(&x->ev, &x->nev, ANALYZE_MAX_EVIDENCE, 0, stmt_int(s, 3), stmt_int(s, 4));
+		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, 0, stmt_int(s, 3), stmt_int(s, 4));
 	}
 	stmt_free(s);
 	/* 3. approved when one of the custodian's accounts of the app has
 	   approved_on on or before the first use (any date when unknown) */
-	struct strmap own = { NULL, NULL, NULL, 0, 0 };      /* who|app -> index in best/any */
+	struct strmap own = STRMAP_INIT;      /* who|app -> index in best/any */
 	long long *bests = xmalloc((a->naccts + 1) * sizeof(*bests));
 	size_t *anys = xmalloc((a->naccts + 1) * sizeof(*anys)), nown = 0;
 	for (size_t k = 0; k < a->naccts; k++) {
@@ -2249,20 +2085,20 @@ static int unapproved(struct an *a)
 		if (best != NO_DAY && (first_day == LLONG_MAX || best <= first_day))
 			continue;
 		const struct acct *ca = x->custodian ? custodian_acct(a, x->custodian) : NULL;
-		struct who w = { ca ? ca->office : any ? any->office : NULL, x->custodian,
+		struct finding_who w = { ca ? ca->office : any ? any->office : NULL, x->custodian,
 				 x->account, x->app, NULL };
-		struct acc f;
+		struct finding_acc f;
 		char *key = xasprintf("%s|%s", x->custodian ? x->custodian : x->account, x->app);
-		rc = acc_start(a, &f, FT_UNAPPROVED_APP, FC_POLICY, key, &w);
+		rc = finding_begin(&a->w, &f, FT_UNAPPROVED_APP, FC_POLICY, key, &w);
 		free(key);
 		if (rc)
 			break;
 		if (x->first_ts != LLONG_MAX)
-			acc_time(&f, x->first_ts);
+			finding_time(&f, x->first_ts);
 		for (size_t k = 0; !rc && k < x->nev; k++)
-			rc = acc_evidence(a, &f, x->ev[k].input_id, x->ev[k].line);
+			rc = finding_evidence(&a->w, &f, x->ev[k].input_id, x->ev[k].line);
 		if (!rc && any && any->known)
-			rc = acc_evidence(a, &f, any->input_id, any->line);
+			rc = finding_evidence(&a->w, &f, any->input_id, any->line);
 		char d1[TIME_DATE_LEN], ap[TIME_DATE_LEN];
 		fmt_day(x->first_ts, d1);
 		const char *name = ca && ca->custodian_name ? ca->custodian_name :
@@ -2277,7 +2113,7 @@ static int unapproved(struct an *a)
 					   " approved only on %s.", name, x->app, d1, ap);
 		}
 		if (!rc)
-			rc = acc_finish(a, &f, detail);
+			rc = finding_end(&a->w, &f, detail);
 		free(detail);
 	}
 	for (size_t i = 0; i < nu; i++) {
@@ -2311,14 +2147,8 @@ static int open_run(struct an *a, const struct analyze_opts *o)
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		char sql[200];
-		static const char *const tables[] = { "evidence", "finding_copies", "findings" };
-		for (int i = 0; i < 3; i++) {
-			snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE run_id = %lld",
-				 tables[i], a->run_id);
-			if (store_exec(a->st, sql))
-				return -1;
-		}
+		if (findings_clear_run(a->st, a->run_id))
+			return -1;
 	} else {
 		s = stmt_prepare(a->st, "INSERT INTO runs (as_of) VALUES (?1)");
 		if (!s)
@@ -2353,6 +2183,11 @@ static int close_run(struct an *a, const struct analyze_opts *o)
 	stmt_bind_int(s, 7, (long long)a->sum->gave_up);
 	rc = stmt_step(s);
 	stmt_free(s);
+	/* the packs as analyze read them: the Rules sheet prints these */
+	for (size_t i = 0; rc >= 0 && i < a->r->npacks; i++) {
+		const struct rule_pack *p = &a->r->packs[i];
+		rc = findings_store_rule_pack(a->st, a->run_id, p->file, p->sha256, p->text, p->len);
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -2406,8 +2241,8 @@ static void an_release(struct an *a)
 		free(ac->deleted);
 		free(ac->timers);
 		free(ac->purge_ev);
-		u64set_clear(&ac->purge_convs);
-		u64set_clear(&ac->store_convs);
+		hashmap_clear(&ac->purge_convs);
+		hashmap_clear(&ac->store_convs);
 	}
 	free(a->accts);
 	for (size_t i = 0; i < a->ndevs; i++) {
@@ -2426,10 +2261,7 @@ static void an_release(struct an *a)
 	}
 	free(a->apps);
 	free(a->secs);
-	stmt_free(a->ins_finding);
-	stmt_free(a->upd_finding);
-	stmt_free(a->ins_evidence);
-	stmt_free(a->ins_copy);
+	findings_writer_close(&a->w);
 	for (size_t i = 0; i < a->npols; i++)
 		free(a->pols[i].app);
 	free(a->pols);
@@ -2444,11 +2276,13 @@ static const char *const temp_tables[] = {
 	"DROP TABLE IF EXISTS temp.an_cand", "DROP TABLE IF EXISTS temp.an_del",
 	"DROP TABLE IF EXISTS temp.an_fwd", "DROP TABLE IF EXISTS temp.an_exp",
 	"DROP TABLE IF EXISTS temp.an_gap",
-	"DROP TABLE IF EXISTS temp.an_devapp",
+	"DROP TABLE IF EXISTS temp.an_devapp", "DROP TABLE IF EXISTS temp.an_alive",
 	"CREATE TEMP TABLE an_cand (account TEXT, mid TEXT, ts INTEGER, device TEXT,"
-	" conv TEXT, app TEXT, input_id INTEGER, line INTEGER, store_day INTEGER)",
+	" conv TEXT, app TEXT, input_id INTEGER, line INTEGER, store_day INTEGER, dir INTEGER,"
+	" store_kept INTEGER)",
 	"CREATE TEMP TABLE an_del (account TEXT, mid TEXT, ts INTEGER, input_id INTEGER,"
-	" line INTEGER)",
+	" line INTEGER, kind INTEGER)",
+	"CREATE TEMP TABLE an_alive (mid TEXT, account TEXT)",
 	"CREATE TEMP TABLE an_fwd (mid TEXT, ts INTEGER, input_id INTEGER, line INTEGER)",
 	"CREATE TEMP TABLE an_exp (conv TEXT, ts INTEGER, input_id INTEGER, line INTEGER)",
 	"CREATE TEMP TABLE an_gap (app TEXT, ts INTEGER, account TEXT, mid TEXT, conv TEXT,"
@@ -2528,7 +2362,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	reader_finish(rd);
 	rd = NULL;
 	phase("usage scan");
-	if (open_run(&a, o) || prepare_writes(&a) || early_purge(&a) || retention_shortfall(&a))
+	if (open_run(&a, o) || findings_writer_open(&a.w, st, a.run_id) || early_purge(&a) || retention_shortfall(&a))
 		goto fail;
 	phase("store findings");
 	if (message_findings(&a))
@@ -2538,14 +2372,13 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		goto fail;
 	phase("other findings");
 	sum->gave_up = rules_gave_up(r) - gave_up0;
+	sum->findings = a.w.findings;
+	memcpy(sum->count, a.w.count, sizeof(sum->count));
+	memcpy(sum->messages, a.w.messages, sizeof(sum->messages));
 	if (close_run(&a, o))
 		goto fail;
-	stmt_free(a.ins_finding);
-	stmt_free(a.upd_finding);
-	stmt_free(a.ins_evidence);
-	stmt_free(a.ins_copy);
-	a.ins_finding = a.upd_finding = a.ins_evidence = a.ins_copy = NULL;
-	for (int i = 0; i < 6; i++)
+	findings_writer_close(&a.w);
+	for (int i = 0; i < 7; i++)
 		store_exec(st, temp_tables[i]);
 	if (store_commit(st))
 		goto fail;

@@ -1,7 +1,7 @@
 /* report_findings: the findings workbook (spec §5.3). Sheets: Summary
  * (counts by class, type and office, charts, the quarter-over-quarter trend
  * of every run in the audit DB), Findings (spec §4.3 columns), Evidence,
- * Inputs (the manifest) and Rules (the packs of the run's rules dir).
+ * Inputs (the manifest) and Rules (the rule packs the run used, as stored).
  *
  * The whole workbook streams (libxlsxwriter constant-memory mode): every
  * sheet is written row by row, in order, so a million findings take the
@@ -10,7 +10,6 @@
  * audit DB gives the same bytes. */
 #include "report.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "diag.h"
-#include "hash.h"
+#include "findings.h"
 #include "redact.h"
 #include "store.h"
 #include "strbuf.h"
@@ -435,36 +434,7 @@ static int write_inputs(struct store *st, struct xlsx *x, struct xlsx_sheet *sh,
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- Rules ---- */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.ini files of dir, sorted (readdir order is not stable). */
-static char **list_packs(const char *dir, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t alloc = 0;
-
-	*n = 0;
-	if (!d)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".ini") && de->d_name[0] != '.') {
-			names = xgrow(names, *n + 1, &alloc, sizeof(*names));
-			names[(*n)++] = xstrdup(de->d_name);
-		}
-	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_str);
-	return names;
-}
+/* ---- Rules: the snapshot analyze stored with the run (never rules/ now) ---- */
 
 struct kv_writer {
 	struct xlsx_sheet *sh;
@@ -488,13 +458,14 @@ static int on_rule_key(void *user, const char *section, const char *key, const c
 	return 0;
 }
 
-static int write_rules(struct xlsx_sheet *sh, const struct run_info *run)
+static int write_rules(struct store *st, struct xlsx_sheet *sh, const struct run_info *run)
 {
 	static const char *const files_hdr[] = { "file", "size", "sha256" };
 	static const char *const kv_hdr[] = { "file", "line", "section", "key", "value" };
-	unsigned row = 0;
-	char **names;
-	size_t n;
+	struct findings_cursor *c;
+	struct rule_pack_row p;
+	unsigned row = 0, first;
+	int rc;
 
 	xlsx_col_width(sh, 0, 0, 22, XS_NONE);
 	xlsx_col_width(sh, 1, 1, 10, XS_NONE);
@@ -506,38 +477,37 @@ static int write_rules(struct xlsx_sheet *sh, const struct run_info *run)
 	xlsx_str(sh, row, 0, "Rules SHA-256 (at analysis)", XS_BOLD);
 	xlsx_str(sh, row++, 2, run->rules_sha256 ? run->rules_sha256 : "-", XS_NONE);
 	row++;
-	if (!run->rules_dir)
+	if (run->run_id < 0)
 		return 0;
-	names = list_packs(run->rules_dir, &n);
-	if (!names) {
-		xlsx_str(sh, row, 0, "The rules directory cannot be read now.", XS_NONE);
-		return 0;
-	}
-	xlsx_header(sh, row++, files_hdr, 3);
-	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", run->rules_dir, names[i]);
-		char hex[SHA256_HEX_LEN];
-		long long size;
-		xlsx_str(sh, row, 0, names[i], XS_NONE);
-		if (!sha256_file(path, hex, &size)) {
-			xlsx_num(sh, row, 1, (double)size, XS_INT);
-			xlsx_str(sh, row, 2, hex, XS_NONE);
+	first = row + 1;
+	/* two passes over the few packs: the file table, then their keys */
+	for (int pass = 0; pass < 2; pass++) {
+		struct kv_writer w = { sh, row + 1, NULL };
+		/* the workbook streams: rows go in order, the header first */
+		xlsx_header(sh, row, pass ? kv_hdr : files_hdr, pass ? 5 : 3);
+		if (!(c = run_rules_open(st, run->run_id)))
+			return -1;
+		while ((rc = run_rules_next(c, &p)) == 1) {
+			if (pass == 0) {
+				xlsx_str(sh, w.row, 0, p.file, XS_NONE);
+				xlsx_num(sh, w.row, 1, (double)p.size, XS_INT);
+				xlsx_str(sh, w.row++, 2, p.sha256, XS_NONE);
+			} else {
+				/* a bad pack was reported by analyze; this shows what parses */
+				w.file = p.file;
+				conf_parse_mem(p.text, (size_t)p.size, p.file, on_rule_key, &w);
+			}
 		}
-		row++;
-		free(path);
+		findings_close(c);
+		if (rc < 0)
+			return -1;
+		if (pass == 0 && w.row == first) {
+			xlsx_str(sh, first, 0, "No rule packs were stored with this run (analyzed"
+				 " by an older version): run analyze again.", XS_NONE);
+			return 0;
+		}
+		row = w.row + 1;
 	}
-	row++;
-	xlsx_header(sh, row++, kv_hdr, 5);
-	struct kv_writer w = { sh, row, NULL };
-	for (size_t i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", run->rules_dir, names[i]);
-		w.file = names[i];
-		/* a bad pack was reported by analyze; here it shows what parses */
-		conf_parse_file(path, on_rule_key, &w);
-		free(path);
-		free(names[i]);
-	}
-	free(names);
 	return 0;
 }
 
@@ -589,7 +559,7 @@ int report_findings(struct store *st, const struct report_opts *o)
 		      write_findings(st, x, findings, run.run_id, o->redact) ||
 		      write_evidence(st, x, evidence, run.run_id) ||
 		      write_inputs(st, x, inputs, o->redact) ||
-		      write_rules(rules, &run);
+		      write_rules(st, rules, &run);
 	run_release(&run);
 	if (err) {
 		xlsx_discard(x);

@@ -230,7 +230,8 @@ for i in range(10000):
                acct, "synth", "SD-%04d" % (i % 3000), t0 + i * 600, t0 + i * 600 + 1200, 3, 1,
                "synthetic"))
     for k in range(3):
-        c.execute("INSERT INTO finding_copies VALUES (?,?,?,?,?,?)",
+        c.execute("INSERT INTO finding_copies (run_id, finding_id, account, message_id, ts,"
+                  " conversation_id) VALUES (?,?,?,?,?,?)",
                   (run, fid, acct, "sm-%d-%d" % (i, k), t0 + i * 600 + k * 600, "sc-%d" % (i % 700)))
 c.commit()
 EOF

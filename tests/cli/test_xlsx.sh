@@ -39,6 +39,11 @@ for run, n in ((1, 3), (2, 5)):
                    "D-1", 1539353002 + i * 86400, 1539353002 + i * 90000, i + 1, 1, detail))
 c.execute("INSERT INTO evidence VALUES (2, 'F-2-000', 10, 7), (2, 'F-2-000', 10, 9),"
           " (2, 'F-2-001', 10, 3)")
+import hashlib, os   # the rule packs as analyze stores them with a run
+for f in ("apps.ini", "retention.ini"):
+    t = open(os.path.join(sys.argv[2], f)).read()
+    c.execute("INSERT INTO run_rules VALUES (2, ?, ?, ?, ?)",
+              (f, len(t), hashlib.sha256(t.encode()).hexdigest(), t))
 c.commit()
 EOF
 
