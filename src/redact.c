@@ -137,9 +137,13 @@ static struct entry *add(struct redactor *r, const char *from, size_t len, const
 	return e;
 }
 
-static struct entry *add_str(struct redactor *r, const char *from, const char *to)
+/* The pseudonym registered for from ("" when from is not registrable).
+ * The string, not the entry: a later add may grow the table and move the
+ * entries, but never frees their strings. */
+static const char *add_str(struct redactor *r, const char *from, const char *to)
 {
-	return from ? add(r, from, strlen(from), to, 0) : NULL;
+	const struct entry *e = from ? add(r, from, strlen(from), to, 0) : NULL;
+	return e ? e->to : "";
 }
 
 static const struct entry *lookup(const struct redactor *r, const char *s)
@@ -229,6 +233,7 @@ static void letters(int n, char *out, size_t len)
 
 const char *redactor_custodian(struct redactor *r, const char *id, const char *name)
 {
+	const char *pseudonym;
 	const char *key = id && *id ? id : name;
 	struct entry *e;
 	char to[32], l[16];
@@ -240,16 +245,17 @@ const char *redactor_custodian(struct redactor *r, const char *id, const char *n
 		return e->to;
 	letters(r->ncust++, l, sizeof(l));
 	snprintf(to, sizeof(to), "Custodian %s", l);
-	e = add_str(r, key, to);
+	pseudonym = add_str(r, key, to);
 	if (name && *name) {
 		add_str(r, name, to);
 		add_words(r, name, to);
 	}
-	return e ? e->to : "";
+	return pseudonym;
 }
 
 const char *redactor_counterpart(struct redactor *r, const char *peer)
 {
+	const char *pseudonym;
 	const struct entry *e;
 	char to[32];
 
@@ -259,15 +265,16 @@ const char *redactor_counterpart(struct redactor *r, const char *peer)
 	if (e)
 		return e->to;
 	snprintf(to, sizeof(to), "Counterpart %d", ++r->ncp);
-	e = add_str(r, peer, to);
+	pseudonym = add_str(r, peer, to);
 	add_digits(r, peer, to);
 	if (strchr(peer, ' '))
 		add_words(r, peer, to);
-	return e ? e->to : "";
+	return pseudonym;
 }
 
 const char *redactor_account(struct redactor *r, const char *account, const char *custodian_id)
 {
+	const char *pseudonym;
 	const struct entry *e, *ce;
 	const char *colon, *handle;
 	char to[96], hto[64];
@@ -301,14 +308,15 @@ const char *redactor_account(struct redactor *r, const char *account, const char
 		snprintf(hto, sizeof(hto), "%s", redactor_counterpart(r, handle));
 	}
 	snprintf(to, sizeof(to), "%.*s%s%s", applen, account, colon ? ":" : "", hto);
-	e = add_str(r, account, to);
+	pseudonym = add_str(r, account, to);
 	add_str(r, handle, hto);
 	add_digits(r, handle, hto);
-	return e ? e->to : "";
+	return pseudonym;
 }
 
 const char *redactor_official(struct redactor *r, const char *name)
 {
+	const char *pseudonym;
 	const struct entry *e;
 	char to[32];
 
@@ -318,13 +326,14 @@ const char *redactor_official(struct redactor *r, const char *name)
 	if (e)
 		return e->to;
 	snprintf(to, sizeof(to), "Official %d", ++r->nofficial);
-	e = add_str(r, name, to);
+	pseudonym = add_str(r, name, to);
 	add_words(r, name, to);
-	return e ? e->to : "";
+	return pseudonym;
 }
 
 const char *redactor_conversation(struct redactor *r, const char *conversation_id)
 {
+	const char *pseudonym;
 	const struct entry *e;
 	char to[32];
 
@@ -334,13 +343,14 @@ const char *redactor_conversation(struct redactor *r, const char *conversation_i
 	if (e)
 		return e->to;
 	snprintf(to, sizeof(to), "conv-%d", ++r->nconv);
-	e = add_str(r, conversation_id, to);
-	return e ? e->to : "";
+	pseudonym = add_str(r, conversation_id, to);
+	return pseudonym;
 }
 
 const char *redactor_file(struct redactor *r, long long input_id, const char *path,
 			  const char *abs_path)
 {
+	const char *pseudonym;
 	const char *base, *dot;
 	const struct entry *e;
 	char to[64];
@@ -356,10 +366,10 @@ const char *redactor_file(struct redactor *r, long long input_id, const char *pa
 	if (!dot || dot == base || strlen(dot) > 8)
 		dot = "";
 	snprintf(to, sizeof(to), "input-%lld%s", input_id, dot);
-	e = add_str(r, path, to);
+	pseudonym = add_str(r, path, to);
 	add_str(r, abs_path, to);
 	add_str(r, base, to);
-	return e ? e->to : "";
+	return pseudonym;
 }
 
 void redactor_keep_words(struct redactor *r, const char *text)
