@@ -8,7 +8,8 @@
  *   [scope]       office, app, custodian, account, device, type, class (a
  *                 repeated key means "any of"), from, to (YYYY-MM-DD, once)
  *   [addressee]   name, title, organization, office, address (repeatable:
- *                 one line each), email
+ *                 one line each), email, cc (repeatable: the letter's copy
+ *                 recipients, one a line)
  *   [signatory]   name, title (required: the official authorized to sign
  *                 records schedules, 36 CFR 1220.34(b)), phone, email
  *   [narrative]   circumstances, safeguards, salvage: long text continues
@@ -40,7 +41,7 @@ struct case_file {
 	struct case_list scope[CF_COUNT];
 	char *from, *to;                /* YYYY-MM-DD or NULL */
 	char *to_name, *to_title, *to_org, *to_office, *to_email;
-	struct case_list to_address;
+	struct case_list to_address, cc;        /* cc: one copy recipient a line */
 	char *sig_name, *sig_title, *sig_phone, *sig_email;
 	struct case_list circumstances, safeguards, salvage;    /* paragraphs */
 };

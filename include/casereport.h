@@ -89,14 +89,28 @@ int casereport_kv(struct case_ctx *c, const char *key, const char *value);
 int casereport_row(struct case_ctx *c, const char *const *cells, int n);
 /* section.key (every value, each a paragraph) expanded and set. */
 int casereport_pars(struct case_ctx *c, const char *section, const char *key);
-/* The signature block of the case's signatory, then save to o->out.
- * Returns an exit code. */
+/* The signature block of the case's signatory (closing, name, title,
+ * agency, contact, the date signed and the 36 CFR 1220.34(b) authority
+ * line of [letter]), then the case file's cc list. 0 or -1. */
+int casereport_sign(struct case_ctx *c);
+/* Save to o->out; an exit code. */
+int casereport_save(struct case_ctx *c);
+/* casereport_sign, then casereport_save. Returns an exit code. */
 int casereport_finish(struct case_ctx *c);
 
 /* Column titles from a definition key holding "A | B | C" (n wanted);
  * fills titles[] with pointers into buf. 0 or -1 (printed). */
 int casereport_columns(struct case_ctx *c, const char *section, const char *key,
 		       char *buf, size_t buflen, const char **titles, int n);
+
+/* Dates in prose: "2019-03-01" -> "March 1, 2019" (anything else is
+ * copied); a Unix time's day likewise. */
+void casereport_long_date(const char *iso, char *out, size_t len);
+void casereport_long_day(long long ts, char *out, size_t len);
+/* "on D1" when the two are the same day, else "from D1 to D2" (the words
+ * from [words] on, from, to). Returns buf. */
+const char *casereport_range(struct case_ctx *c, const char *d1, const char *d2, char *buf,
+			     size_t len);
 
 /* n with thousands separators ("12,345"). Returns buf. */
 const char *casereport_num(char *buf, size_t len, long long n);

@@ -154,6 +154,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return set_once(&cf->to_email, value, &at, key);
 		if (!strcmp(key, "address"))
 			return list_add(&cf->to_address, value, &at, key);
+		if (!strcmp(key, "cc"))
+			return list_add(&cf->cc, value, &at, key);
 		return diag_error(&at, "unknown key '%s' in [addressee]", key);
 	}
 	if (!strcmp(section, "signatory")) {
@@ -245,6 +247,7 @@ void case_release(struct case_file *cf)
 	for (int i = 0; i < CF_COUNT; i++)
 		list_free(&cf->scope[i]);
 	list_free(&cf->to_address);
+	list_free(&cf->cc);
 	list_free(&cf->circumstances);
 	list_free(&cf->safeguards);
 	list_free(&cf->salvage);

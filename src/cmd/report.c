@@ -45,6 +45,8 @@ static const char *const report_usage[] = {
 	"  --redact         people, accounts, phone numbers, e-mail addresses,",
 	"                   conversations and file names become pseudonyms",
 	"  --case CASE.ini  the case file (incident and status reports)",
+	"  --letter-date D  YYYY-MM-DD: the date of the letter (incident, status;",
+	"                   default: the run's as_of); not before the NARA letter",
 	"  --reports DIR    report definitions (incident.ini, status.ini; default:",
 	"                   reports/ beside the run's rules dir, else ./reports)",
 	NULL
@@ -66,6 +68,7 @@ int cmd_report(int argc, char **argv)
 		{ "redact", no_argument, NULL, 'r' },
 		{ "case", required_argument, NULL, 'c' },
 		{ "reports", required_argument, NULL, 'R' },
+		{ "letter-date", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +98,7 @@ int cmd_report(int argc, char **argv)
 		case 'r': o.redact = 1; break;
 		case 'c': o.case_path = optarg; break;
 		case 'R': o.reports_dir = optarg; break;
+		case 'L': o.letter_date = optarg; break;
 		case 'h':
 			usage_print(stdout, report_usage);
 			list_kinds(stdout);

@@ -235,7 +235,7 @@ static int sig_line(struct pdf_doc *doc, int f, const char *s,
 
 int pdf_signature(struct pdf_doc *doc, const struct pdf_signature *sig)
 {
-	const double w = 252;   /* 3.5 in */
+	const double w = 324;   /* 4.5 in */
 	const double room = 36; /* to sign */
 	char *cl, *nm, *rest;
 	size_t ncl = 0, nn, nr = 0, i;

@@ -263,7 +263,28 @@ static int select_findings(struct case_ctx *c)
 		"ANALYZE temp;");
 }
 
-static void long_date(const char *iso, char *out, size_t len)
+void casereport_long_day(long long ts, char *out, size_t len)
+{
+	char iso[TIME_DATE_LEN];
+	time_fmt_day(ts, iso);
+	casereport_long_date(iso, out, len);
+}
+
+const char *casereport_range(struct case_ctx *c, const char *d1, const char *d2, char *buf,
+			     size_t len)
+{
+	const char *on = reportdef_nth(c->def, "words", "on", 0);
+	const char *from = reportdef_nth(c->def, "words", "from", 0);
+	const char *to = reportdef_nth(c->def, "words", "to", 0);
+
+	if (!strcmp(d1, d2))
+		snprintf(buf, len, "%s %s", on ? on : "on", d1);
+	else
+		snprintf(buf, len, "%s %s %s %s", from ? from : "from", d1, to ? to : "to", d2);
+	return buf;
+}
+
+void casereport_long_date(const char *iso, char *out, size_t len)
 {
 	static const char *const months[] = {
 		"January", "February", "March", "April", "May", "June", "July",
@@ -297,13 +318,19 @@ static void common_vars(struct case_ctx *c)
 		casereport_var(c, "organization", c->agency);
 	casereport_var(c, "as_of", c->run_as_of[0] ? c->run_as_of : c->date);
 	casereport_var(c, "date", c->date);
-	long_date(c->date, buf, sizeof(buf));
+	casereport_long_date(c->date, buf, sizeof(buf));
 	casereport_var(c, "date_long", buf);
 	casereport_var(c, "opened_on", cf->opened_on ? cf->opened_on : "");
 	casereport_var(c, "nara_letter_on", cf->nara_letter_on ? cf->nara_letter_on : "");
-	long_date(cf->nara_letter_on, buf, sizeof(buf));
+	casereport_long_date(cf->nara_letter_on, buf, sizeof(buf));
 	casereport_var(c, "nara_letter_long", buf);
 	casereport_var(c, "response_due_on", cf->response_due_on ? cf->response_due_on : "");
+	casereport_long_date(cf->response_due_on, buf, sizeof(buf));
+	casereport_var(c, "response_due_long", buf);
+	casereport_long_date(cf->opened_on, buf, sizeof(buf));
+	casereport_var(c, "opened_long", buf);
+	casereport_long_date(c->run_as_of[0] ? c->run_as_of : c->date, buf, sizeof(buf));
+	casereport_var(c, "as_of_long", buf);
 	casereport_var(c, "addressee", cf->to_name ? cf->to_name : cf->to_org);
 	casereport_var(c, "signatory", cf->sig_name);
 	casereport_var(c, "signatory_title", cf->sig_title);
@@ -334,6 +361,60 @@ static int red_build(struct case_ctx *c)
 	return 0;
 }
 
+/* A tracker date of the case (cases.csv), when the case file has none. */
+static char *case_row_date(struct case_ctx *c, const char *col)
+{
+	char *sql = xasprintf("SELECT %s FROM main.cases WHERE case_id = ?1", col);
+	struct stmt *s = stmt_prepare(c->st, sql);
+	char *v = NULL;
+
+	free(sql);
+	if (!s)
+		return NULL;
+	stmt_bind_text(s, 1, c->cf.id);
+	if (stmt_step(s) == 1 && stmt_text(s, 0) && *stmt_text(s, 0))
+		v = xstrdup(stmt_text(s, 0));
+	stmt_free(s);
+	return v;
+}
+
+/* The letter date: --letter-date / [output] letter_date, else as_of. A
+ * letter dated before the NARA letter it answers, or before the case was
+ * opened, is an error naming both dates. Then the fields a letter cannot
+ * go without. 0 or -1 (printed). */
+static int check_letter(struct case_ctx *c)
+{
+	struct src_loc at = { c->o->case_path, 0, 0 };
+	char *nara, *opened;
+	int rc = 0;
+
+	if (c->o->letter_date) {
+		long long d;
+		if (time_parse_date(c->o->letter_date, &d))
+			return diag_error(NULL, "bad letter date '%s' (expected YYYY-MM-DD)",
+					  c->o->letter_date);
+		c->doc_time = d * 86400 > 0 ? d * 86400 : 1;
+		time_fmt_day(d * 86400, c->date);
+	}
+	nara = c->cf.nara_letter_on ? xstrdup(c->cf.nara_letter_on)
+				    : case_row_date(c, "nara_letter_on");
+	opened = c->cf.opened_on ? xstrdup(c->cf.opened_on) : case_row_date(c, "opened_on");
+	if (nara && strcmp(c->date, nara) < 0)
+		rc = diag_error(&at, "the letter date %s is before NARA's letter of %s that it"
+				" answers (nara_letter_on); give a later --letter-date or"
+				" [output] letter_date", c->date, nara);
+	else if (opened && strcmp(c->date, opened) < 0)
+		rc = diag_error(&at, "the letter date %s is before the case was opened on %s"
+				" (opened_on); give a later --letter-date or [output] letter_date",
+				c->date, opened);
+	free(nara);
+	free(opened);
+	if (!rc && (!c->agency || !*c->agency))
+		rc = diag_error(&at, "no agency to write the letter for: set 'agency' under"
+				" [audit] in audit.ini (or in the tracker's cases.csv)");
+	return rc;
+}
+
 int casereport_open(struct case_ctx *c, struct store *st, const struct report_opts *o,
 		    const char *defname)
 {
@@ -359,7 +440,7 @@ int casereport_open(struct case_ctx *c, struct store *st, const struct report_op
 		return EXIT_INPUT;
 	}
 	if (report_doc_time(o->as_of, c->run_as_of[0] ? c->run_as_of : NULL, &c->doc_time,
-			    c->date) || pick_agency(c)) {
+			    c->date) || pick_agency(c) || (c->run_id >= 0 && check_letter(c))) {
 		casereport_close(c);
 		return EXIT_INPUT;
 	}
@@ -582,26 +663,53 @@ int casereport_manifest(struct case_ctx *c)
 	return rc | pdf_table_end(c->doc);
 }
 
-int casereport_finish(struct case_ctx *c)
+int casereport_sign(struct case_ctx *c)
 {
 	const struct case_file *cf = &c->cf;
-	const char *lines[5];
-	char *phone = NULL, *closing = casereport_text(c, "letter", "closing", 0);
+	const char *lines[8];
+	char *closing = casereport_text(c, "letter", "closing", 0);
+	char *authority = reportdef_count(c->def, "letter", "authority")
+		? casereport_text(c, "letter", "authority", 0) : NULL;
+	char *dated = reportdef_count(c->def, "letter", "signed_on")
+		? casereport_text(c, "letter", "signed_on", 0) : NULL;
 	int n = 0, rc;
 
-	if (cf->sig_phone)
-		lines[n++] = phone = xasprintf("%s", cf->sig_phone);
-	if (cf->sig_email)
-		lines[n++] = cf->sig_email;
 	/* the agency under the title, unless the title names it already */
 	if (c->agency && *c->agency && !strstr(cf->sig_title, c->agency))
 		lines[n++] = c->agency;
+	if (cf->sig_phone)
+		lines[n++] = cf->sig_phone;
+	if (cf->sig_email)
+		lines[n++] = cf->sig_email;
+	if (dated)
+		lines[n++] = dated;
+	if (authority)
+		lines[n++] = authority;
 	lines[n] = NULL;
 	struct pdf_signature sig = { closing, cf->sig_name, cf->sig_title, lines };
 	rc = closing ? pdf_signature(c->doc, &sig) : -1;
+	if (rc == 0 && cf->cc.n) {
+		struct strbuf cc = STRBUF_INIT;
+		const char *label = reportdef_nth(c->def, "letter", "cc_label", 0);
+		for (size_t i = 0; i < cf->cc.n; i++)
+			strbuf_addf(&cc, "%s%s", i ? "\n" : "", cf->cc.v[i]);
+		rc = pdf_kv(c->doc, label ? label : "cc:", cc.buf);
+		strbuf_release(&cc);
+	}
 	free(closing);
-	free(phone);
-	if (rc == 0)
-		rc = pdf_doc_save(c->doc, c->o->out);
-	return rc ? EXIT_DB : EXIT_OK;
+	free(authority);
+	free(dated);
+	return rc;
+}
+
+int casereport_save(struct case_ctx *c)
+{
+	return pdf_doc_save(c->doc, c->o->out) ? EXIT_DB : EXIT_OK;
+}
+
+int casereport_finish(struct case_ctx *c)
+{
+	if (casereport_sign(c))
+		return EXIT_DB;
+	return casereport_save(c);
 }

@@ -15,22 +15,32 @@
  * deletion dates, forwards and exports), never a query per copy. */
 #include "report.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "casereport.h"
 #include "cli.h"
 #include "diag.h"
+#include "hash.h"
 #include "pdf.h"
+#include "redact.h"
 #include "store.h"
 #include "strbuf.h"
+#include "tracker.h"
 #include "xalloc.h"
+#include "xlsx.h"
 
-#define MAX_CONVERSATION_ROWS 40        /* the rest is summed in one line */
+/* A letter, not a listing: the sections show the top rows by volume and
+ * say how many more the enclosed workbook (Enclosure A) lists. */
+#define MAX_CONVERSATION_ROWS 10        /* the rest is summed in one line */
+#define MAX_CUSTODIAN_ROWS 15
+#define MAX_AFFECTED_ROWS 25
 #define MAX_NAMES_LISTED 6              /* custodians named in one sentence */
-#define MAX_GROUP_SENTENCES 25          /* per finding type; the rest in one */
+#define MAX_GROUP_SENTENCES 5           /* per finding type; the rest in one */
 
 enum { W_NUM = 24 };
 
@@ -52,6 +62,19 @@ static void fmt_day(long long ts, char out[TIME_DATE_LEN], int null)
 		snprintf(out, TIME_DATE_LEN, "-");
 	else
 		time_fmt_day(ts, out);
+}
+
+/* The label of a finding type, "TYPE.class" before "TYPE" ([types]). */
+static const char *type_label(struct case_ctx *c, const char *type, const char *class)
+{
+	char key[96];
+	const char *v;
+
+	snprintf(key, sizeof(key), "%s.%s", type ? type : "", class ? class : "");
+	v = reportdef_nth(c->def, "types", key, 0);
+	if (!v)
+		v = reportdef_nth(c->def, "types", type, 0);
+	return v ? v : type ? type : "";
 }
 
 /* The display name of an app key from [apps] ("whatsapp" -> "WhatsApp"). */
@@ -169,9 +192,8 @@ static int by_type_table(struct case_ctx *c)
 		return -1;
 	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrr");
 	while (rc == 0 && stmt_step(s) == 1) {
-		const char *type = stmt_text(s, 0);
-		const char *label = reportdef_nth(c->def, "types", type, 0);
-		const char *cells[5] = { label ? label : type, stmt_text(s, 1), n1, n2, n3 };
+		const char *cells[5] = { type_label(c, stmt_text(s, 0), stmt_text(s, 1)),
+					 stmt_text(s, 1), n1, n2, n3 };
 		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
 		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
 		fmt_num(n3, sizeof(n3), stmt_int(s, 4));
@@ -233,7 +255,7 @@ static int conversations_table(struct case_ctx *c)
 	s = stmt_prepare(c->st,
 		"SELECT conversation_id, min(app), count(*), count(DISTINCT message_id),"
 		" min(ts), max(ts) FROM temp.case_copies GROUP BY conversation_id"
-		" ORDER BY min(ts), conversation_id");
+		" ORDER BY count(*) DESC, min(ts), conversation_id");
 	if (!s)
 		return -1;
 	rc = pdf_table_begin(c->doc, 6, hdr, w) | pdf_table_align(c->doc, "llrrll");
@@ -255,7 +277,8 @@ static int conversations_table(struct case_ctx *c)
 	if (rc == 0 && more_convs) {
 		char label[96];
 		const char *cells[6] = { label, "", n1, "", "", "" };
-		snprintf(label, sizeof(label), "%lld more", more_convs);
+		casereport_num(n2, sizeof(n2), more_convs);
+		snprintf(label, sizeof(label), "%s more, see Enclosure A", n2);
 		fmt_num(n1, sizeof(n1), more_copies);
 		rc = pdf_table_row(c->doc, cells);
 	}
@@ -299,7 +322,8 @@ static int section2(struct case_ctx *c)
 	char cols[512], n1[W_NUM], n2[W_NUM];
 	static const double w[] = { 108, 104, 156, 50, 50 };
 	struct stmt *s;
-	int rc = 0, n = 0;
+	int rc = 0, n = 0, nrows = 0;
+	long long more = 0, more_copies = 0;
 	char *t;
 
 	s = stmt_prepare(c->st, "SELECT DISTINCT office FROM temp.case_findings"
@@ -329,11 +353,17 @@ static int section2(struct case_ctx *c)
 		" FROM temp.case_findings f LEFT JOIN main.accounts a ON a.account = f.account"
 		" LEFT JOIN (SELECT coalesce(custodian_id, '') AS k, count(*) AS n"
 		"  FROM temp.case_copies GROUP BY k) x ON x.k = coalesce(f.custodian_id, '')"
-		" GROUP BY f.custodian_id, f.office ORDER BY f.custodian_id IS NULL, f.custodian_id");
+		" GROUP BY f.custodian_id, f.office ORDER BY coalesce(min(x.n), 0) DESC,"
+		" f.custodian_id IS NULL, f.custodian_id");
 	if (!s)
 		return -1;
 	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "lllrr");
 	while (rc == 0 && stmt_step(s) == 1) {
+		if (nrows++ >= MAX_CUSTODIAN_ROWS) {
+			more++;
+			more_copies += stmt_int(s, 4);
+			continue;
+		}
 		char *accts = xstrdup(stmt_text(s, 2) ? stmt_text(s, 2) : "-");
 		for (char *p = accts; *p; p++)
 			if (*p == ',')
@@ -345,6 +375,14 @@ static int section2(struct case_ctx *c)
 		free(accts);
 	}
 	stmt_free(s);
+	if (rc == 0 && more) {
+		char label[96];
+		const char *cells[5] = { label, "", "", "", n2 };
+		casereport_num(n1, sizeof(n1), more);
+		snprintf(label, sizeof(label), "%s more, see Enclosure A", n1);
+		fmt_num(n2, sizeof(n2), more_copies);
+		rc = pdf_table_row(c->doc, cells);
+	}
 	return rc | pdf_table_end(c->doc);
 }
 
@@ -667,70 +705,182 @@ static int section3(struct case_ctx *c, const struct figures *f)
 
 /* ---- 4. Safeguards ------------------------------------------------------------ */
 
+/* The finding types that say a capture safeguard does not hold. */
+static const char *const safeguard_types[] = {
+	"CAPTURE_OUTAGE", "CAPTURE_GAP", "RETENTION_SHORTFALL", "EARLY_PURGE"
+};
+
+/* Does the narrative name the app (its key or display name, as a word)? */
+static int names_app(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; n && (p = strcasestr(p, word)) != NULL; p += n) {
+		int before = p == text || !isalnum((unsigned char)p[-1]);
+		int after = !isalnum((unsigned char)p[n]);
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+/* The letter never contradicts the audit: what the safeguards narrative
+ * presents as a safeguard comes with the run's open findings on it
+ * (whatever the case's scope) that say its capture does not hold: every
+ * such finding on an app the narrative names, and the store-wide ones
+ * (early purges, retention shortfalls, of any app) when it names the
+ * compliance store. */
+static int safeguard_caveats(struct case_ctx *c)
+{
+	struct strbuf narr = STRBUF_INIT;
+	struct stmt *q;
+	int rc = 0, said = 0, store_named;
+
+	for (size_t i = 0; i < c->cf.safeguards.n; i++)
+		strbuf_addf(&narr, "%s ", c->cf.safeguards.v[i]);
+	if (!narr.len)
+		return 0;
+	store_named = strcasestr(narr.buf, "compliance store") != NULL;
+	q = stmt_prepare(c->st,
+		"SELECT app, count(*), sum(message_count), min(first_ts), max(last_ts),"
+		" count(DISTINCT account) FROM main.findings WHERE run_id = ?1 AND type = ?2"
+		" AND app IS NOT NULL GROUP BY app ORDER BY app");
+	if (!q) {
+		strbuf_release(&narr);
+		return -1;
+	}
+	for (size_t i = 0; rc == 0 && i < sizeof(safeguard_types) / sizeof(safeguard_types[0]);
+	     i++) {
+		int store_wide = !strcmp(safeguard_types[i], "EARLY_PURGE") ||
+				 !strcmp(safeguard_types[i], "RETENTION_SHORTFALL");
+		stmt_reset(q);
+		stmt_bind_int(q, 1, c->run_id);
+		stmt_bind_text(q, 2, safeguard_types[i]);
+		while (rc == 0 && stmt_step(q) == 1) {
+			const char *key = stmt_text(q, 0), *name = app_name(c, key);
+			char buf[64], d1[64], d2[64], range[160];
+			char *t;
+			if (!(store_wide && store_named) && !names_app(narr.buf, key) &&
+			    !names_app(narr.buf, name))
+				continue;
+			if (!said++) {
+				t = casereport_text(c, "safeguards", "caveat", 0);
+				rc = t ? pdf_paragraph(c->doc, t) : -1;
+				free(t);
+			}
+			casereport_var(c, "app", name);
+			casereport_var(c, "n_findings", casereport_count(c, buf, sizeof(buf),
+				       stmt_int(q, 1), "finding", "findings"));
+			casereport_var(c, "n_copies", casereport_count(c, buf, sizeof(buf),
+				       stmt_int(q, 2), "copy", "copies"));
+			casereport_var(c, "n_rows", casereport_count(c, buf, sizeof(buf),
+				       stmt_int(q, 2), "store row", "store rows"));
+			casereport_var(c, "n_accounts", casereport_count(c, buf, sizeof(buf),
+				       stmt_int(q, 5), "account", "accounts"));
+			casereport_long_day(stmt_int(q, 3), d1, sizeof(d1));
+			casereport_long_day(stmt_int(q, 4), d2, sizeof(d2));
+			casereport_var(c, "range", casereport_range(c, d1, d2, range, sizeof(range)));
+			t = rc ? NULL : casereport_text(c, "safeguards", safeguard_types[i], 0);
+			rc = rc ? rc : t ? pdf_bullet(c->doc, t) : -1;
+			free(t);
+		}
+	}
+	stmt_free(q);
+	strbuf_release(&narr);
+	if (!rc && said)
+		rc = pdf_space(c->doc, 6);
+	return rc;
+}
+
 static int section4(struct case_ctx *c)
 {
-	const char *hdr[6];
-	char cols[512], due[64];
-	static const double w[] = { 42, 146, 88, 64, 64, 64 };
-	struct stmt *s;
 	int rc = casereport_heading(c, 1, "section4", "heading");
-	long long n = 0;
 
 	for (size_t i = 0; !rc && i < c->cf.safeguards.n; i++)
 		rc = casereport_par(c, c->cf.safeguards.v[i]);
+	if (!rc)
+		rc = safeguard_caveats(c);
+	if (!rc)
+		rc = casereport_pars(c, "section4", "actions_pointer");
+	return rc;
+}
+
+/* ---- Corrective actions, each with what it answers and its evidence ---------- */
+
+static int corrective_actions(struct case_ctx *c)
+{
+	struct stmt *s, *r;
+	int rc = casereport_heading(c, 1, "actions", "heading");
+	long long n = 0;
+
 	if (rc)
 		return rc;
-	s = stmt_prepare(c->st, "SELECT count(*) FROM main.action_refs WHERE ref = ?1");
-	if (!s)
-		return -1;
-	stmt_bind_text(s, 1, c->cf.id);
-	if (stmt_step(s) == 1)
-		n = stmt_int(s, 0);
-	stmt_free(s);
-	if (!n)
-		return casereport_pars(c, "section4", "no_actions");
-	casereport_varf(c, "actions", "%lld", n);
-	if (casereport_pars(c, "section4", "actions_intro") ||
-	    casereport_columns(c, "section4", "action_columns", cols, sizeof(cols), hdr, 6))
-		return -1;
-	/* the latest dated update of each action, up to the report's as_of */
 	s = stmt_prepare(c->st,
-		"SELECT a.action_id, a.title, coalesce(a.owner_office, a.owner, '-'),"
-		" a.due_on, a.revised_due_on,"
+		"SELECT a.action_id, a.title, coalesce(a.owner_office, a.owner),"
+		" coalesce(nullif(a.revised_due_on, ''), a.due_on), a.due_on, a.revised_due_on,"
 		" coalesce((SELECT u.status FROM main.status_updates u WHERE u.item_kind = 'action'"
 		"   AND u.item_id = a.action_id AND u.on_date <= ?2"
-		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.status, '-'),"
+		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.status),"
 		" (SELECT max(u.on_date) FROM main.status_updates u WHERE u.item_kind = 'action'"
 		"   AND u.item_id = a.action_id AND u.on_date <= ?2),"
-		" a.percent"
-		" FROM main.actions a JOIN main.action_refs r ON r.action_id = a.action_id"
-		" WHERE r.ref = ?1 ORDER BY a.action_id");
-	if (!s)
+		" a.percent, a.evidence"
+		" FROM main.actions a JOIN main.action_refs x ON x.action_id = a.action_id"
+		" WHERE x.ref = ?1 ORDER BY a.action_id");
+	r = s ? stmt_prepare(c->st,
+		"SELECT r.source, r.report_id, r.rec_no, r.text FROM main.action_refs x"
+		" JOIN main.recommendations r ON x.ref = r.report_id || '#' || r.rec_no"
+		" WHERE x.action_id = ?1 ORDER BY r.report_id, r.rec_no") : NULL;
+	if (!s || !r) {
+		stmt_free(s);
 		return -1;
+	}
 	stmt_bind_text(s, 1, c->cf.id);
 	stmt_bind_text(s, 2, c->date);
-	rc = pdf_table_begin(c->doc, 6, hdr, w);
 	while (rc == 0 && stmt_step(s) == 1) {
-		char status[96];
-		const char *revised = stmt_text(s, 4);
-		if (revised && *revised)
-			snprintf(due, sizeof(due), "%s\n(was %s)", revised,
-				 stmt_text(s, 3) ? stmt_text(s, 3) : "-");
+		const char *status = stmt_text(s, 6) ? stmt_text(s, 6) : "";
+		char *t, due[160], st[200], d1[64], d2[64];
+		n++;
+		t = xasprintf("%s. %s", stmt_text(s, 0), stmt_text(s, 1) ? stmt_text(s, 1) : "");
+		rc = pdf_text(c->doc, PDF_BOLD | PDF_TIGHT, t);
+		free(t);
+		stmt_reset(r);
+		stmt_bind_text(r, 1, stmt_text(s, 0));
+		while (rc == 0 && stmt_step(r) == 1) {
+			t = xasprintf("%s %s, recommendation %s: %s", stmt_text(r, 0) ? stmt_text(r, 0) : "",
+				      stmt_text(r, 1), stmt_text(r, 2), stmt_text(r, 3) ? stmt_text(r, 3) : "");
+			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "answers"), t);
+			free(t);
+		}
+		if (rc == 0 && stmt_text(s, 2))
+			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "owner"), stmt_text(s, 2));
+		casereport_long_date(stmt_text(s, 3), d1, sizeof(d1));
+		casereport_long_date(stmt_text(s, 4), d2, sizeof(d2));
+		if (stmt_text(s, 5) && *stmt_text(s, 5))
+			snprintf(due, sizeof(due), "%s (revised from %s)", d1, d2);
 		else
-			snprintf(due, sizeof(due), "%s", stmt_text(s, 3) ? stmt_text(s, 3) : "-");
-		if (!stmt_is_null(s, 7) && strcmp(stmt_text(s, 5), "Closed") &&
-		    strcmp(stmt_text(s, 5), "Complete"))
-			snprintf(status, sizeof(status), "%s (%lld%%)", stmt_text(s, 5), stmt_int(s, 7));
+			snprintf(due, sizeof(due), "%s", d1);
+		if (rc == 0 && stmt_text(s, 3))
+			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "due"), due);
+		casereport_long_date(stmt_text(s, 7), d2, sizeof(d2));
+		if (tracker_is_pending(TK_ACTION, status) && !stmt_is_null(s, 8))
+			snprintf(st, sizeof(st), "%s, %lld%% complete%s%s", status, stmt_int(s, 8),
+				 stmt_text(s, 7) ? ", last update " : "", stmt_text(s, 7) ? d2 : "");
 		else
-			snprintf(status, sizeof(status), "%s", stmt_text(s, 5));
-		const char *cells[6] = {
-			stmt_text(s, 0), stmt_text(s, 1), stmt_text(s, 2), due, status,
-			stmt_text(s, 6) ? stmt_text(s, 6) : "-"
-		};
-		rc = casereport_row(c, cells, 6);
+			snprintf(st, sizeof(st), "%s%s%s", status, stmt_text(s, 7) ? " on " : "",
+				 stmt_text(s, 7) ? d2 : "");
+		if (rc == 0)
+			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "status"), st);
+		if (rc == 0 && stmt_text(s, 9) && *stmt_text(s, 9))
+			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "evidence"),
+				    stmt_text(s, 9));
+		if (rc == 0)
+			rc = pdf_space(c->doc, 8);
 	}
+	stmt_free(r);
 	stmt_free(s);
-	return rc | pdf_table_end(c->doc);
+	if (!rc && !n)
+		rc = casereport_pars(c, "actions", "none");
+	return rc;
 }
 
 /* ---- 5. Salvage ---------------------------------------------------------------- */
@@ -827,7 +977,7 @@ static int section5(struct case_ctx *c, const struct figures *f)
 		" WHERE fc.run_id = ?1 AND fc.message_id IN (SELECT message_id FROM temp.case_msgs"
 		"  WHERE other) AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP', 'LATE_FORWARD')"
 		"  OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending'))"
-		" GROUP BY g.account, g.device_id, g.type ORDER BY 4 DESC, g.account LIMIT 50");
+		" GROUP BY g.account, g.device_id, g.type ORDER BY 4 DESC, g.account LIMIT 5");
 	if (!rc && !s)
 		return -1;
 	if (s)
@@ -856,15 +1006,116 @@ static int section5(struct case_ctx *c, const struct figures *f)
 
 /* ---- affected records, manifest, citations ----------------------------------- */
 
-static int affected_table(struct case_ctx *c, const struct figures *f)
+/* The complete affected-records table, one row per finding of the case,
+ * and its conversations: Enclosure A, written beside the letter as
+ * CASE-enclosure-a.xlsx (-redacted.xlsx for a redacted copy, written
+ * through the redaction pass). Named by the case, not by -o, so the letter
+ * that quotes its name is the same whatever it is called. */
+static char *enclosure_path(const struct case_ctx *c)
+{
+	const char *slash = strrchr(c->o->out, '/');
+	int dir = slash ? (int)(slash - c->o->out + 1) : 0;
+	return xasprintf("%.*s%s-enclosure-a%s.xlsx", dir, c->o->out, c->cf.id,
+			 c->red ? "-redacted" : "");
+}
+
+static int write_enclosure(struct case_ctx *c, const char *path)
+{
+	static const char *const hdr[] = {
+		"finding_id", "custodian", "office", "account", "app", "device_id", "first",
+		"last", "copies", "distinct messages", "conversations", "type", "class", "detail"
+	};
+	static const double w[] = { 20, 24, 24, 30, 12, 12, 12, 12, 10, 12, 12, 24, 10, 80 };
+	static const char *const chdr[] = {
+		"conversation", "app", "copies", "distinct messages", "first", "last"
+	};
+	struct xlsx_opts xo = { c->doc_time, 1, "Affected records", c->cf.id,
+				c->red ? redactor_filter : NULL, c->red };
+	struct xlsx *x = xlsx_new(path, &xo);
+	struct xlsx_sheet *sh, *cs;
+	struct stmt *s;
+	unsigned row = 1;
+
+	if (!x)
+		return -1;
+	sh = xlsx_add_sheet(x, "Affected records");
+	cs = xlsx_add_sheet(x, "Conversations");
+	if (!sh || !cs) {
+		xlsx_discard(x);
+		return -1;
+	}
+	for (unsigned i = 0; i < 14; i++)
+		xlsx_col_width(sh, i, i, w[i], XS_NONE);
+	xlsx_header(sh, 0, hdr, 14);
+	xlsx_freeze(sh, 1, 0);
+	s = stmt_prepare(c->st,
+		"SELECT f.finding_id, coalesce((SELECT custodian_name FROM main.accounts a"
+		"  WHERE a.account = f.account), f.custodian_id), f.office, f.account, f.app,"
+		" f.device_id, f.first_ts, f.last_ts, f.message_count,"
+		" (SELECT count(DISTINCT message_id) FROM temp.case_copies x"
+		"   WHERE x.finding_id = f.finding_id), f.conversation_count, f.type, f.class, f.detail"
+		" FROM temp.case_findings f ORDER BY f.message_count DESC, f.custodian_id, f.finding_id");
+	if (!s) {
+		xlsx_discard(x);
+		return -1;
+	}
+	while (stmt_step(s) == 1 && row < XLSX_MAX_ROWS) {
+		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 11), 0);
+		for (unsigned i = 0; i < 6; i++)
+			xlsx_str(sh, row, i, i == 4 ? app_name(c, stmt_text(s, 4)) : stmt_text(s, (int)i),
+				 XS_NONE);
+		if (!stmt_is_null(s, 6))
+			xlsx_datetime(sh, row, 6, stmt_int(s, 6));
+		if (!stmt_is_null(s, 7))
+			xlsx_datetime(sh, row, 7, stmt_int(s, 7));
+		for (unsigned i = 8; i <= 10; i++)
+			xlsx_num(sh, row, i, (double)stmt_int(s, (int)i), XS_INT);
+		xlsx_str(sh, row, 11, label ? label : stmt_text(s, 11), XS_NONE);
+		xlsx_str(sh, row, 12, stmt_text(s, 12), XS_NONE);
+		xlsx_str(sh, row, 13, stmt_text(s, 13), XS_NONE);
+		row++;
+	}
+	stmt_free(s);
+	if (row > 1)
+		xlsx_autofilter(sh, 0, 0, row - 1, 13);
+	xlsx_header(cs, 0, chdr, 6);
+	xlsx_col_width(cs, 0, 0, 30, XS_NONE);
+	xlsx_col_width(cs, 1, 5, 14, XS_NONE);
+	s = stmt_prepare(c->st,
+		"SELECT conversation_id, min(app), count(*), count(DISTINCT message_id), min(ts),"
+		" max(ts) FROM temp.case_copies GROUP BY conversation_id"
+		" ORDER BY count(*) DESC, conversation_id");
+	row = 1;
+	while (s && stmt_step(s) == 1 && row < XLSX_MAX_ROWS) {
+		xlsx_str(cs, row, 0, stmt_text(s, 0), XS_NONE);
+		xlsx_str(cs, row, 1, app_name(c, stmt_text(s, 1)), XS_NONE);
+		xlsx_num(cs, row, 2, (double)stmt_int(s, 2), XS_INT);
+		xlsx_num(cs, row, 3, (double)stmt_int(s, 3), XS_INT);
+		xlsx_datetime(cs, row, 4, stmt_int(s, 4));
+		xlsx_datetime(cs, row, 5, stmt_int(s, 5));
+		row++;
+	}
+	stmt_free(s);
+	return xlsx_close(x);
+}
+
+/* Enclosure A in the letter: the workbook's name and digest, then the top
+ * rows by volume of the affected-records table. */
+static int enclosure_a(struct case_ctx *c, const struct figures *f, const char *book,
+		       const char *sha)
 {
 	const char *hdr[7];
 	char cols[512], n1[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
 	static const double w[] = { 104, 58, 46, 65, 65, 42, 88 };
 	struct stmt *s;
-	int rc = casereport_heading(c, 1, "affected", "heading");
+	const char *base = strrchr(book, '/');
+	int rc = casereport_heading(c, 1, "affected", "heading"), nrows = 0;
+	long long more = 0, more_copies = 0;
 
-	if (rc || casereport_pars(c, "affected", f->findings ? "intro" : "none"))
+	casereport_var(c, "workbook", base ? base + 1 : book);
+	if (rc || casereport_pars(c, "affected", "workbook") ||
+	    pdf_text(c->doc, PDF_MONO, sha) ||
+	    casereport_pars(c, "affected", f->findings ? "intro" : "none"))
 		return -1;
 	if (!f->findings)
 		return 0;
@@ -872,27 +1123,39 @@ static int affected_table(struct case_ctx *c, const struct figures *f)
 		return -1;
 	s = stmt_prepare(c->st,
 		"SELECT coalesce((SELECT custodian_name FROM main.accounts a"
-		"  WHERE a.account = f.account), f.custodian_id, '-'), f.app,"
-		" coalesce(f.device_id, '-'), f.first_ts, f.last_ts, f.message_count, f.type, f.class"
+		"  WHERE a.account = f.account), f.custodian_id, ''), f.app,"
+		" coalesce(f.device_id, ''), f.first_ts, f.last_ts, f.message_count, f.type, f.class"
 		" FROM temp.case_findings f"
-		" ORDER BY f.custodian_id IS NULL, f.custodian_id, f.app, f.device_id, f.first_ts,"
-		" f.type, f.finding_id");
+		" ORDER BY f.message_count DESC, f.custodian_id IS NULL, f.custodian_id, f.app,"
+		" f.device_id, f.first_ts, f.type, f.finding_id");
 	if (!s)
 		return -1;
 	rc = pdf_table_begin(c->doc, 7, hdr, w) | pdf_table_align(c->doc, "lllllrl");
 	while (rc == 0 && stmt_step(s) == 1) {
-		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 6), 0);
+		if (nrows++ >= MAX_AFFECTED_ROWS) {
+			more++;
+			more_copies += stmt_int(s, 5);
+			continue;
+		}
 		const char *cells[7] = {
 			stmt_text(s, 0), app_name(c, stmt_text(s, 1)), stmt_text(s, 2), d1, d2, n1, type
 		};
 		fmt_day(stmt_int(s, 3), d1, stmt_is_null(s, 3));
 		fmt_day(stmt_int(s, 4), d2, stmt_is_null(s, 4));
 		fmt_num(n1, sizeof(n1), stmt_int(s, 5));
-		snprintf(type, sizeof(type), "%s (%s)", label ? label : stmt_text(s, 6),
+		snprintf(type, sizeof(type), "%s (%s)", type_label(c, stmt_text(s, 6), stmt_text(s, 7)),
 			 stmt_text(s, 7));
 		rc = casereport_row(c, cells, 7);
 	}
 	stmt_free(s);
+	if (rc == 0 && more) {
+		char label[96], m[W_NUM];
+		const char *cells[7] = { label, "", "", "", "", n1, "" };
+		casereport_num(m, sizeof(m), more);
+		snprintf(label, sizeof(label), "%s more findings, in the workbook", m);
+		fmt_num(n1, sizeof(n1), more_copies);
+		rc = pdf_table_row(c->doc, cells);
+	}
 	return rc | pdf_table_end(c->doc);
 }
 
@@ -924,6 +1187,8 @@ int report_incident(struct store *st, const struct report_opts *o)
 {
 	struct case_ctx c;
 	struct figures f;
+	char *book = NULL, sha[SHA256_HEX_LEN] = "";
+	long long size;
 	int rc = casereport_open(&c, st, o, "incident.ini");
 
 	if (rc != EXIT_OK)
@@ -939,11 +1204,22 @@ int report_incident(struct store *st, const struct report_opts *o)
 		return EXIT_DB;
 	}
 	figure_vars(&c, &f);
+	/* Enclosure A first: the letter quotes its digest */
+	book = enclosure_path(&c);
+	if (write_enclosure(&c, book) || sha256_file(book, sha, &size)) {
+		free(book);
+		casereport_close(&c);
+		return EXIT_DB;
+	}
 	rc = casereport_begin(&c) ? -1 : 0;
+	/* the letter */
 	if (!rc)
 		rc = casereport_pars(&c, "letter", "intro");
 	if (!rc && c.cf.nara_letter_on)
 		rc = casereport_pars(&c, "letter", "nara_letter");
+	if (!rc && c.cf.response_due_on && strcmp(c.date, c.cf.response_due_on) > 0)
+		rc = casereport_pars(&c, "letter", "past_due");
+	/* the five elements of 36 CFR 1230.14(a) */
 	if (!rc)
 		rc = section1(&c, &f);
 	if (!rc)
@@ -954,16 +1230,29 @@ int report_incident(struct store *st, const struct report_opts *o)
 		rc = section4(&c);
 	if (!rc)
 		rc = section5(&c, &f);
+	/* the corrective actions, the closing and the signature */
 	if (!rc)
-		rc = affected_table(&c, &f);
+		rc = corrective_actions(&c);
+	if (!rc)
+		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
+			casereport_pars(&c, "letter", "closing_paragraph");
+	if (!rc)
+		rc = casereport_sign(&c);
+	if (!rc)
+		rc = casereport_pars(&c, "letter", "enclosures");
+	/* the enclosures */
+	if (!rc)
+		rc = pdf_page_break(c.doc);
+	if (!rc)
+		rc = enclosure_a(&c, &f, book, sha);
 	if (!rc)
 		rc = casereport_manifest(&c);
 	if (!rc)
 		rc = citations(&c);
-	if (!rc)
-		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
-			casereport_pars(&c, "letter", "closing_paragraph");
-	rc = rc ? EXIT_INPUT : casereport_finish(&c);
+	rc = rc ? EXIT_INPUT : casereport_save(&c);
+	if (rc != EXIT_OK)
+		unlink(book);
+	free(book);
 	casereport_close(&c);
 	return rc;
 }

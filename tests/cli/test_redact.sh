@@ -31,7 +31,7 @@ text_of() {
 	*.xlsx) unzip -p "$1" ;;
 	esac
 }
-for f in "$O"/*-redacted.*; do
+for f in "$O"/*-redacted*; do
 	text_of "$f" >"$T/r.txt"
 	grep -o -w -F -f "$T/terms" "$T/r.txt" | sort -u >"$T/leaks"
 	t_eq "no personal data in $(basename "$f")" "$(tr '\n' ' ' <"$T/leaks")" ""

@@ -30,7 +30,8 @@ for h in "1. Description of the records, with volume and dates" \
 	 "3. Exact circumstances of the disposition" \
 	 "4. Safeguards established to prevent further loss" \
 	 "5. Salvage, retrieval or reconstruction" \
-	 "Affected records" "Input manifest" "Legal citations"; do
+	 "Corrective actions" "Sincerely," "Enclosures: A. Affected records" \
+	 "Enclosure A. Affected records" "Enclosure B. Input manifest" "Enclosure C. Legal citations"; do
 	n=$(grep -n -F -- "$h" "$T/inc.txt" | head -1 | cut -d: -f1)
 	[ -n "$n" ] || n=0
 	if [ "$n" -gt "$prev" ]; then t_pass=$((t_pass + 1)); else _t_fail "heading '$h' missing or out of order"; fi
@@ -106,7 +107,7 @@ t_contains "lost" "$T/flat.txt" "and $((msgs - surv)) are not known to survive a
 t_contains "salvage holder" "$T/flat.txt" "9 messages still held by Priya Natarajan (whatsapp:+15550100003, device D-0003)"
 if grep -Eq "^ *In the compliance store +0 *$" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "store row"; fi
 # safeguards: the actions linked to the case
-t_contains "action CA-05" "$T/flat.txt" "CA-05 Issue the electronic messaging records directive"
+t_contains "action CA-05" "$T/flat.txt" "CA-05. Issue the electronic messaging records directive"
 t_contains "action CA-06 status" "$T/inc.txt" "In progress"
 t_not_contains "unlinked action" "$T/flat.txt" "CA-03"
 # manifest: every input's SHA-256 (printed as two lines of 32)
@@ -260,12 +261,15 @@ if [ "${TEST_LABEL:-plain}" = plain ]; then
 	t_ok "big case: under 500 MB ($kb kB)" test "$kb" -lt 512000
 fi
 pages=$(pdfinfo "$T/big.pdf" | sed -n 's/^Pages: *//p')
-t_ok "big case: the table runs over many pages ($pages)" test "$pages" -gt 100
+t_ok "big case: a letter of at most 12 pages ($pages)" test "$pages" -le 12
 pdftotext -layout "$T/big.pdf" "$T/big.txt"
 t_contains "big case: volume" "$T/big.txt" "30,000 message copies"
-hdrs=$(grep -cE '^ *Custodian +App +Device +First +Last +Copies' "$T/big.txt")
-t_ok "big case: header on every table page ($hdrs)" test "$hdrs" -gt 100
 t_contains "big case: long lists summed up" "$T/big.txt" "more findings of the same kind"
+pdftotext "$T/big.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/bigflat.txt"
+t_contains "big case: the rest in Enclosure A" "$T/bigflat.txt" "9,975 more findings, in the workbook"
+t_contains "big case: custodians cut" "$T/bigflat.txt" "2,485 more, see Enclosure A"
+t_ok "big case: the enclosure workbook" test -s "$T/UD-2021-0099-enclosure-a.xlsx"
+t_eq "big case: every finding in the enclosure" "$($PY tests/cli/xlsx_dump.py "$T/UD-2021-0099-enclosure-a.xlsx" | grep -c '^Affected records!A[0-9]*=')" 10001
 t_ok "big case: qpdf --check" sh -c "qpdf --check '$T/big.pdf' >/dev/null 2>&1"
 
 t_done
