@@ -1051,10 +1051,11 @@ static int write_enclosure(struct case_ctx *c, const char *path)
 	s = stmt_prepare(c->st,
 		"SELECT f.finding_id, coalesce((SELECT custodian_name FROM main.accounts a"
 		"  WHERE a.account = f.account), f.custodian_id), f.office, f.account, f.app,"
-		" f.device_id, f.first_ts, f.last_ts, f.message_count,"
-		" (SELECT count(DISTINCT message_id) FROM temp.case_copies x"
-		"   WHERE x.finding_id = f.finding_id), f.conversation_count, f.type, f.class, f.detail"
-		" FROM temp.case_findings f ORDER BY f.message_count DESC, f.custodian_id, f.finding_id");
+		" f.device_id, f.first_ts, f.last_ts, f.message_count, coalesce(d.n, 0),"
+		" f.conversation_count, f.type, f.class, f.detail"
+		" FROM temp.case_findings f LEFT JOIN (SELECT finding_id, count(DISTINCT message_id) AS n"
+		"  FROM temp.case_copies GROUP BY finding_id) d ON d.finding_id = f.finding_id"
+		" ORDER BY f.message_count DESC, f.custodian_id, f.finding_id");
 	if (!s) {
 		xlsx_discard(x);
 		return -1;
