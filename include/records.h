@@ -32,8 +32,8 @@ enum usage_kind {
 	EV_SENT, EV_RECEIVED, EV_DELETED, EV_EXPIRED, EV_BURNED, EV_FORWARDED,
 	EV_EXPORTED, EV_TIMER_SET, EV_ACCOUNT_DELETED, EV_COUNT
 };
-/* The event names of spec §3.4, indexed by enum usage_kind. */
-extern const char *const usage_kind_names[EV_COUNT];
+/* The event names of spec §3.4, indexed by enum usage_kind; NULL-ended. */
+extern const char *const usage_kind_names[EV_COUNT + 1];
 int usage_kind_from_name(const char *name);     /* -1 if unknown */
 
 struct usage_rec {

@@ -11,6 +11,12 @@
  * is the start of its day and sets *date_only (may be NULL). Returns 0 or -1
  * (nothing printed). */
 int time_parse(const char *s, long long *epoch, int *date_only);
+/* 1 when s (already parsed by time_parse) has a time of day but no zone:
+ * time_parse took it as UTC, a guess to be said (spec 7). */
+int time_zoneless(const char *s);
+/* A zone option: "Z", "UTC", "+HH:MM", "-HHMM" or "+HH" into seconds east
+ * of UTC; 0 or -1. */
+int time_parse_zone(const char *s, long long *seconds);
 /* Parse exactly "YYYY-MM-DD" (a real calendar date) into days. */
 int time_parse_date(const char *s, long long *days);
 long long time_days_from_civil(int y, unsigned m, unsigned d);

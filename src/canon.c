@@ -3,6 +3,7 @@
 #include "adapters.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "pipeline.h"
 #include "records.h"
 #include "store.h"
+#include "suggest.h"
 #include "timeutil.h"
 #include "diag.h"
 #include "utf8.h"
@@ -31,45 +33,81 @@ static int tristate(const char *v)
 	return !*v ? -1 : !strcmp(v, "yes");
 }
 
-static int check_app_key(const char *v)
+/* App keys are lowercase words (apps.ini's sections); any case is
+ * accepted and folded, in accounts.csv as in usage.jsonl. "" stays "". */
+static int app_key(const char *v, char out[64])
 {
-	if (!*v)
-		return 0;
-	for (const char *p = v; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+	size_t n = strlen(v);
+
+	if (n >= 64)
+		return -1;
+	for (size_t i = 0; i <= n; i++) {
+		out[i] = (char)tolower((unsigned char)v[i]);
+		if (out[i] && !islower((unsigned char)out[i]) && !isdigit((unsigned char)out[i]) &&
+		    out[i] != '_')
 			return -1;
+	}
 	return 0;
 }
 
-/* Report a bad enumeration with the allowed words: "bad value 'x' for
- * 'role' (expected capstone, standard or support)". */
-static int bad_enum(struct ingest_ctx *ctx, unsigned long line, const char *col,
-		    const char *v, const char *const *allowed)
-{
-	char list[160] = "";
-	size_t n = 0;
+/* Every problem of one row, reported together as one bad record. */
+struct row_errors {
+	char msg[1024];
+	size_t len;
+};
 
-	for (int i = 0; allowed[i]; i++) {
-		const char *sep = !i ? "" : allowed[i + 1] ? ", " : " or ";
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", sep, allowed[i]);
-		if (n >= sizeof(list))
-			break;
-	}
-	return bad_record(&ctx->bad, line, 0, "bad value '%s' for '%s' (expected %s)",
-			  v, col, list);
+static void row_error(struct row_errors *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void row_error(struct row_errors *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (e->len >= sizeof(e->msg) - 1)
+		return;
+	if (e->len)
+		e->len += (size_t)snprintf(e->msg + e->len, sizeof(e->msg) - e->len, "; ");
+	if (e->len >= sizeof(e->msg) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(e->msg + e->len, sizeof(e->msg) - e->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		e->len += (size_t)n;
+	if (e->len >= sizeof(e->msg))
+		e->len = sizeof(e->msg) - 1;
 }
 
-static int bad_date(struct ingest_ctx *ctx, unsigned long line, const char *col,
-		    const char *v)
+/* The allowed word for v in any case ("Yes" is yes), "" for "", or NULL
+ * after noting "bad value 'x' for 'role' (expected capstone, standard or
+ * support; did you mean ...?)". */
+static const char *enum_value(struct row_errors *e, const char *col, const char *v,
+			      const char *const *allowed)
 {
-	return bad_record(&ctx->bad, line, 0, "bad date '%s' for '%s' (expected YYYY-MM-DD)",
-			  v, col);
+	char hint[400];
+	int i;
+
+	if (!*v)
+		return v;
+	i = word_index(v, allowed);
+	if (i >= 0)
+		return allowed[i];
+	words_hint(v, allowed, hint, sizeof(hint));
+	row_error(e, "bad value '%s' for '%s'%s", v, col, hint);
+	return NULL;
 }
 
-#define CHECK_ENUM(i, name, allowed) \
-	do { if (check_enum(v[i], allowed)) return bad_enum(ctx, line, name, v[i], allowed); } while (0)
-#define CHECK_DATE(i, name) \
-	do { if (check_date(v[i])) return bad_date(ctx, line, name, v[i]); } while (0)
+static void date_value(struct row_errors *e, const char *col, const char *v)
+{
+	if (check_date(v))
+		row_error(e, "bad date '%s' for '%s' (expected YYYY-MM-DD)", v, col);
+}
+
+static int row_done(struct ingest_ctx *ctx, const struct row_errors *e, unsigned long line)
+{
+	return bad_record(&ctx->bad, line, 0, "%s", e->msg);
+}
 
 /* ---- accounts.csv (3.1) ---- */
 
@@ -81,28 +119,34 @@ static const struct csv_col account_cols[] = {
 
 static int account_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
 {
+	struct row_errors e = { "", 0 };
 	struct account_rec r;
-	char app[64];
+	char app[64] = "";
+	const char *role, *official, *capture;
 
 	if (!*v[0])
-		return bad_record(&ctx->bad, line, 0, "empty 'account'");
-	if (check_account(v[0]))
-		return bad_record(&ctx->bad, line, 0,
-				  "bad account '%s' (expected app:handle)", v[0]);
-	if (check_app_key(v[1]))
-		return bad_record(&ctx->bad, line, 0, "bad app key '%s'", v[1]);
-	CHECK_ENUM(5, "role", roles);
-	CHECK_ENUM(6, "official", yes_no);
-	CHECK_ENUM(7, "capture", captures);
-	CHECK_DATE(8, "approved_on");
-	CHECK_DATE(9, "opened_on");
-	CHECK_DATE(10, "closed_on");
-	/* an empty app is the account's prefix */
-	snprintf(app, sizeof(app), "%.*s", (int)(strchr(v[0], ':') - v[0]), v[0]);
+		row_error(&e, "empty 'account'");
+	else if (check_account(v[0]))
+		row_error(&e, "bad account '%s' (expected app:handle)", v[0]);
+	else if (!*v[1])
+		/* an empty app is the account's prefix */
+		snprintf(app, sizeof(app), "%.*s", (int)(strchr(v[0], ':') - v[0]), v[0]);
+	if (*v[1] && app_key(v[1], app))
+		row_error(&e, "bad app key '%s' (expected a word of letters, digits and _)", v[1]);
+	else if (!*v[1] && *app && app_key(app, app))
+		row_error(&e, "bad app key '%s' in account '%s'", app, v[0]);
+	role = enum_value(&e, "role", v[5], roles);
+	official = enum_value(&e, "official", v[6], yes_no);
+	capture = enum_value(&e, "capture", v[7], captures);
+	date_value(&e, "approved_on", v[8]);
+	date_value(&e, "opened_on", v[9]);
+	date_value(&e, "closed_on", v[10]);
+	if (e.len)
+		return row_done(ctx, &e, line);
 	r = (struct account_rec){
-		.account = v[0], .app = *v[1] ? v[1] : app, .custodian_id = v[2],
-		.custodian_name = v[3], .office = v[4], .role = v[5],
-		.official = tristate(v[6]), .capture = v[7], .approved_on = v[8],
+		.account = v[0], .app = app, .custodian_id = v[2],
+		.custodian_name = v[3], .office = v[4], .role = role,
+		.official = tristate(official), .capture = capture, .approved_on = v[8],
 		.opened_on = v[9], .closed_on = v[10],
 	};
 	return records_put_account(ctx, line, &r);
@@ -123,19 +167,23 @@ static const struct csv_col device_cols[] = {
 
 static int device_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
 {
+	struct row_errors e = { "", 0 };
 	struct device_rec r;
+	const char *platform, *ownership, *managed, *status;
 
 	if (!*v[0])
-		return bad_record(&ctx->bad, line, 0, "empty 'device_id'");
-	CHECK_ENUM(2, "platform", platforms);
-	CHECK_ENUM(4, "ownership", ownerships);
-	CHECK_ENUM(5, "managed", yes_no);
-	CHECK_ENUM(6, "status", statuses);
-	CHECK_DATE(7, "status_on");
-	CHECK_DATE(9, "enrolled_on");
+		row_error(&e, "empty 'device_id'");
+	platform = enum_value(&e, "platform", v[2], platforms);
+	ownership = enum_value(&e, "ownership", v[4], ownerships);
+	managed = enum_value(&e, "managed", v[5], yes_no);
+	status = enum_value(&e, "status", v[6], statuses);
+	date_value(&e, "status_on", v[7]);
+	date_value(&e, "enrolled_on", v[9]);
+	if (e.len)
+		return row_done(ctx, &e, line);
 	r = (struct device_rec){
-		.device_id = v[0], .custodian_id = v[1], .platform = v[2], .model = v[3],
-		.ownership = v[4], .managed = tristate(v[5]), .status = v[6],
+		.device_id = v[0], .custodian_id = v[1], .platform = platform, .model = v[3],
+		.ownership = ownership, .managed = tristate(managed), .status = status,
 		.status_on = v[7], .replaced_by = v[8], .enrolled_on = v[9],
 	};
 	return records_put_device(ctx, line, &r);
@@ -434,6 +482,8 @@ static int load_policies(struct ingest_ctx *ctx, struct store *cs)
 				break;
 			continue;
 		}
+		if (r.role && *r.role)
+			r.role = roles[word_index(r.role, roles)];      /* any case */
 		if (records_put_retention(ctx, row, &r)) {
 			rc = -1;
 			break;

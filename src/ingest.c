@@ -13,6 +13,7 @@
 #include "csvin.h"
 #include "hash.h"
 #include "store.h"
+#include "suggest.h"
 #include "textin.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -30,10 +31,7 @@ int check_enum(const char *v, const char *const *allowed)
 {
 	if (!v || !*v)
 		return 0;
-	for (; *allowed; allowed++)
-		if (!strcmp(v, *allowed))
-			return 0;
-	return -1;
+	return word_index(v, allowed) >= 0 ? 0 : -1;     /* any case */
 }
 
 int check_account(const char *v)

@@ -4,19 +4,20 @@
 #include "records.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "ingest.h"
 #include "store.h"
 
-const char *const usage_kind_names[EV_COUNT] = {
+const char *const usage_kind_names[EV_COUNT + 1] = {
 	"sent", "received", "deleted", "expired", "burned", "forwarded",
-	"exported", "timer_set", "account_deleted",
+	"exported", "timer_set", "account_deleted", NULL,
 };
 
 int usage_kind_from_name(const char *name)
 {
 	for (int i = 0; i < EV_COUNT; i++)
-		if (!strcmp(name, usage_kind_names[i]))
+		if (!strcasecmp(name, usage_kind_names[i]))    /* "Sent" is sent */
 			return i;
 	return -1;
 }

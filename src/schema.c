@@ -149,5 +149,22 @@ const char *const schema_migrations[] = {
 	"  run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"
 	"  file TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
 	"  text TEXT NOT NULL);",
+	/* 7: data-quality warnings (crosscheck.c: one row per check and
+	   value, with its first file:line and a count; rows of an input's own
+	   warnings go with it, from_input = 1), and the versions of inputs
+	   that a newer version superseded or `inputs retire` retired: `inputs`
+	   holds the current version of each, which is what reports and
+	   verify show; config_key names the audit.ini key that loaded it */
+	"CREATE TABLE data_quality ("
+	"  check_name TEXT NOT NULL, message TEXT NOT NULL, subject TEXT NOT NULL,"
+	"  suggestion TEXT, count INTEGER NOT NULL, unit TEXT NOT NULL,"
+	"  input_id INTEGER, line INTEGER,"
+	"  from_input INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE input_history ("
+	"  input_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL,"
+	"  size INTEGER NOT NULL, sha256 TEXT NOT NULL, records INTEGER, skipped INTEGER,"
+	"  ignored INTEGER, loaded_at TEXT NOT NULL, abs_path TEXT, config_key TEXT,"
+	"  retired_at TEXT NOT NULL, superseded_by INTEGER, reason TEXT NOT NULL);"
+	"ALTER TABLE inputs ADD COLUMN config_key TEXT;",
 	NULL
 };

@@ -130,6 +130,37 @@ int time_parse(const char *s, long long *epoch, int *date_only)
 	return 0;
 }
 
+int time_zoneless(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= 10 || s[n - 1] == 'Z' || s[n - 1] == 'z')
+		return 0;
+	return !strpbrk(s + 11, "+-");
+}
+
+int time_parse_zone(const char *s, long long *seconds)
+{
+	int sign, hh, mm = 0;
+
+	if (!strcmp(s, "Z") || !strcmp(s, "z") || !strcmp(s, "UTC") || !strcmp(s, "utc")) {
+		*seconds = 0;
+		return 0;
+	}
+	if ((s[0] != '+' && s[0] != '-') || digits(s + 1, 2, &hh))
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	s += 3;
+	if (*s == ':')
+		s++;
+	if (*s && (digits(s, 2, &mm) || s[2]))
+		return -1;
+	if (hh > 14 || mm > 59)
+		return -1;
+	*seconds = sign * (hh * 3600LL + mm * 60LL);
+	return 0;
+}
+
 long long time_day(long long epoch)
 {
 	return epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);

@@ -5,13 +5,16 @@
  * number of batches, so memory does not grow with the input. */
 #include "adapters.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crosscheck.h"
 #include "jsonflat.h"
 #include "pipeline.h"
 #include "records.h"
+#include "suggest.h"
 #include "textin.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -41,11 +44,46 @@ struct batch {
 	size_t used;
 };
 
+/* Unknown event names, each with its first line and count (spec 7: named,
+ * not only counted); names past UNKNOWN_NAMES are counted together. */
+#define UNKNOWN_NAMES 32
+
+struct unknown_event {
+	char name[64];
+	unsigned long line, count;
+};
+
 struct usage_load {
 	struct ingest_ctx *ctx;
 	struct textin *in;
 	int any_line;
+	/* written by the parser thread, read after it has finished */
+	struct unknown_event unknown[UNKNOWN_NAMES];
+	int nunknown;
+	unsigned long unknown_other;
+	long long tz;                   /* offset of zone-less times (tz=), seconds */
+	int tz_given;
+	unsigned long zoneless, zoneless_line;
+	char zoneless_first[40];
 };
+
+static void note_unknown_event(struct usage_load *u, const char *name, unsigned long line)
+{
+	for (int i = 0; i < u->nunknown; i++) {
+		if (!strcmp(u->unknown[i].name, name)) {
+			u->unknown[i].count++;
+			return;
+		}
+	}
+	if (u->nunknown == UNKNOWN_NAMES || strlen(name) >= sizeof(u->unknown[0].name)) {
+		u->unknown_other++;
+		return;
+	}
+	struct unknown_event *e = &u->unknown[u->nunknown++];
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->line = line;
+	e->count = 1;
+}
 
 /* The members of one line, copied into the batch's strings as they come
  * (yajl's pointers are valid only during its callback). */
@@ -120,9 +158,10 @@ static const char *check_event(const struct usage_item *it, const char *const *s
 }
 
 /* Parse one line into b. 0 ok or skipped (bad records counted), -1 stop. */
-static int parse_line(struct ingest_ctx *ctx, struct batch *b, const char *line,
+static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 		      size_t len, unsigned long lineno)
 {
+	struct ingest_ctx *ctx = u->ctx;
 	struct usage_item *it = &b->item[b->n];
 	struct line_fields lf;
 	size_t mark = b->used;
@@ -153,6 +192,7 @@ static int parse_line(struct ingest_ctx *ctx, struct batch *b, const char *line,
 		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
 	else if ((kind = usage_kind_from_name(event)) < 0) {
 		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
+		note_unknown_event(u, event, lineno);
 		rc = 0;
 	} else {
 		it->event = (enum usage_kind)kind;
@@ -164,6 +204,15 @@ static int parse_line(struct ingest_ctx *ctx, struct batch *b, const char *line,
 	b->used = mark;
 	return rc;
 good:
+	if (time_zoneless(ts)) {
+		/* a guess, said: UTC unless the input's tz= gives the offset */
+		if (u->tz_given) {
+			it->ts -= u->tz;
+		} else if (!u->zoneless++) {
+			u->zoneless_line = lineno;
+			snprintf(u->zoneless_first, sizeof(u->zoneless_first), "%s", ts);
+		}
+	}
 	it->ttl = it->event == EV_TIMER_SET ? lf.ttl : -1;
 	for (int i = 0; i < F_COUNT; i++)
 		it->field[i] = lf.field[i];
@@ -172,6 +221,9 @@ good:
 		size_t n = (size_t)(strchr(s[F_ACCOUNT], ':') - s[F_ACCOUNT]);
 		it->field[F_APP] = keep(b, s[F_ACCOUNT], n);
 	}
+	/* app keys in any case, as in accounts.csv */
+	for (char *p = b->strings + it->field[F_APP]; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
 	ctx->ignored_fields += lf.unknown;
 	it->line = lineno;
 	b->n++;
@@ -203,7 +255,7 @@ static int fill_batch(void *user, void *slot)
 			size_t i = 0;
 			while (i < len && (line[i] == ' ' || line[i] == '\t'))
 				i++;
-			rc = i == len ? 0 : parse_line(u->ctx, b, line, len, lineno);
+			rc = i == len ? 0 : parse_line(u, b, line, len, lineno);
 		}
 		if (rc < 0)
 			break;
@@ -234,12 +286,59 @@ static int insert_batch(void *user, void *slot)
 	return 0;
 }
 
+/* After the load: each unknown event name and the zone-less times, said
+ * with file:line and kept in data_quality with the input. */
+static int report_guesses(struct usage_load *u)
+{
+	struct ingest_ctx *ctx = u->ctx;
+
+	for (int i = 0; i < u->nunknown; i++) {
+		const struct unknown_event *e = &u->unknown[i];
+		struct src_loc at = { ctx->path, e->line, 0 };
+		char hint[400];
+		words_hint(e->name, usage_kind_names, hint, sizeof(hint));
+		diag_warn(&at, "unknown event '%s' ignored (%lu line%s)%s", e->name, e->count,
+			  e->count == 1 ? "" : "s", hint);
+		int near = word_nearest(e->name, usage_kind_names);
+		if (quality_add(ctx->st, "unknown_event", "unknown event name, ignored", e->name,
+				near >= 0 ? usage_kind_names[near] : NULL, (long long)e->count,
+				"usage lines", ctx->input_id, e->line, 1))
+			return -1;
+	}
+	if (u->unknown_other) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		diag_warn(&at, "%lu more lines with other unknown event names ignored",
+			  u->unknown_other);
+	}
+	if (u->zoneless) {
+		struct src_loc at = { ctx->path, u->zoneless_line, 0 };
+		diag_warn(&at, "timestamp '%s' has no time zone: taken as UTC (%lu such;"
+			  " give the input option tz=+00:00 to accept them as UTC, or their offset)",
+			  u->zoneless_first, u->zoneless);
+		if (quality_add(ctx->st, "time_without_zone",
+				"timestamp without a time zone, taken as UTC", u->zoneless_first, NULL,
+				(long long)u->zoneless, "timestamps", ctx->input_id,
+				u->zoneless_line, 1))
+			return -1;
+	}
+	return 0;
+}
+
 int load_usage(struct ingest_ctx *ctx)
 {
-	struct usage_load u = { ctx, NULL, 0 };
+	struct usage_load u = { .ctx = ctx };
 	void *slot[QUEUE_BATCHES];
+	const char *tz = ingest_opt(ctx, "tz");
 	int rc;
 
+	if (tz) {
+		if (time_parse_zone(tz, &u.tz)) {
+			struct src_loc at = { ctx->path, 0, 0 };
+			return diag_error(&at, "bad tz '%s' (expected Z, UTC or an offset like -05:00)",
+					  tz);
+		}
+		u.tz_given = 1;
+	}
 	u.in = textin_open(ctx->path);
 	if (!u.in)
 		return -1;
@@ -260,6 +359,8 @@ int load_usage(struct ingest_ctx *ctx)
 		struct src_loc at = { ctx->path, 0, 0 };
 		return diag_error(&at, "file is empty");
 	}
+	if (report_guesses(&u))
+		return -1;
 	if (ctx->ignored || ctx->ignored_fields)
 		diag_note("%s: ignored %lu unknown event%s and %lu unknown field%s", ctx->path,
 			  ctx->ignored, ctx->ignored == 1 ? "" : "s",

@@ -11,6 +11,7 @@
 #include "casereport.h"
 #include "cli.h"
 #include "config.h"
+#include "crosscheck.h"
 #include "diag.h"
 #include "ingest.h"
 #include "kinds.h"
@@ -22,7 +23,8 @@
 static const char *const run_usage[] = {
 	"udaudit run [--strict] [--fail-on CLASS] CONFIG.ini",
 	"",
-	"  --strict          a bad record fails its file (exit 3)",
+	"  --strict          a bad record fails its file, a data-quality warning",
+	"                    (a mismatch between inputs) fails the run (exit 3)",
 	"  --fail-on CLASS   exit 1 when a finding of CLASS or above exists; classes",
 	"                    rank policy < threatened < impending < actual",
 	"                    (reports are still written)",
@@ -186,10 +188,33 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 	return rc;
 }
 
+/* Between loading and analysis: the cross-file checks, listed in the
+ * summary; with --strict any data-quality warning stops the run. */
+static int check_quality(struct store *st, const struct rules *r, int strict)
+{
+	long n = crosscheck_run(st, r);
+
+	if (n < 0)
+		return EXIT_DB;
+	if (!n)
+		return EXIT_OK;
+	printf("data quality: %ld warning%s (also on the findings workbook's"
+	       " \"Data quality\" sheet)\n", n, n == 1 ? "" : "s");
+	if (crosscheck_print(st, stdout) < 0)
+		return EXIT_DB;
+	if (strict) {
+		diag_error(NULL, "%ld data-quality warning%s and --strict: nothing analyzed",
+			   n, n == 1 ? "" : "s");
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
 /* Step 2: the detectors, as of the config's date, with its rules (default
  * ./rules); prints the summary by class and type. EXIT_FINDINGS when
  * fail_on >= 0 and a finding of that class or above exists. */
-static int run_analysis(struct store *st, const struct audit_config *cfg, int fail_on)
+static int run_analysis(struct store *st, const struct audit_config *cfg, int fail_on,
+			int strict)
 {
 	const char *dir = cfg->rules_dir ? cfg->rules_dir : "rules";
 	struct analyze_opts o = { cfg->as_of, cfg->quarter, dir };
@@ -198,7 +223,12 @@ static int run_analysis(struct store *st, const struct audit_config *cfg, int fa
 
 	if (!r)
 		return EXIT_INPUT;
-	int rc = analyze_run(st, r, &o, &sum);
+	int rc = check_quality(st, r, strict);
+	if (rc != EXIT_OK) {
+		rules_free(r);
+		return rc;
+	}
+	rc = analyze_run(st, r, &o, &sum);
 	rules_free(r);
 	if (rc || record_agency(st, sum.run_id, cfg))
 		return EXIT_DB;
@@ -266,7 +296,7 @@ int cmd_run(int argc, char **argv)
 		rc = EXIT_INPUT;
 	}
 	if (!failed)
-		rc = run_analysis(st, &cfg, fail_on);
+		rc = run_analysis(st, &cfg, fail_on, strict);
 	if (!failed && (rc == EXIT_OK || rc == EXIT_FINDINGS)) {
 		int wrc = write_workbooks(st, &cfg);
 		if (wrc != EXIT_OK)

@@ -1,7 +1,8 @@
 /* report_findings: the findings workbook (spec §5.3). Sheets: Summary
  * (counts by class, type and office, charts, the quarter-over-quarter trend
  * of every run in the audit DB), Findings (spec §4.3 columns), Evidence,
- * Inputs (the manifest) and Rules (the rule packs the run used, as stored).
+ * Inputs (the manifest), Rules (the rule packs the run used, as stored) and
+ * Data quality (the warnings of crosscheck.c and ingest).
  *
  * The whole workbook streams (libxlsxwriter constant-memory mode): every
  * sheet is written row by row, in order, so a million findings take the
@@ -434,6 +435,48 @@ static int write_inputs(struct store *st, struct xlsx *x, struct xlsx_sheet *sh,
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- Data quality: the warnings stored by crosscheck.c and ingest, as
+ * they were stored (with --redact, through the workbook's redaction
+ * filter like every other cell) ---- */
+
+static int write_quality(struct store *st, struct xlsx *x, struct xlsx_sheet *sh)
+{
+	static const char *const hdr[] = {
+		"check", "warning", "value", "did you mean", "count", "of", "file", "line"
+	};
+	static const double width[] = { 26, 48, 30, 30, 10, 26, 44, 8 };
+	struct sheet_stream ss = { x, "Data quality", hdr, 8, width, NULL, 0, 0 };
+	struct stmt *s;
+	int rc;
+
+	stream_start_part(&ss, sh);
+	s = stmt_prepare(st, "SELECT q.check_name, q.message, q.subject, q.suggestion, q.count,"
+			 " q.unit, coalesce(i.path, h.path), q.line FROM data_quality q"
+			 " LEFT JOIN inputs i ON i.input_id = q.input_id"
+			 " LEFT JOIN input_history h ON h.input_id = q.input_id"
+			 " ORDER BY q.check_name, q.input_id, q.line, q.subject");
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		struct xlsx_sheet *out = stream_row(&ss);
+		unsigned r = ss.row++;
+		if (!out)
+			break;
+		xlsx_str(out, r, 0, stmt_text(s, 0), XS_NONE);
+		xlsx_str(out, r, 1, stmt_text(s, 1), XS_NONE);
+		xlsx_str(out, r, 2, stmt_text(s, 2), XS_NONE);
+		xlsx_str(out, r, 3, stmt_text(s, 3), XS_NONE);
+		xlsx_num(out, r, 4, (double)stmt_int(s, 4), XS_INT);
+		xlsx_str(out, r, 5, stmt_text(s, 5), XS_NONE);
+		xlsx_str(out, r, 6, stmt_text(s, 6), XS_NONE);
+		if (!stmt_is_null(s, 7))
+			xlsx_num(out, r, 7, (double)stmt_int(s, 7), XS_INT);
+	}
+	stmt_free(s);
+	stream_finish_part(&ss);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---- Rules: the snapshot analyze stored with the run (never rules/ now) ---- */
 
 struct kv_writer {
@@ -516,7 +559,7 @@ int report_findings(struct store *st, const struct report_opts *o)
 	struct xlsx_opts xo = { 0, 1, "Findings workbook", "Unauthorized disposition audit",
 				NULL, NULL };
 	struct redactor *red = NULL;
-	struct xlsx_sheet *summary, *findings, *evidence, *inputs, *rules;
+	struct xlsx_sheet *summary, *findings, *evidence, *inputs, *rules, *quality;
 	struct run_info run;
 	char date[TIME_DATE_LEN];
 	struct xlsx *x;
@@ -553,13 +596,15 @@ int report_findings(struct store *st, const struct report_opts *o)
 	evidence = xlsx_add_sheet(x, "Evidence");
 	inputs = xlsx_add_sheet(x, "Inputs");
 	rules = xlsx_add_sheet(x, "Rules");
-	err = !summary || !findings || !evidence || !inputs || !rules;
+	quality = xlsx_add_sheet(x, "Data quality");
+	err = !summary || !findings || !evidence || !inputs || !rules || !quality;
 	if (!err)
 		err = write_summary(st, summary, &run, date) ||
 		      write_findings(st, x, findings, run.run_id, o->redact) ||
 		      write_evidence(st, x, evidence, run.run_id) ||
 		      write_inputs(st, x, inputs, o->redact) ||
-		      write_rules(st, rules, &run);
+		      write_rules(st, rules, &run) ||
+		      write_quality(st, x, quality);
 	run_release(&run);
 	if (err) {
 		xlsx_discard(x);

@@ -193,12 +193,18 @@ t_eq "empty jsonl: nothing loaded" "$(sql "$T/u4.db" "SELECT count(*) FROM input
 # unknown events and fields are counted, not errors
 ingest_one u5 usage $D/usage-unknown.jsonl
 t_eq "unknown events: exit" "$rc" 0
-t_err "unknown events" "udaudit: $D/usage-unknown.jsonl: ignored 2 unknown events and 3 unknown fields"
+# each unknown name is said with its line and the valid names (spec 7)
+t_err "unknown events" "udaudit: $D/usage-unknown.jsonl:2: warning: unknown event 'reacted' ignored (1 line) (expected sent, received, deleted, expired, burned, forwarded, exported, timer_set or account_deleted)
+udaudit: $D/usage-unknown.jsonl:3: warning: unknown event 'typing' ignored (1 line) (expected sent, received, deleted, expired, burned, forwarded, exported, timer_set or account_deleted)
+udaudit: $D/usage-unknown.jsonl: ignored 2 unknown events and 3 unknown fields"
+t_eq "unknown events: kept as data-quality warnings" "$(sql "$T/u5.db" "SELECT check_name, subject, count, line FROM data_quality ORDER BY line")" "unknown_event|reacted|1|2
+unknown_event|typing|1|3"
 t_eq "unknown events: known ones loaded" "$(sql "$T/u5.db" "SELECT line, event FROM usage ORDER BY line")" "1|sent
 4|received"
 t_eq "unknown events: manifest" "$(sql "$T/u5.db" "SELECT records, skipped, ignored FROM inputs")" "2|0|5"
 run -q ingest --db "$T/u5q.db" usage $D/usage-unknown.jsonl
-t_eq "unknown events, -q: quiet" "$(cat "$T/err")" ""
+t_not_contains "unknown events, -q: no note" "$T/err" "ignored 2 unknown events"
+t_contains "unknown events, -q: warnings stay" "$T/err" "unknown event 'typing'"
 
 # ---- a line of 1 MB (generated: too big to keep in git) ----
 
