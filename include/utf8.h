@@ -8,4 +8,8 @@
  * else 1 + the byte offset of the first bad byte (for a column number). */
 size_t utf8_check(const char *s, size_t len);
 
+/* The length of the longest prefix of s[0..len) of at most max bytes that
+ * does not cut a UTF-8 character in half (for excerpts in messages). */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
 #endif

@@ -20,6 +20,9 @@ int zipin_is_zip(const char *path);
 /* Open an archive read-only, with libzip's consistency checks. NULL when it
  * cannot be opened (printed with the path). */
 struct zipin *zipin_open(const char *path);
+/* The same over an archive in memory (buf borrowed until zipin_close);
+ * name is for messages. */
+struct zipin *zipin_open_mem(const char *buf, size_t len, const char *name);
 void zipin_close(struct zipin *z);
 
 /* Call match(name, user) on the entry names in archive order (directories

@@ -36,3 +36,14 @@ size_t utf8_check(const char *str, size_t len)
 	}
 	return 0;
 }
+
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n = len < max ? len : max;
+
+	/* back off continuation bytes (10xxxxxx) to the start of a character */
+	if (n < len)
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return n;
+}

@@ -34,14 +34,51 @@ int zipin_is_zip(const char *path)
 	       ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
 }
 
-struct zipin *zipin_open(const char *path)
+/* Open with libzip's consistency checks; an archive whose local and
+ * central headers disagree (macOS Archive Utility writes such zips; libzip
+ * accepts them from 1.10.1, Debian 12 has 1.7.3) is opened again without
+ * them, and said: the member caps and the bomb check still apply. */
+static zip_t *open_za(const char *path, const char *buf, size_t len, int *err)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		int flags = ZIP_RDONLY | (pass ? 0 : ZIP_CHECKCONS);
+		zip_t *za;
+		if (buf) {
+			zip_error_t ze;
+			zip_source_t *src;
+			zip_error_init(&ze);
+			src = zip_source_buffer_create(buf, len, 0, &ze);
+			za = src ? zip_open_from_source(src, flags, &ze) : NULL;
+			*err = zip_error_code_zip(&ze);
+			if (!za && src)
+				zip_source_free(src);
+			zip_error_fini(&ze);
+		} else {
+			za = zip_open(path, flags, err);
+		}
+		if (za) {
+			if (pass) {
+				struct src_loc at = { path, 0, 0 };
+				diag_warn(&at, "zip archive with local and central headers that disagree"
+					  " (as macOS Archive Utility writes them): read without the"
+					  " consistency check");
+			}
+			return za;
+		}
+		if (*err != ZIP_ER_INCONS)
+			return NULL;
+	}
+	return NULL;
+}
+
+static struct zipin *zipin_new(const char *path, const char *buf, size_t len)
 {
 	struct src_loc at = { path, 0, 0 };
 	struct zipin *z;
 	struct stat sb;
 	zip_error_t ze;
 	int err = 0;
-	zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+	zip_t *za = open_za(path, buf, len, &err);
 
 	if (!za) {
 		zip_error_init_with_code(&ze, err);
@@ -52,9 +89,21 @@ struct zipin *zipin_open(const char *path)
 	z = xcalloc(1, sizeof(*z));
 	z->za = za;
 	z->path = xstrdup(path);
-	if (!stat(path, &sb))
+	if (buf)
+		z->size = len;
+	else if (!stat(path, &sb))
 		z->size = (unsigned long long)sb.st_size;
 	return z;
+}
+
+struct zipin *zipin_open(const char *path)
+{
+	return zipin_new(path, NULL, 0);
+}
+
+struct zipin *zipin_open_mem(const char *buf, size_t len, const char *name)
+{
+	return zipin_new(name, buf, len);
 }
 
 void zipin_close(struct zipin *z)

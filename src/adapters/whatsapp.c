@@ -14,40 +14,61 @@
 #include <strings.h>
 
 #include "hash.h"
+#include "localdate.h"
 #include "pattern.h"
 #include "records.h"
 #include "strbuf.h"
 #include "textin.h"
 #include "timeutil.h"
 #include "utf8.h"
+#include "walocale.h"
 #include "xalloc.h"
 #include "zipin.h"
 
 #define WA_MAX_BODY (1 << 20)           /* a longer message is cut (and noted) */
 #define WA_MAX_AUTHOR 256
 #define WA_MAX_MARKS 8
+#define WA_HEADER_REGION 48        /* bytes in which header digits are normalized */
 
-/* The header grammar of formats.md §2.2, matched on a line with its Unicode
- * marks removed and NBSP/NNBSP turned into spaces:
- *   [?  date (1-4 digits, one separator - / . with optional space)  .?  ,?
- *   an optional word (Finnish "klo"; the Korean, Chinese or Japanese
- *   AM/PM that goes before the time)  time h:mm[:ss] (or h.mm.ss)
- *   optional AM/PM (a.m., p. m., PM...)  ]?  " -" or ":"?  one space  rest */
-static const char header_re[] =
-	"^(\\[)?(\\d{1,4})([-/.]) ?(\\d{1,4})\\3 ?(\\d{1,4})\\.?(,)? ?"
-	"(?:([^\\d\\s\\[\\]]{1,6}) )?"
-	"(\\d{1,2})([:.])(\\d{2})(?:[:.](\\d{2}))?"
-	"(?: ?([AaPp])\\.? ?[Mm]\\.?)?(\\])?( -|:)? (.*)$";
+/* The header grammars of formats.md §2.2, matched on a line with its
+ * Unicode marks removed, NBSP/NNBSP turned into spaces and, in the header,
+ * Arabic-Indic digits into ASCII:
+ *  - date first: [?  date (three fields of 1-4 digits, one separator - / .
+ *    with an optional space; a year may be "2565 BE" or a Japanese era
+ *    "R4")  .?  ,?  an optional word (Finnish "klo"; the Korean, Chinese or
+ *    Japanese AM/PM that goes before the time)  time h:mm[:ss] (or
+ *    h.mm.ss)  optional AM/PM (a.m., p. m., PM, Arabic ص/م)  ]?  " -"
+ *    (after any spaces) or ":"?  one space  rest
+ *  - time first (Vietnamese iOS): [21:41:35, 3/27/22] ...
+ *  - a month name (23:08, 21 Sep 2013 - ...; 21 Sep 2013, 23:08 - ...) */
+#define RE_FIELD "(\\d{1,4}(?: BE)?|[RHST]\\d{1,2})"
+#define RE_TIME "(\\d{1,2})([:.])(\\d{2})(?:[:.](\\d{2}))?"
+#define RE_AMPM "(?: ?([AaPp]\\.? ?[Mm]\\.?|\xD8\xB5|\xD9\x85))?"
+#define RE_END "(\\])?(\\s*-|:)? (.*)$"
+static const char *const header_res[] = {
+	"^(\\[)?" RE_FIELD "([-/.]) ?" RE_FIELD "\\3 ?" RE_FIELD "\\.?(,)? ?"
+	"(?:([^\\d\\s\\[\\]]{1,6}) )?" RE_TIME RE_AMPM RE_END,
+	"^(\\[)?" RE_TIME RE_AMPM ",? " RE_FIELD "([-/.]) ?" RE_FIELD "\\8 ?" RE_FIELD RE_END,
+	"^(\\[)?" RE_TIME RE_AMPM ",? (\\d{1,2}) (\\p{L}{3,12})\\.?,? (\\d{4})" RE_END,
+	"^(\\[)?(\\d{1,2}) (\\p{L}{3,12})\\.?,? (\\d{4}),? " RE_TIME RE_AMPM RE_END,
+};
+#define NPAT 4
 
-enum {
-	G_BRACKET = 1, G_D1, G_DSEP, G_D2, G_D3, G_COMMA, G_WORD, G_HH, G_TSEP, G_MM, G_SS,
-	G_AMPM, G_CLOSE, G_HSEP, G_REST, G_COUNT
+/* The groups of each pattern: bracket, three date fields, date separator,
+ * comma, word, hh, time separator, mm, ss, am/pm, close, header separator,
+ * rest; -1 where a pattern has none. In the month-name patterns the fields
+ * are day, month (a name) and year. */
+enum { X_BR, X_F1, X_F2, X_F3, X_DSEP, X_COMMA, X_WORD, X_HH, X_TSEP, X_MM, X_SS, X_AMPM,
+       X_CLOSE, X_HSEP, X_REST, X_COUNT };
+static const signed char groups[NPAT][X_COUNT] = {
+	{ 1, 2, 4, 5, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+	{ 1, 7, 9, 10, 8, -1, -1, 2, 3, 4, 5, 6, 11, 12, 13 },
+	{ 1, 7, 8, 9, -1, -1, -1, 2, 3, 4, 5, 6, 10, 11, 12 },
+	{ 1, 2, 3, 4, -1, -1, -1, 5, 6, 7, 8, 9, 10, 11, 12 },
 };
 
-#define NSIG 512
+#define NSIG 2048
 
-/* The six ways to read the three date fields: positions of y, m, d. In
- * the order of preference when the file does not decide. */
 static const struct order {
 	const char *name;
 	int y, m, d;
@@ -56,16 +77,23 @@ static const struct order {
 	{ "ydm", 0, 2, 1 }, { "myd", 1, 0, 2 }, { "dym", 1, 2, 0 },
 };
 
+/* What the dates of a file say about each order: headers whose date
+ * cannot exist, steps back in time, changes of the year field (a chat's
+ * year changes least), years before WhatsApp (2009), and changes of the
+ * day field (it changes more often than the month). */
 struct order_score {
-	unsigned long invalid, backwards, day_changes;
+	unsigned long invalid, backwards, year_changes, early, day_changes;
 	long long prev;                 /* previous valid day, -1 none */
 };
 
 /* A header line, parsed. */
 struct header {
 	unsigned sig;                   /* layout signature */
-	char f[3][5];                   /* the three date fields as written */
+	char f[3][8];                   /* the three date fields as written */
+	int named;                      /* the month was a name: fields are d, m, y */
 	int hh, mm, ss, ampm;           /* ampm: 0 none, 'a', 'p' */
+	int h24;                        /* an hour of 0 or 13-23 with AM/PM */
+	char dsep;                      /* the date separator as written */
 	size_t rest;                    /* offset of the text after the header */
 };
 
@@ -88,17 +116,25 @@ struct occ_table {
 
 struct wa {
 	struct ingest_ctx *ctx;
-	struct pattern *re;
+	struct pattern *re[NPAT];
+	const struct walocale *loc;
+	struct wa_scan *scan;
 	const char *account, *self, *device, *conv, *app;
 	char app_buf[64];
 	char *conv_owned;
 	long long tz;                   /* seconds east of UTC */
 	int order;                      /* index into orders */
+	int order_given;                /* --date-order */
 	/* pass 1 */
-	unsigned long sig_count[NSIG], headers, ampm_headers;
+	unsigned long sig_count[NSIG], headers, ampm_headers, h24_headers;
+	unsigned long *lang_hits;       /* lines in each language of whatsapp.ini */
 	struct order_score score[6];
-	char prevf[3][5];               /* the previous header's date fields */
+	char prevf[3][8];               /* the previous header's date fields */
 	int have_prev;
+	unsigned long unknown_notices;  /* U+200E lines that match no notice */
+	unsigned long differ[2];        /* headers d/m vs m/d, y/m/d vs y/d/m read apart */
+	const char *why_lang;
+	unsigned long scored;           /* headers with a numeric date */
 	char *other;                    /* the one other author, if only one */
 	int others;                     /* 0, 1, or 2 = more than one */
 	/* pass 2 */
@@ -154,6 +190,20 @@ static int normalize(struct wa *w, const char *line, size_t len)
 	while (i < len) {
 		int space;
 		size_t m = mark_len(s + i, len - i, &space);
+		if (!m && i + 1 < len && w->norm.len + (i - start) < WA_HEADER_REGION &&
+		    ((s[i] == 0xD9 && s[i + 1] >= 0xA0 && s[i + 1] <= 0xA9) ||
+		     (s[i] == 0xDB && s[i + 1] >= 0xB0 && s[i + 1] <= 0xB9) ||
+		     (s[i] == 0xD8 && s[i + 1] == 0x8C))) {
+			/* Arabic-Indic and Persian digits, the Arabic comma: in the
+			   header they are written as ASCII */
+			if (strbuf_add(&w->norm, line + start, i - start) ||
+			    strbuf_addch(&w->norm, s[i] == 0xD8 ? ',' :
+					 '0' + (s[i + 1] & 0x0F)))
+				return -1;
+			i += 2;
+			start = i;
+			continue;
+		}
 		if (!m) {
 			i++;
 			continue;
@@ -206,63 +256,126 @@ static int word_ampm(const char *w, size_t n)
 	return 0;
 }
 
-static int parse_header(struct wa *w, struct header *h)
+static size_t group_len(const long *ofs, int g)
+{
+	return ofs[2 * g] < 0 ? 0 : (size_t)(ofs[2 * g + 1] - ofs[2 * g]);
+}
+
+/* One pattern's match into h; 0 when it does not fit. */
+static int parse_with(struct wa *w, int k, struct header *h)
 {
 	const char *s = w->norm.buf;
-	long ofs[2 * G_COUNT];
-	static const int dg[3] = { G_D1, G_D2, G_D3 };
+	const signed char *g = groups[k];
+	long ofs[2 * PATTERN_MAX_GROUPS];
 	static const char dseps[] = "-/.";
-	const char *dsep;
+	int gi[X_COUNT];
 
-	if (pattern_match_groups(w->re, s, w->norm.len, ofs, G_COUNT) < G_COUNT - 1)
+	if (!pattern_match_groups(w->re[k], s, w->norm.len, ofs, PATTERN_MAX_GROUPS))
 		return 0;
-	if (ofs[2 * G_REST] < 0)
+	for (int x = 0; x < X_COUNT; x++)
+		gi[x] = g[x] < 0 ? -1 : g[x];
+	if (ofs[2 * gi[X_REST]] < 0)
 		return 0;
+	memset(h, 0, sizeof(*h));
 	for (int i = 0; i < 3; i++) {
-		long n = ofs[2 * dg[i] + 1] - ofs[2 * dg[i]];
-		memcpy(h->f[i], s + ofs[2 * dg[i]], (size_t)n);
+		size_t n = group_len(ofs, gi[X_F1 + i]);
+		if (n >= sizeof(h->f[i]))
+			return 0;
+		memcpy(h->f[i], s + ofs[2 * gi[X_F1 + i]], n);
 		h->f[i][n] = '\0';
 	}
-	h->hh = group_int(s, ofs, G_HH);
-	h->mm = group_int(s, ofs, G_MM);
-	h->ss = ofs[2 * G_SS] >= 0 ? group_int(s, ofs, G_SS) : 0;
-	h->ampm = ofs[2 * G_AMPM] >= 0 ? tolower((unsigned char)s[ofs[2 * G_AMPM]]) : 0;
-	if (!h->ampm && ofs[2 * G_WORD] >= 0)
-		h->ampm = word_ampm(s + ofs[2 * G_WORD], (size_t)(ofs[2 * G_WORD + 1] - ofs[2 * G_WORD]));
-	h->rest = (size_t)ofs[2 * G_REST];
-	if (h->mm > 59 || h->ss > 59)
+	if (k >= 2) {
+		/* a month name: into its number, the fields as d, m, y */
+		int m = walocale_month(w->loc, h->f[1], strlen(h->f[1]));
+		if (!m)
+			return 0;
+		snprintf(h->f[1], sizeof(h->f[1]), "%d", m);
+		h->named = 1;
+	}
+	h->hh = group_int(s, ofs, gi[X_HH]);
+	h->mm = group_int(s, ofs, gi[X_MM]);
+	h->ss = ofs[2 * gi[X_SS]] >= 0 ? group_int(s, ofs, gi[X_SS]) : 0;
+	if (ofs[2 * gi[X_AMPM]] >= 0) {
+		const unsigned char *a = (const unsigned char *)s + ofs[2 * gi[X_AMPM]];
+		h->ampm = a[0] == 0xD8 ? 'a' : a[0] == 0xD9 ? 'p' : tolower(a[0]);  /* ص م */
+	}
+	if (!h->ampm && gi[X_WORD] >= 0 && ofs[2 * gi[X_WORD]] >= 0)
+		h->ampm = word_ampm(s + ofs[2 * gi[X_WORD]], group_len(ofs, gi[X_WORD]));
+	h->rest = (size_t)ofs[2 * gi[X_REST]];
+	if (h->mm > 59 || h->ss > 59 || h->hh > 23)
 		return 0;
-	if (h->ampm ? h->hh < 1 || h->hh > 12 : h->hh > 23)
-		return 0;
-	dsep = strchr(dseps, s[ofs[2 * G_DSEP]]);
-	h->sig = (ofs[2 * G_BRACKET] >= 0) | (ofs[2 * G_COMMA] >= 0) << 1 |
-		 (ofs[2 * G_SS] >= 0) << 2 | (h->ampm != 0) << 3 |
-		 (unsigned)(dsep - dseps) << 4 | (s[ofs[2 * G_TSEP]] == '.') << 6 |
-		 (ofs[2 * G_HSEP] < 0 ? 0U : s[ofs[2 * G_HSEP]] == ':' ? 2U : 1U) << 7;
+	/* real exports have "00:04 AM" and "23:59 PM": a 24-hour hour with
+	   the marker; it is read as the 24-hour time (and counted) */
+	if (h->ampm && (h->hh == 0 || h->hh > 12))
+		h->h24 = 1;
+	h->dsep = gi[X_DSEP] >= 0 ? s[ofs[2 * gi[X_DSEP]]] : ' ';
+	h->sig = (unsigned)k << 9 | (ofs[2 * gi[X_BR]] >= 0) |
+		 (gi[X_COMMA] >= 0 && ofs[2 * gi[X_COMMA]] >= 0) << 1 |
+		 (ofs[2 * gi[X_SS]] >= 0) << 2 | (h->ampm != 0) << 3 |
+		 (gi[X_DSEP] >= 0 ? (unsigned)(strchr(dseps, s[ofs[2 * gi[X_DSEP]]]) - dseps) : 3U) << 4 |
+		 (s[ofs[2 * gi[X_TSEP]]] == '.') << 6 |
+		 (ofs[2 * gi[X_HSEP]] < 0 ? 0U : s[ofs[2 * gi[X_HSEP] + 1] - 1] == ':' ? 2U : 1U) << 7;
 	return 1;
 }
 
-static int days_in_month(int y, int m)
+static int parse_header(struct wa *w, struct header *h)
 {
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : dm[m - 1];
+	for (int k = 0; k < NPAT; k++)
+		if (parse_with(w, k, h))
+			return 1;
+	return 0;
 }
 
-/* The day number of a header's date read in order o, or -1 if invalid. */
+/* A year field: 2 or 4 digits, "2565 BE" (Buddhist era: 543 years ahead)
+ * or a Japanese era (R4: Reiwa 4 = 2022; H Heisei, S Showa, T Taisho).
+ * -1 when it is none of these. */
+static int year_of(const char *f)
+{
+	static const struct { char era; int base; } eras[] = {
+		{ 'R', 2018 }, { 'H', 1988 }, { 'S', 1925 }, { 'T', 1911 },
+	};
+	size_t n = strlen(f);
+
+	for (size_t i = 0; i < sizeof(eras) / sizeof(eras[0]); i++)
+		if (f[0] == eras[i].era) {
+			int v = atoi(f + 1);
+			return v >= 1 ? eras[i].base + v : -1;
+		}
+	if (n == 7 && !strcmp(f + 4, " BE"))
+		return atoi(f) - 543;
+	if (n <= 2)
+		return 2000 + atoi(f);  /* two-digit years are 20yy, as WhatsApp writes them */
+	if (n == 4)
+		return atoi(f);
+	return -1;
+}
+
+static int plain_digits(const char *f)
+{
+	size_t n = strlen(f);
+	return n >= 1 && n <= 2 && strspn(f, "0123456789") == n;
+}
+
+/* The day number of a header's date read in order o, or -1 if invalid.
+ * A header with a month name has its own order. */
 static long long header_day(const struct header *h, const struct order *o)
 {
-	const char *ys = h->f[o->y];
-	size_t yl = strlen(ys);
-	int y = atoi(ys), m = atoi(h->f[o->m]), d = atoi(h->f[o->d]);
+	const char *ys, *ms, *ds;
+	int y, m, d;
 
-	if (strlen(h->f[o->m]) > 2 || strlen(h->f[o->d]) > 2)
+	if (h->named)
+		o = &orders[0];
+	ys = h->f[o->y];
+	ms = h->f[o->m];
+	ds = h->f[o->d];
+	if (!plain_digits(ms) || !plain_digits(ds))
 		return -1;
-	if (yl <= 2)
-		y += 2000;              /* two-digit years are 20yy, as WhatsApp writes them */
-	else if (yl != 4 || y < 1970)
+	y = year_of(ys);
+	m = atoi(ms);
+	d = atoi(ds);
+	if (y < 1970 || y > 9999)
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	if (m < 1 || m > 12 || d < 1 || d > localdate_days_in_month(y, m))
 		return -1;
 	return time_days_from_civil(y, (unsigned)m, (unsigned)d);
 }
@@ -271,7 +384,7 @@ static long long header_ts(const struct wa *w, const struct header *h, long long
 {
 	int hh = h->hh;
 
-	if (h->ampm)
+	if (h->ampm && !h->h24)
 		hh = hh % 12 + (h->ampm == 'p' ? 12 : 0);
 	return day * 86400 + hh * 3600LL + h->mm * 60LL + h->ss - w->tz;
 }
@@ -285,108 +398,23 @@ static int starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* s equals word, optionally followed by a full stop */
-static int is_phrase(const char *s, const char *word)
+/* What a line's text is, from the strings of rules/whatsapp.ini. notice:
+ * the line has no author, or iOS marked it with U+200E. */
+static enum line_kind classify(struct wa *w, const char *text, int notice,
+			       struct wa_hit *hit)
 {
-	size_t n = strlen(word);
-	return !strncmp(s, word, n) && (!s[n] || (s[n] == '.' && !s[n + 1]));
-}
-
-static int is_e2e_notice(const char *s)
-{
-	return starts_with(s, "Messages and calls are end-to-end encrypted") ||
-	       starts_with(s, "Messages to this group are now secured") ||
-	       starts_with(s, "Messages you send to this group are now secured") ||
-	       starts_with(s, "Messages to this chat and calls are now secured") ||
-	       starts_with(s, "Messages you send to this chat and calls are now secured");
-}
-
-/* English, and the wording of a few common locales */
-static const char *const tombstones[] = {
-	"This message was deleted", "You deleted this message",
-	"Se eliminó este mensaje", "Eliminaste este mensaje",
-	"Diese Nachricht wurde gelöscht", "Du hast diese Nachricht gelöscht",
-	"Ce message a été supprimé", "Vous avez supprimé ce message",
-	"Esta mensagem foi apagada", "Você apagou esta mensagem",
-	NULL
-};
-
-static int is_tombstone(const char *s)
-{
-	for (int i = 0; tombstones[i]; i++)
-		if (is_phrase(s, tombstones[i]))
-			return 1;
-	return starts_with(s, "This message was deleted by admin");
-}
-
-/* the exporter's own deletion (odd entries of tombstones[]) */
-static int is_self_tombstone(const char *s)
-{
-	for (int i = 1; tombstones[i - 1] && tombstones[i]; i += 2)
-		if (is_phrase(s, tombstones[i]))
-			return 1;
-	return 0;
-}
-
-static int is_media(const char *s)
-{
-	static const char *const omitted[] = {
-		"<Media omitted>", "image omitted", "video omitted", "audio omitted",
-		"sticker omitted", "GIF omitted", "document omitted", "Contact card omitted",
-		NULL
-	};
-	/* iOS marks these with U+200E too, and they are messages */
-	if (starts_with(s, "<attached: ") || starts_with(s, "POLL:") || starts_with(s, "Location: "))
-		return 1;
-	for (int i = 0; omitted[i]; i++)
-		if (starts_with(s, omitted[i]))
-			return 1;
-	return strstr(s, " omitted") != NULL || strstr(s, "(file attached)") != NULL;
-}
-
-static enum line_kind classify(const char *text, int lrm_first)
-{
-	if (strstr(text, "turned on disappearing messages") ||
-	    strstr(text, "turned off disappearing messages"))
+	switch (walocale_match(w->loc, w->scan, text, strlen(text), notice, hit)) {
+	case WC_TIMER:
 		return L_TIMER;
-	if (is_e2e_notice(text))
-		return L_SYSTEM;
-	if (is_tombstone(text))
+	case WC_DELETED:
+	case WC_YOU_DELETED:
 		return L_TOMBSTONE;
-	if (is_phrase(text, "Missed voice call") || is_phrase(text, "Missed video call") ||
-	    is_phrase(text, "Missed group voice call") || is_phrase(text, "Missed group video call"))
+	case WC_MISSED:
+	case WC_SYSTEM:
 		return L_SYSTEM;
-	/* iOS writes system lines as "<chat name>: \u200E<notice>"; media and
-	   tombstones carry the mark too but are messages */
-	if (lrm_first && !is_media(text))
-		return L_SYSTEM;
-	return L_MESSAGE;
-}
-
-/* Seconds of a disappearing-messages notice: "24 hours", "7 days", "90
- * days" (formats.md §2.3); 7 days, the first and default setting, when the
- * text names none; 0 when turned off. */
-static long long timer_ttl(const char *text)
-{
-	if (strstr(text, "turned off disappearing messages"))
-		return 0;
-	for (const char *p = text; *p; p++) {
-		char *end;
-		long n;
-		if (!isdigit((unsigned char)*p) || (p > text && isdigit((unsigned char)p[-1])))
-			continue;
-		n = strtol(p, &end, 10);
-		if (n <= 0 || n > 3650 || *end != ' ')
-			continue;
-		end++;
-		if (starts_with(end, "hour"))
-			return n * 3600LL;
-		if (starts_with(end, "day"))
-			return n * 86400LL;
-		if (starts_with(end, "week"))
-			return n * 604800LL;
+	default:
+		return L_MESSAGE;       /* media placeholders are messages too */
 	}
-	return 604800;
 }
 
 /* Split "Author: body" at the first ": " (or a final ':'). Names with a
@@ -487,21 +515,35 @@ static unsigned occ_next(struct occ_table *t, uint64_t key)
 
 static void score_header(struct wa *w, const struct header *h)
 {
+	long long days[6];
+
+	if (h->named)
+		return;                 /* a month name: its order is known */
+	w->scored++;
 	for (int o = 0; o < 6; o++) {
 		struct order_score *sc = &w->score[o];
-		long long day = header_day(h, &orders[o]);
-		int d = orders[o].d;
+		long long day = days[o] = header_day(h, &orders[o]);
+		int d = orders[o].d, y = orders[o].y;
 		if (day < 0) {
 			sc->invalid++;
 			continue;
 		}
 		if (sc->prev >= 0 && day < sc->prev)
 			sc->backwards++;        /* a chat runs forward in time */
+		if (w->have_prev && strcmp(h->f[y], w->prevf[y]))
+			sc->year_changes++;
+		if (year_of(h->f[y]) < 2009)
+			sc->early++;
 		/* the day field of a chat changes more often than the month */
 		if (w->have_prev && strcmp(h->f[d], w->prevf[d]))
 			sc->day_changes++;
 		sc->prev = day;
 	}
+	/* headers that d/m and m/d (or y/m/d and y/d/m) read differently */
+	if (days[0] >= 0 && days[1] >= 0 && days[0] != days[1])
+		w->differ[0]++;
+	if (days[2] >= 0 && days[3] >= 0 && days[2] != days[3])
+		w->differ[1]++;
 	memcpy(w->prevf, h->f, sizeof(w->prevf));
 	w->have_prev = 1;
 }
@@ -518,18 +560,68 @@ static void note_author(struct wa *w, const char *author)
 	}
 }
 
-static int pick_order(struct wa *w)
+/* -1, 0, 1: which of two orders the dates of the file favour. An order
+ * under which headers cannot exist, go back in time, change year often or
+ * fall before 2009 costs; so that one impossible header (2/30/19 in an m/d/yy
+ * export) never makes an order that re-dates every message (y/m/d read
+ * as 2001-2030) look better: that one costs a change of year per day. */
+static int cmp_score(const struct order_score *a, const struct order_score *b)
 {
-	int best = w->ampm_headers * 2 > w->headers ? 1 : 0;     /* US 12 h: m/d */
+	unsigned long ca = a->invalid + a->backwards + a->year_changes + a->early;
+	unsigned long cb = b->invalid + b->backwards + b->year_changes + b->early;
 
-	for (int o = 0; o < 6; o++) {
-		const struct order_score *a = &w->score[o], *b = &w->score[best];
-		if (a->invalid != b->invalid ? a->invalid < b->invalid :
-		    a->backwards != b->backwards ? a->backwards < b->backwards :
-		    a->day_changes > b->day_changes)
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	if (a->invalid != b->invalid)
+		return a->invalid < b->invalid ? -1 : 1;
+	if (a->day_changes != b->day_changes)
+		return a->day_changes > b->day_changes ? -1 : 1;
+	return 0;
+}
+
+/* The date order: from the dates when they decide; else from the
+ * language of the file's notices, then the 12-hour clock of US exports,
+ * then d/m; that guess is said (*why), naming --date-order. */
+static int pick_order(struct wa *w, const char **why)
+{
+	int best = 0, tied[6], ntied = 0, lang = -1;
+	unsigned long top = 0;
+
+	*why = NULL;
+	for (int o = 1; o < 6; o++)
+		if (cmp_score(&w->score[o], &w->score[best]) < 0)
 			best = o;
+	for (int o = 0; o < 6; o++)
+		if (!cmp_score(&w->score[o], &w->score[best]))
+			tied[ntied++] = o;
+	if (ntied == 1 || !w->scored)
+		return best;
+	/* a tie between d/m and m/d matters only if some date differs */
+	if (ntied == 2 && tied[0] == 0 && tied[1] == 1 && !w->differ[0])
+		return best;
+	if (ntied == 2 && tied[0] == 2 && tied[1] == 3 && !w->differ[1])
+		return best;
+	for (int i = 0; i < walocale_langs(w->loc); i++)
+		if (w->lang_hits[i] > top) {
+			top = w->lang_hits[i];
+			lang = i;
+		}
+	if (lang >= 0 && walocale_lang_order(w->loc, lang)) {
+		for (int i = 0; i < ntied; i++)
+			if (!strcmp(orders[tied[i]].name, walocale_lang_order(w->loc, lang))) {
+				*why = "the language of its notices";
+				w->why_lang = walocale_lang_code(w->loc, lang);
+				return tied[i];
+			}
 	}
-	return best;
+	if (w->ampm_headers * 2 > w->headers)
+		for (int i = 0; i < ntied; i++)
+			if (tied[i] == 1) {
+				*why = "its 12-hour clock (US exports write m/d)";
+				return 1;
+			}
+	*why = "nothing in the file";
+	return tied[0];
 }
 
 /* ---- pass 2: events ---- */
@@ -602,7 +694,9 @@ static int on_header(struct wa *w, const struct header *h, long long ts, unsigne
 	size_t alen, body;
 	int authored = split_author(rest, &alen, &body);
 	const char *text = authored ? rest + body : rest;
-	enum line_kind kind = classify(text, authored && mark_at(w, h->rest + body));
+	int lrm = authored && mark_at(w, h->rest + body);
+	struct wa_hit hit;
+	enum line_kind kind = classify(w, text, !authored || lrm, &hit);
 	struct strbuf author = STRBUF_INIT;
 	int self;
 
@@ -614,6 +708,10 @@ static int on_header(struct wa *w, const struct header *h, long long ts, unsigne
 	if (pass == 1) {
 		if (authored && (kind == L_MESSAGE || kind == L_TOMBSTONE))
 			note_author(w, author.buf);
+		if (hit.cat != WC_NONE)
+			w->lang_hits[hit.lang]++;
+		else if (lrm)
+			w->unknown_notices++;   /* kept as a message: said at the end */
 		strbuf_release(&author);
 		return 0;
 	}
@@ -622,24 +720,23 @@ static int on_header(struct wa *w, const struct header *h, long long ts, unsigne
 		return -1;
 	}
 	if (kind == L_TIMER) {
-		/* the actor is the name before " turned" (on iOS the line's author
-		   is the chat), else the line's author */
-		const char *t = strstr(text, " turned ");
+		/* the actor is the name the notice starts with ("Pat turned
+		   on..."; on iOS the line's author is the chat); a notice without
+		   one ("You turned on...") is the exporter's */
 		int rc;
-		if (t && t > text)
-			clean_author(text, (size_t)(t - text), &author);
-		else if (!authored) {
+		if (hit.has_actor) {
+			clean_author(text + hit.actor, hit.actor_len, &author);
+		} else {
 			strbuf_reset(&author);
 			strbuf_addstr(&author, w->self);
 		}
 		self = is_self(w, author.buf);
 		w->p.kind = P_SKIP;
-		rc = put_event(w, EV_TIMER_SET, ts, line, NULL, self ? NULL : author.buf,
-			       timer_ttl(text));
+		rc = put_event(w, EV_TIMER_SET, ts, line, NULL, self ? NULL : author.buf, hit.ttl);
 		strbuf_release(&author);
 		return rc;
 	}
-	if (kind == L_SYSTEM || (!authored && !is_self_tombstone(text))) {
+	if (kind == L_SYSTEM || (!authored && hit.cat != WC_YOU_DELETED)) {
 		w->ctx->ignored++;      /* system notices are no messages */
 		w->p.kind = P_SKIP;
 		strbuf_release(&author);
@@ -707,6 +804,8 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 				w->sig_count[h.sig]++;
 				if (h.ampm)
 					w->ampm_headers++;
+				if (h.h24)
+					w->h24_headers++;
 				score_header(w, &h);
 				if (on_header(w, &h, 0, lineno, 1))
 					return -1;
@@ -719,6 +818,21 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 					return -1;
 				continue;
 			}
+			if (sig_accepted(w, h.sig)) {
+				/* a header of the file's layout whose date cannot exist in
+				   the order read: a bad record (with what follows it), never
+				   glued to the message above */
+				char sep = h.dsep;
+				w->seen_header = 1;
+				if (flush(w))
+					return -1;
+				w->p.kind = P_SKIP;
+				if (bad_record(&w->ctx->bad, lineno, 0, "date '%s%c%s%c%s' cannot exist"
+					       " in %s order (see --date-order)", h.f[0], sep, h.f[1],
+					       sep, h.f[2], orders[w->order].name))
+					return -1;
+				continue;
+			}
 		}
 		if (pass == 1)
 			continue;
@@ -728,8 +842,8 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 		}
 		if (!w->norm.len || strspn(w->norm.buf, " \t") == w->norm.len)
 			continue;       /* blank lines before the first message */
-		if (bad_record(&w->ctx->bad, lineno, 0, "not a WhatsApp message header: '%.60s'",
-			       w->norm.buf))
+		if (bad_record(&w->ctx->bad, lineno, 0, "not a WhatsApp message header: '%.*s'",
+			       (int)utf8_cut(w->norm.buf, w->norm.len, 60), w->norm.buf))
 			return -1;
 	}
 	if (rc < 0)
@@ -739,40 +853,14 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 
 /* ---- options, the zip, the file ---- */
 
-/* "+HH:MM", "-HHMM", "+HH", "Z", "UTC" into seconds east of UTC */
-static int parse_tz(const char *s, long long *out)
-{
-	int sign, hh, mm = 0;
-
-	if (!strcmp(s, "Z") || !strcasecmp(s, "UTC")) {
-		*out = 0;
-		return 0;
-	}
-	if ((s[0] != '+' && s[0] != '-') || !isdigit((unsigned char)s[1]) ||
-	    !isdigit((unsigned char)s[2]))
-		return -1;
-	sign = s[0] == '-' ? -1 : 1;
-	hh = (s[1] - '0') * 10 + (s[2] - '0');
-	s += 3;
-	if (*s == ':')
-		s++;
-	if (*s) {
-		if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2])
-			return -1;
-		mm = (s[0] - '0') * 10 + (s[1] - '0');
-	}
-	if (hh > 14 || mm > 59)
-		return -1;
-	*out = sign * (hh * 3600LL + mm * 60LL);
-	return 0;
-}
-
 static int chat_member(const char *name, void *user)
 {
 	const char *base = strrchr(name, '/');
 	size_t n;
 
 	(void)user;
+	if (!strncmp(name, "__MACOSX/", 9))
+		return 0;               /* macOS's AppleDouble copies, not the chat */
 	base = base ? base + 1 : name;
 	n = strlen(base);
 	if (n < 4 || strcasecmp(base + n - 4, ".txt"))
@@ -784,7 +872,7 @@ static int any_txt(const char *name, void *user)
 {
 	size_t n = strlen(name);
 	(void)user;
-	return n >= 4 && !strcasecmp(name + n - 4, ".txt");
+	return n >= 4 && !strcasecmp(name + n - 4, ".txt") && strncmp(name, "__MACOSX/", 9);
 }
 
 /* The conversation id from the file name: "whatsapp:" + base name without
@@ -804,8 +892,10 @@ static int options(struct wa *w)
 {
 	struct ingest_ctx *ctx = w->ctx;
 	struct src_loc at = { ctx->path, 0, 0 };
-	const char *tz = ingest_opt(ctx, "tz"), *order = ingest_opt(ctx, "date_order");
+	const char *tz = ingest_opt(ctx, "tz");
 	const char *colon;
+	enum date_order given;
+	int rc;
 
 	w->account = ingest_opt(ctx, "account");
 	w->self = ingest_opt(ctx, "self");
@@ -827,17 +917,22 @@ static int options(struct wa *w)
 	w->app = w->app_buf;
 	if (!w->conv || !*w->conv)
 		w->conv = w->conv_owned = conv_from_path(ctx->path);
-	if (tz && parse_tz(tz, &w->tz))
+	if (tz && localdate_parse_tz(tz, &w->tz))
 		return diag_error(&at, "whatsapp: bad tz '%s' (expected +HH:MM or -HH:MM)", tz);
 	w->order = -1;
-	if (order) {
-		for (int o = 0; o < 6; o++)
-			if (!strcasecmp(order, orders[o].name))
-				w->order = o;
-		if (w->order < 0)
-			return diag_error(&at, "whatsapp: bad date_order '%s' (expected dmy, mdy or ymd)",
-					  order);
+	rc = localdate_order_opt(ctx, &given);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		w->order = (int)given;  /* the orders[] of this file are enum date_order's */
+		w->order_given = 1;
 	}
+	w->loc = walocale_get(ctx->opts ? ctx->opts->rules_dir : NULL);
+	if (!w->loc)
+		return diag_error(&at, "whatsapp: cannot read the WhatsApp strings (whatsapp.ini in"
+				  " the rules directory, --rules DIR)");
+	w->lang_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->lang_hits));
+	w->scan = walocale_scan_new();
 	return 0;
 }
 
@@ -862,10 +957,12 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	strbuf_init(&w->p.body, WA_MAX_BODY);
 	if (options(w))
 		goto out;
-	w->re = pattern_new(header_re, 0, err, sizeof(err));
-	if (!w->re) {
-		diag_error(NULL, "whatsapp header pattern: %s", err);
-		goto out;
+	for (int k = 0; k < NPAT; k++) {
+		w->re[k] = pattern_new(header_res[k], 0, err, sizeof(err));
+		if (!w->re[k]) {
+			diag_error(NULL, "whatsapp header pattern %d: %s", k, err);
+			goto out;
+		}
 	}
 	zip = zipin_is_zip(ctx->path);
 	if (zip < 0)
@@ -902,8 +999,17 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	textin_free(t);
 	if (rc)
 		goto out;
-	if (w->order < 0)
-		w->order = pick_order(w);
+	if (w->order < 0) {
+		const char *why;
+		w->order = pick_order(w, &why);
+		if (why) {
+			struct src_loc at = { ctx->bad.path, 0, 0 };
+			diag_warn(&at, "the dates do not tell d/m from m/d: read as %s from %s%s%s%s;"
+				  " give --date-order if that is wrong", orders[w->order].name, why,
+				  w->why_lang ? " (" : "", w->why_lang ? w->why_lang : "",
+				  w->why_lang ? ")" : "");
+		}
+	}
 	t = open_text(w, buf, len, name);
 	if (!t) {
 		rc = -1;
@@ -912,16 +1018,30 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	rc = run_pass(w, t, 2);
 	textin_free(t);
 	if (!rc && w->headers)
-		diag_note("%s: %lu message header%s, dates read as %s, %lu system line%s ignored",
+		diag_note("%s: %lu message header%s, dates read as %s%s, %lu system line%s ignored",
 			  ctx->path, w->headers, w->headers == 1 ? "" : "s", orders[w->order].name,
-			  ctx->ignored, ctx->ignored == 1 ? "" : "s");
+			  w->order_given ? " (--date-order)" : "", ctx->ignored,
+			  ctx->ignored == 1 ? "" : "s");
+	if (!rc && w->h24_headers)
+		diag_note("%s: %lu header%s with a 24-hour hour and AM/PM (\"00:04 AM\", \"23:59 PM\"):"
+			  " read as 24-hour times", ctx->path, w->h24_headers,
+			  w->h24_headers == 1 ? "" : "s");
+	if (!rc && w->unknown_notices)
+		diag_note("%s: %lu message%s begin%s with U+200E (as iOS marks its notices) but"
+			  " match%s no notice of whatsapp.ini: kept as message%s", ctx->path,
+			  w->unknown_notices, w->unknown_notices == 1 ? "" : "s",
+			  w->unknown_notices == 1 ? "s" : "", w->unknown_notices == 1 ? "es" : "",
+			  w->unknown_notices == 1 ? "" : "s");
 	if (!rc && !w->headers) {
 		struct src_loc at = { ctx->path, 0, 0 };
 		rc = diag_error(&at, "no WhatsApp message found");
 	}
 out:
 	ctx->bad.path = saved_path;
-	pattern_free(w->re);
+	for (int k = 0; k < NPAT; k++)
+		pattern_free(w->re[k]);
+	free(w->lang_hits);
+	walocale_scan_free(w->scan);
 	strbuf_release(&w->norm);
 	strbuf_release(&w->self_clean);
 	strbuf_release(&w->p.author);

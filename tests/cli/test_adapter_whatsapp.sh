@@ -189,4 +189,113 @@ run run "$T/cfg/audit.ini"
 t_eq "config: events" "$(sql "$T/cfg/audit.db" "SELECT count(*), min(account), min(device_id),
 	strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch') FROM usage")" \
 	"5|whatsapp:+15550100009|D-0009|2024-03-15T02:05:00Z"
+# ---- localized iOS exports (whats_json's fixtures, tests/data/adapters/
+# SOURCES.md): the same 22 messages in every language, media placeholders,
+# "<attached: …>", the two tombstones and the end-to-end notice localized;
+# Vietnamese writes the time first, Arabic with Arabic-Indic digits ----
+for l in it ja ru th uk hi id cs ar pt-PT es fr de vi_time_first; do
+	wa "l$l" "$D/ios_$l.txt" --account whatsapp:+15550100001 --self "Dmitry S"
+	t_eq "ios $l: messages, deletions, first and last" "$(sql "$T/l$l.db" "SELECT sum(event IN ('sent', 'received')),
+		sum(event = 'deleted'), sum(event = 'sent'), min(strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch')),
+		max(strftime('%H:%M', ts, 'unixepoch')) FROM usage")" "22|2|21|2022-03-27T21:41:35Z|21:56"
+	t_contains "ios $l: the notice ignored" "$T/err" "1 system line ignored"
+done
+# the exporter's own deletion (sent + deleted) and the other's (received + deleted)
+t_eq "ios it: tombstones" "$(sql "$T/lit.db" "SELECT group_concat(event || ':' || coalesce(peer, ''), ',') FROM usage
+	WHERE message_id IN (SELECT message_id FROM usage WHERE event = 'deleted')")" \
+	"sent:Elon Musk,deleted:,received:Elon Musk,deleted:"
+# the Buddhist calendar (2565 BE) and the Japanese era (R4) are 2022
+for c in buddhist_era japanese_era; do
+	wa "$c" "$D/ios_$c.txt" --account whatsapp:+15550100001 --self "Dmitry S"
+	t_eq "$c: years" "$(sql "$T/$c.db" "SELECT min(strftime('%Y-%m-%d', ts, 'unixepoch')), max(strftime('%Y-%m-%d', ts, 'unixepoch')), count(*) FROM usage")" \
+		"2022-03-27|2023-01-12|28"
+done
+for l in ru cs; do
+	wa "a$l" "$D/android_$l.txt" --account whatsapp:+15550100001 --self "Dmitry S"
+	t_eq "android $l: messages and deletions" "$(sql "$T/a$l.db" "SELECT sum(event IN ('sent', 'received')), sum(event = 'deleted') FROM usage")" "57|8"
+done
+
+# ---- timer notices with their ttl (24 hours, 7 days, 90 days, the
+# default timer, off); a message starting with U+200E on Android; two
+# spaces before the dash; localized missed calls and tombstones ----
+wa tn $D/android_timer_notices.txt $ACC "Dana Reyes"
+t_eq "timers and the rest: events" "$(ev tn)" \
+"1|2024-01-10T09:00:00Z|received|Pat Lee|
+2|2024-01-10T09:01:00Z|timer_set||86400
+3|2024-01-11T10:15:00Z|timer_set|Pat Lee|604800
+4|2024-01-12T08:30:00Z|timer_set|Pat Lee|7776000
+5|2024-01-13T17:45:00Z|timer_set||604800
+6|2024-01-14T11:00:00Z|timer_set|Pat Lee|0
+7|2024-01-15T12:00:00Z|received|Pat Lee|
+8|2024-01-15T12:01:00Z|received|Pat Lee|
+11|2024-01-15T12:04:00Z|received|Pat Lee|
+11|2024-01-15T12:04:00Z|deleted||
+12|2024-01-15T12:05:00Z|received|Pat Lee|
+12|2024-01-15T12:05:00Z|deleted||
+13|2024-01-15T12:06:00Z|sent|Pat Lee|
+13|2024-01-15T12:06:00Z|deleted||
+14|2024-01-15T12:07:00Z|received|Pat Lee|"
+t_contains "U+200E message: said" "$T/err" "1 message begins with U+200E (as iOS marks its notices) but matches no notice of whatsapp.ini: kept as message"
+wa ti $D/ios_timer_it.txt $ACC "Dana Reyes"
+t_eq "italian timers" "$(ev ti)" \
+"2|2024-03-18T09:01:00Z|received|Pat Lee|
+3|2024-03-18T09:02:00Z|timer_set|Pat Lee|604800
+4|2024-03-19T10:00:00Z|timer_set||86400
+5|2024-03-19T10:05:00Z|timer_set|Pat Lee|0"
+
+# ---- 12-hour headers with hour 00 or 13-23 are read, and said ----
+wa h24 $D/h12_24hour.txt $ACC "Dana Reyes"
+t_eq "00:04 AM, 23:59 PM" "$(ev h24)" \
+"1|2024-03-14T23:58:00Z|received|Pat Lee|
+2|2024-03-15T00:04:00Z|received|Pat Lee|
+3|2024-03-15T12:30:00Z|sent|Pat Lee|
+4|2024-03-15T23:59:00Z|received|Pat Lee|"
+t_contains "24-hour hours: said" "$T/err" "2 headers with a 24-hour hour and AM/PM"
+
+# ---- one impossible header (2/30/19) in an m/d/yy export: the order stays
+# m/d (never y/m/d, which would re-date every message), and the header is a
+# bad record with its line, not glued to the message above; the same with
+# --date-order mdy ----
+for o in "" "--date-order mdy"; do
+	wa imp $D/impossible_date.txt $ACC "Dana Reyes" $o
+	t_eq "impossible date $o: exit" "$rc" 0
+	t_contains "impossible date $o: bad record" "$T/err" "impossible_date.txt:3: error: date '2/30/19' cannot exist in mdy order (see --date-order)"
+	t_eq "impossible date $o: events" "$(ev imp)" \
+"1|2019-02-27T10:00:00Z|received|Pat Lee|
+2|2019-02-28T09:15:00Z|sent|Pat Lee|
+5|2019-03-01T08:00:00Z|received|Pat Lee|
+6|2019-03-04T16:40:00Z|sent|Pat Lee|
+7|2019-03-12T12:00:00Z|received|Pat Lee|
+8|2019-03-14T18:05:00Z|sent|Pat Lee|"
+done
+
+# ---- d/m or m/d undecidable: a warning naming --date-order, and the
+# language of the notices when it has an order ----
+wa und $D/undecidable.txt $ACC "Dana Reyes"
+t_contains "undecidable: warning" "$T/err" "warning: the dates do not tell d/m from m/d: read as dmy from nothing in the file; give --date-order if that is wrong"
+wa undit $D/undecidable_it.txt $ACC "Dana Reyes"
+t_contains "undecidable, Italian: from the language" "$T/err" "read as dmy from the language of its notices (it)"
+wa und2 $D/undecidable.txt $ACC "Dana Reyes" --date-order mdy
+t_not_contains "undecidable with --date-order: no warning" "$T/err" "warning"
+t_eq "undecidable with --date-order mdy" "$(first und2)" "2024-03-04T10:00:00Z received"
+wa amb1 $D/ambiguous.txt $ACC "Dana Reyes"
+t_not_contains "decided by the dates: no warning" "$T/err" "warning"
+
+# ---- month names ----
+wa mon $D/month_names.txt $ACC "Dana Reyes"
+t_eq "month names" "$(ev mon)" \
+"1|2013-09-21T23:08:00Z|received|Pat Lee|
+2|2013-09-21T23:09:00Z|sent|Pat Lee|
+3|2013-10-02T08:15:00Z|received|Pat Lee|"
+t_not_contains "month names: no warning" "$T/err" "warning"
+
+# ---- a zip made on macOS (headers that disagree, __MACOSX/) ----
+wa mac $D/macos_export.zip $ACC "Dana Reyes"
+t_eq "macos zip: exit" "$rc" 0
+t_contains "macos zip: said" "$T/err" "read without the consistency check"
+t_eq "macos zip: events" "$(ev mac)" "$(ev iosus)"
+
+# ---- excerpts in messages never cut a UTF-8 character ----
+wa u8 $D/bad_start_utf8.txt $ACC "Dana Reyes"
+t_contains "excerpt: whole characters" "$T/err" "not a WhatsApp message header: 'this is not a header: the excerpt stops at 60 bytes, hh€'"
 t_done

@@ -1,0 +1,483 @@
+/* walocale: rules/whatsapp.ini and the matcher of its templates.
+ *
+ * A template is literal text with three kinds of holes: `*` any text
+ * (possibly empty), `{n}` a number, `{dur}` a number and a unit word of the
+ * language (dur_* keys). A space matches any run of spaces, or none (long
+ * values are continued on indented lines, which conf.c joins with one
+ * space, also in scripts without spaces). ASCII letters match in any case,
+ * typographic quotes match straight ones, and a final full stop is
+ * optional on both sides. Tombstones and missed calls must match the whole
+ * text; media placeholders may follow a file name (suffix); timer notices
+ * and long system notices are matched as prefixes (the app appends "Tap to
+ * change", "except when kept" and the like). */
+#include "walocale.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define WL_MAX_LANGS 255
+#define WL_MAX_TEXT 2048        /* longer texts are messages, never notices */
+#define WL_LONG_SYSTEM 40       /* bytes from which a system notice is a prefix */
+
+enum mode { M_WHOLE, M_PREFIX, M_SUFFIX };
+
+struct tpl {
+	char *pat;                      /* with '*' added for the mode */
+	enum wa_cat cat;
+	unsigned char lang, mode, lead_star, long_sys;
+	long long unit;                 /* timer: seconds per {n}; 0 off; -1 default */
+	char *lit;                      /* the longest literal run, for a quick reject */
+	size_t litlen;
+	unsigned short bg[3];           /* bigrams of lit the text must have */
+	int nbg;
+};
+
+/* The byte pairs of the text being matched, stamped with a generation
+ * number: a template whose literal has a pair the text lacks is skipped
+ * without matching (the table is never cleared). */
+struct wa_scan {
+	unsigned gen;
+	unsigned stamp[65536];
+};
+
+struct lang {
+	char *code, *order;
+	char *dur[5][4];                /* unit words of {dur}: s, min, h, d, w */
+	char *months[12][4];            /* names and abbreviations */
+};
+
+struct walocale {
+	struct tpl *t;
+	size_t n, alloc;
+	struct lang *lang;
+	size_t nlang, alang;
+	const char *path;
+	int bad;
+};
+
+static const long long unit_secs[5] = { 1, 60, 3600, 86400, 604800 };
+static const char *const unit_names[5] = { "seconds", "minutes", "hours", "days", "weeks" };
+
+/* ---- matching ---- */
+
+/* Compare one template byte (or a straight quote) with the text at s:
+ * bytes of text consumed, or 0. */
+static size_t eq_at(char pc, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80) {
+		unsigned char c = (unsigned char)s[2];
+		if (pc == '\'' && (c == 0x98 || c == 0x99))
+			return 3;
+		if (pc == '"' && (c == 0x9C || c == 0x9D))
+			return 3;
+	}
+	if ((unsigned char)pc < 0x80 && (unsigned char)s[0] < 0x80)
+		return tolower((unsigned char)pc) == tolower((unsigned char)s[0]) ? 1 : 0;
+	return pc == s[0] ? 1 : 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A {dur}: digits, spaces, a unit word of the language. */
+static size_t match_dur(const struct lang *lg, const char *s, size_t n, long long *ttl)
+{
+	size_t i = 0, w;
+	long long v = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]) && i < 9)
+		v = v * 10 + (s[i++] - '0');
+	if (!i)
+		return 0;
+	while (i < n && is_space(s[i]))
+		i++;
+	for (w = i; w < n && !is_space(s[w]) && s[w] != '.' && s[w] != ','; w++)
+		;
+	for (int u = 0; u < 5; u++)
+		for (int k = 0; k < 4 && lg->dur[u][k]; k++)
+			if (strlen(lg->dur[u][k]) == w - i && !strncasecmp(lg->dur[u][k], s + i, w - i)) {
+				*ttl = v * unit_secs[u];
+				return w;
+			}
+	return 0;
+}
+
+static unsigned short bigram(const char *p)
+{
+	return (unsigned short)(tolower((unsigned char)p[0]) << 8 | tolower((unsigned char)p[1]));
+}
+
+struct wa_scan *walocale_scan_new(void)
+{
+	return xcalloc(1, sizeof(struct wa_scan));
+}
+
+void walocale_scan_free(struct wa_scan *sc)
+{
+	free(sc);
+}
+
+/* memmem, ASCII letters in any case. */
+static const char *memcase(const char *h, size_t hn, const char *nd, size_t nn)
+{
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (tolower((unsigned char)h[i]) == tolower((unsigned char)nd[0]) &&
+		    !strncasecmp(h + i, nd, nn))
+			return h + i;
+	return NULL;
+}
+
+/* The glob of the header comment, with one backtracking point (the last
+ * '*'), as wildcard matchers do: time linear in text x template. */
+static int glob(const struct walocale *l, const struct tpl *t, const char *s, size_t n,
+		long long *num, long long *dur)
+{
+	const char *p = t->pat, *star_p = NULL;
+	size_t i = 0, star_i = 0;
+
+	for (;;) {
+		if (*p == '*') {
+			star_p = ++p;
+			star_i = i;
+			continue;
+		}
+		if (i == n && !*p)
+			return 1;
+		if (*p == ' ') {
+			while (i < n && is_space(s[i]))
+				i++;
+			p++;
+			continue;
+		}
+		if (*p == '{' && !strncmp(p, "{n}", 3) && i < n && isdigit((unsigned char)s[i])) {
+			long long v = 0;
+			size_t k = 0;
+			while (i < n && isdigit((unsigned char)s[i]) && k++ < 9)
+				v = v * 10 + (s[i++] - '0');
+			*num = v;
+			p += 3;
+			continue;
+		}
+		if (*p == '{' && !strncmp(p, "{dur}", 5)) {
+			size_t k = match_dur(&l->lang[t->lang], s + i, n - i, dur);
+			if (k) {
+				i += k;
+				p += 5;
+				continue;
+			}
+		} else if (*p && i < n) {
+			size_t k = eq_at(*p, s + i, n - i);
+			if (k) {
+				i += k;
+				p++;
+				continue;
+			}
+		}
+		if (!star_p || star_i >= n)
+			return 0;
+		/* backtrack: the last '*' takes one more character */
+		do
+			star_i++;
+		while (star_i < n && ((unsigned char)s[star_i] & 0xC0) == 0x80);
+		i = star_i;
+		p = star_p;
+	}
+}
+
+/* The name a "* did this" template starts with: the text before the
+ * template's first literal. 0 when not found. */
+static size_t actor_len(const struct tpl *t, const char *s, size_t n)
+{
+	const char *lit = t->pat + 1;
+	size_t ln = strcspn(lit, "*{");
+	const char *at;
+
+	while (ln && lit[ln - 1] == ' ')
+		ln--;
+	if (!ln || ln > n)
+		return 0;
+	at = memmem(s, n, lit, ln);
+	return at ? (size_t)(at - s) : 0;
+}
+
+enum wa_cat walocale_match(const struct walocale *l, struct wa_scan *sc, const char *text,
+			   size_t len, int notice, struct wa_hit *hit)
+{
+	static const enum wa_cat order[] = { WC_TIMER, WC_DELETED, WC_YOU_DELETED, WC_MISSED,
+					     WC_SYSTEM, WC_MEDIA };
+	memset(hit, 0, sizeof(*hit));
+	while (len && is_space(text[len - 1]))
+		len--;
+	if (len && text[len - 1] == '.')
+		len--;
+	else if (len >= 3 && !memcmp(text + len - 3, "\xE3\x80\x82", 3))      /* 。 */
+		len -= 3;
+	if (!l || !len || len > WL_MAX_TEXT)
+		return WC_NONE;
+	if (++sc->gen == 0) {
+		memset(sc->stamp, 0, sizeof(sc->stamp));
+		sc->gen = 1;
+	}
+	for (size_t i = 0; i + 1 < len; i++)
+		sc->stamp[bigram(text + i)] = sc->gen;
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
+		for (size_t i = 0; i < l->n; i++) {
+			const struct tpl *t = &l->t[i];
+			long long num = -1, dur = -1;
+			if (t->cat != order[o])
+				continue;
+			if (t->cat == WC_SYSTEM && !notice && !t->long_sys)
+				continue;
+			int miss = 0;
+			for (int b = 0; b < t->nbg; b++)
+				miss |= sc->stamp[t->bg[b]] != sc->gen;
+			if (miss || (t->litlen && (t->litlen > len || !memcase(text, len, t->lit, t->litlen))))
+				continue;
+			if (!glob(l, t, text, len, &num, &dur))
+				continue;
+			hit->cat = t->cat;
+			hit->lang = t->lang;
+			if (t->cat == WC_TIMER) {
+				hit->ttl = t->unit == -1 ? 604800 : t->unit == -2 ? dur :
+					   t->unit == 0 ? 0 : num * t->unit;
+				if (hit->ttl < 0)
+					continue;
+				if (t->lead_star && (hit->actor_len = actor_len(t, text, len)) != 0)
+					hit->has_actor = 1;
+			}
+			return t->cat;
+		}
+	}
+	return WC_NONE;
+}
+
+/* ---- loading ---- */
+
+static int lang_of(struct walocale *l, const char *section)
+{
+	for (size_t i = 0; i < l->nlang; i++)
+		if (!strcmp(l->lang[i].code, section))
+			return (int)i;
+	if (l->nlang >= WL_MAX_LANGS)
+		return -1;
+	l->lang = xgrow(l->lang, l->nlang + 1, &l->alang, sizeof(*l->lang));
+	memset(&l->lang[l->nlang], 0, sizeof(*l->lang));
+	l->lang[l->nlang].code = xstrdup(section);
+	return (int)l->nlang++;
+}
+
+static int add_word(char **slot, int max, const char *w, size_t n)
+{
+	for (int k = 0; k < max; k++)
+		if (!slot[k]) {
+			slot[k] = xasprintf("%.*s", (int)n, w);
+			return 0;
+		}
+	return -1;
+}
+
+static void longest_literal(struct tpl *t)
+{
+	const char *p = t->pat, *best = NULL;
+	size_t bestn = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "* {");
+		/* a literal with a quote may be written typographically */
+		int quote = memchr(p, '\'', n) || memchr(p, '"', n);
+		if (n > bestn && !quote) {
+			best = p;
+			bestn = n;
+		}
+		p += n;
+		if (*p == '{')
+			p += strcspn(p, "}") + (p[strcspn(p, "}")] ? 1 : 0);
+		else if (*p)
+			p++;
+	}
+	t->lit = bestn ? xasprintf("%.*s", (int)bestn, best) : NULL;
+	t->litlen = bestn;
+	if (bestn >= 2) {
+		t->bg[t->nbg++] = bigram(best);
+		t->bg[t->nbg++] = bigram(best + bestn / 2 - (bestn / 2 == bestn - 1));
+		t->bg[t->nbg++] = bigram(best + bestn - 2);
+	}
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value,
+		  unsigned long line)
+{
+	static const struct { const char *key; enum wa_cat cat; enum mode mode; long long unit; } keys[] = {
+		{ "deleted", WC_DELETED, M_WHOLE, 0 }, { "you_deleted", WC_YOU_DELETED, M_WHOLE, 0 },
+		{ "media", WC_MEDIA, M_SUFFIX, 0 }, { "attached", WC_MEDIA, M_SUFFIX, 0 },
+		{ "missed_call", WC_MISSED, M_WHOLE, 0 }, { "system", WC_SYSTEM, M_WHOLE, 0 },
+		{ "timer_seconds", WC_TIMER, M_PREFIX, 1 }, { "timer_minutes", WC_TIMER, M_PREFIX, 60 },
+		{ "timer_hours", WC_TIMER, M_PREFIX, 3600 }, { "timer_days", WC_TIMER, M_PREFIX, 86400 },
+		{ "timer_weeks", WC_TIMER, M_PREFIX, 604800 }, { "timer", WC_TIMER, M_PREFIX, -2 },
+		{ "timer_default", WC_TIMER, M_WHOLE, -1 }, { "timer_off", WC_TIMER, M_PREFIX, 0 },
+	};
+	struct walocale *l = user;
+	struct src_loc at = { l->path, line, 0 };
+	int lg = lang_of(l, section);
+	size_t n;
+
+	if (lg < 0)
+		return diag_error(&at, "too many languages (at most %d)", WL_MAX_LANGS);
+	if (!strcmp(key, "name"))
+		return 0;
+	if (!strcmp(key, "date_order")) {
+		if (strcmp(value, "dmy") && strcmp(value, "mdy") && strcmp(value, "ymd"))
+			return diag_error(&at, "date_order: expected dmy, mdy or ymd, not '%s'", value);
+		free(l->lang[lg].order);
+		l->lang[lg].order = xstrdup(value);
+		return 0;
+	}
+	if (!strncmp(key, "dur_", 4)) {
+		for (int u = 0; u < 5; u++)
+			if (!strcmp(key + 4, unit_names[u])) {
+				if (add_word(l->lang[lg].dur[u], 4, value, strlen(value)))
+					return diag_error(&at, "%s: at most 4 words", key);
+				return 0;
+			}
+		return diag_error(&at, "unknown key '%s'", key);
+	}
+	if (!strcmp(key, "months")) {
+		/* twelve names, separated by spaces; repeat the key for abbreviations */
+		const char *p = value;
+		for (int m = 0; m < 12; m++) {
+			while (*p == ' ')
+				p++;
+			n = strcspn(p, " ");
+			if (!n)
+				return diag_error(&at, "months: expected 12 names");
+			if (add_word(l->lang[lg].months[m], 4, p, n))
+				return diag_error(&at, "months: at most 4 lists per language");
+			p += n;
+		}
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		struct tpl *t;
+		struct strbuf sb = STRBUF_INIT;
+		if (strcmp(key, keys[k].key))
+			continue;
+		n = strlen(value);
+		while (n && (value[n - 1] == '.' || value[n - 1] == ' '))
+			n--;
+		if (!n || n > WL_MAX_TEXT)
+			return diag_error(&at, "%s: empty or longer than %d bytes", key, WL_MAX_TEXT);
+		l->t = xgrow(l->t, l->n + 1, &l->alloc, sizeof(*l->t));
+		t = &l->t[l->n++];
+		memset(t, 0, sizeof(*t));
+		t->cat = keys[k].cat;
+		t->unit = keys[k].unit;
+		t->lang = (unsigned char)lg;
+		t->mode = keys[k].mode;
+		if (t->cat == WC_SYSTEM && value[0] != '*' && n >= WL_LONG_SYSTEM) {
+			t->mode = M_PREFIX;
+			t->long_sys = 1;
+		}
+		t->lead_star = value[0] == '*';
+		if (t->mode == M_SUFFIX && value[0] != '*')
+			strbuf_addch(&sb, '*');
+		strbuf_add(&sb, value, n);
+		if (t->mode == M_PREFIX)
+			strbuf_addch(&sb, '*');
+		t->pat = strbuf_detach(&sb);
+		longest_literal(t);
+		return 0;
+	}
+	return diag_error(&at, "unknown key '%s' (see the comment at the top)", key);
+}
+
+struct walocale *walocale_load(const char *path)
+{
+	struct walocale *l = xcalloc(1, sizeof(*l));
+
+	l->path = path;
+	if (conf_parse_file(path, on_key, l)) {
+		walocale_free(l);
+		return NULL;
+	}
+	l->path = NULL;
+	return l;
+}
+
+void walocale_free(struct walocale *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->t[i].pat);
+		free(l->t[i].lit);
+	}
+	for (size_t i = 0; i < l->nlang; i++) {
+		free(l->lang[i].code);
+		free(l->lang[i].order);
+		for (int u = 0; u < 5; u++)
+			for (int k = 0; k < 4; k++)
+				free(l->lang[i].dur[u][k]);
+		for (int m = 0; m < 12; m++)
+			for (int k = 0; k < 4; k++)
+				free(l->lang[i].months[m][k]);
+	}
+	free(l->t);
+	free(l->lang);
+	free(l);
+}
+
+const struct walocale *walocale_get(const char *rules_dir)
+{
+	static struct walocale *cached;
+	static char *cached_path;
+	char *path = xasprintf("%s/whatsapp.ini", rules_dir ? rules_dir : "rules");
+
+	if (cached && !strcmp(path, cached_path)) {
+		free(path);
+		return cached;
+	}
+	walocale_free(cached);
+	free(cached_path);
+	cached = walocale_load(path);
+	cached_path = path;
+	return cached;
+}
+
+int walocale_langs(const struct walocale *l)
+{
+	return l ? (int)l->nlang : 0;
+}
+
+const char *walocale_lang_code(const struct walocale *l, int lang)
+{
+	return l->lang[lang].code;
+}
+
+const char *walocale_lang_order(const struct walocale *l, int lang)
+{
+	return l->lang[lang].order;
+}
+
+int walocale_month(const struct walocale *l, const char *name, size_t len)
+{
+	if (!l)
+		return 0;
+	for (size_t i = 0; i < l->nlang; i++)
+		for (int m = 0; m < 12; m++)
+			for (int k = 0; k < 4 && l->lang[i].months[m][k]; k++)
+				if (strlen(l->lang[i].months[m][k]) == len &&
+				    !strncasecmp(l->lang[i].months[m][k], name, len))
+					return m + 1;
+	return 0;
+}
