@@ -11,8 +11,9 @@
  * signature. Wording lives in reports/incident.ini.
  *
  * Every figure is one SQL aggregate over the temporary tables, so a case
- * of any size costs a few sorted passes (and one scan of usage for the
- * deletion dates, forwards and exports), never a query per copy. */
+ * of any size costs a few sorted passes, never a query per copy. Loss
+ * dates and where a message survives are read as analyze stored them
+ * (findings.h), never derived again from usage or the store. */
 #include "report.h"
 
 #include <ctype.h>
@@ -21,10 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
 #include "casereport.h"
 #include "cli.h"
 #include "diag.h"
+#include "findings.h"
 #include "hash.h"
 #include "pdf.h"
 #include "redact.h"
@@ -450,56 +451,92 @@ static void day_map_free(struct day_map *m)
 	free(m->hi);
 }
 
-/* Deletion dates of the UNCAPTURED_DELETION copies by app: each copy's
- * earliest deleted/expired/burned event at or after it, up to as_of. One
- * pass over usage (CROSS JOIN keeps usage the outer loop). */
-static int loss_dates(struct case_ctx *c, const struct figures *f, struct day_map *m)
+/* The case's selection (casereport.h) as a findings filter: the [scope]
+ * lists and period; without a class filter, the reportable classes. */
+static void case_filter(const struct case_ctx *c, struct finding_filter *flt)
 {
-	struct stmt *s = stmt_prepare(c->st,
-		"SELECT app, min(t), max(t) FROM ("
-		" SELECT c.app AS app, min(u.ts) AS t FROM main.usage u"
-		" CROSS JOIN temp.case_copies c ON c.message_id = u.message_id"
-		"  AND c.account = u.account"
-		" WHERE u.event IN ('deleted', 'expired', 'burned') AND u.ts < ?1"
-		"  AND c.type = 'UNCAPTURED_DELETION' AND u.ts >= c.ts"
-		" GROUP BY c.finding_id, c.account, c.message_id, c.ts) GROUP BY app");
+	static const char *const reportable[] = { "actual", "impending", "threatened" };
+	const struct case_list *l = c->cf.scope;
+	const char *const **lists[CF_COUNT] = { &flt->offices, &flt->apps, &flt->custodians,
+						 &flt->accounts, &flt->devices, &flt->types,
+						 &flt->classes };
+	size_t *ns[CF_COUNT] = { &flt->noffices, &flt->napps, &flt->ncustodians,
+				 &flt->naccounts, &flt->ndevices, &flt->ntypes, &flt->nclasses };
+
+	memset(flt, 0, sizeof(*flt));
+	flt->run_id = c->run_id;
+	for (int i = 0; i < CF_COUNT; i++) {
+		*lists[i] = (const char *const *)l[i].v;
+		*ns[i] = l[i].n;
+	}
+	if (!flt->nclasses) {
+		flt->classes = reportable;
+		flt->nclasses = 3;
+	}
+	flt->from = c->cf.from;
+	flt->to = c->cf.to;
+}
+
+/* The loss dates analyze stored with the case's copies of one type: by
+ * app (UNCAPTURED_DELETION: the deletions' times) or by account
+ * (ACCOUNT_DELETION: lo the closure or account_deleted event, -1 when
+ * none; hi the closed_on date, 0 when none). */
+static int stored_loss_dates(struct case_ctx *c, const char *type, int by_account,
+			     struct day_map *m)
+{
+	const char *types[1] = { type };
+	struct finding_filter flt;
+	struct finding_copy_row r;
+	struct findings_cursor *cur;
 	int rc;
-	if (!s)
+
+	case_filter(c, &flt);
+	flt.types = types;
+	flt.ntypes = 1;
+	if (!(cur = finding_copies_open(c->st, &flt, NULL)))
 		return -1;
-	stmt_bind_int(s, 1, f->asof_end);
-	while ((rc = stmt_step(s)) == 1)
-		day_map_add(m, stmt_text(s, 0), stmt_int(s, 1), stmt_int(s, 2));
-	stmt_free(s);
+	while ((rc = finding_copies_next(cur, &r)) == 1) {
+		const char *key = by_account ? r.account : r.app;
+		long long lo = -1, hi = 0, t = r.loss_ts;
+		if (t == FINDING_NO_TS || r.loss == LOSS_NONE)
+			continue;
+		if (!by_account)
+			lo = hi = t;
+		if (by_account && (r.loss == LOSS_ACCOUNT_CLOSED || r.loss == LOSS_ACCOUNT_DELETED))
+			lo = t;
+		if (by_account && (r.loss == LOSS_ACCOUNT_CLOSED || r.loss == LOSS_SCHEDULED_DELETION))
+			hi = t;
+		size_t i;
+		for (i = 0; i < m->n && strcmp(m->key[i], key ? key : ""); i++)
+			;
+		if (i == m->n) {
+			day_map_add(m, key, lo, hi);
+			continue;
+		}
+		if (lo >= 0 && (m->lo[i] < 0 || lo < m->lo[i]))
+			m->lo[i] = lo;
+		if (hi > m->hi[i])
+			m->hi[i] = hi;
+	}
+	findings_close(cur);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Closure date of each closed account: closed_on (up to as_of) or its
- * first account_deleted event, whichever is earlier (spec 4.1 row 3). */
+/* Deletion dates of the UNCAPTURED_DELETION copies by app: each copy's
+ * deleted/expired/burned event, as analyze judged it. */
+static int loss_dates(struct case_ctx *c, const struct figures *f, struct day_map *m)
+{
+	(void)f;
+	return stored_loss_dates(c, "UNCAPTURED_DELETION", 0, m);
+}
+
+/* Closure date of each closed account: its copies' loss (closed_on up to
+ * as_of or an account_deleted event, whichever came first, spec 4.1 row
+ * 3), and the closed_on date (also a scheduled one, row 4). */
 static int closure_dates(struct case_ctx *c, const struct figures *f, struct day_map *m)
 {
-	struct stmt *s = stmt_prepare(c->st,
-		"SELECT a.account, min(coalesce(e.t, 1e18), coalesce(CASE WHEN a.closed_on <= ?2"
-		"  THEN (julianday(a.closed_on) - 2440587.5) * 86400 END, 1e18)), a.closed_on"
-		" FROM (SELECT DISTINCT account FROM temp.case_findings"
-		"  WHERE type = 'ACCOUNT_DELETION') k"
-		" LEFT JOIN main.accounts a ON a.account = k.account"
-		" LEFT JOIN (SELECT account, min(ts) AS t FROM main.usage"
-		"  WHERE event = 'account_deleted' AND ts < ?1 AND account IN"
-		"  (SELECT account FROM temp.case_findings WHERE type = 'ACCOUNT_DELETION')"
-		"  GROUP BY account) e ON e.account = k.account");
-	int rc;
-	if (!s)
-		return -1;
-	stmt_bind_int(s, 1, f->asof_end);
-	stmt_bind_text(s, 2, c->run_as_of);
-	while ((rc = stmt_step(s)) == 1) {
-		long long closed = (long long)stmt_double(s, 1), due = 0, d;
-		if (stmt_text(s, 2) && !time_parse_date(stmt_text(s, 2), &d))
-			due = d * 86400;
-		day_map_add(m, stmt_text(s, 0), closed >= (long long)1e17 ? -1 : closed, due);
-	}
-	stmt_free(s);
-	return rc < 0 ? -1 : 0;
+	(void)f;
+	return stored_loss_dates(c, "ACCOUNT_DELETION", 1, m);
 }
 
 /* "Dana Reyes", "Dana Reyes, Marcus Bell and Priya Natarajan", or "7
@@ -885,47 +922,48 @@ static int corrective_actions(struct case_ctx *c)
 
 /* ---- 5. Salvage ---------------------------------------------------------------- */
 
-/* Per distinct affected message: where a copy still exists (analyze.h's
- * contract: the compliance store, a forward, an export of its
- * conversation at or after it, or a copy of the same message_id held in a
- * NOT_FORWARDED, CAPTURE_GAP, impending ACCOUNT_DELETION or LATE_FORWARD
- * finding of the run, i.e. still on a device or in an account). */
+/* Per distinct affected message: where a copy still exists, as analyze
+ * stored it with the copies (findings.h, finding_copies.survives): the
+ * compliance store, a forward, an export of its conversation at or after
+ * it, or a copy not lost, this one or another account's (still on a
+ * device or in an account). */
 static int salvage_table(struct case_ctx *c, const struct figures *f)
 {
-	struct stmt *s;
+	struct finding_filter flt;
+	struct finding_message_row m;
+	struct findings_cursor *cur;
+	struct stmt *ins;
 	int rc;
 
+	(void)f;
 	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_msgs;"
 		       "CREATE TEMP TABLE case_msgs (message_id TEXT PRIMARY KEY, store INTEGER"
 		       " DEFAULT 0, fwd INTEGER DEFAULT 0, exp INTEGER DEFAULT 0,"
-		       " other INTEGER DEFAULT 0);"
-		       "INSERT INTO temp.case_msgs (message_id)"
-		       " SELECT DISTINCT message_id FROM temp.case_copies;"))
+		       " other INTEGER DEFAULT 0);"))
 		return -1;
-	s = stmt_prepare(c->st,
-		"UPDATE temp.case_msgs SET"
-		/* the store as analyze sees it: a message's first row (a message
-		   loaded twice counts once), captured and not purged by as_of */
-		" store = message_id IN (SELECT s.message_id FROM main.store_messages s"
-		"  JOIN (SELECT min(rowid) AS first FROM main.store_messages"
-		"   WHERE message_id IN (SELECT message_id FROM temp.case_msgs)"
-		"   GROUP BY message_id) f ON s.rowid = f.first"
-		"  WHERE s.captured_ts < ?1 AND (s.purged_ts IS NULL OR s.purged_ts >= ?1)),"
-		" fwd = message_id IN (SELECT u.message_id FROM main.usage u"
-		"  WHERE u.event = 'forwarded' AND u.ts < ?1),"
-		" exp = message_id IN (SELECT c.message_id FROM main.usage u"
-		"  CROSS JOIN temp.case_copies c ON c.conversation_id = u.conversation_id"
-		"  WHERE u.event = 'exported' AND u.ts < ?1 AND u.ts >= c.ts),"
-		" other = message_id IN (SELECT fc.message_id FROM main.finding_copies fc"
-		"  JOIN main.findings g ON g.run_id = fc.run_id AND g.finding_id = fc.finding_id"
-		"  WHERE fc.run_id = ?2 AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP',"
-		"  'LATE_FORWARD') OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending')))");
-	if (!s)
+	ins = stmt_prepare(c->st, "INSERT INTO temp.case_msgs (message_id, store, fwd, exp, other)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5)");
+	case_filter(c, &flt);
+	cur = ins ? finding_messages_open(c->st, &flt) : NULL;
+	if (!cur) {
+		stmt_free(ins);
 		return -1;
-	stmt_bind_int(s, 1, f->asof_end);
-	stmt_bind_int(s, 2, c->run_id);
-	rc = stmt_step(s);
-	stmt_free(s);
+	}
+	while ((rc = finding_messages_next(cur, &m)) == 1) {
+		stmt_bind_text(ins, 1, m.message_id);
+		stmt_bind_int(ins, 2, !!(m.survives & FINDING_SURVIVES_STORE));
+		stmt_bind_int(ins, 3, !!(m.survives & FINDING_SURVIVES_FORWARD));
+		stmt_bind_int(ins, 4, !!(m.survives & FINDING_SURVIVES_EXPORT));
+		stmt_bind_int(ins, 5, !!(m.survives & (FINDING_SURVIVES_DEVICE |
+						       FINDING_SURVIVES_OTHER)));
+		if (stmt_step(ins) < 0)
+			rc = -1;
+		stmt_reset(ins);
+		if (rc < 0)
+			break;
+	}
+	findings_close(cur);
+	stmt_free(ins);
 	return rc < 0 ? -1 : 0;
 }
 
