@@ -50,6 +50,7 @@ struct figures {
 	long long findings, copies, messages, conversations, custodians, devices, apps;
 	long long store_rows, first, last, asof_end;
 	char apps_list[512];
+	size_t napps_listed, last_joint;
 };
 
 static void fmt_num(char *buf, size_t len, long long n)
@@ -130,11 +131,21 @@ static int compute_figures(struct case_ctx *c, struct figures *f)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
 		const char *name = app_name(c, stmt_text(s, 0));
-		if (len + strlen(name) + 3 < sizeof(f->apps_list))
+		if (len + strlen(name) + 3 < sizeof(f->apps_list)) {
+			/* "A, B and C": the last joint is rewritten below */
 			len += (size_t)snprintf(f->apps_list + len, sizeof(f->apps_list) - len,
 						"%s%s", len ? ", " : "", name);
+			f->napps_listed++;
+			f->last_joint = f->napps_listed > 1 ? len - strlen(name) - 2 : 0;
+		}
 	}
 	stmt_free(s);
+	if (f->napps_listed > 1 && len + 3 < sizeof(f->apps_list)) {
+		char tail[512];
+		snprintf(tail, sizeof(tail), "%s", f->apps_list + f->last_joint + 2);
+		snprintf(f->apps_list + f->last_joint, sizeof(f->apps_list) - f->last_joint,
+			 " and %s", tail);
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -168,11 +179,17 @@ static void figure_vars(struct case_ctx *c, const struct figures *f)
 	fmt_day(f->last, d2, f->findings == 0);
 	casereport_var(c, "first", d1);
 	casereport_var(c, "last", d2);
+	{
+		char l1[64], l2[64], r[160];
+		casereport_long_day(f->first, l1, sizeof(l1));
+		casereport_long_day(f->last, l2, sizeof(l2));
+		casereport_var(c, "date_range", casereport_range(c, l1, l2, r, sizeof(r)));
+	}
 }
 
 /* ---- 1. Description of the records ---------------------------------------- */
 
-static int by_type_table(struct case_ctx *c)
+static int by_type_table(struct case_ctx *c, const struct figures *f)
 {
 	const char *hdr[5];
 	char cols[512], n1[W_NUM], n2[W_NUM], n3[W_NUM];
@@ -193,14 +210,31 @@ static int by_type_table(struct case_ctx *c)
 		return -1;
 	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrr");
 	while (rc == 0 && stmt_step(s) == 1) {
-		const char *cells[5] = { type_label(c, stmt_text(s, 0), stmt_text(s, 1)),
+		const char *type = stmt_text(s, 0);
+		/* the store's own rows are neither copies nor messages on a device */
+		int rows = !strcmp(type, "EARLY_PURGE") || !strcmp(type, "RETENTION_SHORTFALL");
+		char buf[64];
+		const char *cells[5] = { type_label(c, type, stmt_text(s, 1)),
 					 stmt_text(s, 1), n1, n2, n3 };
 		fmt_num(n1, sizeof(n1), stmt_int(s, 2));
 		fmt_num(n2, sizeof(n2), stmt_int(s, 3));
 		fmt_num(n3, sizeof(n3), stmt_int(s, 4));
+		if (rows) {
+			cells[3] = casereport_count(c, buf, sizeof(buf), stmt_int(s, 3), "store row",
+						    "store rows");
+			cells[4] = "";
+		}
 		rc = pdf_table_row(c->doc, cells);
 	}
 	stmt_free(s);
+	if (rc == 0 && f->findings) {
+		/* totals: copies and distinct messages, never mixed */
+		const char *cells[5] = { reportdef_get(c->def, "section1", "total"), "", n1, n2, n3 };
+		fmt_num(n1, sizeof(n1), f->findings);
+		fmt_num(n2, sizeof(n2), f->copies);
+		fmt_num(n3, sizeof(n3), f->messages);
+		rc = pdf_table_row(c->doc, cells);
+	}
 	return rc | pdf_table_end(c->doc);
 }
 
@@ -301,10 +335,31 @@ static int section1(struct case_ctx *c, const struct figures *f)
 		rc = pdf_paragraph(c->doc, t);
 		free(t);
 	}
+	if (!rc && f->copies) {
+		/* permanent records said in the text, not only in the table */
+		long long perm = 0, pmsg = 0;
+		char buf[64];
+		if (query_ll(c, "SELECT count(*) FROM temp.case_copies c JOIN main.accounts a"
+			     " ON a.account = c.account WHERE a.role = 'capstone'", &perm) ||
+		    query_ll(c, "SELECT count(DISTINCT c.message_id) FROM temp.case_copies c"
+			     " JOIN main.accounts a ON a.account = c.account"
+			     " WHERE a.role = 'capstone'", &pmsg))
+			return -1;
+		if (perm) {
+			casereport_var(c, "n_permanent", casereport_count(c, buf, sizeof(buf), perm,
+								   "copy", "copies"));
+			casereport_var(c, "n_permanent_messages", casereport_count(c, buf, sizeof(buf),
+					pmsg, "message", "messages"));
+			if (!(t = casereport_text(c, "section1", "permanent", 0)))
+				return -1;
+			rc = pdf_paragraph(c->doc, t);
+			free(t);
+		}
+	}
 	if (!f->findings || rc)
 		return rc;
 	rc |= casereport_heading(c, 2, "section1", "by_type_heading");
-	rc |= by_type_table(c);
+	rc |= by_type_table(c, f);
 	if (f->copies) {
 		rc |= casereport_heading(c, 2, "section1", "by_series_heading");
 		rc |= by_series_table(c);
@@ -331,10 +386,17 @@ static int section2(struct case_ctx *c)
 			 " WHERE office IS NOT NULL ORDER BY office");
 	if (!s)
 		return -1;
-	while (stmt_step(s) == 1) {
-		if (n++)
-			strbuf_addstr(&offices, "; ");
-		strbuf_addstr(&offices, stmt_text(s, 0));
+	{
+		char *names[64];
+		int k = 0;
+		while (stmt_step(s) == 1 && k < 64)
+			names[k++] = xstrdup(stmt_text(s, 0));
+		for (int i = 0; i < k; i++) {
+			strbuf_addf(&offices, "%s%s", i == 0 ? "" : i == k - 1 ? " and " : ", ",
+				    names[i]);
+			free(names[i]);
+		}
+		n = k;
 	}
 	stmt_free(s);
 	casereport_var(c, "offices", n ? offices.buf : reportdef_nth(c->def, "section2", "unknown", 0));
@@ -641,6 +703,8 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), n, "message",
 								 "messages"));
 		casereport_varf(c, "count", "%lld", n);
+		casereport_var(c, "n_store_rows", casereport_count(c, buf, sizeof(buf), n,
+								   "store row", "store rows"));
 		casereport_var(c, "were", n == 1 ? "was" : "were");
 		casereport_var(c, "are", n == 1 ? "is" : "are");
 		casereport_var(c, "n_group_findings", casereport_count(c, buf, sizeof(buf),
@@ -657,6 +721,13 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		fmt_day(stmt_int(s, 6), d2, stmt_is_null(s, 6));
 		casereport_var(c, "group_first", d1);
 		casereport_var(c, "group_last", d2);
+		{
+			char l1[64], l2[64], r[160];
+			casereport_long_day(stmt_int(s, 5), l1, sizeof(l1));
+			casereport_long_day(stmt_int(s, 6), l2, sizeof(l2));
+			casereport_var(c, "group_range", stmt_is_null(s, 5) ? "" :
+				       casereport_range(c, l1, l2, r, sizeof(r)));
+		}
 		if (stmt_is_null(s, 5)) {
 			t1[0] = t2[0] = '\0';
 		} else {
@@ -671,8 +742,19 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		casereport_var(c, "account", stmt_text(s, 8) ? stmt_text(s, 8) : "-");
 		casereport_var(c, "app", app_name(c, stmt_text(s, 9)));
 		casereport_var(c, "device_status", stmt_text(s, 13) ? stmt_text(s, 13) : "lost");
-		casereport_var(c, "device_status_on", stmt_text(s, 14) ? stmt_text(s, 14) : "-");
-		casereport_var(c, "device_model", stmt_text(s, 15) ? stmt_text(s, 15) : "-");
+		casereport_var(c, "device_status_on", stmt_text(s, 14) ? stmt_text(s, 14) : "");
+		casereport_var(c, "device_model", stmt_text(s, 15) ? stmt_text(s, 15) : "");
+		{
+			char l1[64], w[96];
+			if (stmt_text(s, 15) && *stmt_text(s, 15))
+				casereport_varf(c, "model_note", " (%s)", stmt_text(s, 15));
+			else
+				casereport_var(c, "model_note", "");
+			casereport_long_date(stmt_text(s, 14), l1, sizeof(l1));
+			snprintf(w, sizeof(w), "on %s", l1);
+			casereport_var(c, "device_when", stmt_text(s, 14) && *stmt_text(s, 14) ? w :
+				       reportdef_get(c->def, "circumstances", "date_unknown"));
+		}
 		lo = hi = 0;
 		if (day_map_find(loss, stmt_text(s, 9), &lo, &hi)) {
 			fmt_day(lo, d1, 0);
@@ -683,6 +765,15 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		}
 		casereport_var(c, "loss_first", d1);
 		casereport_var(c, "loss_last", d2);
+		if (day_map_find(loss, stmt_text(s, 9), &lo, &hi)) {
+			char l1[64], l2[64], r[160];
+			casereport_long_day(lo, l1, sizeof(l1));
+			casereport_long_day(hi, l2, sizeof(l2));
+			casereport_var(c, "loss_when", casereport_range(c, l1, l2, r, sizeof(r)));
+		} else {
+			casereport_var(c, "loss_when",
+				       reportdef_get(c->def, "circumstances", "deletion_unknown"));
+		}
 		if (day_map_find(closure, stmt_text(s, 8), &lo, &hi)) {
 			fmt_day(lo, d1, lo < 0);
 			fmt_day(hi, d2, hi == 0);
@@ -692,6 +783,29 @@ static int group_sentences(struct case_ctx *c, const struct figures *f,
 		}
 		casereport_var(c, "closed_on", d1);
 		casereport_var(c, "closes_on", d2);
+		{
+			char l1[64], w[96];
+			int known = day_map_find(closure, stmt_text(s, 8), &lo, &hi);
+			casereport_long_day(lo, l1, sizeof(l1));
+			snprintf(w, sizeof(w), "on %s", l1);
+			casereport_var(c, "closed_when", known && lo >= 0 ? w :
+				       reportdef_get(c->def, "circumstances", "date_unknown"));
+			/* a loss after NARA's letter is said, with the days */
+			casereport_var(c, "after_nara", "");
+			if (known && lo >= 0 && c->cf.nara_letter_on) {
+				long long nd, ld = lo / 86400;
+				if (!time_parse_date(c->cf.nara_letter_on, &nd) && ld > nd) {
+					casereport_varf(c, "days_after", "%lld", ld - nd);
+					char *an = casereport_text(c, "circumstances", "after_nara", 0);
+					casereport_var(c, "after_nara", an ? an : "");
+					free(an);
+				}
+			}
+			casereport_long_day(hi, l1, sizeof(l1));
+			snprintf(w, sizeof(w), "on %s", l1);
+			casereport_var(c, "closes_when", known && hi ? w :
+				       reportdef_get(c->def, "circumstances", "date_unknown"));
+		}
 		(void)f;
 		t = casereport_text(c, "circumstances",
 				    template_key(c, g->type, stmt_text(s, 1), tk, sizeof(tk)), 0);

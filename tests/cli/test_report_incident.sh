@@ -71,7 +71,7 @@ t_eq "README: 4 devices" "$devs" 4
 t_eq "README: first" "$first" 2018-10-04
 t_eq "README: last" "$last" 2019-02-14
 t_contains "volume sentence" "$T/flat.txt" \
-	"$copies message copies of $msgs messages in $convs conversations, held by $custs custodians on $devs devices, dated from $first to $last"
+	"$copies message copies of $msgs messages in $convs conversations, held by $custs custodians on $devs devices, dated from October 4, 2018 to February 14, 2019"
 t_contains "intro counts" "$T/flat.txt" "$nf findings of that audit, covering $copies message copies of $msgs messages held by $custs custodians"
 t_contains "office" "$T/flat.txt" "maintained by the Emergency Operations Center, Office of Field Operations, Example Agency"
 
@@ -86,9 +86,33 @@ for row in "UNCAPTURED_DELETION|Deleted on device" "DEVICE_LOSS|Lost with device
 done
 # README §5 rows 1-4, 8, 9
 t_contains "deletions: 13 copies of 4 custodians" "$T/flat.txt" "13 messages in WhatsApp of 4 custodians"
-t_contains "deletion dates (events)" "$T/flat.txt" "deleted, expired or burned on the devices between 2018-10-05 and 2019-01-24"
-t_contains "device loss" "$T/flat.txt" "The device D-0002 (iPhone 8) of Marcus Bell was replaced on 2019-02-19 holding 14 messages in WhatsApp"
-t_contains "account closed" "$T/flat.txt" "account whatsapp:+15550100004 of Tomás Alvarez was closed on 2019-03-05 with 12 messages"
+t_contains "deletion dates (events)" "$T/flat.txt" "deleted, expired or burned on the devices from October 5, 2018 to January 24, 2019"
+t_contains "device loss" "$T/flat.txt" "The device D-0002 (iPhone 8) of Marcus Bell was replaced on February 19, 2019 holding 14 messages in WhatsApp"
+t_contains "a loss after NARA's letter, said" "$T/flat.txt" "This was 4 days after your letter of March 1, 2019."
+t_contains "permanent records said in the text" "$T/flat.txt" "are permanent records: they were held by Capstone officials"
+t_contains "safeguard caveat" "$T/flat.txt" "These safeguards do not yet hold everywhere"
+for s in "Capture outage (Wickr): 19 message copies" "Capture gaps (Wickr): 22 message copies of 6 accounts" \
+	 "Retention shortfall (Wickr)" "which puts 14 store rows at risk" "Early purges (Microsoft Teams): the compliance store purged 6 store rows of 2 accounts"; do
+	t_contains "safeguard caveat: $s" "$T/flat.txt" "$s"
+done
+t_contains "signature: the authority line" "$T/flat.txt" "Authorized to sign records schedules, 36 CFR 1220.34(b)"
+t_contains "signature: dated" "$T/flat.txt" "Signed on September 24, 2021"
+t_contains "cc list" "$T/flat.txt" "Inspector General, Example Agency"
+t_contains "enclosure A digest" "$T/flat.txt" "$(sha256sum "$W/out/UD-2019-0001-enclosure-a.xlsx" | cut -c1-64)"
+t_ok "totals row" sh -c "pdftotext -layout \"$PDF\" - | grep -qE \"^Total \\(messages counted once\\) +6 +39 +26\""
+# the letter date: before NARA's letter, before the case opened
+run report incident --db "$DB" --case "$CASE" -o "$T/early.pdf" --letter-date 2019-02-20
+t_eq "letter before NARA's letter: exit 3" "$rc" 3
+t_contains "letter before NARA's letter: both dates" "$T/err" "the letter date 2019-02-20 is before NARA's letter of 2019-03-01 that it answers"
+t_ok "letter before NARA's letter: nothing written" test ! -e "$T/early.pdf"
+run report incident --db "$DB" --case "$CASE" -o "$T/early.pdf" --letter-date 2019-03-05
+t_contains "letter before the case opened" "$T/err" "the letter date 2019-03-05 is before the case was opened on 2019-03-08"
+run report incident --db "$DB" --case "$CASE" -o "$T/late.pdf" --letter-date 2019-04-02
+t_eq "late letter: exit 0" "$rc" 0
+pdftotext "$T/late.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/late.txt"
+t_contains "late letter: said" "$T/late.txt" "This report is sent after March 31, 2019, the date your letter set for it"
+t_contains "late letter: dated" "$T/late.txt" "April 2, 2019"
+t_contains "account closed" "$T/flat.txt" "account whatsapp:+15550100004 of Tomás Alvarez was closed on March 5, 2019 with 12 messages"
 t_contains "narrative circumstances" "$T/flat.txt" "during Operation Gateway, four officials"
 # per custodian copies (README: Dana 4, Marcus 15, Priya 5, Tomás 15)
 for pair in "Dana Reyes|4" "Marcus Bell|15" "Priya Natarajan|5" "Tomás Alvarez|15"; do
