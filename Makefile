@@ -7,9 +7,9 @@
 #   make deps     install the Debian packages we need (as root), else say how
 
 PROG      := udaudit
-PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip
+PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip libxml-2.0
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libxlsxwriter-dev libhpdf-dev \
-             libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev \
+             libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev libxml2-dev \
              fonts-dejavu-core icc-profiles-free python3 python3-openpyxl \
              poppler-utils qpdf clang clang-tidy cppcheck
 Q         := $(if $(V),,@)

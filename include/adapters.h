@@ -22,5 +22,6 @@ int load_intune_apps(struct ingest_ctx *ctx);
 int load_purview(struct ingest_ctx *ctx);
 int load_teams(struct ingest_ctx *ctx);
 int load_slack(struct ingest_ctx *ctx);
+int load_jamf(struct ingest_ctx *ctx);
 
 #endif

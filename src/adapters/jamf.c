@@ -1,0 +1,688 @@
+/* ad_jamf: Jamf Pro inventory into devices and device apps (spec §6), as
+ * intune-devices and intune-apps do for Intune. Reads, recognised by their
+ * first byte:
+ *   JSON  the Jamf Pro API (/api/v2/mobile-devices/detail,
+ *         /api/v1/computers-inventory: {"totalCount", "results": [...]},
+ *         or one device's detail) and the Classic API (/JSSResource/
+ *         mobiledevices/id/N, computers/id/N: {"mobile_device": {...}},
+ *         {"computer": {...}}, and their lists);
+ *   XML   the Classic API's XML of the same;
+ *   CSV   an Advanced Search export (columns as the search displays them).
+ * Both trees are read through one small accessor (struct node), so the
+ * mapping is written once per shape. */
+#include "adapters.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvin.h"
+#include "json.h"
+#include "jsondoc.h"
+#include "records.h"
+#include "textin.h"
+#include "timeutil.h"
+#include "xmlin.h"
+
+#define JAMF_MAX_VALUE 512
+
+/* ---- a JSON value or an XML element ---- */
+
+struct node {
+	const struct json *j;
+	const struct xml_node *x;
+};
+
+static const struct node NONE = { NULL, NULL };
+
+static int is_none(struct node n)
+{
+	return !n.j && !n.x;
+}
+
+static struct node child(struct node n, const char *key)
+{
+	struct node c = NONE;
+	if (n.j)
+		c.j = json_get(n.j, key);
+	else if (n.x)
+		c.x = xml_child(n.x, key);
+	return c;
+}
+
+/* A dotted path: "general.remote_management.managed". */
+static struct node at(struct node n, const char *path)
+{
+	char key[64];
+
+	while (*path && !is_none(n)) {
+		size_t k = strcspn(path, ".");
+		if (k >= sizeof(key))
+			return NONE;
+		memcpy(key, path, k);
+		key[k] = '\0';
+		n = child(n, key);
+		path += k + (path[k] == '.');
+	}
+	return n;
+}
+
+/* The value as text (JSON strings, integers, booleans; XML text). */
+static const char *text(struct node n, char *buf, size_t len)
+{
+	long long v;
+
+	buf[0] = '\0';
+	if (n.x)
+		return xml_text(n.x, buf, len);
+	if (!n.j)
+		return buf;
+	switch (json_type_of(n.j)) {
+	case JT_STRING:
+		snprintf(buf, len, "%s", json_str(n.j));
+		break;
+	case JT_INT:
+		if (!json_int(n.j, &v))
+			snprintf(buf, len, "%lld", v);
+		break;
+	case JT_BOOL:
+		snprintf(buf, len, "%s", json_bool(n.j) ? "true" : "false");
+		break;
+	default:
+		break;
+	}
+	return buf;
+}
+
+/* The first non-empty of several paths (NULL-terminated). */
+static const char *first(struct node n, const char *const *paths, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (; *paths; paths++)
+		if (*text(at(n, *paths), buf, len))
+			return buf;
+	return buf;
+}
+
+/* The elements of a list: a JSON array, or an XML element's children
+ * (Classic XML lists start with a <size> element). */
+struct iter {
+	struct node list;
+	size_t i;
+	const struct xml_node *x;
+};
+
+static int next_item(struct iter *it, struct node *out)
+{
+	*out = NONE;
+	if (it->list.j) {
+		if (it->i >= json_len(it->list.j))
+			return 0;
+		out->j = json_at(it->list.j, it->i++);
+		return 1;
+	}
+	if (!it->list.x)
+		return 0;
+	it->x = it->i++ ? xml_next(it->x) : xml_child(it->list.x, NULL);
+	while (it->x && !strcmp(xml_name(it->x), "size"))
+		it->x = xml_next(it->x);
+	out->x = it->x;
+	return it->x != NULL;
+}
+
+/* ---- mapping ---- */
+
+/* The paths of one field in each of the four shapes. */
+enum shape { CLASSIC_MOBILE, CLASSIC_COMPUTER, PRO_MOBILE, PRO_COMPUTER, NSHAPE };
+enum field {
+	F_ID, F_NAME, F_SERIAL, F_UDID, F_MODEL, F_OS, F_MANAGED, F_OWNER, F_EMAIL, F_USER,
+	F_ENROLLED, F_SEEN, F_LOST, F_APPS, NFIELD
+};
+
+/* Up to three paths per field and shape, tried in order. */
+static const char *const paths[NSHAPE][NFIELD][4] = {
+	[CLASSIC_MOBILE] = {
+		[F_ID] = { "general.id", "id" },
+		[F_NAME] = { "general.name", "general.device_name", "name", "device_name" },
+		[F_SERIAL] = { "general.serial_number", "serial_number" },
+		[F_UDID] = { "general.udid", "udid" },
+		[F_MODEL] = { "general.model", "model", "general.model_display" },
+		[F_OS] = { "general.os_type", "os_type" },
+		[F_MANAGED] = { "general.managed", "managed" },
+		[F_OWNER] = { "general.device_ownership_level", "device_ownership_level" },
+		[F_EMAIL] = { "location.email_address", "email_address" },
+		[F_USER] = { "location.username", "username" },
+		[F_ENROLLED] = { "general.last_enrollment_utc", "general.initial_entry_date_utc" },
+		[F_SEEN] = { "general.last_inventory_update_utc" },
+		[F_LOST] = { "security.lost_mode_enabled" },
+		[F_APPS] = { "applications" },
+	},
+	[CLASSIC_COMPUTER] = {
+		[F_ID] = { "general.id", "id" },
+		[F_NAME] = { "general.name", "name" },
+		[F_SERIAL] = { "general.serial_number", "serial_number" },
+		[F_UDID] = { "general.udid", "udid" },
+		[F_MODEL] = { "hardware.model", "model" },
+		[F_OS] = { "hardware.os_name", "general.platform" },
+		[F_MANAGED] = { "general.remote_management.managed", "managed" },
+		[F_EMAIL] = { "location.email_address", "email_address" },
+		[F_USER] = { "location.username", "username" },
+		[F_ENROLLED] = { "general.last_enrolled_date_utc", "general.initial_entry_date_utc" },
+		[F_SEEN] = { "general.report_date_utc", "general.last_contact_time_utc" },
+		[F_APPS] = { "software.applications" },
+	},
+	[PRO_MOBILE] = {
+		[F_ID] = { "mobileDeviceId", "id" },
+		[F_NAME] = { "general.displayName", "name" },
+		[F_SERIAL] = { "hardware.serialNumber", "serialNumber" },
+		[F_UDID] = { "general.udid", "udid" },
+		[F_MODEL] = { "hardware.model", "model" },
+		[F_OS] = { "deviceType", "ios.general.osType" },
+		[F_MANAGED] = { "general.managed", "managed" },
+		[F_OWNER] = { "general.deviceOwnershipType", "ownershipType" },
+		[F_EMAIL] = { "userAndLocation.emailAddress", "emailAddress" },
+		[F_USER] = { "userAndLocation.username", "username" },
+		[F_ENROLLED] = { "general.lastEnrolledDate", "general.initialEntryTimestamp" },
+		[F_SEEN] = { "general.lastInventoryUpdateDate", "lastInventoryUpdateDate" },
+		[F_LOST] = { "security.lostModeEnabled" },
+		[F_APPS] = { "applications" },
+	},
+	[PRO_COMPUTER] = {
+		[F_ID] = { "id" },
+		[F_NAME] = { "general.name" },
+		[F_SERIAL] = { "hardware.serialNumber" },
+		[F_UDID] = { "udid" },
+		[F_MODEL] = { "hardware.model" },
+		[F_OS] = { "operatingSystem.name", "general.platform" },
+		[F_MANAGED] = { "general.remoteManagement.managed" },
+		[F_OWNER] = { "general.enrolledViaAutomatedDeviceEnrollment" },
+		[F_EMAIL] = { "userAndLocation.email" },
+		[F_USER] = { "userAndLocation.username" },
+		[F_ENROLLED] = { "general.lastEnrolledDate", "general.initialEntryDate" },
+		[F_SEEN] = { "general.reportDate", "general.lastContactTime" },
+		[F_APPS] = { "applications" },
+	},
+};
+
+/* App fields: identifier, name, short version, version. */
+static const char *const app_paths[NSHAPE][4][3] = {
+	[CLASSIC_MOBILE] = { { "identifier" }, { "application_name", "name" },
+			     { "application_short_version" }, { "application_version", "version" } },
+	[CLASSIC_COMPUTER] = { { "bundle_id" }, { "name" }, { NULL }, { "version" } },
+	[PRO_MOBILE] = { { "identifier" }, { "name" }, { "shortVersion" }, { "version" } },
+	[PRO_COMPUTER] = { { "bundleId" }, { "name" }, { NULL }, { "version" } },
+};
+
+enum key { KEY_SERIAL, KEY_UDID, KEY_NAME, KEY_ID };
+
+struct jamf {
+	struct ingest_ctx *ctx;
+	enum key key;
+	unsigned long devices, apps, unmanaged;
+};
+
+static int truthy(const char *v)
+{
+	return !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") ||
+	       !strcasecmp(v, "enabled");
+}
+
+static int falsy(const char *v)
+{
+	return !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no") ||
+	       !strcasecmp(v, "disabled");
+}
+
+static const char *platform_of(enum shape s, const char *os)
+{
+	if (s == CLASSIC_COMPUTER || s == PRO_COMPUTER)
+		return !*os || strcasestr(os, "mac") || strcasestr(os, "os x") ? "macos" : "";
+	if (!*os || !strncasecmp(os, "iOS", 3) || !strncasecmp(os, "iPadOS", 6))
+		return "ios";           /* a Jamf mobile device is an iPhone or iPad */
+	return "";                      /* tvOS, watchOS, visionOS */
+}
+
+/* Jamf's ownership: Institutional (and account-driven device enrollment)
+ * is the agency's; a personal profile or user enrollment is BYOD. For
+ * computers only an Automated Device Enrollment says the agency owns it. */
+static const char *ownership_of(enum shape s, const char *v)
+{
+	if (s == PRO_COMPUTER)
+		return truthy(v) ? "gfe" : "";
+	if (!strcasecmp(v, "Institutional") || !strcasecmp(v, "AccountDrivenDeviceEnrollment"))
+		return "gfe";
+	if (!strcasecmp(v, "Personal") || !strcasecmp(v, "PersonalDeviceProfile") ||
+	    !strcasecmp(v, "UserEnrollment") || !strcasecmp(v, "User Enrollment") ||
+	    !strcasecmp(v, "AccountDrivenUserEnrollment"))
+		return "byod";
+	return "";
+}
+
+/* A date of Jamf's: ISO 8601 ("2021-03-29T12:38:30.710+0000" in Classic,
+ * "2024-01-08T14:03:11.123Z" in the Pro API), or epoch milliseconds. */
+static int to_date(const char *v, char out[TIME_DATE_LEN])
+{
+	long long ts;
+	char *end;
+
+	out[0] = '\0';
+	if (!*v)
+		return 0;
+	if (!time_parse(v, &ts, NULL)) {
+		time_fmt_day(ts, out);
+		return 0;
+	}
+	errno = 0;
+	ts = strtoll(v, &end, 10);
+	if (!*end && !errno && ts > 0 && ts < 253402300800000LL) {
+		time_fmt_day(ts / 1000, out);
+		return 0;
+	}
+	return -1;
+}
+
+/* A computer's app without a bundle id is known by its name, "Slack.app"
+ * as "Slack" (rules/apps.ini matches names). */
+static void app_name_key(char *name)
+{
+	size_t n = strlen(name);
+	if (n > 4 && !strcasecmp(name + n - 4, ".app"))
+		name[n - 4] = '\0';
+}
+
+static int put_apps(struct jamf *j, struct node d, enum shape s, const char *device,
+		    const char *seen, unsigned long line)
+{
+	struct iter it = { at(d, paths[s][F_APPS][0]), 0, NULL };
+	struct node a;
+	char id[JAMF_MAX_VALUE], name[JAMF_MAX_VALUE], ver[JAMF_MAX_VALUE];
+
+	while (next_item(&it, &a)) {
+		struct device_app_rec r;
+		const char *key;
+		first(a, app_paths[s][0], id, sizeof(id));
+		first(a, app_paths[s][1], name, sizeof(name));
+		if (!app_paths[s][2][0] || !*first(a, app_paths[s][2], ver, sizeof(ver)))
+			first(a, app_paths[s][3], ver, sizeof(ver));
+		key = id;
+		if (!*key) {
+			app_name_key(name);
+			key = name;
+		}
+		if (!*key) {
+			if (bad_record(&j->ctx->bad, line, 0, "device '%s': an app without identifier"
+				       " or name", device))
+				return -1;
+			continue;
+		}
+		r = (struct device_app_rec){
+			.device_id = device, .app_id = key, .app_name = name, .version = ver,
+			.first_seen = seen, .last_seen = seen,
+		};
+		if (records_put_device_app(j->ctx, line, &r))
+			return -1;
+		j->apps++;
+	}
+	return 0;
+}
+
+/* One device's values, from a tree or a CSV row. */
+struct vals {
+	char v[NFIELD][JAMF_MAX_VALUE];
+};
+
+static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long line,
+		    char seen[TIME_DATE_LEN])
+{
+	static const enum field key_field[] = { F_SERIAL, F_UDID, F_NAME, F_ID };
+	static const char *const key_name[] = { "serial number", "UDID", "name", "Jamf id" };
+	const char *id = x->v[key_field[j->key]], *managed = x->v[F_MANAGED];
+	char enrolled[TIME_DATE_LEN];
+	struct device_rec r;
+
+	if (!*id)
+		return bad_record(&j->ctx->bad, line, 0, "device without a %s", key_name[j->key]);
+	if (to_date(x->v[F_ENROLLED], enrolled))
+		return bad_record(&j->ctx->bad, line, 0, "device '%s': bad enrollment date '%s'", id,
+				  x->v[F_ENROLLED]);
+	if (to_date(x->v[F_SEEN], seen))
+		return bad_record(&j->ctx->bad, line, 0, "device '%s': bad inventory date '%s'", id,
+				  x->v[F_SEEN]);
+	r = (struct device_rec){
+		.device_id = id, .custodian_id = *x->v[F_EMAIL] ? x->v[F_EMAIL] : x->v[F_USER],
+		.platform = platform_of(s, x->v[F_OS]), .model = x->v[F_MODEL],
+		.ownership = ownership_of(s, x->v[F_OWNER]),
+		.managed = truthy(managed) ? 1 : falsy(managed) ? 0 : -1,
+		.status = "active", .status_on = "", .replaced_by = "", .enrolled_on = enrolled,
+	};
+	/* Lost Mode is Jamf's record of a device reported lost, dated by the
+	   last inventory before it (the API gives no date of the report) */
+	if (truthy(x->v[F_LOST])) {
+		r.status = "lost";
+		r.status_on = seen;
+	}
+	if (!r.managed)
+		j->unmanaged++;
+	if (records_put_device(j->ctx, line, &r))
+		return -1;
+	j->devices++;
+	return 1;
+}
+
+static int put_device(struct jamf *j, struct node d, enum shape s, unsigned long line)
+{
+	static struct vals x;           /* 7 KiB: not on the stack */
+	char seen[TIME_DATE_LEN];
+	int rc;
+
+	for (int f = 0; f < NFIELD; f++)
+		first(d, paths[s][f], x.v[f], sizeof(x.v[f]));
+	rc = put_vals(j, &x, s, line, seen);
+	if (rc <= 0)
+		return rc;
+	return put_apps(j, d, s, x.v[j->key == KEY_SERIAL ? F_SERIAL : j->key == KEY_UDID ? F_UDID :
+				       j->key == KEY_NAME ? F_NAME : F_ID], seen, line);
+}
+
+/* ---- JSON ---- */
+
+static enum shape pro_shape(const struct json *o)
+{
+	return json_get(o, "mobileDeviceId") || json_get(o, "deviceType") ? PRO_MOBILE : PRO_COMPUTER;
+}
+
+static int on_json(struct jamf *j, const struct jsondoc_value *v)
+{
+	static const struct { const char *list, *one; enum shape s; } classic[] = {
+		{ "mobile_devices", "mobile_device", CLASSIC_MOBILE },
+		{ "computers", "computer", CLASSIC_COMPUTER },
+	};
+	unsigned long line, col, *lines = NULL;
+	const char *err;
+	size_t n = 0;
+	int rc = 0;
+	struct json *o = jsondoc_parse(v, &line, &col, &err);
+
+	if (!o)
+		return bad_record(&j->ctx->bad, line, col, "bad JSON: %s", err);
+	if (json_type_of(o) != JT_OBJECT) {
+		rc = bad_record(&j->ctx->bad, v->line, v->col, "expected a Jamf API response object");
+		goto out;
+	}
+	for (size_t k = 0; k < 2; k++) {
+		const struct json *one = json_get(o, classic[k].one);
+		const struct json *list = json_get(o, classic[k].list);
+		if (one) {
+			rc = put_device(j, (struct node){ one, NULL }, classic[k].s, v->line);
+			goto out;
+		}
+		if (list && json_type_of(list) == JT_ARRAY) {
+			lines = jsondoc_lines(v, classic[k].list, &n);
+			for (size_t i = 0; i < json_len(list) && !rc; i++) {
+				const struct json *e = json_at(list, i);
+				/* a list of full records, as a script that fetches each
+				   one saves them, or the list's summaries */
+				const struct json *in = json_get(e, classic[k].one);
+				rc = put_device(j, (struct node){ in ? in : e, NULL }, classic[k].s,
+						lines && i < n ? lines[i] : v->line);
+			}
+			goto out;
+		}
+	}
+	if (json_get(o, "results") && json_type_of(json_get(o, "results")) == JT_ARRAY) {
+		const struct json *list = json_get(o, "results");
+		lines = jsondoc_lines(v, "results", &n);
+		for (size_t i = 0; i < json_len(list) && !rc; i++) {
+			const struct json *e = json_at(list, i);
+			rc = put_device(j, (struct node){ e, NULL }, pro_shape(e),
+					lines && i < n ? lines[i] : v->line);
+		}
+	} else if (json_get(o, "general") || json_get(o, "hardware")) {
+		rc = put_device(j, (struct node){ o, NULL }, pro_shape(o), v->line);
+	} else {
+		rc = bad_record(&j->ctx->bad, v->line, v->col, "not a Jamf inventory response (no"
+				" 'results', 'mobile_device' or 'computer')");
+	}
+out:
+	free(lines);
+	json_free(o);
+	return rc;
+}
+
+static int load_json(struct jamf *j)
+{
+	struct jsondoc *d = jsondoc_open(j->ctx->path);
+	struct jsondoc_value v;
+	int rc = 0;
+
+	if (!d)
+		return -1;
+	while (!rc && (rc = jsondoc_next(d, &v)) != JSONDOC_END) {
+		if (rc == JSONDOC_ERROR)
+			break;
+		rc = rc == JSONDOC_BAD ? bad_record(&j->ctx->bad, v.line, v.col, "%s", v.err)
+				       : on_json(j, &v);
+	}
+	jsondoc_free(d);
+	return rc ? -1 : 0;
+}
+
+/* ---- XML (Classic API) ---- */
+
+static int load_xml(struct jamf *j)
+{
+	struct src_loc at_file = { j->ctx->path, 0, 0 };
+	unsigned long line;
+	const char *err;
+	struct xmlin *doc = xmlin_parse_file(j->ctx->path, &line, &err);
+	const struct xml_node *root;
+	const char *name;
+	int rc = 0;
+
+	if (!doc) {
+		at_file.line = line;
+		return diag_error(&at_file, "bad XML: %s", err);
+	}
+	root = xmlin_root(doc);
+	name = xml_name(root);
+	if (!strcmp(name, "mobile_device") || !strcmp(name, "computer")) {
+		rc = put_device(j, (struct node){ NULL, root },
+				*name == 'm' ? CLASSIC_MOBILE : CLASSIC_COMPUTER, xml_line(root));
+	} else if (!strcmp(name, "mobile_devices") || !strcmp(name, "computers")) {
+		struct iter it = { { NULL, root }, 0, NULL };
+		struct node e;
+		while (!rc && next_item(&it, &e))
+			rc = put_device(j, e, *name == 'm' ? CLASSIC_MOBILE : CLASSIC_COMPUTER,
+					xml_line(e.x));
+	} else {
+		rc = diag_error(&at_file, "not a Jamf Classic API document (root <%s>, expected"
+				" <mobile_device>, <computer> or their lists)", name);
+	}
+	xmlin_free(doc);
+	return rc;
+}
+
+/* ---- CSV (Advanced Search export) ---- */
+
+/* The columns an Advanced Search may display, by Jamf's display names. */
+enum { C_APP_ID = NFIELD, C_APP_NAME, C_APP_VERSION, NCSVF };
+
+struct alias {
+	int field;
+	const char *name;
+};
+
+static const struct alias csv_alias[] = {
+	{ F_SERIAL, "Serial Number" }, { F_UDID, "UDID" },
+	{ F_NAME, "Mobile Device Name" }, { F_NAME, "Computer Name" }, { F_NAME, "Display Name" },
+	{ F_NAME, "Device Name" }, { F_NAME, "Name" },
+	{ F_ID, "Mobile Device ID" }, { F_ID, "Jamf Pro Computer ID" }, { F_ID, "Computer ID" },
+	{ F_ID, "ID" },
+	{ F_MODEL, "Model" }, { F_OS, "Operating System" }, { F_OS, "Operating System Name" },
+	{ F_OS, "OS Type" }, { F_OS, "Device Type" }, { F_OS, "Platform" },
+	{ F_MANAGED, "Managed" }, { F_OWNER, "Device Ownership Type" },
+	{ F_OWNER, "Device Ownership Level" }, { F_OWNER, "Ownership Type" },
+	{ F_EMAIL, "Email Address" }, { F_EMAIL, "Email" }, { F_USER, "Username" },
+	{ F_ENROLLED, "Last Enrollment" }, { F_ENROLLED, "Last Enrolled Date" },
+	{ F_ENROLLED, "Initial Entry Date" },
+	{ F_SEEN, "Last Inventory Update" }, { F_SEEN, "Report Date" },
+	{ F_SEEN, "Last Check-in" }, { F_LOST, "Lost Mode Enabled" },
+	{ C_APP_ID, "App Identifier" }, { C_APP_ID, "Bundle ID" }, { C_APP_ID, "Application Bundle ID" },
+	{ C_APP_NAME, "App Name" }, { C_APP_NAME, "Application Title" },
+	{ C_APP_NAME, "Application Name" },
+	{ C_APP_VERSION, "App Short Version" }, { C_APP_VERSION, "App Version" },
+	{ C_APP_VERSION, "Application Version" },
+};
+#define NALIAS ((int)(sizeof(csv_alias) / sizeof(csv_alias[0])))
+
+static struct csv_col csv_cols[NALIAS];
+static struct jamf *csv_jamf;
+
+static const char *pick(const char *const *val, int f)
+{
+	for (int i = 0; i < NALIAS; i++)
+		if (csv_alias[i].field == f && *val[i])
+			return val[i];
+	return "";
+}
+
+/* Advanced searches mix iPhones and Macs: the OS column says which. */
+static enum shape csv_shape(const char *os)
+{
+	return strcasestr(os, "mac") || strcasestr(os, "os x") ? CLASSIC_COMPUTER : CLASSIC_MOBILE;
+}
+
+static int csv_row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	static struct vals x;
+	struct jamf *j = csv_jamf;
+	char seen[TIME_DATE_LEN];
+	const char *app_id = pick(val, C_APP_ID), *app_name = pick(val, C_APP_NAME);
+	struct device_app_rec a;
+	int rc;
+
+	(void)ctx;
+	for (int f = 0; f < NFIELD; f++)
+		snprintf(x.v[f], sizeof(x.v[f]), "%s", pick(val, f));
+	rc = put_vals(j, &x, csv_shape(x.v[F_OS]), line, seen);
+	if (rc <= 0 || (!*app_id && !*app_name))
+		return rc < 0 ? -1 : 0;
+	a = (struct device_app_rec){
+		.device_id = x.v[j->key == KEY_SERIAL ? F_SERIAL : j->key == KEY_UDID ? F_UDID :
+				 j->key == KEY_NAME ? F_NAME : F_ID],
+		.app_id = *app_id ? app_id : app_name, .app_name = app_name,
+		.version = pick(val, C_APP_VERSION), .first_seen = seen, .last_seen = seen,
+	};
+	if (records_put_device_app(j->ctx, line, &a))
+		return -1;
+	j->apps++;
+	return 0;
+}
+
+/* 1 when the header row has a column of the device key (the export's
+ * columns are the search's choice), 0 when not, -1 when unreadable. */
+static int csv_has_key(struct jamf *j)
+{
+	static const int key_field[] = { F_SERIAL, F_UDID, F_NAME, F_ID };
+	struct textin *t = textin_open(j->ctx->path);
+	struct csv_reader *r;
+	struct csv_header h = { 0, NULL };
+	struct csv_row row;
+	const char *err;
+	int found = 0;
+
+	if (!t)
+		return -1;
+	r = csv_reader_new(t);
+	if (csv_next(r, &row, &err) != 1) {
+		csv_reader_free(r);
+		return 1;               /* ingest_csv says what is wrong */
+	}
+	csv_header_init(&h, &row);
+	for (int i = 0; i < NALIAS && !found; i++)
+		found = csv_alias[i].field == key_field[j->key] &&
+			csv_header_find(&h, csv_alias[i].name) >= 0;
+	csv_header_release(&h);
+	csv_reader_free(r);
+	return found;
+}
+
+static int load_csv(struct jamf *j)
+{
+	static const char *const what[] = { "'Serial Number'", "'UDID'",
+					    "a name ('Mobile Device Name', 'Computer Name', ...)",
+					    "an id ('Mobile Device ID', 'Jamf Pro Computer ID', ...)" };
+	int has = csv_has_key(j);
+
+	if (has <= 0) {
+		struct src_loc at = { j->ctx->path, 1, 0 };
+		return has < 0 ? -1 : diag_error(&at, "not a Jamf Advanced Search export: no column"
+						 " %s (see the device_id option)", what[j->key]);
+	}
+	for (int i = 0; i < NALIAS; i++)
+		csv_cols[i] = (struct csv_col){ csv_alias[i].name, 0 };
+	csv_jamf = j;
+	return ingest_csv(j->ctx, csv_cols, NALIAS, csv_row);
+}
+
+/* ---- the file ---- */
+
+/* The first byte that is not white space (after a byte order mark). */
+static int first_byte(const char *path)
+{
+	struct src_loc at = { path, 0, 0 };
+	FILE *fp = fopen(path, "rb");
+	int c, n = 0;
+
+	if (!fp)
+		return diag_error(&at, "cannot open: %s", strerror(errno));
+	while ((c = getc(fp)) != EOF && (isspace(c) || (n < 3 && (c == 0xEF || c == 0xBB || c == 0xBF))))
+		n++;
+	fclose(fp);
+	return c == EOF ? 0 : c;
+}
+
+static int key_option(struct jamf *j)
+{
+	static const char *const names[] = { "serial", "udid", "name", "id" };
+	const char *v = ingest_opt(j->ctx, "device_id");
+	struct src_loc at = { j->ctx->path, 0, 0 };
+
+	j->key = KEY_SERIAL;
+	if (!v)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(v, names[i])) {
+			j->key = (enum key)i;
+			return 0;
+		}
+	return diag_error(&at, "bad device_id option '%s' (expected serial, udid, name or id)", v);
+}
+
+int load_jamf(struct ingest_ctx *ctx)
+{
+	struct jamf j;
+	struct src_loc at = { ctx->path, 0, 0 };
+	int c, rc;
+
+	memset(&j, 0, sizeof(j));
+	j.ctx = ctx;
+	if (key_option(&j))
+		return -1;
+	c = first_byte(ctx->path);
+	if (c < 0)
+		return -1;
+	if (!c)
+		return diag_error(&at, "empty file (expected a Jamf API response or an Advanced"
+				  " Search export)");
+	rc = c == '{' || c == '[' ? load_json(&j) : c == '<' ? load_xml(&j) : load_csv(&j);
+	if (rc)
+		return -1;
+	if (j.devices)
+		diag_note("%s: %lu devices (%lu not managed), %lu apps", ctx->path, j.devices,
+			  j.unmanaged, j.apps);
+	return 0;
+}

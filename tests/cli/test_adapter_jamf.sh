@@ -1,0 +1,112 @@
+# The jamf adapter (spec §6): Jamf Pro inventory (Jamf Pro API JSON,
+# Classic API JSON and XML, Advanced Search CSV) into devices and device
+# apps, as intune-devices and intune-apps do for Intune.
+. tests/cli/lib.sh
+D=tests/data/adapters/jamf
+devices() { sql "$1" "SELECT device_id, custodian_id, platform, model, ownership, managed, status,
+	status_on, enrolled_on FROM devices ORDER BY device_id"; }
+
+# Classic API, one mobile device (Jamf's sample record): 1 iPad, 18 apps
+for f in classic_mobile_device.json classic_mobile_device.xml; do
+	rm -f "$T/c.db"
+	run ingest --db "$T/c.db" jamf $D/$f
+	t_eq "$f: exit" "$rc" 0
+	t_contains "$f: summary" "$T/out" "19 records      0 skipped"
+	t_contains "$f: counts said" "$T/err" "1 devices (0 not managed), 18 apps"
+	t_eq "$f: device" "$(devices "$T/c.db")" \
+		"AB44F4D060A3|User28@email.com|ios|iPad 3rd Generation (Wi-Fi)|gfe|1|active||2021-03-29"
+	t_eq "$f: apps, seen on the inventory date" "$(sql "$T/c.db" "SELECT count(*), count(DISTINCT app_id),
+		min(first_seen), max(last_seen) FROM device_apps")" "18|18|2021-03-29|2021-03-29"
+	t_eq "$f: an app" "$(sql "$T/c.db" "SELECT app_id, app_name, version FROM device_apps WHERE app_name = 'YouTube'")" \
+		"com.google.ios.youtube|YouTube|2.10.2.11369"
+done
+
+# Classic XML list of two, one in Lost Mode
+rm -f "$T/l.db"
+run ingest --db "$T/l.db" jamf $D/classic_mobile_devices.xml
+t_contains "XML list: summary" "$T/out" "22 records      0 skipped"
+t_eq "XML list: the lost one" "$(sql "$T/l.db" "SELECT device_id, custodian_id, status, status_on FROM devices WHERE status != 'active'")" \
+	"AB44F4D060A4|j.doe@example.gov|lost|2021-03-29"
+t_eq "XML list: its apps" "$(sql "$T/l.db" "SELECT group_concat(app_id) FROM device_apps WHERE device_id = 'AB44F4D060A4'")" \
+	"net.whatsapp.WhatsApp,org.whispersystems.signal"
+
+# Classic API computer: a Mac, not managed, apps known by name
+rm -f "$T/m.db"
+run ingest --db "$T/m.db" jamf $D/classic_computer.json
+t_contains "classic computer: summary" "$T/out" "8 records      0 skipped"
+t_eq "classic computer: device" "$(devices "$T/m.db")" \
+	"AB40F81C60A1|User91@email.com|macos|13-inch MacBook Pro (Mid 2012)||0|active||2014-10-24"
+t_eq "classic computer: apps by name" "$(sql "$T/m.db" "SELECT group_concat(app_id, '|') FROM device_apps")" \
+	"Activity Monitor|App Store|Calendar|FaceTime|Mail|Messages|Safari"
+
+# Jamf Pro API: mobile devices (4, one without a serial number) and computers
+rm -f "$T/p.db"
+run ingest --db "$T/p.db" jamf $D/pro_mobile_devices.json $D/pro_computers.json
+t_eq "pro: exit" "$rc" 0
+t_contains "pro mobile: summary" "$T/out" "8 records      1 skipped"
+t_contains "pro computers: summary" "$T/out" "4 records      1 skipped"
+t_contains "pro mobile: no serial" "$T/err" "udaudit: $D/pro_mobile_devices.json:"
+t_contains "pro mobile: no serial, what" "$T/err" "error: device without a serial number"
+t_contains "pro computers: bad date" "$T/err" "error: device 'C02XX0000002': bad inventory date 'yesterday'"
+t_eq "pro: devices" "$(devices "$T/p.db")" \
+"C02XX0000001|p.lee@example.gov|macos|MacBook Air (M2, 2022)|gfe|1|active||2024-03-01
+F2LXX0000001|j.doe@example.gov|ios|iPhone 14 Pro|gfe|1|active||2024-01-08
+F2LXX0000002|a.smith@example.gov|ios|iPad Air (5th generation)|byod|1|active||2023-11-02
+F2LXX0000003|k.ray@example.gov|ios|iPhone 13|gfe|1|lost|2024-04-30|2022-05-05"
+t_eq "pro: apps" "$(sql "$T/p.db" "SELECT device_id, app_id, version, last_seen FROM device_apps ORDER BY device_id, app_id")" \
+"C02XX0000001|Telegram|10.13|2024-06-10
+C02XX0000001|com.apple.Safari|17.5|2024-06-10
+C02XX0000001|com.tinyspeck.slackmacgap|4.38.125|2024-06-10
+F2LXX0000001|com.microsoft.skype.teams|6.12.1|2024-06-10
+F2LXX0000001|com.tinyspeck.chatlyio|24.06.10|2024-06-10
+F2LXX0000001|net.whatsapp.WhatsApp|24.11.85|2024-06-10
+F2LXX0000002|org.whispersystems.signal|7.10|2024-06-09
+F2LXX0000003|com.tencent.xin|8.0.49|2024-04-30"
+run analyze --db "$T/p.db" --as-of 2024-06-30 --rules rules
+run findings --db "$T/p.db" --format csv --type PROHIBITED_APP
+t_eq "pro: prohibited apps found" "$(tail -n +2 "$T/out" | cut -d, -f8,9 | sort)" \
+"telegram,C02XX0000001
+wechat,F2LXX0000003"
+rm -f "$T/u.db"
+run ingest --db "$T/u.db" --opt device_id=udid jamf $D/pro_mobile_devices.json
+t_contains "device_id=udid: the Apple TV has one" "$T/out" "9 records      0 skipped"
+run ingest --db "$T/u.db" --opt device_id=imei jamf $D/pro_computers.json
+t_contains "bad device_id option" "$T/err" "bad device_id option 'imei' (expected serial, udid, name or id)"
+
+# Advanced Search CSV: one row per app
+rm -f "$T/s.db"
+run ingest --db "$T/s.db" jamf $D/advanced_search.csv
+t_contains "csv: summary" "$T/out" "6 records      2 skipped"
+t_contains "csv: no serial" "$T/err" "udaudit: $D/advanced_search.csv:5: error: device without a serial number"
+t_contains "csv: bad date" "$T/err" "udaudit: $D/advanced_search.csv:6: error: device 'F2LXX0000009': bad inventory date 'June 2024'"
+t_eq "csv: devices" "$(sql "$T/s.db" "SELECT device_id, platform, custodian_id, managed FROM devices ORDER BY 1")" \
+"C02XX0000001|macos|p.lee@example.gov|1
+F2LXX0000001|ios|j.doe@example.gov|1"
+t_eq "csv: apps" "$(sql "$T/s.db" "SELECT device_id, app_id FROM device_apps ORDER BY 1, 2")" \
+"C02XX0000001|Telegram
+F2LXX0000001|com.microsoft.skype.teams
+F2LXX0000001|net.whatsapp.WhatsApp"
+
+# cut short, a DOCTYPE, not Jamf
+rm -f "$T/b.db"
+run ingest --db "$T/b.db" jamf $D/truncated.json
+t_eq "truncated JSON: exit" "$rc" 3
+t_contains "truncated JSON: where" "$T/err" "udaudit: $D/truncated.json:1:1: error: unterminated JSON value (the file ends inside it)"
+t_contains "truncated JSON: nothing loaded" "$T/err" "not loaded; the audit database is unchanged"
+run ingest --db "$T/b.db" jamf $D/truncated.xml
+t_eq "truncated XML: exit" "$rc" 3
+t_contains "truncated XML: where" "$T/err" "udaudit: $D/truncated.xml:"
+t_contains "truncated XML: what" "$T/err" "error: bad XML: "
+run ingest --db "$T/b.db" jamf $D/doctype.xml
+t_eq "DOCTYPE: exit" "$rc" 3
+t_contains "DOCTYPE: refused" "$T/err" "udaudit: $D/doctype.xml:2: error: bad XML: a DOCTYPE is not accepted"
+printf '<?xml version="1.0"?>\n<users><user/></users>\n' >"$T/users.xml"
+run ingest --db "$T/b.db" jamf "$T/users.xml"
+t_contains "not Jamf XML" "$T/err" "not a Jamf Classic API document (root <users>"
+printf '{"users": []}\n' >"$T/users.json"
+run ingest --db "$T/b.db" jamf "$T/users.json"
+t_contains "not Jamf JSON" "$T/err" "udaudit: $T/users.json:1:1: error: not a Jamf inventory response"
+printf 'Name,Color\nx,y\n' >"$T/other.csv"
+run ingest --db "$T/b.db" jamf "$T/other.csv"
+t_contains "not Jamf CSV" "$T/err" "udaudit: $T/other.csv:1: error: not a Jamf Advanced Search export: no column 'Serial Number' (see the device_id option)"
+t_done
