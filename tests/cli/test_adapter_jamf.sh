@@ -109,4 +109,34 @@ t_contains "not Jamf JSON" "$T/err" "udaudit: $T/users.json:1:1: error: not a Ja
 printf 'Name,Color\nx,y\n' >"$T/other.csv"
 run ingest --db "$T/b.db" jamf "$T/other.csv"
 t_contains "not Jamf CSV" "$T/err" "udaudit: $T/other.csv:1: error: not a Jamf Advanced Search export: no column 'Serial Number' (see the device_id option)"
+
+# the three new kinds from [inputs] of audit.ini, with their options
+P=$(pwd)
+cat >"$T/audit.ini" <<INI
+[audit]
+agency = Example Agency
+quarter = 2024Q2
+db = audit.db
+
+[inputs]
+teams = $P/tests/data/adapters/teams/retained_pages.jsonl users=$P/tests/data/adapters/teams/users.csv
+slack = $P/tests/data/adapters/slack/agency_export.zip record_copy=yes
+jamf  = $P/$D/pro_mobile_devices.json device_id=serial
+
+[rules]
+dir = $P/rules
+
+[output]
+dir = reports
+INI
+run run "$T/audit.ini"
+t_eq "inputs: exit" "$rc" 0
+t_contains "inputs: teams" "$T/out" "7 records      2 skipped"
+t_contains "inputs: slack" "$T/out" "24 records      2 skipped"
+t_contains "inputs: jamf" "$T/out" "8 records      1 skipped"
+t_eq "inputs: what each gave" "$(sql "$T/audit.db" "SELECT kind, records, skipped FROM inputs ORDER BY input_id")" \
+"teams|7|2
+slack|24|2
+jamf|8|1"
+t_contains "inputs: the prohibited app" "$T/out" "PROHIBITED_APP            1"
 t_done
