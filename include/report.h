@@ -42,4 +42,9 @@ int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact);
 int report_doc_time(const char *as_of, const char *fallback, long long *created,
 		    char date[TIME_DATE_LEN]);
 
+/* 0, or -1 after saying out is not written, when a query of st failed
+ * (sticky, store.h): the single check before a writer puts its file in
+ * place, so a report never stands on rows a failed query left out. */
+int report_store_ok(const struct store *st, const char *out);
+
 #endif

@@ -1,7 +1,13 @@
 /* store: the audit database and read-only compliance stores, through SQLite
  * (store.c is the only file that includes sqlite3.h). Other modules write
  * their SQL against this small statement API; every error is printed here
- * with sqlite3_errmsg and returned as -1 (or NULL). */
+ * with sqlite3_errmsg and returned as -1 (or NULL).
+ *
+ * Errors are sticky, as in sqlite3_exec: a failed prepare, bind, step or
+ * exec marks the store failed until store_rollback(), so a loop written
+ * `while (stmt_step(s) == 1)` cannot end silently: store_commit() refuses to
+ * commit a failed store, and writers check store_failed() before putting a
+ * report in place. */
 #ifndef UDAUDIT_STORE_H
 #define UDAUDIT_STORE_H
 
@@ -30,10 +36,20 @@ void store_close(struct store *st);     /* finalizes what is still prepared */
 /* The path the store was opened with (":memory:" for a private one); borrowed. */
 const char *store_path(const struct store *st);
 
+/* What went wrong on a store, worst first wins: the input's fault (a
+ * constraint, a value too big) or the database's (corrupt, I/O error, disk
+ * full, locked, ...): exit 4. */
+enum store_failure { STORE_OK = 0, STORE_FAIL_DATA = 1, STORE_FAIL_DB = 2 };
+enum store_failure store_failed(const struct store *st);
+/* The failures seen on any read-write store of this process, or-ed (main()
+ * turns STORE_FAIL_DB into exit 4 whatever the command returned). */
+int store_failures_seen(void);
+
 int store_exec(struct store *st, const char *sql);     /* 0 or -1 */
 int store_begin(struct store *st);      /* BEGIN IMMEDIATE */
-int store_commit(struct store *st);
-int store_rollback(struct store *st);   /* quiet when no transaction */
+int store_commit(struct store *st);     /* refused (-1, rolled back) when failed */
+/* Quiet when no transaction; clears the failed mark: the work is undone. */
+int store_rollback(struct store *st);
 long long store_last_rowid(struct store *st);
 int store_changes(struct store *st);
 int store_schema_version(struct store *st);

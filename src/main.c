@@ -1,10 +1,12 @@
 /* udaudit: find and report the unauthorized disposition of federal records
  * kept in messaging apps. main() only dispatches (git-style table). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "diag.h"
+#include "store.h"
 
 struct command {
 	const char *name;
@@ -36,7 +38,31 @@ static void print_help(FILE *fp)
 	      "2 usage error; 3 bad input or rules; 4 database or output error\n", fp);
 }
 
-int main(int argc, char **argv)
+/* As git's run_builtin: what a command printed must have reached stdout (a
+ * full disk, a closed pipe), and an error of the audit database is exit 4
+ * whatever the command made of it (a bad-input code, a silent loop end). */
+static int finish(int rc)
+{
+	int bad, e;
+
+	errno = 0;
+	bad = fflush(stdout) != 0 || ferror(stdout);
+	e = errno;
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		diag_error(NULL, "write error on standard output: %s",
+			   e ? strerror(e) : "unknown error");
+		return EXIT_DB;
+	}
+	if (rc != EXIT_USAGE && (store_failures_seen() & STORE_FAIL_DB))
+		return EXIT_DB;
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	int i = 1;
 
@@ -69,4 +95,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "udaudit: error: unknown command '%s'\n", argv[i]);
 	print_help(stderr);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return finish(dispatch(argc, argv));
 }

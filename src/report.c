@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "store.h"
 
 int report_doc_time(const char *as_of, const char *fallback, long long *created,
 		    char date[TIME_DATE_LEN])
@@ -36,4 +37,11 @@ int report_doc_time(const char *as_of, const char *fallback, long long *created,
 	if (*created <= 0)
 		*created = 1;
 	return 0;
+}
+
+int report_store_ok(const struct store *st, const char *out)
+{
+	if (!store_failed(st))
+		return 0;
+	return diag_error(NULL, "%s: not written: a query of the audit database failed", out);
 }

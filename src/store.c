@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,34 @@ struct store {
 	unsigned long long ops, budget;        /* read-only stores: VM instructions */
 	int stopped;                            /* the budget ran out (said once) */
 	char *copy;                             /* private copy of a store, removed at close */
+	int writable;
+	enum store_failure failed;
 };
+
+static atomic_int failures_seen;        /* stores of any thread */
+
+/* Mark the store failed by SQLite's last error (kept: worst first). */
+static void mark_failed(struct store *st)
+{
+	int code = sqlite3_extended_errcode(st->db) & 0xff;
+	enum store_failure f = code == SQLITE_CONSTRAINT || code == SQLITE_TOOBIG ||
+			       code == SQLITE_MISMATCH ? STORE_FAIL_DATA : STORE_FAIL_DB;
+
+	if (f > st->failed)
+		st->failed = f;
+	if (st->writable)
+		atomic_fetch_or(&failures_seen, (int)f);
+}
+
+enum store_failure store_failed(const struct store *st)
+{
+	return st->failed;
+}
+
+int store_failures_seen(void)
+{
+	return atomic_load(&failures_seen);
+}
 
 struct stmt {
 	struct store *st;
@@ -35,6 +63,7 @@ struct stmt {
 
 static int db_error(struct store *st, const char *what)
 {
+	mark_failed(st);
 	return diag_error(NULL, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 
@@ -138,6 +167,7 @@ struct store *store_open(const char *path, int create)
 	st = open_db(path, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
 	if (!st)
 		return NULL;
+	st->writable = 1;
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if (check_audit_db(st)) {
 		store_close(st);
@@ -407,6 +437,7 @@ int store_exec(struct store *st, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		mark_failed(st);
 		diag_error(NULL, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
@@ -421,11 +452,18 @@ int store_begin(struct store *st)
 
 int store_commit(struct store *st)
 {
+	if (st->failed) {
+		diag_error(NULL, "%s: not committed: a statement of the transaction failed",
+			   st->path);
+		store_rollback(st);
+		return -1;
+	}
 	return store_exec(st, "COMMIT");
 }
 
 int store_rollback(struct store *st)
 {
+	st->failed = STORE_OK;
 	if (sqlite3_get_autocommit(st->db))
 		return 0;
 	return sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
@@ -484,6 +522,7 @@ struct stmt *stmt_prepare(struct store *st, const char *sql)
 
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		int ofs = sqlite3_error_offset(st->db);
+		mark_failed(st);
 		if (ofs >= 0)
 			diag_error(NULL, "%s: %s (at offset %d of the SQL)", st->path,
 				   sqlite3_errmsg(st->db), ofs);

@@ -704,6 +704,8 @@ int casereport_sign(struct case_ctx *c)
 
 int casereport_save(struct case_ctx *c)
 {
+	if (report_store_ok(c->st, c->o->out))
+		return EXIT_DB;
 	return pdf_doc_save(c->doc, c->o->out) ? EXIT_DB : EXIT_OK;
 }
 

@@ -606,7 +606,7 @@ int report_findings(struct store *st, const struct report_opts *o)
 		      write_rules(st, rules, &run) ||
 		      write_quality(st, x, quality);
 	run_release(&run);
-	if (err) {
+	if (err || report_store_ok(st, o->out)) {
 		xlsx_discard(x);
 		redactor_free(red);
 		return EXIT_DB;

@@ -623,7 +623,7 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	if (!err)
 		write_summary(summary, date, &t);
 	id_release(&t.overdue);
-	if (err) {
+	if (err || report_store_ok(st, o->out)) {
 		xlsx_discard(x);
 		redactor_free(red);
 		return EXIT_DB;

@@ -1,0 +1,92 @@
+# Database and output errors stop the command with exit 4 and leave no
+# report behind (store errors are sticky: a query that fails part-way cannot
+# pass for the end of its rows). The failures are injected: corrupted pages
+# in copies of the sample audit DB, a file-size limit under the DB (what a
+# full disk looks like to SQLite), /dev/full as stdout.
+. tests/cli/lib.sh
+A=$T/a         # the sample audit (its out/ would collide with run()'s $T/out)
+mkdir "$A"
+cp -r samples rules "$A/"
+[ -d reports ] && cp -r reports "$A/"
+if [ ! -f "$A/samples/compliance.sqlite" ]; then
+	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()" \
+		"$A/samples/compliance.sqlite" "$A/samples/compliance.sql"
+fi
+(cd "$A" && "$UDAUDIT" run samples/audit.ini >run.out 2>run.err); rc=$?
+t_eq "sample run exit 0" "$rc" 0
+DB=$A/out/audit.db
+CASE=$A/samples/cases/UD-2019-0001.ini
+
+# corrupt TABLE [N]: a copy of the DB whose N-th leaf page of TABLE (default:
+# the last) has a garbage header; prints the copy's path
+corrupt() {
+	c=$T/bad-$1.db
+	cp "$DB" "$c"
+	python3 - "$c" "$1" "${2:-0}" <<'PY'
+import sqlite3, sys
+path, table, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
+db = sqlite3.connect(path)
+size = db.execute("PRAGMA page_size").fetchone()[0]
+root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+db.close()
+# the table's pages: the root, and when it is an interior page, its children
+data = bytearray(open(path, 'rb').read())
+def page(n): return (n - 1) * size + (100 if n == 1 else 0)
+pages = [root]
+if data[page(root)] == 0x05:
+    h = page(root); ncell = int.from_bytes(data[h + 3:h + 5], 'big')
+    kids = [int.from_bytes(data[(root - 1) * size + int.from_bytes(data[h + 12 + 2 * i:h + 14 + 2 * i], 'big'):][:4], 'big')
+            for i in range(ncell)]
+    kids.append(int.from_bytes(data[h + 8:h + 12], 'big'))
+    pages = kids
+n = pages[nth] if nth < len(pages) else pages[-1]
+data[page(n):page(n) + 8] = b'\xff' * 8
+open(path, 'wb').write(data)
+PY
+	echo "$c"
+}
+
+# findings: one page, so every query of it fails
+BAD=$(corrupt findings)
+run report findings --db "$BAD" -o "$T/f.xlsx"
+t_eq "report findings, corrupt findings: exit 4" "$rc" 4
+t_contains "report findings: SQLite's message" "$T/err" "database disk image is malformed"
+t_eq "report findings: no workbook, no temp file" "$(ls "$T" | grep -c '^f\.xlsx')" 0
+run report incident --db "$BAD" -o "$T/i.pdf" --case "$CASE"
+t_eq "report incident, corrupt findings: exit 4" "$rc" 4
+t_eq "report incident: no PDF, no temp file" "$(ls "$T" | grep -c '^i\.pdf')" 0
+run findings --db "$BAD"
+t_eq "findings, corrupt findings: exit 4" "$rc" 4
+
+# usage: the second of three leaf pages, so a scan reads rows, then fails
+BAD=$(corrupt usage 1)
+run report incident --db "$BAD" -o "$T/i2.pdf" --case "$CASE"
+t_eq "report incident, corrupt usage page: exit 4 (was 3)" "$rc" 4
+t_eq "report incident, corrupt usage: no PDF" "$(ls "$T" | grep -c '^i2\.pdf')" 0
+before=$(sql "$BAD" "SELECT count(*), max(run_id) FROM findings" 2>/dev/null)
+run analyze --db "$BAD" --rules "$A/rules" --as-of 2021-09-24
+t_eq "analyze, corrupt usage page: exit 4" "$rc" 4
+t_contains "analyze: says nothing changed" "$T/err" "the findings are unchanged"
+t_eq "analyze: findings of the DB unchanged" "$(sql "$BAD" "SELECT count(*), max(run_id) FROM findings" 2>/dev/null)" "$before"
+
+# a write error on stdout is exit 4 (it was 0)
+if [ -w /dev/full ]; then
+	"$UDAUDIT" findings --db "$DB" --format csv >/dev/full 2>"$T/err"; rc=$?
+	t_eq "findings > /dev/full: exit 4" "$rc" 4
+	t_contains "findings > /dev/full: says so" "$T/err" "write error on standard output: No space left on device"
+	"$UDAUDIT" --help >/dev/full 2>/dev/null; rc=$?
+	t_eq "--help > /dev/full: exit 4" "$rc" 4
+fi
+
+# a full disk under the audit DB (here a file-size limit: SQLite's writes fail
+# with EFBIG) is a database error, exit 4, not bad input
+F=$T/full.db
+"$UDAUDIT" ingest --db "$F" accounts "$A/samples/accounts.csv" >/dev/null 2>&1
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "{\"ts\":\"2021-07-01T10:00:00Z\",\"app\":\"whatsapp\",\"account\":\"whatsapp:+15550100001\",\"device_id\":\"D-0001\",\"event\":\"sent\",\"message_id\":\"m%d\",\"conversation_id\":\"c1\"}\n", i }' >"$T/big.jsonl"
+kb=$(( $(wc -c <"$F") / 1024 ))
+(trap '' XFSZ; ulimit -f "$kb" && exec "$UDAUDIT" ingest --db "$F" usage "$T/big.jsonl") >"$T/out" 2>"$T/err"; rc=$?
+t_eq "ingest onto a full disk: exit 4 (was 3)" "$rc" 4
+t_contains "full disk: the file is not loaded" "$T/err" "not loaded; the audit database is unchanged"
+t_eq "full disk: nothing of it kept" "$(sql "$F" "SELECT count(*) FROM usage")" 0
+
+t_done
