@@ -5,6 +5,13 @@
 #   make bench    synthetic audit: throughput and peak memory
 #   make fuzz     run every libFuzzer target for FUZZ_SECONDS each (clang)
 #   make deps     install the Debian packages we need (as root), else say how
+#   make clang    the same build with clang into build-clang/ (CI builds both)
+#
+# CFLAGS=, CPPFLAGS=, LDFLAGS=, LDLIBS= on the command line are the user's
+# (optimisation, debugging, extra paths): the flags udaudit needs (C11, the
+# warnings, include paths, libraries) are added to them, never replaced (as
+# git's BASIC_CFLAGS). SANITIZE=thread (default address,undefined) picks the
+# sanitizers of the check-sanitize build (build-san/, build-tsan/ for thread).
 
 PROG      := udaudit
 PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip libxml-2.0
@@ -16,57 +23,71 @@ Q         := $(if $(V),,@)
 DEVELOPER ?= 1
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -pthread -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow \
+BASIC_CFLAGS := -pthread -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
             -Wpointer-arith -Wvla -Wwrite-strings -fno-common
 ifeq ($(DEVELOPER),1)
-CFLAGS   += -Werror
+BASIC_CFLAGS += -Werror
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP $(PKG_CFLAGS)
 # libhpdf has no .pc file on Debian 12; libcsv has none either
-LDLIBS   += $(PKG_LIBS) -lhpdf -lcsv -lm -pthread
+BASIC_LDLIBS := $(PKG_LIBS) -lhpdf -lcsv -lm -pthread
+# the user's flags last, so that e.g. CFLAGS=-O0 or -Wno-error wins
+ALL_CFLAGS   = $(BASIC_CFLAGS) $(CFLAGS)
+ALL_CPPFLAGS = -Iinclude -D_GNU_SOURCE -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_LDLIBS   = $(BASIC_LDLIBS) $(LDLIBS)
 
+# BUILD: the object folder (build-clang for `make clang`)
+BUILD    ?= build
 SRC      := $(wildcard src/*.c src/*/*.c)
-OBJ      := $(patsubst src/%.c,build/%.o,$(SRC))
-LIB_OBJ  := $(filter-out build/main.o,$(OBJ))
+OBJ      := $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
+LIB_OBJ  := $(filter-out $(BUILD)/main.o,$(OBJ))
 
-SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SAN_OBJ   := $(patsubst src/%.c,build-san/%.o,$(SRC))
-SAN_LIB   := $(filter-out build-san/main.o,$(SAN_OBJ))
+SANITIZE  ?= address,undefined
+SAN       := $(if $(filter thread,$(subst $(comma), ,$(SANITIZE))),build-tsan,build-san)
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJ   := $(patsubst src/%.c,$(SAN)/%.o,$(SRC))
+SAN_LIB   := $(filter-out $(SAN)/main.o,$(SAN_OBJ))
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
-UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
-UNIT_SAN  := $(patsubst tests/unit/%.c,build-san/tests/%,$(UNIT_SRC))
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_SAN  := $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 
 SAMPLE_DB := samples/compliance.sqlite
 
-.PHONY: bench-peer all demo check check-plain check-sanitize check-fuzz-replay deps bench fuzz clean samples lint
+.PHONY: bench-peer all clang demo check check-plain check-sanitize check-fuzz-replay deps bench fuzz clean samples lint
 
 all: $(PROG) $(SAMPLE_DB)
 
 $(PROG): $(OBJ)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-build/%.o: src/%.c
+$(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c $(LIB_OBJ)
-	@mkdir -p build/tests
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(BUILD)/tests
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(ALL_LDLIBS)
 
-build-san/$(PROG): $(SAN_OBJ)
-	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The same build with clang (its warnings differ from gcc's), in its own
+# folder so it never mixes objects with build/; -O0: it checks that the code
+# compiles cleanly, the gcc build is the one tested.
+clang:
+	$(Q)$(MAKE) --no-print-directory CC=clang CFLAGS="-O0 -g0" BUILD=build-clang \
+		PROG=build-clang/$(PROG) build-clang/$(PROG)
 
-build-san/%.o: src/%.c
+$(SAN)/$(PROG): $(SAN_OBJ)
+	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(SAN)/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-build-san/tests/%: tests/unit/%.c $(SAN_LIB)
-	@mkdir -p build-san/tests
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(SAN_LIB) $(LDFLAGS) $(LDLIBS)
+$(SAN)/tests/%: tests/unit/%.c $(SAN_LIB)
+	@mkdir -p $(SAN)/tests
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(SAN_LIB) $(LDFLAGS) $(ALL_LDLIBS)
 
 # The sample compliance store is built from its SQL (reviewable text).
 $(SAMPLE_DB): samples/compliance.sql
@@ -97,11 +118,12 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory check-plain check-sanitize check-fuzz-replay lint
 
 check-plain: $(PROG) $(SAMPLE_DB) $(UNIT_BIN)
-	$(Q)UDAUDIT=./$(PROG) UNIT_DIR=build/tests sh tests/run.sh
+	$(Q)UDAUDIT=./$(PROG) UNIT_DIR=$(BUILD)/tests sh tests/run.sh
 
-check-sanitize: build-san/$(PROG) $(SAMPLE_DB) $(UNIT_SAN)
+check-sanitize: $(SAN)/$(PROG) $(SAMPLE_DB) $(UNIT_SAN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	UDAUDIT=./build-san/$(PROG) UNIT_DIR=build-san/tests TEST_LABEL=sanitize sh tests/run.sh
+	TSAN_OPTIONS=halt_on_error=1 \
+	UDAUDIT=./$(SAN)/$(PROG) UNIT_DIR=$(SAN)/tests TEST_LABEL=sanitize sh tests/run.sh
 
 # Fuzzing: one libFuzzer target per parser (tests/fuzz/fuzz_<t>.c, seeds in
 # tests/fuzz/corpus/<t>/), built with clang into build-fuzz/; `make fuzz
@@ -114,18 +136,18 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_OBJ     := $(patsubst src/%.c,build-fuzz/%.o,$(filter-out src/main.c,$(SRC)))
-REPLAY_BIN   := $(patsubst %,build-san/fuzz/replay_%,$(FUZZ_NAMES))
+REPLAY_BIN   := $(patsubst %,$(SAN)/fuzz/replay_%,$(FUZZ_NAMES))
 # clang warns about things gcc does not: the gcc builds enforce -Werror
-FUZZ_CFLAGS  := $(CFLAGS) -Wno-error
+FUZZ_CFLAGS   = $(ALL_CFLAGS) -Wno-error
 .SECONDARY: $(FUZZ_OBJ)
 
 build-fuzz/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz \
-		-o $@ $< $(FUZZ_OBJ) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Itests/fuzz \
+		-o $@ $< $(FUZZ_OBJ) $(LDFLAGS) $(ALL_LDLIBS)
 
 fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
 	$(Q)for t in $(FUZZ_TARGETS); do \
@@ -136,15 +158,15 @@ fuzz: $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_TARGETS))
 			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
-build-san/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_LIB)
-	@mkdir -p build-san/fuzz
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/fuzz -o $@ tests/fuzz/replay.c $< \
-		$(SAN_LIB) $(LDFLAGS) $(LDLIBS)
+$(SAN)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SAN_LIB)
+	@mkdir -p $(SAN)/fuzz
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/fuzz -o $@ tests/fuzz/replay.c $< \
+		$(SAN_LIB) $(LDFLAGS) $(ALL_LDLIBS)
 
 check-fuzz-replay: $(REPLAY_BIN)
 	$(Q)for t in $(FUZZ_NAMES); do \
-		ASAN_OPTIONS=detect_leaks=1 build-san/fuzz/replay_$$t tests/fuzz/corpus/$$t \
-			2>build-san/fuzz/replay_$$t.log || { tail -n 40 build-san/fuzz/replay_$$t.log; \
+		ASAN_OPTIONS=detect_leaks=1 $(SAN)/fuzz/replay_$$t tests/fuzz/corpus/$$t \
+			2>$(SAN)/fuzz/replay_$$t.log || { tail -n 40 $(SAN)/fuzz/replay_$$t.log; \
 			echo "replay fuzz_$$t: FAILED"; exit 1; }; \
 	done
 
@@ -157,9 +179,9 @@ TIDY_CHECKS := -clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHand
 BENCH_EVENTS ?= 1000000 10000000
 # the findings workbook of N synthetic findings (tests/bench/xlsx.sh)
 BENCH_FINDINGS ?= 1000000
-build/bench: tests/bench/bench.c $(LIB_OBJ)
-	@mkdir -p build
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+$(BUILD)/bench: tests/bench/bench.c $(LIB_OBJ)
+	@mkdir -p $(BUILD)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(ALL_LDLIBS)
 
 # The optional peer of make bench: DuckDB's Node.js package, pinned, in
 # build/duckdb (needs node and npm; never part of make check).
@@ -168,17 +190,23 @@ bench-peer:
 	$(Q)mkdir -p build/duckdb && npm install --silent --no-audit --no-fund \
 		--prefix build/duckdb $(DUCKDB_NODE_API)
 
-bench: $(PROG) build/bench
+bench: $(PROG) $(BUILD)/bench
 	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" sh tests/bench/run.sh
 	$(Q)BENCH_FINDINGS="$(BENCH_FINDINGS)" sh tests/bench/xlsx.sh
 
 lint:
+	$(Q)sh tests/lint/layers.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -Iinclude src/
 	$(Q)clang-tidy --quiet --warnings-as-errors='*' -checks=$(TIDY_CHECKS) $(SRC) -- \
 		-std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) 2>/dev/null
 
+# build products only: out/audit.db holds tracker updates made on the
+# command line that exist nowhere else, and out/ is the user's
 clean:
-	rm -rf build build-san build-fuzz out $(PROG) $(SAMPLE_DB)
+	rm -rf build build-clang build-san build-tsan build-fuzz $(PROG) $(SAMPLE_DB)
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+# the unit tests, replay drivers and fuzz targets: their .d files, written
+# by -MMD beside each binary, name the headers they include
+-include $(UNIT_BIN:=.d) $(UNIT_SAN:=.d) $(REPLAY_BIN:=.d) $(wildcard build-fuzz/fuzz_*.d)

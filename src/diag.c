@@ -24,6 +24,8 @@ static void print_loc(const struct src_loc *at)
 }
 
 static void vreport(const struct src_loc *at, const char *level,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+static void vreport(const struct src_loc *at, const char *level,
 		    const char *fmt, va_list ap)
 {
 	fputs("udaudit: ", stderr);

@@ -40,8 +40,9 @@ static const char *const put_sql[] = {
 	[PUT_STORE_MSG] = "INSERT INTO store_messages (message_id, app, account,"
 		" conversation_id, sent_ts, captured_ts, sha256, purged_ts, purge_reason,"
 		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-	[PUT_RETENTION] = "INSERT INTO retention_policies (app, role, retention_days,"
-		" effective_on, input_id, line) VALUES (?1,?2,?3,?4,?5,?6)",
+	/* one statement in two literals (parentheses: not two elements) */
+	[PUT_RETENTION] = ("INSERT INTO retention_policies (app, role, retention_days,"
+		" effective_on, input_id, line) VALUES (?1,?2,?3,?4,?5,?6)"),
 };
 
 static struct stmt *put_stmt(struct ingest_ctx *ctx, enum put_slot slot)
