@@ -8,6 +8,8 @@
 #define UDAUDIT_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #define DIAG_MAX_SHOWN 20       /* bad records shown per input file */
 
@@ -26,6 +28,12 @@ void diag_warn(const struct src_loc *at, const char *fmt, ...)
 /* A plain note: "udaudit: text" on stderr, nothing when quiet. */
 void diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_set_quiet(int quiet);
+
+/* Write n bytes of s as a terminal shows them safely: control characters
+ * (C0, DEL, C1) and bytes that are not UTF-8 as \xHH (C1 as \u00HH), the
+ * rest as is. Every message of diag goes through it; so do tables of
+ * input values printed to a terminal. */
+void diag_put_safe(FILE *fp, const char *s, size_t n);
 
 /* Bad records of one input file: skipped and counted, the first
  * DIAG_MAX_SHOWN printed, a summary at the end; strict makes the first one

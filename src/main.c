@@ -8,22 +8,11 @@
 #include "diag.h"
 #include "store.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
-	{ "run", cmd_run, "load everything audit.ini names, analyze, write all reports" },
-	{ "ingest", cmd_ingest, "load input files of one kind into the audit database" },
-	{ "analyze", cmd_analyze, "run the detectors and replace the findings of this as_of" },
-	{ "findings", cmd_findings, "list findings as a table, CSV or JSON" },
-	{ "rules", cmd_rules, "check the rule packs (file:line errors)" },
-	{ "verify", cmd_verify, "re-hash every input in the manifest and say which changed" },
-	{ "tracker", cmd_tracker, "import, update and list recommendations, actions and NARA cases" },
-	{ "report", cmd_report, "write one report: findings or tracker workbook (XLSX)" },
-	{ NULL, NULL, NULL },
+/* Each command declares its options, help and setup (cli.h): main() only
+ * picks it. */
+static const struct cli_command *const commands[] = {
+	&cmd_run, &cmd_ingest, &cmd_analyze, &cmd_findings, &cmd_rules, &cmd_verify,
+	&cmd_tracker, &cmd_report, NULL,
 };
 
 static void print_help(FILE *fp)
@@ -31,8 +20,8 @@ static void print_help(FILE *fp)
 	fputs("usage: udaudit [--version] [--help] [-q] COMMAND [ARGS]\n\n"
 	      "Find and report the unauthorized disposition of records kept in\n"
 	      "messaging apps (36 CFR 1230, 44 U.S.C. 3106 and 2911).\n\ncommands:\n", fp);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	for (const struct cli_command *const *c = commands; *c; c++)
+		fprintf(fp, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fputs("\n'udaudit COMMAND --help' shows a command's options.\n\n"
 	      "exit codes: 0 success; 1 findings at or above --fail-on CLASS;\n"
 	      "2 usage error; 3 bad input or rules; 4 database or output error\n", fp);
@@ -89,9 +78,9 @@ static int dispatch(int argc, char **argv)
 		print_help(stdout);
 		return EXIT_OK;
 	}
-	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[i], c->name))
-			return c->run(argc - i, argv + i);
+	for (const struct cli_command *const *c = commands; *c; c++)
+		if (!strcmp(argv[i], (*c)->name))
+			return cli_run(*c, argc - i, argv + i);
 	fprintf(stderr, "udaudit: error: unknown command '%s'\n", argv[i]);
 	print_help(stderr);
 	return EXIT_USAGE;

@@ -1,5 +1,4 @@
 /* udaudit ingest: load files of one kind into the audit database. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,6 @@
 #include "kinds.h"
 #include "store.h"
 #include "xalloc.h"
-
-static const char *const ingest_usage[] = {
-	"udaudit ingest --db DB [--strict] [OPTIONS] KIND FILE...",
-	"",
-	"  --db DB              the audit database (created, mode 0600)",
-	"  --strict             a bad record fails the file (exit 3)",
-	"  --rules DIR          rule packs (for adapters that map app ids)",
-	"  --account ACCOUNT    WhatsApp: the exporting account (e.g. whatsapp:+15550100001)",
-	"  --self NAME          WhatsApp: the exporter's display name",
-	"  --device ID          WhatsApp: the device the export came from",
-	"  --conversation ID    WhatsApp: conversation id (default: from the file name)",
-	"  --tz OFFSET          offset of local times (WhatsApp, Wickr time_iso; e.g. -05:00)",
-	"  --date-order ORDER   local dates (WhatsApp, Intune): dmy, mdy or ymd",
-	"  --opt KEY=VALUE      any other option of the kind",
-	"",
-	"Each file is one transaction: a file that fails leaves the database as it",
-	"was. A file already loaded (same SHA-256) adds nothing.",
-	NULL
-};
 
 void ingest_print_result(const char *kind, const char *path, const struct ingest_result *res)
 {
@@ -46,94 +26,115 @@ void ingest_print_result(const char *kind, const char *path, const struct ingest
 		printf("%-15s %-40s FAILED (not loaded)\n", kind, path);
 }
 
-static void list_kinds(void)
+static void list_kinds(FILE *fp)
 {
-	fputs("input kinds:\n", stderr);
+	fputs("input kinds:\n", fp);
 	for (const struct ingest_kind *k = ingest_kinds; k->name; k++)
-		fprintf(stderr, "  %-15s %s\n", k->name, k->summary);
+		fprintf(fp, "  %-15s %s\n", k->name, k->summary);
 }
 
-int cmd_ingest(int argc, char **argv)
+enum {
+	O_DB, O_STRICT, O_RULES, O_ACCOUNT, O_SELF, O_DEVICE, O_CONVERSATION, O_TZ,
+	O_DATE_ORDER, O_OPT
+};
+
+static const struct cli_opt ingest_opts[] = {
+	[O_DB] = { "db", 0, "DB", "the audit database (created, mode 0600)", CLI_ANY, 0 },
+	[O_STRICT] = { "strict", 0, NULL, "a bad record fails the file (exit 3)", CLI_ANY, 0 },
+	[O_RULES] = { "rules", 0, "DIR", "rule packs (for adapters that map app ids)", CLI_ANY, 0 },
+	[O_ACCOUNT] = { "account", 0, "ACCOUNT",
+			"WhatsApp: the exporting account (e.g. whatsapp:+15550100001)", CLI_ANY, 0 },
+	[O_SELF] = { "self", 0, "NAME", "WhatsApp: the exporter's display name", CLI_ANY, 0 },
+	[O_DEVICE] = { "device", 0, "ID", "WhatsApp: the device the export came from", CLI_ANY, 0 },
+	[O_CONVERSATION] = { "conversation", 0, "ID",
+			     "WhatsApp: conversation id (default: from the file name)", CLI_ANY, 0 },
+	[O_TZ] = { "tz", 0, "OFFSET", "offset of local times (WhatsApp, Wickr time_iso; e.g. -05:00)",
+		   CLI_ANY, 0 },
+	[O_DATE_ORDER] = { "date-order", 0, "ORDER", "local dates (WhatsApp, Intune): dmy, mdy or ymd",
+			   CLI_ANY, 0 },
+	[O_OPT] = { "opt", 0, "KEY=VALUE", "any other option of the kind", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const ingest_synopsis[] = {
+	"udaudit ingest --db DB [--strict] [OPTIONS] KIND FILE...", NULL
+};
+
+static const char *const ingest_notes[] = {
+	"Each file is one transaction: a file that fails leaves the database as it",
+	"was. A file already loaded (same SHA-256) adds nothing. Options may come",
+	"anywhere; `--` ends them (for a file named like an option).",
+	NULL
+};
+
+/* Before the database is created: the kind, the files, the --opt values. */
+static int ingest_validate(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "self", required_argument, NULL, 'S' },
-		{ "device", required_argument, NULL, 'D' },
-		{ "conversation", required_argument, NULL, 'c' },
-		{ "tz", required_argument, NULL, 't' },
-		{ "date-order", required_argument, NULL, 'o' },
-		{ "opt", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	int nkey = 0;
+
+	for (int i = 0; i < a->nvals; i++) {
+		nkey += a->vals[i].opt >= O_ACCOUNT;
+		if (a->vals[i].opt == O_OPT) {
+			const char *eq = strchr(a->vals[i].value, '=');
+			if (!eq || eq == a->vals[i].value)
+				return cli_usage_error(a, "--opt needs KEY=VALUE, not '%s'",
+						       a->vals[i].value);
+		}
+	}
+	if (nkey > 32)
+		return cli_usage_error(a, "too many options");
+	if (!cli_get(a, O_DB))
+		return cli_usage_error(a, "--db is required");
+	if (a->npos < 2) {
+		int rc = cli_usage_error(a, "need a KIND and at least one FILE");
+		list_kinds(stderr);
+		return rc;
+	}
+	if (!ingest_find_kind(a->pos[0])) {
+		int rc = cli_usage_error(a, "unknown input kind '%s'", a->pos[0]);
+		list_kinds(stderr);
+		return rc;
+	}
+	return -1;
+}
+
+static int ingest_run(struct cli_args *a)
+{
+	static const char *const keys[] = {
+		[O_ACCOUNT] = "account", [O_SELF] = "self", [O_DEVICE] = "device",
+		[O_CONVERSATION] = "conversation", [O_TZ] = "tz", [O_DATE_ORDER] = "date_order",
 	};
 	struct ingest_opt opt[32];
-	struct ingest_opts opts = { 0, NULL, opt, 0 };
-	const char *db = NULL;
-	const struct ingest_kind *kind;
-	struct store *st;
-	int c, failed = 0;
+	struct ingest_opts opts = { cli_count(a, O_STRICT) > 0, cli_get(a, O_RULES), opt, 0 };
+	const struct ingest_kind *kind = ingest_find_kind(a->pos[0]);
+	char *keys_of_opt[32];          /* the KEY of each --opt KEY=VALUE */
+	int failed = 0, nkeys = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		const char *key = NULL;
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 's': opts.strict = 1; break;
-		case 'r': opts.rules_dir = optarg; break;
-		case 'a': key = "account"; break;
-		case 'S': key = "self"; break;
-		case 'D': key = "device"; break;
-		case 'c': key = "conversation"; break;
-		case 't': key = "tz"; break;
-		case 'o': key = "date_order"; break;
-		case 'O': {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg)
-				return usage_error(ingest_usage, "--opt needs KEY=VALUE, not '%s'", optarg);
-			*eq = '\0';
-			key = optarg;
-			optarg = eq + 1;
-			break;
-		}
-		case 'h':
-			usage_print(stdout, ingest_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, ingest_usage);
-			return EXIT_USAGE;
-		}
-		if (key) {
-			if (opts.nopt >= 32)
-				return usage_error(ingest_usage, "too many options");
-			opt[opts.nopt].key = key;
-			opt[opts.nopt++].value = optarg;
+	for (int i = 0; i < a->nvals && opts.nopt < 32; i++) {
+		int o = a->vals[i].opt;
+		const char *v = a->vals[i].value;
+		if (o == O_OPT) {
+			const char *eq = strchr(v, '=');
+			opt[opts.nopt].key = keys_of_opt[nkeys++] = xstrndup(v, (size_t)(eq - v));
+			opt[opts.nopt++].value = eq + 1;
+		} else if (o >= O_ACCOUNT && o <= O_DATE_ORDER) {
+			opt[opts.nopt].key = keys[o];
+			opt[opts.nopt++].value = v;
 		}
 	}
-	if (!db)
-		return usage_error(ingest_usage, "--db is required");
-	if (argc - optind < 2) {
-		int rc = usage_error(ingest_usage, "need a KIND and at least one FILE");
-		list_kinds();
-		return rc;
-	}
-	kind = ingest_find_kind(argv[optind]);
-	if (!kind) {
-		int rc = usage_error(ingest_usage, "unknown input kind '%s'", argv[optind]);
-		list_kinds();
-		return rc;
-	}
-	st = store_open(db, 1);
-	if (!st)
-		return EXIT_DB;
-	for (int i = optind + 1; i < argc; i++) {
+	for (int i = 1; i < a->npos; i++) {
 		struct ingest_result res;
-		if (ingest_file(st, kind, argv[i], &opts, &res))
+		if (ingest_file(a->st, kind, a->pos[i], &opts, &res))
 			failed = 1;
-		ingest_print_result(argv[optind], argv[i], &res);
+		ingest_print_result(a->pos[0], a->pos[i], &res);
 	}
-	store_close(st);
+	for (int i = 0; i < nkeys; i++)
+		free(keys_of_opt[i]);
 	return failed ? EXIT_INPUT : EXIT_OK;
 }
+
+const struct cli_command cmd_ingest = {
+	"ingest", ingest_run, "load input files of one kind into the audit database",
+	ingest_synopsis, ingest_opts, ingest_notes, list_kinds, ingest_validate,
+	CLI_DB | CLI_DB_CREATE,
+};

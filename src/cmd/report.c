@@ -2,7 +2,6 @@
  * command table). Adding a kind is one line here and one function in
  * report.h; the options below are shared, a kind ignores what it does not
  * use and says which it requires through flags. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,23 +31,27 @@ static const struct report_kind report_kinds[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
-static const char *const report_usage[] = {
+enum { O_DB, O_OUTPUT, O_AS_OF, O_REDACT, O_CASE, O_REPORTS };
+
+static const struct cli_opt report_opts_table[] = {
+	[O_DB] = { "db", 0, "DB", "the audit database (read only)", CLI_ANY, 0 },
+	[O_OUTPUT] = { "output", 'o', "FILE", "the file to write (written to FILE.tmp, then renamed)",
+		       CLI_ANY, 0 },
+	[O_AS_OF] = { "as-of", 0, "DATE", "YYYY-MM-DD: findings: the latest run on or before DATE;\n"
+		      "tracker: the day days-overdue count to (default:\n"
+		      "SOURCE_DATE_EPOCH's day, else today). Also the document\n"
+		      "date, so the same DB and date give the same bytes", CLI_DATE, 0 },
+	[O_REDACT] = { "redact", 0, NULL, "people, accounts, phone numbers, e-mail addresses,\n"
+		       "conversations and file names become pseudonyms", CLI_ANY, 0 },
+	[O_CASE] = { "case", 0, "CASE.ini", "the case file (incident and status reports)", CLI_ANY, 0 },
+	[O_REPORTS] = { "reports", 0, "DIR", "report definitions (incident.ini, status.ini; default:\n"
+			"reports/ beside the run's rules dir, else ./reports)", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const report_synopsis[] = {
 	"udaudit report KIND --db DB -o FILE [--as-of DATE] [--redact] [--case CASE.ini]",
 	"                    [--reports DIR]",
-	"",
-	"  --db DB          the audit database (read only)",
-	"  -o, --output F   the file to write (written to F.tmp, then renamed)",
-	"  --as-of DATE     YYYY-MM-DD: findings: the latest run on or before DATE;",
-	"                   tracker: the day days-overdue count to (default:",
-	"                   SOURCE_DATE_EPOCH's day, else today). Also the document",
-	"                   date, so the same DB and date give the same bytes",
-	"  --redact         people, accounts, phone numbers, e-mail addresses,",
-	"                   conversations and file names become pseudonyms",
-	"  --case CASE.ini  the case file (incident and status reports)",
-	"  --letter-date D  YYYY-MM-DD: the date of the letter (incident, status;",
-	"                   default: the run's as_of); not before the NARA letter",
-	"  --reports DIR    report definitions (incident.ini, status.ini; default:",
-	"                   reports/ beside the run's rules dir, else ./reports)",
 	NULL
 };
 
@@ -59,78 +62,55 @@ static void list_kinds(FILE *fp)
 		fprintf(fp, "  %-10s %s\n", k->name, k->summary);
 }
 
-int cmd_report(int argc, char **argv)
+static const struct report_kind *find_kind(const char *name)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "redact", no_argument, NULL, 'r' },
-		{ "case", required_argument, NULL, 'c' },
-		{ "reports", required_argument, NULL, 'R' },
-		{ "letter-date", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct report_opts o = { 0 };
-	const struct report_kind *kind = NULL;
-	struct store *st;
-	int c, rc;
+	for (const struct report_kind *k = report_kinds; k->name; k++)
+		if (!strcmp(name, k->name))
+			return k;
+	return NULL;
+}
 
-	if (argc >= 2 && argv[1][0] != '-') {
-		for (const struct report_kind *k = report_kinds; k->name; k++)
-			if (!strcmp(argv[1], k->name))
-				kind = k;
-		if (!kind) {
-			rc = usage_error(report_usage, "unknown report kind '%s'", argv[1]);
-			list_kinds(stderr);
-			return rc;
-		}
-		argc--;
-		argv++;
-	}
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o.db = optarg; break;
-		case 'o': o.out = optarg; break;
-		case 'a': o.as_of = optarg; break;
-		case 'r': o.redact = 1; break;
-		case 'c': o.case_path = optarg; break;
-		case 'R': o.reports_dir = optarg; break;
-		case 'L': o.letter_date = optarg; break;
-		case 'h':
-			usage_print(stdout, report_usage);
-			list_kinds(stdout);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, report_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (!kind) {
-		rc = usage_error(report_usage, "need a report KIND");
+static int report_validate(struct cli_args *a)
+{
+	const struct report_kind *kind;
+	int rc;
+
+	if (!a->npos) {
+		rc = cli_usage_error(a, "need a report KIND");
 		list_kinds(stderr);
 		return rc;
 	}
-	if (optind < argc)
-		return usage_error(report_usage, "unexpected argument '%s'", argv[optind]);
-	if (!o.db || !o.out)
-		return usage_error(report_usage, "%s is required", !o.db ? "--db" : "-o FILE");
-	if ((kind->flags & RPT_NEEDS_CASE) && !o.case_path)
-		return usage_error(report_usage, "report '%s' needs --case CASE.ini", kind->name);
-	if (o.as_of) {
-		long long d;
-		if (time_parse_date(o.as_of, &d))
-			return usage_error(report_usage, "bad date '%s' for --as-of (expected YYYY-MM-DD)",
-					   o.as_of);
+	kind = find_kind(a->pos[0]);
+	if (!kind) {
+		rc = cli_usage_error(a, "unknown report kind '%s'", a->pos[0]);
+		list_kinds(stderr);
+		return rc;
 	}
-	st = store_open(o.db, 0);
-	if (!st)
-		return EXIT_DB;
-	rc = kind->write(st, &o);
-	store_close(st);
+	if (a->npos > 1)
+		return cli_usage_error(a, "unexpected argument '%s'", a->pos[1]);
+	if (!cli_get(a, O_DB) || !cli_get(a, O_OUTPUT))
+		return cli_usage_error(a, "%s is required", !cli_get(a, O_DB) ? "--db" : "-o FILE");
+	if ((kind->flags & RPT_NEEDS_CASE) && !cli_get(a, O_CASE))
+		return cli_usage_error(a, "report '%s' needs --case CASE.ini", kind->name);
+	return -1;
+}
+
+static int report_run(struct cli_args *a)
+{
+	const struct report_kind *kind = find_kind(a->pos[0]);
+	struct report_opts o = {
+		cli_get(a, O_DB), cli_get(a, O_OUTPUT), cli_get(a, O_AS_OF), cli_get(a, O_CASE),
+		cli_count(a, O_REDACT) > 0, cli_get(a, O_REPORTS),
+	};
+	int rc = kind->write(a->st, &o);
+
 	if (rc == EXIT_OK)
 		printf("report %s: wrote %s\n", kind->name, o.out);
 	return rc;
 }
+
+const struct cli_command cmd_report = {
+	"report", report_run,
+	"a report: findings, tracker (XLSX), incident, status letter (PDF)",
+	report_synopsis, report_opts_table, NULL, list_kinds, report_validate, CLI_DB,
+};

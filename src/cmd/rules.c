@@ -1,46 +1,32 @@
 /* udaudit rules check [DIR]: load every rule pack of DIR the way analyze
  * does and print each error with its file and line. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "rules.h"
 
-static const char *const rules_usage[] = {
-	"udaudit rules check [DIR]",
-	"",
+static const char *const rules_synopsis[] = { "udaudit rules check [DIR]", NULL };
+
+static const char *const rules_notes[] = {
 	"Validates DIR/apps.ini, DIR/retention.ini and DIR/exclusions.ini (default",
 	"DIR: rules). Every error names its file and line; exit 3 when any.",
 	NULL
 };
 
-int cmd_rules(int argc, char **argv)
+static const struct cli_opt rules_opts[] = { { NULL, 0, NULL, NULL, CLI_ANY, 0 } };
+
+static int rules_run(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *dir = "rules";
 	struct rules *r;
-	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage_print(stdout, rules_usage);
-			return EXIT_OK;
-		}
-		usage_print(stderr, rules_usage);
-		return EXIT_USAGE;
-	}
-	if (optind >= argc || strcmp(argv[optind], "check"))
-		return usage_error(rules_usage, "expected 'check'");
-	optind++;
-	if (optind < argc)
-		dir = argv[optind++];
-	if (optind < argc)
-		return usage_error(rules_usage, "too many arguments");
+	if (a->npos < 1 || strcmp(a->pos[0], "check"))
+		return cli_usage_error(a, "expected 'check'");
+	if (a->npos > 2)
+		return cli_usage_error(a, "too many arguments");
+	if (a->npos == 2)
+		dir = a->pos[1];
 	r = rules_load(dir);
 	if (!r)
 		return EXIT_INPUT;
@@ -65,3 +51,8 @@ int cmd_rules(int argc, char **argv)
 	rules_free(r);
 	return EXIT_OK;
 }
+
+const struct cli_command cmd_rules = {
+	"rules", rules_run, "check the rule packs (file:line errors)",
+	rules_synopsis, rules_opts, rules_notes, NULL, NULL, 0,
+};

@@ -1,6 +1,5 @@
 /* udaudit run: the quarterly job. Load every input audit.ini names (each
  * file one transaction), then analyze and write the reports. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +19,22 @@
 #include "store.h"
 #include "xalloc.h"
 
-static const char *const run_usage[] = {
-	"udaudit run [--strict] [--fail-on CLASS] CONFIG.ini",
-	"",
-	"  --strict          a bad record fails its file, a data-quality warning",
-	"                    (a mismatch between inputs) fails the run (exit 3)",
-	"  --fail-on CLASS   exit 1 when a finding of CLASS or above exists; classes",
-	"                    rank policy < threatened < impending < actual",
-	"                    (reports are still written)",
-	"",
+enum { O_STRICT, O_FAIL_ON };
+
+static const struct cli_opt run_opts[] = {
+	[O_STRICT] = { "strict", 0, NULL, "a bad record fails its file, a data-quality warning\n"
+		       "(a mismatch between inputs) fails the run (exit 3)", CLI_ANY, 0 },
+	[O_FAIL_ON] = { "fail-on", 0, "CLASS", "exit 1 when a finding of CLASS or above exists; classes\n"
+			"rank policy < threatened < impending < actual\n"
+			"(reports are still written)", CLI_CLASS, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const run_synopsis[] = {
+	"udaudit run [--strict] [--fail-on CLASS] CONFIG.ini", NULL
+};
+
+static const char *const run_notes[] = {
 	"Loads every input the config names (printing records, skipped and the",
 	"SHA-256 per file), analyzes, and writes the reports to the output folder:",
 	"the findings and tracker workbooks, and for each case file of [output]",
@@ -240,39 +246,20 @@ static int run_analysis(struct store *st, const struct audit_config *cfg, int fa
 	return EXIT_OK;
 }
 
-int cmd_run(int argc, char **argv)
+static int run_validate(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "fail-on", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	return a->npos != 1 ? cli_usage_error(a, "need exactly one CONFIG.ini") : -1;
+}
+
+static int run_run(struct cli_args *a)
+{
+	const char *fail = cli_get(a, O_FAIL_ON);
+	int strict = cli_count(a, O_STRICT) > 0, rc = EXIT_OK;
+	int fail_on = fail ? finding_class_from_name(fail) : -1;
 	struct audit_config cfg;
 	struct store *st = NULL;
-	int c, strict = 0, rc = EXIT_OK, fail_on = -1;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': strict = 1; break;
-		case 'f':
-			fail_on = finding_class_from_name(optarg);
-			if (fail_on < 0)
-				return usage_error(run_usage, "bad class '%s' for --fail-on (expected"
-						   " policy, threatened, impending or actual)", optarg);
-			break;
-		case 'h':
-			usage_print(stdout, run_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, run_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return usage_error(run_usage, "need exactly one CONFIG.ini");
-	if (config_load(argv[optind], &cfg))
+	if (config_load(a->pos[0], &cfg))
 		return EXIT_INPUT;
 	char *db_dir = path_dirname(cfg.db);
 	if (make_dirs(cfg.output_dir) || make_dirs(db_dir)) {
@@ -309,3 +296,8 @@ int cmd_run(int argc, char **argv)
 	config_release(&cfg);
 	return rc;
 }
+
+const struct cli_command cmd_run = {
+	"run", run_run, "load everything audit.ini names, analyze, write all reports",
+	run_synopsis, run_opts, run_notes, NULL, run_validate, 0,
+};

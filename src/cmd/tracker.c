@@ -2,7 +2,6 @@
  * (spec §3.6). Import goes through ingest_file, so tracker CSVs are in the
  * input manifest and a file loaded twice adds nothing; update records one
  * dated status change; list shows what is open, overdue first. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,47 +16,83 @@
 #include "tracker.h"
 #include "xalloc.h"
 
-static const char *const import_usage[] = {
+enum { I_DB, I_STRICT, I_CASES, I_RECOMMENDATIONS, I_ACTIONS, I_UPDATES };
+
+/* in tracker_load_order: cases, recommendations, actions, updates */
+static const struct cli_opt import_opts[] = {
+	[I_DB] = { "db", 0, "DB", "the audit database (created, mode 0600)", CLI_ANY, 0 },
+	[I_STRICT] = { "strict", 0, NULL, "a bad record fails its file (exit 3)", CLI_ANY, 0 },
+	[I_CASES] = { "cases", 0, "F", "NARA cases CSV", CLI_ANY, 0 },
+	[I_RECOMMENDATIONS] = { "recommendations", 0, "F", "recommendations CSV", CLI_ANY, 0 },
+	[I_ACTIONS] = { "actions", 0, "F", "corrective actions CSV", CLI_ANY, 0 },
+	[I_UPDATES] = { "updates", 0, "F", "dated status updates CSV", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const import_synopsis[] = {
 	"udaudit tracker import --db DB [--strict] [--recommendations F] [--actions F]",
 	"                       [--updates F] [--cases F]",
-	"",
-	"  --db DB    the audit database (created, mode 0600)",
-	"  --strict   a bad record fails its file (exit 3)",
-	"",
+	NULL
+};
+
+static const char *const import_notes[] = {
 	"Files load in the order cases, recommendations, actions, updates (an",
 	"action's refs must resolve). Each file is one transaction; a file already",
 	"loaded (same SHA-256) adds nothing.",
 	NULL
 };
 
-static const char *const update_usage[] = {
+enum {
+	U_DB, U_ACTION, U_RECOMMENDATION, U_CASE, U_STATUS, U_PERCENT, U_ON, U_SENT, U_NOTE,
+	U_EVIDENCE
+};
+
+static const struct cli_opt update_opts[] = {
+	[U_DB] = { "db", 0, "DB", "the audit database", CLI_ANY, 0 },
+	[U_ACTION] = { "action", 0, "ID", "the corrective action", CLI_ANY, 0 },
+	[U_RECOMMENDATION] = { "recommendation", 0, "REPORT#N", "the recommendation", CLI_ANY, 0 },
+	[U_CASE] = { "case", 0, "ID", "the NARA case", CLI_ANY, 0 },
+	[U_STATUS] = { "status", 0, "S", "actions: Not started, In progress, Complete, Closed;\n"
+		       "recommendations: Open - Unresolved, Open - Resolved,\n"
+		       "Closed - Implemented, Closed - Not Implemented; cases: Open, Closed",
+		       CLI_ANY, 0 },
+	[U_PERCENT] = { "percent", 0, "N", "actions: percent complete, 0 to 100 (Complete and Closed are 100);\n"
+			"without --status the status stays (Not started becomes In progress)",
+			CLI_ANY, 0 },
+	[U_ON] = { "on", 0, "DATE", "YYYY-MM-DD of the change", CLI_ANY, 0 },
+	[U_SENT] = { "sent", 0, "DATE", "a letter on the case went to NARA that day: the first is its\n"
+		     "report (the case is no longer overdue), later ones status letters", CLI_ANY, 0 },
+	[U_NOTE] = { "note", 0, "TEXT", "a note kept with the update", CLI_ANY, 0 },
+	[U_EVIDENCE] = { "evidence", 0, "REF", "what shows the work was done (required to close an\n"
+			 "action or a recommendation that has none on file)", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const update_synopsis[] = {
 	"udaudit tracker update --db DB (--action ID | --recommendation REPORT#N | --case ID)",
 	"                       (--status S | --percent N) --on DATE [--note TEXT] [--evidence REF]",
 	"udaudit tracker update --db DB --case ID --sent DATE [--note TEXT]",
-	"",
-	"  --status S     actions: Not started, In progress, Complete, Closed;",
-	"                 recommendations: Open - Unresolved, Open - Resolved,",
-	"                 Closed - Implemented, Closed - Not Implemented; cases: Open, Closed",
-	"  --percent N    actions: percent complete, 0 to 100 (Complete and Closed are 100);",
-	"                 without --status the status stays (Not started becomes In progress)",
-	"  --on DATE      YYYY-MM-DD of the change",
-	"  --sent DATE    a letter on the case went to NARA that day: the first is its",
-	"                 report (the case is no longer overdue), later ones status letters",
-	"  --evidence REF what shows the work was done (required to close an action or",
-	"                 a recommendation that has none on file)",
-	"",
+	NULL
+};
+
+static const char *const update_notes[] = {
 	"Exit 3 when the update is refused (unknown item, bad status or date, closing",
 	"without evidence).",
 	NULL
 };
 
-static const char *const list_usage[] = {
-	"udaudit tracker list --db DB [--as-of DATE] [--all]",
-	"",
-	"  --as-of DATE   count days overdue to DATE (default: the audit's as_of, the",
-	"                 latest analysis run's)",
-	"  --all          also list closed and completed items",
-	NULL
+enum { L_DB, L_AS_OF, L_ALL };
+
+static const struct cli_opt list_opts[] = {
+	[L_DB] = { "db", 0, "DB", "the audit database", CLI_ANY, 0 },
+	[L_AS_OF] = { "as-of", 0, "DATE", "count days overdue to DATE (default: the audit's as_of, the\n"
+		      "latest analysis run's)", CLI_DATE, 0 },
+	[L_ALL] = { "all", 0, NULL, "also list closed and completed items", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const list_synopsis[] = {
+	"udaudit tracker list --db DB [--as-of DATE] [--all]", NULL
 };
 
 static const char *const tracker_usage[] = {
@@ -71,52 +106,34 @@ static const char *const tracker_usage[] = {
 
 /* ---- import ---- */
 
-static int tracker_import(int argc, char **argv)
+static int import_validate(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "cases", required_argument, NULL, 0 },
-		{ "recommendations", required_argument, NULL, 1 },
-		{ "actions", required_argument, NULL, 2 },
-		{ "updates", required_argument, NULL, 3 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *file[4] = { NULL, NULL, NULL, NULL };      /* tracker_load_order */
-	struct ingest_opts opts = { 0, NULL, NULL, 0 };
-	const char *db = NULL;
-	struct store *st;
-	int c, failed = 0, any = 0;
+	int any = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 's': opts.strict = 1; break;
-		case 0: case 1: case 2: case 3:
-			if (file[c])
-				return usage_error(import_usage, "--%s given twice", tracker_load_order[c]);
-			file[c] = optarg;
-			any = 1;
-			break;
-		case 'h':
-			usage_print(stdout, import_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, import_usage);
-			return EXIT_USAGE;
-		}
+	for (int i = I_CASES; i <= I_UPDATES; i++) {
+		if (cli_count(a, i) > 1)
+			return cli_usage_error(a, "--%s given twice", tracker_load_order[i - I_CASES]);
+		any |= cli_count(a, i);
 	}
-	if (!db)
-		return usage_error(import_usage, "--db is required");
-	if (optind < argc)
-		return usage_error(import_usage, "unexpected argument '%s'", argv[optind]);
+	if (!cli_get(a, I_DB))
+		return cli_usage_error(a, "--db is required");
+	if (a->npos)
+		return cli_usage_error(a, "unexpected argument '%s'", a->pos[0]);
 	if (!any)
-		return usage_error(import_usage, "name at least one file to import");
-	st = store_open(db, 1);
-	if (!st)
-		return EXIT_DB;
+		return cli_usage_error(a, "name at least one file to import");
+	return -1;
+}
+
+static int tracker_import(struct cli_args *a)
+{
+	struct ingest_opts opts = { cli_count(a, I_STRICT) > 0, NULL, NULL, 0 };
+	const char *file[4] = {                                 /* tracker_load_order */
+		cli_get(a, I_CASES), cli_get(a, I_RECOMMENDATIONS), cli_get(a, I_ACTIONS),
+		cli_get(a, I_UPDATES),
+	};
+	struct store *st = a->st;
+	int failed = 0;
+
 	for (int i = 0; i < 4; i++) {
 		struct ingest_result res;
 		if (!file[i])
@@ -125,77 +142,60 @@ static int tracker_import(int argc, char **argv)
 			failed++;
 		ingest_print_result(tracker_load_order[i], file[i], &res);
 	}
-	store_close(st);
 	return failed ? EXIT_INPUT : EXIT_OK;
 }
 
 /* ---- update ---- */
 
-static int tracker_update(int argc, char **argv)
+/* The update named by the options (the item, what changed). */
+static void update_of(const struct cli_args *a, struct tracker_update *u)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "action", required_argument, NULL, 'A' },
-		{ "recommendation", required_argument, NULL, 'R' },
-		{ "case", required_argument, NULL, 'C' },
-		{ "status", required_argument, NULL, 's' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "evidence", required_argument, NULL, 'e' },
-		{ "percent", required_argument, NULL, 'p' },
-		{ "sent", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tracker_update u = { .input_id = -1, .percent = -1 };
-	const char *db = NULL, *sent = NULL, *letter = NULL;
-	char why[512];
-	struct store *st;
-	int c, items = 0, rc;
+	u->kind = cli_get(a, U_ACTION) ? TK_ACTION : cli_get(a, U_RECOMMENDATION) ?
+		  TK_RECOMMENDATION : TK_CASE;
+	u->id = cli_get(a, U_ACTION) ? cli_get(a, U_ACTION) : cli_get(a, U_RECOMMENDATION) ?
+		cli_get(a, U_RECOMMENDATION) : cli_get(a, U_CASE);
+	u->status = cli_get(a, U_STATUS);
+	u->on = cli_get(a, U_ON);
+	u->note = cli_get(a, U_NOTE);
+	u->evidence = cli_get(a, U_EVIDENCE);
+	if (!cli_get(a, U_PERCENT) || tracker_parse_percent(cli_get(a, U_PERCENT), &u->percent))
+		u->percent = -1;
+}
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'A': u.kind = TK_ACTION; u.id = optarg; items++; break;
-		case 'R': u.kind = TK_RECOMMENDATION; u.id = optarg; items++; break;
-		case 'C': u.kind = TK_CASE; u.id = optarg; items++; break;
-		case 's': u.status = optarg; break;
-		case 'o': u.on = optarg; break;
-		case 'n': u.note = optarg; break;
-		case 'e': u.evidence = optarg; break;
-		case 'p':
-			if (tracker_parse_percent(optarg, &u.percent))
-				return usage_error(update_usage, "bad percent '%s' for --percent"
-						   " (expected 0 to 100)", optarg);
-			break;
-		case 'S': sent = optarg; break;
-		case 'h':
-			usage_print(stdout, update_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, update_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (!db)
-		return usage_error(update_usage, "--db is required");
+static int update_validate(struct cli_args *a)
+{
+	int items = cli_count(a, U_ACTION) + cli_count(a, U_RECOMMENDATION) + cli_count(a, U_CASE);
+	const char *sent = cli_get(a, U_SENT), *pct = cli_get(a, U_PERCENT);
+	struct tracker_update u = { .input_id = -1, .percent = -1 };
+	long long percent;
+
+	if (!cli_get(a, U_DB))
+		return cli_usage_error(a, "--db is required");
 	if (items != 1)
-		return usage_error(update_usage, "name exactly one --action, --recommendation or --case");
+		return cli_usage_error(a, "name exactly one --action, --recommendation or --case");
+	if (pct && tracker_parse_percent(pct, &percent))
+		return cli_usage_error(a, "bad percent '%s' for --percent (expected 0 to 100)", pct);
+	update_of(a, &u);
 	if (sent && (u.kind != TK_CASE || u.status || u.on || u.percent >= 0 || u.evidence))
-		return usage_error(update_usage, "--sent goes with --case alone (and --note)");
+		return cli_usage_error(a, "--sent goes with --case alone (and --note)");
 	if (!sent && ((!u.status && u.percent < 0) || !u.on))
-		return usage_error(update_usage, "%s is required",
-				   !u.on ? "--on" : "--status (or --percent)");
-	if (optind < argc)
-		return usage_error(update_usage, "unexpected argument '%s'", argv[optind]);
-	st = store_open(db, 0);
-	if (!st)
+		return cli_usage_error(a, "%s is required", !u.on ? "--on" : "--status (or --percent)");
+	if (a->npos)
+		return cli_usage_error(a, "unexpected argument '%s'", a->pos[0]);
+	return -1;
+}
+
+static int tracker_update(struct cli_args *a)
+{
+	struct tracker_update u = { .input_id = -1, .percent = -1 };
+	const char *sent = cli_get(a, U_SENT), *letter = NULL;
+	struct store *st = a->st;
+	char why[512];
+	int rc;
+
+	update_of(a, &u);
+	if (store_begin(st))
 		return EXIT_DB;
-	if (store_begin(st)) {
-		store_close(st);
-		return EXIT_DB;
-	}
 	switch (sent ? tracker_record_letter(st, u.id, sent, u.note, why, sizeof(why), &letter)
 		     : tracker_apply_update(st, &u, why, sizeof(why))) {
 	case TU_APPLIED:
@@ -224,7 +224,6 @@ static int tracker_update(int argc, char **argv)
 		rc = EXIT_DB;
 		break;
 	}
-	store_close(st);
 	return rc;
 }
 
@@ -268,15 +267,8 @@ static void print_cut(const char *s, size_t max)
 	printf("%.*s...", (int)max, s);
 }
 
-static int tracker_list(int argc, char **argv)
+static int tracker_list(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "as-of", required_argument, NULL, 'a' },
-		{ "all", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	/* one query for the three kinds: kind, id, status, due, owner, title */
 	static const char sql[] =
 		"SELECT 0, action_id, status, coalesce(revised_due_on, due_on),"
@@ -287,49 +279,21 @@ static int tracker_list(int argc, char **argv)
 		"  FROM recommendations r"
 		" UNION ALL SELECT 2, case_id, status, response_due_on, agency, records,"
 		"  report_sent_on, 0 FROM cases";
-	const char *db = NULL, *as_of_opt = NULL;
+	const char *as_of_opt = cli_get(a, L_AS_OF);
 	struct list_item *items = NULL;
 	size_t n = 0, alloc = 0, overdue = 0;
 	char date[TIME_DATE_LEN];
 	long long created, as_of;
-	struct store *st;
+	struct store *st = a->st;
 	struct stmt *s;
-	int c, all = 0, rc;
+	int all = cli_count(a, L_ALL) > 0, rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': as_of_opt = optarg; break;
-		case 'A': all = 1; break;
-		case 'h':
-			usage_print(stdout, list_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, list_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (!db)
-		return usage_error(list_usage, "--db is required");
-	if (optind < argc)
-		return usage_error(list_usage, "unexpected argument '%s'", argv[optind]);
-	if (as_of_opt && time_parse_date(as_of_opt, &as_of))
-		return usage_error(list_usage, "bad date '%s' for --as-of (expected YYYY-MM-DD)",
-				   as_of_opt);
-	st = store_open(db, 0);
-	if (!st)
-		return EXIT_DB;
-	if (tracker_as_of(st, as_of_opt, &created, date)) {
-		store_close(st);
+	if (tracker_as_of(st, as_of_opt, &created, date))
 		return EXIT_USAGE;
-	}
 	time_parse_date(date, &as_of);
 	s = stmt_prepare(st, sql);
-	if (!s) {
-		store_close(st);
+	if (!s)
 		return EXIT_DB;
-	}
 	while ((rc = stmt_step(s)) == 1) {
 		enum tracker_kind k = (enum tracker_kind)stmt_int(s, 0);
 		const char *status = stmt_text(s, 2);
@@ -351,7 +315,6 @@ static int tracker_list(int argc, char **argv)
 		n++;
 	}
 	stmt_free(s);
-	store_close(st);
 	if (rc < 0) {
 		for (size_t i = 0; i < n; i++) {
 			free(items[i].id); free(items[i].status); free(items[i].due);
@@ -385,16 +348,19 @@ static int tracker_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_tracker(int argc, char **argv)
+static const struct cli_command tracker_subs[] = {
+	{ "tracker import", tracker_import, NULL, import_synopsis, import_opts, import_notes,
+	  NULL, import_validate, CLI_DB | CLI_DB_CREATE },
+	{ "tracker update", tracker_update, NULL, update_synopsis, update_opts, update_notes,
+	  NULL, update_validate, CLI_DB },
+	{ "tracker list", tracker_list, NULL, list_synopsis, list_opts, NULL, NULL, cli_no_args,
+	  CLI_DB },
+};
+
+static int tracker_run(struct cli_args *a)
 {
-	static const struct {
-		const char *name;
-		int (*run)(int argc, char **argv);
-	} subs[] = {
-		{ "import", tracker_import },
-		{ "update", tracker_update },
-		{ "list", tracker_list },
-	};
+	int argc = a->argc;
+	char **argv = a->argv;
 
 	if (argc < 2) {
 		usage_print(stderr, tracker_usage);
@@ -404,8 +370,13 @@ int cmd_tracker(int argc, char **argv)
 		usage_print(stdout, tracker_usage);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].run(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(tracker_subs) / sizeof(tracker_subs[0]); i++)
+		if (!strcmp(argv[1], tracker_subs[i].name + strlen("tracker ")))
+			return cli_run(&tracker_subs[i], argc - 1, argv + 1);
 	return usage_error(tracker_usage, "unknown tracker command '%s'", argv[1]);
 }
+
+const struct cli_command cmd_tracker = {
+	"tracker", tracker_run, "import, update and list recommendations, actions and NARA cases",
+	NULL, NULL, NULL, NULL, NULL, 0,
+};

@@ -1,6 +1,5 @@
 /* udaudit verify: re-hash every input in the manifest. Records are
  * evidence: a changed or missing input is said, with exit 3. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,55 +9,31 @@
 #include "hash.h"
 #include "store.h"
 
-static const char *const verify_usage[] = {
-	"udaudit verify --db DB",
-	"",
-	"  --db DB    the audit database",
-	"",
+static const struct cli_opt verify_opts[] = {
+	{ "db", 0, "DB", "the audit database", CLI_ANY, 0 },
+	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
+};
+
+static const char *const verify_synopsis[] = { "udaudit verify --db DB", NULL };
+
+static const char *const verify_notes[] = {
 	"Prints each input with 'ok', 'CHANGED' or 'MISSING'; exit 3 if any input",
 	"changed or is missing.",
 	NULL
 };
 
-int cmd_verify(int argc, char **argv)
+static int verify_run(struct cli_args *a)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL;
-	struct store *st;
+	struct store *st = a->st;
 	struct stmt *s;
-	int c, rc, bad = 0, n = 0;
+	int rc, bad = 0, n = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h':
-			usage_print(stdout, verify_usage);
-			return EXIT_OK;
-		default:
-			usage_print(stderr, verify_usage);
-			return EXIT_USAGE;
-		}
-	}
-	if (!db)
-		return usage_error(verify_usage, "--db is required");
-	if (optind < argc)
-		return usage_error(verify_usage, "unexpected argument '%s'", argv[optind]);
-	st = store_open(db, 0);
-	if (!st)
-		return EXIT_DB;
 	/* the absolute path recorded at load time finds the file from any
 	   directory; databases from before it have only the path as given */
 	s = stmt_prepare(st, "SELECT kind, path, size, sha256, coalesce(abs_path, path)"
 			 " FROM inputs ORDER BY input_id");
-	if (!s) {
-		store_close(st);
+	if (!s)
 		return EXIT_DB;
-	}
 	while ((rc = stmt_step(s)) == 1) {
 		const char *kind = stmt_text(s, 0), *path = stmt_text(s, 1);
 		const char *want = stmt_text(s, 3), *where = stmt_text(s, 4);
@@ -80,10 +55,14 @@ int cmd_verify(int argc, char **argv)
 		}
 	}
 	stmt_free(s);
-	store_close(st);
 	if (rc < 0)
 		return EXIT_DB;
 	printf("%d input%s checked, %s\n", n, n == 1 ? "" : "s",
 	       bad ? "some changed or missing" : "all unchanged");
 	return bad ? EXIT_INPUT : EXIT_OK;
 }
+
+const struct cli_command cmd_verify = {
+	"verify", verify_run, "re-hash every input in the manifest and say which changed",
+	verify_synopsis, verify_opts, verify_notes, NULL, cli_no_args, CLI_DB,
+};

@@ -23,3 +23,11 @@ run() { "$UDAUDIT" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
 sql() { python3 -c 'import sqlite3,sys
 for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in r))' "$1" "$2"; }
 t_done() { echo "$t_pass passed, $t_fail failed"; [ "$t_fail" = 0 ]; }
+# sample_audit DIR: a copy of the sample audit (samples/, rules/, reports/ and
+# the compliance store built from its SQL) in DIR, to run and break there
+sample_audit() {
+	mkdir -p "$1" && cp -r samples rules "$1/" && { [ ! -d reports ] || cp -r reports "$1/"; }
+	[ -f "$1/samples/compliance.sqlite" ] || python3 -c "import sqlite3,sys
+c = sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()" \
+		"$1/samples/compliance.sqlite" "$1/samples/compliance.sql"
+}

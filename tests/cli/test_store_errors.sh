@@ -5,13 +5,7 @@
 # full disk looks like to SQLite), /dev/full as stdout.
 . tests/cli/lib.sh
 A=$T/a         # the sample audit (its out/ would collide with run()'s $T/out)
-mkdir "$A"
-cp -r samples rules "$A/"
-[ -d reports ] && cp -r reports "$A/"
-if [ ! -f "$A/samples/compliance.sqlite" ]; then
-	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()" \
-		"$A/samples/compliance.sqlite" "$A/samples/compliance.sql"
-fi
+sample_audit "$A"
 (cd "$A" && "$UDAUDIT" run samples/audit.ini >run.out 2>run.err); rc=$?
 t_eq "sample run exit 0" "$rc" 0
 DB=$A/out/audit.db
