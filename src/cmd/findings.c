@@ -243,20 +243,27 @@ static void table_layout(struct table *t, int width)
 	}
 }
 
+/* One line of the table: the cells of its columns (office ... device only
+ * when wide). */
+static void put_line(const struct table *t, const char *const *cell)
+{
+	for (int i = 0; i < T_COLS; i++) {
+		if (!t->wide && i >= T_OFFICE && i <= T_DEVICE)
+			continue;
+		if (i)
+			putchar(' ');
+		put_cell(cell[i], t->w[i], i == T_MSGS, i == T_LAST);
+	}
+	putchar('\n');
+}
+
 static void table_header(const struct table *t)
 {
 	static const char *const head[T_COLS] = {
 		"FINDING", "CLASS", "TYPE", "OFFICE", "CUSTODIAN", "ACCOUNT", "DEVICE", "MSGS",
 		"FIRST", "LAST",
 	};
-	for (int i = 0; i < T_COLS; i++) {
-		if (!t->wide && i >= T_OFFICE && i <= T_DEVICE)
-			continue;
-		if (i)
-			putchar(' ');
-		put_cell(head[i], t->w[i], i == T_MSGS, i == T_LAST);
-	}
-	putchar('\n');
+	put_line(t, head);
 }
 
 /* One finding: its line, office ... device below it when the table is
@@ -279,14 +286,7 @@ static void table_row(const struct table *t, struct stmt *s)
 	cell[T_MSGS] = xstrdup(msgs);
 	cell[T_FIRST] = xstrdup(d1);
 	cell[T_LAST] = xstrdup(d2);
-	for (int i = 0; i < T_COLS; i++) {
-		if (!t->wide && i >= T_OFFICE && i <= T_DEVICE)
-			continue;
-		if (i)
-			putchar(' ');
-		put_cell(cell[i], t->w[i], i == T_MSGS, i == T_LAST);
-	}
-	putchar('\n');
+	put_line(t, (const char *const *)cell);
 	if (!t->wide) {
 		static const char *const label[] = { "office", "custodian", "account", "device" };
 		char *line = NULL;
