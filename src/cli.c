@@ -119,6 +119,8 @@ void cli_help(FILE *fp, const struct cli_command *c)
 }
 
 static int vusage_error(const struct cli_command *c, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static int vusage_error(const struct cli_command *c, const char *fmt, va_list ap)
 {
 	fputs("udaudit: error: ", stderr);
 	vfprintf(stderr, fmt, ap);
