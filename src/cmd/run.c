@@ -256,7 +256,7 @@ static int run_run(struct cli_args *a)
 	const char *fail = cli_get(a, O_FAIL_ON);
 	int strict = cli_count(a, O_STRICT) > 0, rc = EXIT_OK;
 	int fail_on = fail ? finding_class_from_name(fail) : -1;
-	struct audit_config cfg;
+	struct audit_config cfg = { 0 };
 	struct store *st = NULL;
 
 	if (config_load(a->pos[0], &cfg))
