@@ -99,8 +99,9 @@ static int report_run(struct cli_args *a)
 {
 	const struct report_kind *kind = find_kind(a->pos[0]);
 	struct report_opts o = {
-		cli_get(a, O_DB), cli_get(a, O_OUTPUT), cli_get(a, O_AS_OF), cli_get(a, O_CASE),
-		cli_count(a, O_REDACT) > 0, cli_get(a, O_REPORTS),
+		.db = cli_get(a, O_DB), .out = cli_get(a, O_OUTPUT), .as_of = cli_get(a, O_AS_OF),
+		.case_path = cli_get(a, O_CASE), .redact = cli_count(a, O_REDACT) > 0,
+		.reports_dir = cli_get(a, O_REPORTS),
 	};
 	int rc = kind->write(a->st, &o);
 
