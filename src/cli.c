@@ -201,8 +201,6 @@ static int check_value(const struct cli_command *c, const struct cli_opt *o, con
 	return -1;
 }
 
-enum { OPT_HELP = -1, OPT_QUIET = -2 };
-
 /* getopt_long over the table (permuting: options anywhere; `--` ends
  * them). -1 to go on, else an exit code (help printed, usage error). */
 static int parse(const struct cli_command *c, int argc, char **argv, struct cli_args *a)
@@ -232,7 +230,7 @@ static int parse(const struct cli_command *c, int argc, char **argv, struct cli_
 	opterr = 0;
 	int rc = -1;
 	while (rc < 0 && (ch = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
-		int opt = ch >= 256 ? ch - 256 : -3;
+		int opt = ch >= 256 ? ch - 256 : -1;   /* a long option, else by letter */
 		if (ch == 'h') {
 			cli_help(stdout, c);
 			rc = EXIT_OK;
