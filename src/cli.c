@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analyze.h"
 #include "config.h"
 #include "diag.h"
+#include "findings.h"
 #include "store.h"
 #include "timeutil.h"
 #include "xalloc.h"

@@ -7,9 +7,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "analyze.h"
 #include "cli.h"
 #include "diag.h"
+#include "findings.h"
 #include "store.h"
 #include "timeutil.h"
 #include "xalloc.h"
