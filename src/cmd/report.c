@@ -31,7 +31,7 @@ static const struct report_kind report_kinds[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
-enum { O_DB, O_OUTPUT, O_AS_OF, O_REDACT, O_CASE, O_REPORTS };
+enum { O_DB, O_OUTPUT, O_AS_OF, O_REDACT, O_CASE, O_LETTER_DATE, O_REPORTS };
 
 static const struct cli_opt report_opts_table[] = {
 	[O_DB] = { "db", 0, "DB", "the audit database (read only)", CLI_ANY, 0 },
@@ -44,6 +44,8 @@ static const struct cli_opt report_opts_table[] = {
 	[O_REDACT] = { "redact", 0, NULL, "people, accounts, phone numbers, e-mail addresses,\n"
 		       "conversations and file names become pseudonyms", CLI_ANY, 0 },
 	[O_CASE] = { "case", 0, "CASE.ini", "the case file (incident and status reports)", CLI_ANY, 0 },
+	[O_LETTER_DATE] = { "letter-date", 0, "D", "YYYY-MM-DD: the date of the letter (incident, status;\n"
+			    "default: the run's as_of); not before the NARA letter", CLI_ANY, 0 },
 	[O_REPORTS] = { "reports", 0, "DIR", "report definitions (incident.ini, status.ini; default:\n"
 			"reports/ beside the run's rules dir, else ./reports)", CLI_ANY, 0 },
 	{ NULL, 0, NULL, NULL, CLI_ANY, 0 },
@@ -101,7 +103,7 @@ static int report_run(struct cli_args *a)
 	struct report_opts o = {
 		.db = cli_get(a, O_DB), .out = cli_get(a, O_OUTPUT), .as_of = cli_get(a, O_AS_OF),
 		.case_path = cli_get(a, O_CASE), .redact = cli_count(a, O_REDACT) > 0,
-		.reports_dir = cli_get(a, O_REPORTS),
+		.reports_dir = cli_get(a, O_REPORTS), .letter_date = cli_get(a, O_LETTER_DATE),
 	};
 	int rc = kind->write(a->st, &o);
 

@@ -1249,6 +1249,10 @@ static int write_enclosure(struct case_ctx *c, const char *path)
 		row++;
 	}
 	stmt_free(s);
+	if (report_store_ok(c->st, path)) {
+		xlsx_discard(x);
+		return -1;
+	}
 	return xlsx_close(x);
 }
 

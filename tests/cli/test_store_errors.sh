@@ -57,6 +57,7 @@ BAD=$(corrupt usage 1)
 run report incident --db "$BAD" -o "$T/i2.pdf" --case "$CASE"
 t_eq "report incident, corrupt usage page: exit 4 (was 3)" "$rc" 4
 t_eq "report incident, corrupt usage: no PDF" "$(ls "$T" | grep -c '^i2\.pdf')" 0
+t_eq "report incident, corrupt usage: no enclosure workbook" "$(ls "$T" | grep -c 'enclosure')" 0
 before=$(sql "$BAD" "SELECT count(*), max(run_id) FROM findings" 2>/dev/null)
 run analyze --db "$BAD" --rules "$A/rules" --as-of 2021-09-24
 t_eq "analyze, corrupt usage page: exit 4" "$rc" 4
