@@ -52,12 +52,15 @@ t_eq "report incident: no PDF, no temp file" "$(ls "$T" | grep -c '^i\.pdf')" 0
 run findings --db "$BAD"
 t_eq "findings, corrupt findings: exit 4" "$rc" 4
 
+# the copies behind the findings: the letter reads the findings, then fails
+BAD=$(corrupt finding_copies)
+run report incident --db "$BAD" -o "$T/i2.pdf" --case "$CASE"
+t_eq "report incident, corrupt finding_copies: exit 4" "$rc" 4
+t_eq "report incident, corrupt finding_copies: no PDF" "$(ls "$T" | grep -c '^i2\.pdf')" 0
+t_eq "report incident, corrupt finding_copies: no enclosure workbook" "$(ls "$T" | grep -c 'enclosure')" 0
+
 # usage: the second of three leaf pages, so a scan reads rows, then fails
 BAD=$(corrupt usage 1)
-run report incident --db "$BAD" -o "$T/i2.pdf" --case "$CASE"
-t_eq "report incident, corrupt usage page: exit 4 (was 3)" "$rc" 4
-t_eq "report incident, corrupt usage: no PDF" "$(ls "$T" | grep -c '^i2\.pdf')" 0
-t_eq "report incident, corrupt usage: no enclosure workbook" "$(ls "$T" | grep -c 'enclosure')" 0
 before=$(sql "$BAD" "SELECT count(*), max(run_id) FROM findings" 2>/dev/null)
 run analyze --db "$BAD" --rules "$A/rules" --as-of 2021-09-24
 t_eq "analyze, corrupt usage page: exit 4" "$rc" 4
