@@ -171,6 +171,12 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 			continue;
 		}
 		open = report_case_is_open(st, cf.id);
+		/* a case opened after the audit date has no status to report yet */
+		if (open == 1 && cf.opened_on && cfg->as_of && strcmp(cf.opened_on, cfg->as_of) > 0) {
+			printf("%-15s none: case %s opened on %s, after the audit's as_of %s\n",
+			       "status letter", cf.id, cf.opened_on, cfg->as_of);
+			open = 0;
+		}
 		for (int k = 0; k < 2; k++) {
 			char *out = xasprintf("%s/%s-%s.pdf", cfg->output_dir, cf.id,
 					      k ? "status" : "incident");

@@ -997,8 +997,9 @@ static int corrective_actions(struct case_ctx *c)
 		stmt_reset(r);
 		stmt_bind_text(r, 1, stmt_text(s, 0));
 		while (rc == 0 && stmt_step(r) == 1) {
-			t = xasprintf("%s %s, recommendation %s: %s", stmt_text(r, 0) ? stmt_text(r, 0) : "",
-				      stmt_text(r, 1), stmt_text(r, 2), stmt_text(r, 3) ? stmt_text(r, 3) : "");
+			t = xasprintf("%s recommendation %s%s%s%s: %s", stmt_text(r, 1), stmt_text(r, 2),
+				      stmt_text(r, 0) ? " (" : "", stmt_text(r, 0) ? stmt_text(r, 0) : "",
+				      stmt_text(r, 0) ? ")" : "", stmt_text(r, 3) ? stmt_text(r, 3) : "");
 			rc = pdf_kv(c->doc, reportdef_get(c->def, "actions", "answers"), t);
 			free(t);
 		}

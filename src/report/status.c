@@ -69,6 +69,12 @@ static int last_update(struct case_ctx *c, char out[TIME_DATE_LEN])
 		snprintf(out, TIME_DATE_LEN, "%s", c->cf.last_update_on);
 		return 0;
 	}
+	/* the last letter recorded as sent (udaudit tracker update --sent) */
+	if (tracker_last_letter(c->st, c->cf.id, out))
+		return -1;
+	if (out[0] && strcmp(out, c->date) <= 0)
+		return 0;
+	out[0] = '\0';
 	s = stmt_prepare(c->st, "SELECT max(on_date) FROM main.status_updates"
 			 " WHERE item_kind = 'case' AND item_id = ?1 AND on_date <= ?2");
 	if (!s)
@@ -102,7 +108,8 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 		return -1;
 	s = stmt_prepare(c->st,
 		"SELECT a.action_id, a.title,"
-		" (SELECT u.status FROM main.status_updates u WHERE u.item_kind = 'action'"
+		" (SELECT u.status || coalesce(' (' || u.percent || '%)', '')"
+		"   FROM main.status_updates u WHERE u.item_kind = 'action'"
 		"   AND u.item_id = a.action_id AND u.on_date <= ?2"
 		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1),"
 		" coalesce((SELECT u.status FROM main.status_updates u WHERE u.item_kind = 'action'"
@@ -110,7 +117,10 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.status),"
 		" a.due_on, a.revised_due_on, a.percent,"
 		" (SELECT count(*) FROM main.status_updates u WHERE u.item_kind = 'action'"
-		"   AND u.item_id = a.action_id AND u.on_date > ?2 AND u.on_date <= ?3)"
+		"   AND u.item_id = a.action_id AND u.on_date > ?2 AND u.on_date <= ?3),"
+		" coalesce((SELECT u.percent FROM main.status_updates u WHERE u.item_kind = 'action'"
+		"   AND u.item_id = a.action_id AND u.on_date <= ?3 AND u.percent IS NOT NULL"
+		"   ORDER BY u.on_date DESC, u.update_id DESC LIMIT 1), a.percent)"
 		" FROM main.actions a JOIN main.action_refs r ON r.action_id = a.action_id"
 		" WHERE r.ref = ?1 ORDER BY a.action_id");
 	if (!s)
@@ -127,8 +137,8 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 				 or_dash(stmt_text(s, 4)));
 		else
 			snprintf(due, sizeof(due), "%s", or_dash(stmt_text(s, 4)));
-		if (!stmt_is_null(s, 6) && tracker_is_pending(TK_ACTION, now))
-			snprintf(nowbuf, sizeof(nowbuf), "%s (%lld%%)", now, stmt_int(s, 6));
+		if (!stmt_is_null(s, 8) && tracker_is_pending(TK_ACTION, now))
+			snprintf(nowbuf, sizeof(nowbuf), "%s (%lld%%)", now, stmt_int(s, 8));
 		else
 			snprintf(nowbuf, sizeof(nowbuf), "%s", now);
 		char nupd[24];
@@ -186,6 +196,8 @@ static int changes(struct case_ctx *c, const char *since)
 	return rc;
 }
 
+static int impending(struct case_ctx *c);
+
 /* What remains: the linked actions not complete, with due dates. */
 static int remaining(struct case_ctx *c)
 {
@@ -230,6 +242,72 @@ static int remaining(struct case_ctx *c)
 		rc = casereport_pars(c, "remaining", "none");
 	else if (!rc)
 		rc = pdf_space(c->doc, 6);
+	if (!rc)
+		rc = impending(c);
+	return rc;
+}
+
+/* What remains, quantified: the audit's impending account deletions (the
+ * accounts scheduled for deletion and the messages they hold that are not
+ * captured or exported). */
+static int impending(struct case_ctx *c)
+{
+	struct stmt *s;
+	int rc = 0;
+
+	if (c->run_id < 0)
+		return 0;
+	s = stmt_prepare(c->st,
+		"SELECT count(DISTINCT f.account), sum(f.message_count), min(a.closed_on),"
+		" max(a.closed_on), group_concat(DISTINCT f.app) FROM main.findings f"
+		" LEFT JOIN main.accounts a ON a.account = f.account"
+		" WHERE f.run_id = ?1 AND f.type = 'ACCOUNT_DELETION' AND f.class = 'impending'");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, c->run_id);
+	if (stmt_step(s) == 1 && stmt_int(s, 0) > 0) {
+		char buf[64], l1[64], l2[64], r[160];
+		char *t;
+		casereport_var(c, "n_accounts", casereport_count(c, buf, sizeof(buf), stmt_int(s, 0),
+							 "account", "accounts"));
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), stmt_int(s, 1),
+							 "message", "messages"));
+		casereport_long_date(stmt_text(s, 2), l1, sizeof(l1));
+		casereport_long_date(stmt_text(s, 3), l2, sizeof(l2));
+		casereport_var(c, "when", casereport_range(c, l1, l2, r, sizeof(r)));
+		t = casereport_text(c, "remaining", "impending", 0);
+		rc = t ? pdf_paragraph(c->doc, t) : -1;
+		free(t);
+	}
+	stmt_free(s);
+	return rc;
+}
+
+/* The evidence of each closed (or complete) action linked to the case. */
+static int closed_evidence(struct case_ctx *c)
+{
+	struct stmt *s = stmt_prepare(c->st,
+		"SELECT a.action_id, a.title, a.evidence FROM main.actions a"
+		" JOIN main.action_refs r ON r.action_id = a.action_id"
+		" WHERE r.ref = ?1 AND a.status IN ('Closed', 'Complete') AND a.evidence <> ''"
+		" ORDER BY a.action_id");
+	int rc = 0, n = 0;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, c->cf.id);
+	while (rc == 0 && stmt_step(s) == 1) {
+		char *t;
+		if (!n++)
+			rc = casereport_heading(c, 1, "evidence", "heading");
+		casereport_var(c, "action_id", stmt_text(s, 0));
+		casereport_var(c, "action_title", stmt_text(s, 1));
+		casereport_var(c, "evidence", stmt_text(s, 2));
+		t = rc ? NULL : casereport_text(c, "evidence", "action", 0);
+		rc = rc ? rc : t ? pdf_bullet(c->doc, t) : -1;
+		free(t);
+	}
+	stmt_free(s);
 	return rc;
 }
 
@@ -255,6 +333,13 @@ int report_status(struct store *st, const struct report_opts *o)
 						       : row.response_due_on));
 	casereport_var(&c, "case_status", or_dash(row.status));
 	casereport_var(&c, "last_update_on", since[0] ? since : "-");
+	{
+		char l[64];
+		casereport_long_date(since, l, sizeof(l));
+		casereport_var(&c, "last_update_long", l);
+		casereport_long_date(c.cf.opened_on ? c.cf.opened_on : row.opened_on, l, sizeof(l));
+		casereport_var(&c, "opened_long", l);
+	}
 	if (!since[0])
 		snprintf(since, sizeof(since), "0000-00-00");
 	rc = casereport_begin(&c);
@@ -287,13 +372,23 @@ int report_status(struct store *st, const struct report_opts *o)
 	if (!rc)
 		rc = changes(&c, since);
 	if (!rc)
+		rc = closed_evidence(&c);
+	if (!rc)
 		rc = casereport_heading(&c, 1, "remaining", "heading");
 	if (!rc)
 		rc = remaining(&c);
 	if (!rc)
 		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
 			casereport_pars(&c, "letter", "closing_paragraph");
-	rc = rc ? EXIT_INPUT : casereport_finish(&c);
+	if (!rc)
+		rc = casereport_sign(&c);
+	if (!rc)
+		rc = casereport_pars(&c, "letter", "enclosures");
+	if (!rc)
+		rc = pdf_page_break(c.doc);
+	if (!rc)
+		rc = casereport_manifest(&c);
+	rc = rc ? EXIT_INPUT : casereport_save(&c);
 	free_case_row(&row);
 	casereport_close(&c);
 	return rc;

@@ -94,4 +94,30 @@ t_eq "run (closed case) exit" "$?" 0
 t_ok "incident report still written" test -s "$W2/out/UD-2019-0001-incident.pdf"
 t_ok "no status letter for a closed case" test ! -e "$W2/out/UD-2019-0001-status.pdf"
 
+# the manifest, closed actions' evidence, what remains quantified
+t_contains "manifest enclosed" "$T/flat.txt" "Enclosure. Input manifest"
+t_contains "manifest digest on one line" "$T/flat.txt" "$(sql "$DB" "SELECT sha256 FROM inputs WHERE kind = 'accounts'")"
+t_contains "closed action's evidence" "$T/flat.txt" "CA-05, Issue the electronic messaging records directive and deploy Wickr with data retention: Directive EA-2140-05"
+t_contains "impending deletions quantified" "$T/flat.txt" "Still at risk: 2 accounts scheduled for deletion on December 31, 2021 hold 9 messages"
+t_contains "authority line" "$T/flat.txt" "Authorized to sign records schedules, 36 CFR 1220.34(b)"
+# changes count from the last letter recorded as sent, not the opening date
+cp "$DB" "$T/sent.db"
+"$UDAUDIT" tracker update --db "$T/sent.db" --case UD-2019-0001 --sent 2019-03-20 >/dev/null 2>&1
+"$UDAUDIT" tracker update --db "$T/sent.db" --case UD-2019-0001 --sent 2021-06-30 >/dev/null 2>&1
+run report status --db "$T/sent.db" --case "$CASE" -o "$T/sent.pdf"
+t_eq "after letters sent: exit" "$rc" 0
+pdftotext "$T/sent.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/sent.txt"
+t_contains "since the last letter sent" "$T/sent.txt" "with the changes since our last update of June 30, 2021"
+t_not_contains "older changes left out" "$T/sent.txt" "2021-06-14: In progress"
+t_contains "newer changes in" "$T/sent.txt" "2021-08-16: In progress"
+t_contains "percent then" "$T/sent.txt" "In progress (55%)"
+# a case opened after the audit date gets no status letter from run
+W3=$T/w3
+mkdir -p "$W3" && cp -r samples rules reports "$W3/"
+sed -i 's/^opened_on = 2019-03-08/opened_on = 2021-10-01/' "$W3/samples/cases/UD-2019-0001.ini"
+sed -i 's/^nara_letter_on = 2019-03-01/nara_letter_on = 2021-09-30/' "$W3/samples/cases/UD-2019-0001.ini"
+"$UDAUDIT" run "$W3/samples/audit.ini" >"$T/run3.out" 2>"$T/run3.err"
+t_ok "case opened after as_of: no status letter" test ! -e "$W3/out/UD-2019-0001-status.pdf"
+t_contains "case opened after as_of: said" "$T/run3.out" "case UD-2019-0001 opened on 2021-10-01, after the audit's as_of 2021-09-24"
+
 t_done
