@@ -1,0 +1,300 @@
+/* an.h: what the files of the analysis share (private to src/analyze/).
+ *   analyze.c       orchestration: as_of, the run, accounts and devices,
+ *                   the order of the passes, the summary
+ *   tables.c        the compact store index and the per-app seconds maps
+ *   reader.c        the reader thread and the row sources of the two scans
+ *   store_detect.c  the store pass: the index, EARLY_PURGE, RETENTION_SHORTFALL
+ *   usage.c         the usage pass: copies settled on the spot or kept as
+ *                   candidates, with the loss, forward and export events
+ *   messages.c      the message findings: spec 4.1 precedence and the facts
+ *                   of every copy
+ *   other.c         CAPTURE_OUTAGE, EPHEMERAL_ENABLED, PROHIBITED_APP,
+ *                   UNAPPROVED_APP
+ * Times are Unix seconds UTC; "days" are days since 1970. */
+#ifndef UDAUDIT_AN_H
+#define UDAUDIT_AN_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "findings.h"
+#include "hashmap.h"
+#include "rules.h"
+#include "store.h"
+#include "timeutil.h"
+
+#define DAY 86400LL
+#define NO_DAY LLONG_MIN
+
+/* The compact index of the compliance store: message_id hash -> capture
+ * day (SIDX_LATER: captured after as_of). Open addressing in two parallel
+ * arrays: 12 bytes a slot. It is also the set of message_ids seen: the
+ * first row of a message_id (by rowid, the load order) is the one judged. */
+#define SIDX_LATER INT32_MAX
+struct sidx_slot {
+	uint64_t k;                     /* 0: empty */
+	int32_t day;
+} __attribute__((packed));             /* one cache line a probe, mostly */
+
+struct store_index {
+	struct sidx_slot *s;
+	size_t n, cap;
+};
+
+void sidx_free(struct store_index *x);
+void sidx_init(struct store_index *x, size_t cap);
+int sidx_put(struct store_index *x, uint64_t key, int32_t day);
+int32_t sidx_value(long long captured, long long purged, int has_purged, long long cutoff);
+
+static inline void sidx_prefetch(const struct store_index *x, uint64_t key)
+{
+	if (key && x->cap)
+		__builtin_prefetch(&x->s[key & (x->cap - 1)]);
+}
+
+/* The capture day of key, NO_DAY when the store lacks it (or captured it
+   after as_of); *purged (when asked): that row was purged by as_of. */
+static inline long long sidx_get(const struct store_index *x, uint64_t key, int *purged)
+{
+	if (purged)
+		*purged = 0;
+	if (!x->cap)
+		return NO_DAY;
+	size_t i = (size_t)(key & (x->cap - 1));
+	while (x->s[i].k) {
+		if (x->s[i].k == key) {
+			if (x->s[i].day == SIDX_LATER)
+				return NO_DAY;
+			if (purged)
+				*purged = x->s[i].day & 1;
+			return x->s[i].day >> 1;
+		}
+		i = (i + 1) & (x->cap - 1);
+	}
+	return NO_DAY;
+}
+
+/* Seconds with a retained archiver copy, per app: day -> 86400-bit chunk,
+ * allocated on demand (memory follows the time span, not the events). */
+#define CHUNK_WORDS ((86400 + 63) / 64)
+struct secmap {
+	struct hashmap chunks;          /* day -> uint64_t[CHUNK_WORDS] */
+};
+
+void secmap_set(struct secmap *m, long long ts);
+int secmap_any(struct secmap *m, long long a, long long b);
+void secmap_clear(struct secmap *m);
+
+/* ---- accounts, devices ---- */
+
+enum capture { CAP_UNKNOWN, CAP_ARCHIVER, CAP_MANUAL, CAP_NONE };
+
+struct ev_ref {
+	long long ts, input_id, line;
+};
+
+struct acct {
+	char *account, *app, *custodian_id, *custodian_name, *office;
+	enum role_kind role;
+	enum capture capture;
+	long long approved_day, closed_day;     /* NO_DAY when empty */
+	long long input_id, line;               /* accounts.csv row; 0 = unknown */
+	int known;
+	/* from the usage scan */
+	long long first_ts;
+	struct ev_ref first_ev;
+	struct ev_ref *deleted;                 /* account_deleted events */
+	size_t ndeleted;
+	struct ev_ref *timers;                  /* timer_set > 0, capped */
+	size_t ntimers;
+	unsigned long timer_count;
+	long long timer_first, timer_last;
+	uint64_t excl_mask;
+	int excl_done;
+	const struct rule_app *ra;              /* of app, cached */
+	int ra_done;
+	size_t app_idx;                         /* secmap of app, +1; 0 = not yet */
+	int short_track;                        /* 1: RETENTION_SHORTFALL counts its rows */
+	/* from the store scan */
+	unsigned long long store_rows;
+	long long store_first, store_last;
+	struct hashmap store_convs;
+	unsigned long purged;
+	long long purge_first, purge_last;
+	struct hashmap purge_convs;
+	struct ev_ref *purge_ev;
+	size_t npurge_ev;
+};
+
+struct device {
+	char *device_id, *custodian_id;
+	int lost;                               /* status replaced..stolen */
+	char *status;
+	long long status_day;
+	long long input_id, line;
+};
+
+/* ---- the analysis state ---- */
+
+/* The retention policy in force for one (app, role). */
+struct policy {
+	char *app;
+	enum role_kind role;
+	long long days;                 /* -1 = indefinitely */
+	long long input_id, line;
+	char effective[TIME_DATE_LEN];
+};
+
+struct short_pair {
+	const char *app;
+	enum role_kind role;
+	size_t pol;                     /* index in pols */
+};
+
+struct an {
+	struct store *st;
+	const struct rules *r;
+	struct analyze_summary *sum;
+	long long run_id, asof_day, cutoff;
+	struct acct *accts;
+	size_t naccts, accts_alloc;
+	struct strmap acct_map;
+	struct device *devs;
+	size_t ndevs, devs_alloc;
+	struct strmap dev_map;
+	struct strmap custodian_office;         /* custodian -> acct index */
+	struct store_index sidx;
+	char **apps;                            /* interned app keys */
+	struct secmap *secs;                    /* per app */
+	size_t napps, apps_alloc;
+	struct findings_writer w;
+	/* exclusion caches: direct-mapped, bounded */
+	uint64_t *peer_cache_h, *peer_cache_m, *conv_cache_h, *conv_cache_m;
+	int excl_uses[EX_FIELDS];               /* some exclusion has a pattern for it */
+	struct policy *pols;
+	size_t npols;
+	struct short_pair *shorts;
+	size_t nshort, shorts_alloc;
+};
+
+#define EXCL_CACHE 65536
+
+
+/* ---- helpers (analyze.c) ---- */
+
+struct acct *acct_get_h(struct an *a, const char *account, uint64_t h, const char *app);
+struct acct *acct_get(struct an *a, const char *account, const char *app);
+struct secmap *app_secs(struct an *a, const char *app);
+size_t app_index(struct an *a, const char *app);
+long long day_of(const char *date);
+const struct device *dev_get(const struct an *a, const char *id);
+void ev_push(struct ev_ref **arr, size_t *n, size_t cap, long long ts,
+		    long long input_id, long long line);
+int step_done(struct stmt *s);
+void fmt_day(long long ts, char out[TIME_DATE_LEN]);
+const char *plural(unsigned long long n, const char *one, const char *many);
+void phase(const char *name);
+
+/* ---- the row sources of the two scans (reader.c) ---- */
+
+#define RS_ROWS 4096
+#define RS_QUEUE 4
+#define RS_MAXCOL 12
+
+struct rs_query {
+	const char *sql;
+	const char *types;              /* one letter a column: 'T' text, 'I' integer,
+					 * 'H' text and its hash_str (0 for NULL) */
+	long long param;                /* bound to ?1 when has_param */
+	int has_param;
+};
+
+struct rs_batch {
+	size_t n;
+	long long *ival;                /* RS_ROWS * ncol */
+	uint32_t *sofs;                 /* text: offset + 1 into strs; 0 = NULL */
+	unsigned char *null;            /* integer NULLs */
+	char *strs;
+	size_t slen, salloc;
+	int end;                        /* the last batch of its query */
+};
+
+struct reader;
+
+struct rowsrc {
+	const char *types;
+	size_t ncol;
+	struct stmt *s;                 /* direct mode */
+	struct reader *rd;              /* threaded mode */
+	struct rs_batch *b;
+	size_t i;
+	int done;
+};
+
+struct reader *reader_start(struct store *st, const struct rs_query *q, int nq);
+void reader_finish(struct reader *rd);
+int rs_open(struct rowsrc *r, struct an *a, struct reader *rd, const struct rs_query *q);
+int rs_step(struct rowsrc *r);
+void rs_close(struct rowsrc *r);
+
+static inline const char *rs_text(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_text(r->s, col);
+	uint32_t o = r->b->sofs[r->i * r->ncol + (size_t)col];
+	return o ? r->b->strs + o - 1 : NULL;
+}
+
+static inline long long rs_int(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_int(r->s, col);
+	return r->b->ival[r->i * r->ncol + (size_t)col];
+}
+
+/* hash_str of an 'H' column (0 for NULL). */
+static inline uint64_t rs_hash(const struct rowsrc *r, int col)
+{
+	if (r->s) {
+		const char *v = stmt_text(r->s, col);
+		return v ? hash_str64(v) : 0;
+	}
+	return (uint64_t)r->b->ival[r->i * r->ncol + (size_t)col];
+}
+
+/* The hash of an 'H' column `ahead` rows on, when already read (0 if not):
+ * the index slot it will probe can be fetched into the cache meanwhile. */
+static inline uint64_t rs_hash_ahead(const struct rowsrc *r, int col, size_t ahead)
+{
+	if (r->s || !r->b || r->i + ahead >= r->b->n)
+		return 0;
+	return (uint64_t)r->b->ival[(r->i + ahead) * r->ncol + (size_t)col];
+}
+
+#define PREFETCH_AHEAD 8
+
+static inline int rs_is_null(const struct rowsrc *r, int col)
+{
+	if (r->s)
+		return stmt_is_null(r->s, col);
+	size_t k = r->i * r->ncol + (size_t)col;
+	return r->types[col] != 'I' ? r->b->sofs[k] == 0 : r->b->null[k];
+}
+
+
+/* ---- the passes and detectors ---- */
+
+int store_pass(struct an *a, struct reader *rd, const struct rs_query *q);
+int early_purge(struct an *a);
+int load_policies(struct an *a);
+int retention_shortfall(struct an *a);
+int usage_pass(struct an *a, struct reader *rd, const struct rs_query *q);
+int message_findings(struct an *a);
+int outages(struct an *a);
+int ephemeral(struct an *a);
+int app_findings(struct an *a);
+int unapproved(struct an *a);
+
+#endif

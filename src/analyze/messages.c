@@ -1,0 +1,470 @@
+/* Message findings: spec 4.1, one finding a copy at most, first match
+ * wins, with the facts of each copy (findings.h). */
+#include "an.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "records.h"
+#include "xalloc.h"
+
+/* ---- message findings (spec 4.1) ---- */
+
+enum { ROW_DELETION, ROW_DEVICE, ROW_CLOSED, ROW_IMPENDING, ROW_GAP, ROW_NOT_FWD,
+       ROW_LATE, ROW_COUNT };
+
+static const enum finding_type row_type[ROW_COUNT] = {
+	FT_UNCAPTURED_DELETION, FT_DEVICE_LOSS, FT_ACCOUNT_DELETION, FT_ACCOUNT_DELETION,
+	FT_CAPTURE_GAP, FT_NOT_FORWARDED, FT_LATE_FORWARD,
+};
+static const enum finding_class row_class[ROW_COUNT] = {
+	FC_ACTUAL, FC_ACTUAL, FC_ACTUAL, FC_IMPENDING, FC_THREATENED, FC_THREATENED, FC_POLICY,
+};
+
+struct group {
+	char *account, *device;
+	struct acct *ac;
+	struct finding_acc f[ROW_COUNT];
+	long long loss_first[ROW_COUNT], loss_last[ROW_COUNT];  /* loss events */
+	long long retained_max_days[ROW_COUNT];
+};
+
+static char *msg_detail(const struct an *a, const struct group *g, int row, const struct finding_acc *f)
+{
+	char d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], l1[TIME_DATE_LEN], l2[TIME_DATE_LEN];
+	const struct acct *ac = g->ac;
+	const char *app = ac->app;
+	char on[200];
+	unsigned long long n = f->count;
+	const char *msgs = plural(n, "message", "messages");
+	const char *dev = g->device && *g->device ? g->device : NULL;
+
+	fmt_day(f->first_ts, d1);
+	fmt_day(f->last_ts, d2);
+	fmt_day(g->loss_first[row], l1);
+	fmt_day(g->loss_last[row], l2);
+	if (dev)
+		snprintf(on, sizeof(on), "%s on device %s", ac->account, dev);
+	else
+		snprintf(on, sizeof(on), "%s", ac->account);
+	switch (row) {
+	case ROW_DELETION:
+		return xasprintf("%llu %s %s of %s (sent or received %s to %s) %s deleted,"
+			" expired or burned on the device between %s and %s without a copy in"
+			" any recordkeeping system.", n, app, msgs, on, d1, d2,
+			plural(n, "was", "were"), l1, l2);
+	case ROW_DEVICE: {
+		const struct device *d = dev ? dev_get(a, dev) : NULL;
+		return xasprintf("The device %s was %s on %s holding %llu %s %s of %s"
+			" (%s to %s) never captured.", dev ? dev : "?",
+			d && d->status ? d->status : "lost", l1, n, app, msgs, ac->account, d1, d2);
+	}
+	case ROW_CLOSED:
+		return xasprintf("The account %s was closed on %s with %llu %s %s (%s to %s)"
+			" never captured.", ac->account, l1, n, app, msgs, d1, d2);
+	case ROW_IMPENDING: {
+		char c[TIME_DATE_LEN];
+		time_fmt_date(ac->closed_day, c);
+		return xasprintf("The account %s is scheduled for deletion on %s and holds"
+			" %llu %s %s (%s to %s) never captured or exported.",
+			ac->account, c, n, app, msgs, d1, d2);
+	}
+	case ROW_GAP:
+		return xasprintf("%llu %s %s of %s (%s to %s) %s missing from the compliance"
+			" store although the account is captured by the archiver.",
+			n, app, msgs, on, d1, d2, plural(n, "is", "are"));
+	case ROW_NOT_FWD:
+		return xasprintf("%llu %s %s of %s (%s to %s) %s not forwarded or exported to"
+			" an official account within %d days (44 U.S.C. 2911).",
+			n, app, msgs, on, d1, d2, plural(n, "was", "were"), a->r->window_days);
+	default:
+		return xasprintf("%llu %s %s of %s (%s to %s) reached official recordkeeping"
+			" more than %d days after they were sent, up to %lld days (44 U.S.C. 2911).",
+			n, app, msgs, on, d1, d2, a->r->window_days, g->retained_max_days[row]);
+	}
+}
+
+static int group_flush(struct an *a, struct group *g)
+{
+	int rc = 0;
+
+	for (int row = 0; row < ROW_COUNT; row++) {
+		if (!g->f[row].used)
+			continue;
+		char *detail = msg_detail(a, g, row, &g->f[row]);
+		if (finding_end(&a->w, &g->f[row], detail))
+			rc = -1;
+		free(detail);
+	}
+	free(g->account);
+	free(g->device);
+	g->account = g->device = NULL;
+	return rc;
+}
+
+/* The copy's device "" and NULL are the same group. */
+static int same_group(const struct group *g, const char *account, const char *device)
+{
+	if (!g->account || strcmp(g->account, account))
+		return 0;
+	const char *gd = g->device ? g->device : "";
+	return !strcmp(gd, device ? device : "");
+}
+
+/* One candidate copy as the resolving query gives it (column order of
+   CAND_SQL). */
+struct cand {
+	const char *account, *device, *mid, *conv, *app;
+	long long ts, day, input_id, line;
+	int received;
+	int has_store, store_kept, has_del, has_fwd, has_exp;
+	long long store_day, del_ts, del_in, del_line, fwd_ts, fwd_in, fwd_line;
+	long long exp_ts, exp_in, exp_line;
+	int del_kind;
+};
+
+/* What 4.1 decides for a copy: its row (-1: no finding), the loss or
+   retention behind it (evidence), and the facts stored with the copy. */
+struct verdict {
+	int row;
+	long long loss;                 /* LLONG_MAX: no loss event (rows 4-7) */
+	long long ev_in, ev_line;       /* the loss or retaining event's row */
+	long long retained_days;        /* row 7: day(retained) - day(t) */
+	struct finding_copy_facts facts;
+};
+
+static void read_cand(struct stmt *s, struct cand *c)
+{
+	c->account = stmt_text(s, 0);
+	c->device = stmt_text(s, 1);
+	c->mid = stmt_text(s, 2);
+	c->ts = stmt_int(s, 3);
+	c->day = time_day(c->ts);
+	c->conv = stmt_text(s, 4);
+	c->input_id = stmt_int(s, 5);
+	c->line = stmt_int(s, 6);
+	c->has_store = !stmt_is_null(s, 7);
+	c->store_day = stmt_int(s, 7);
+	c->has_del = !stmt_is_null(s, 8);
+	c->del_ts = stmt_int(s, 8);
+	c->del_in = stmt_int(s, 9);
+	c->del_line = stmt_int(s, 10);
+	c->has_fwd = !stmt_is_null(s, 11);
+	c->fwd_ts = stmt_int(s, 11);
+	c->fwd_in = stmt_int(s, 12);
+	c->fwd_line = stmt_int(s, 13);
+	c->has_exp = !stmt_is_null(s, 14);
+	c->exp_ts = stmt_int(s, 14);
+	c->exp_in = stmt_int(s, 15);
+	c->exp_line = stmt_int(s, 16);
+	c->app = stmt_text(s, 17);
+	c->received = stmt_int(s, 18) == EV_RECEIVED;
+	c->store_kept = stmt_int(s, 19) != 0;
+	c->del_kind = (int)stmt_int(s, 20);
+}
+
+static void set_loss(struct verdict *v, int row, long long ts, enum copy_loss kind,
+		     long long in, long long line)
+{
+	v->row = row;
+	v->loss = ts;
+	v->facts.loss = kind;
+	v->facts.loss_ts = ts;
+	v->ev_in = in;
+	v->ev_line = line;
+}
+
+/* Rows 1-6 for a copy no recordkeeping system has: the earliest loss event
+   wins, ties to the lower row; a date-only input is the start of its day. */
+static void judge_lost(const struct an *a, const struct acct *ac, const struct cand *c,
+		       struct verdict *v)
+{
+	if (c->has_del)
+		set_loss(v, ROW_DELETION, c->del_ts, c->del_kind == EV_EXPIRED ? LOSS_EXPIRED :
+			 c->del_kind == EV_BURNED ? LOSS_BURNED : LOSS_DELETED, c->del_in,
+			 c->del_line);
+	const struct device *d = c->device ? dev_get(a, c->device) : NULL;
+	if (d && d->lost && d->status_day != NO_DAY && d->status_day >= c->day &&
+	    d->status_day <= a->asof_day && d->status_day * DAY < v->loss)
+		set_loss(v, ROW_DEVICE, d->status_day * DAY, copy_loss_of_device_status(d->status),
+			 d->input_id, d->line);
+	if (ac->closed_day != NO_DAY && ac->closed_day >= c->day &&
+	    ac->closed_day <= a->asof_day && ac->closed_day * DAY < v->loss)
+		set_loss(v, ROW_CLOSED, ac->closed_day * DAY, LOSS_ACCOUNT_CLOSED, ac->input_id,
+			 ac->line);
+	for (size_t k = 0; k < ac->ndeleted; k++) {
+		const struct ev_ref *e = &ac->deleted[k];
+		if (e->ts >= c->ts && e->ts < v->loss)
+			set_loss(v, ROW_CLOSED, e->ts, LOSS_ACCOUNT_DELETED, e->input_id, e->line);
+	}
+	if (v->row >= 0)
+		return;
+	v->facts.survives |= FINDING_SURVIVES_DEVICE;
+	if (ac->closed_day != NO_DAY && ac->closed_day > a->asof_day) {
+		v->row = ROW_IMPENDING;
+		v->facts.loss = LOSS_SCHEDULED_DELETION;
+		v->facts.loss_ts = ac->closed_day * DAY;
+	} else if (ac->capture == CAP_ARCHIVER) {
+		v->row = ROW_GAP;
+	} else if (a->asof_day - c->day > a->r->window_days) {
+		v->row = ROW_NOT_FWD;
+	}
+}
+
+/* Row 7 for a retained copy: the earliest of the store's capture day, the
+   forward and the export (ties: that order). */
+static void judge_retained(const struct an *a, const struct acct *ac, const struct cand *c,
+			   struct verdict *v)
+{
+	long long rday = LLONG_MAX;
+
+	if (c->has_store) {
+		rday = c->store_day;
+		v->facts.retained = RET_STORE;
+		v->facts.retained_ts = c->store_day * DAY;
+	}
+	if (c->has_fwd && time_day(c->fwd_ts) < rday) {
+		rday = time_day(c->fwd_ts);
+		v->facts.retained = RET_FORWARD;
+		v->facts.retained_ts = c->fwd_ts;
+		v->ev_in = c->fwd_in;
+		v->ev_line = c->fwd_line;
+	}
+	if (c->has_exp && time_day(c->exp_ts) < rday) {
+		rday = time_day(c->exp_ts);
+		v->facts.retained = RET_EXPORT;
+		v->facts.retained_ts = c->exp_ts;
+		v->ev_in = c->exp_in;
+		v->ev_line = c->exp_line;
+	}
+	v->facts.survives |= FINDING_SURVIVES_DEVICE;
+	if (ac->capture != CAP_ARCHIVER && rday - c->day > a->r->window_days) {
+		v->row = ROW_LATE;
+		v->retained_days = rday - c->day;
+	}
+}
+
+static void judge(const struct an *a, const struct acct *ac, const struct cand *c,
+		  struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->row = -1;
+	v->loss = LLONG_MAX;
+	v->facts.account = c->account;
+	v->facts.message_id = c->mid;
+	v->facts.conversation_id = c->conv;
+	v->facts.ts = c->ts;
+	v->facts.direction = c->received ? COPY_RECEIVED : COPY_SENT;
+	v->facts.loss_ts = FINDING_NO_TS;
+	v->facts.retained_ts = FINDING_NO_TS;
+	if (c->has_store && c->store_kept)
+		v->facts.survives |= FINDING_SURVIVES_STORE;
+	if (c->has_fwd)
+		v->facts.survives |= FINDING_SURVIVES_FORWARD;
+	if (c->has_exp)
+		v->facts.survives |= FINDING_SURVIVES_EXPORT;
+	if (c->has_store || c->has_fwd || c->has_exp)
+		judge_retained(a, ac, c, v);
+	else
+		judge_lost(a, ac, c, v);
+}
+
+/* Add the copy to the group's finding of its row (begun on first use). */
+static int add_copy(struct an *a, struct group *g, const struct verdict *v,
+		    long long input_id, long long line)
+{
+	int row = v->row;
+	struct finding_acc *f = &g->f[row];
+
+	if (!f->used) {
+		const struct acct *ac = g->ac;
+		char *key = xasprintf("%s|%s", g->account, g->device ? g->device : "");
+		struct finding_who w = { ac->office, ac->custodian_id, ac->account, ac->app,
+					 g->device && *g->device ? g->device : NULL };
+		int rc = finding_begin(&a->w, f, row_type[row], row_class[row], key, &w);
+		free(key);
+		g->loss_first[row] = LLONG_MAX;
+		g->loss_last[row] = LLONG_MIN;
+		g->retained_max_days[row] = 0;
+		if (rc)
+			return -1;
+		if (ac->known && row >= ROW_CLOSED &&
+		    finding_evidence(&a->w, f, ac->input_id, ac->line))
+			return -1;
+	}
+	if (finding_copy(&a->w, f, &v->facts) || finding_evidence(&a->w, f, input_id, line))
+		return -1;
+	if (row == ROW_LATE && v->retained_days > g->retained_max_days[row])
+		g->retained_max_days[row] = v->retained_days;
+	if (v->loss != LLONG_MAX) {
+		if (v->loss < g->loss_first[row])
+			g->loss_first[row] = v->loss;
+		if (v->loss > g->loss_last[row])
+			g->loss_last[row] = v->loss;
+	}
+	if (v->loss != LLONG_MAX || row == ROW_LATE)
+		return finding_evidence(&a->w, f, v->ev_in, v->ev_line);
+	return 0;
+}
+
+/* One row per copy (the earliest event of each account and message), with
+   the first deletion by that account after it, the first forward of the
+   message and the first export of its conversation at or after the copy's
+   time. Rows come grouped by account (the GROUP BY's sort order, one sort
+   for the whole query); the device groups of one account are kept side by
+   side in C, so no second sort is needed. An account seen twice would fail
+   loudly on the findings key, never split a finding silently. */
+#define CAND_SQL \
+	"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day," \
+	" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app," \
+	" c.dir, c.store_kept, d.kind" \
+	" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day," \
+	"   app, dir, store_kept FROM an_cand GROUP BY account, mid) AS c" \
+	" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account" \
+	"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)" \
+	" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid" \
+	"   ORDER BY ts LIMIT 1)" \
+	" LEFT JOIN an_exp AS e ON e.rowid = (SELECT rowid FROM an_exp WHERE conv = c.conv" \
+	"   AND ts >= c.ts ORDER BY ts LIMIT 1)"
+
+/* The statements of the message pass. */
+struct msg_pass {
+	struct stmt *cand, *gap, *alive;
+	struct group *groups;
+	size_t ngroups, galloc;
+	char *cur;                      /* the account of groups[] */
+};
+
+static void msg_pass_free(struct msg_pass *p)
+{
+	for (size_t i = 0; i < p->ngroups; i++) {
+		free(p->groups[i].account);
+		free(p->groups[i].device);
+		for (int r = 0; r < ROW_COUNT; r++)
+			finding_drop(&p->groups[i].f[r]);
+	}
+	free(p->groups);
+	free(p->cur);
+	stmt_free(p->cand);
+	stmt_free(p->gap);
+	stmt_free(p->alive);
+}
+
+/* The group of the copy's account and device; the groups of the previous
+   account are flushed first. NULL on error. */
+static struct group *msg_group(struct an *a, struct msg_pass *p, const struct cand *c)
+{
+	if (!p->cur || strcmp(p->cur, c->account)) {
+		for (size_t i = 0; i < p->ngroups; i++)
+			if (group_flush(a, &p->groups[i]))
+				return NULL;
+		p->ngroups = 0;
+		free(p->cur);
+		p->cur = xstrdup(c->account);
+	}
+	for (size_t i = 0; i < p->ngroups; i++)
+		if (same_group(&p->groups[i], c->account, c->device))
+			return &p->groups[i];
+	p->groups = xgrow(p->groups, p->ngroups + 1, &p->galloc, sizeof(*p->groups));
+	struct group *g = &p->groups[p->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->account = xstrdup(c->account);
+	g->device = xstrdup(c->device);
+	g->ac = acct_get(a, c->account, NULL);
+	return g;
+}
+
+/* The side rows of a copy: a missing archiver copy for CAPTURE_OUTAGE, a
+   copy still held for the survives bits of the other accounts' copies. */
+static int msg_side_rows(struct msg_pass *p, const struct acct *ac, const struct cand *c,
+			 const struct verdict *v)
+{
+	int retained = c->has_store || c->has_fwd || c->has_exp;
+
+	if (!retained && ac->capture == CAP_ARCHIVER && c->app) {
+		stmt_bind_text(p->gap, 1, c->app);
+		stmt_bind_int(p->gap, 2, c->ts);
+		stmt_bind_text(p->gap, 3, c->account);
+		stmt_bind_text(p->gap, 4, c->mid);
+		stmt_bind_text(p->gap, 5, c->conv);
+		stmt_bind_int(p->gap, 6, c->input_id);
+		stmt_bind_int(p->gap, 7, c->line);
+		if (step_done(p->gap))
+			return -1;
+	}
+	if (v->facts.survives & FINDING_SURVIVES_DEVICE) {
+		stmt_bind_text(p->alive, 1, c->mid);
+		stmt_bind_text(p->alive, 2, c->account);
+		if (step_done(p->alive))
+			return -1;
+	}
+	return 0;
+}
+
+/* After the pass: a copy whose message another account still holds. */
+static int mark_other_holders(struct an *a)
+{
+	char sql[400];
+
+	if (store_exec(a->st, "CREATE INDEX temp.an_alive_i ON an_alive (mid, account)"))
+		return -1;
+	snprintf(sql, sizeof(sql),
+		 "UPDATE main.finding_copies SET survives = survives | %u WHERE run_id = %lld"
+		 " AND EXISTS (SELECT 1 FROM temp.an_alive x WHERE x.mid = message_id"
+		 "  AND x.account != finding_copies.account)",
+		 FINDING_SURVIVES_OTHER, a->run_id);
+	return store_exec(a->st, sql);
+}
+
+int message_findings(struct an *a)
+{
+	static const char *const prep[] = {
+		"CREATE INDEX temp.an_del_i ON an_del (account, mid, ts)",
+		"CREATE INDEX temp.an_fwd_i ON an_fwd (mid, ts)",
+		"CREATE INDEX temp.an_exp_i ON an_exp (conv, ts)",
+		NULL
+	};
+	struct msg_pass p;
+	int rc;
+
+	for (int i = 0; prep[i]; i++)
+		if (store_exec(a->st, prep[i]))
+			return -1;
+	phase("  candidate indexes");
+	memset(&p, 0, sizeof(p));
+	p.cand = stmt_prepare(a->st, CAND_SQL);
+	p.gap = stmt_prepare(a->st,
+		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7)");
+	p.alive = stmt_prepare(a->st, "INSERT INTO temp.an_alive (mid, account) VALUES (?1,?2)");
+	if (!p.cand || !p.gap || !p.alive) {
+		msg_pass_free(&p);
+		return -1;
+	}
+	while ((rc = stmt_step(p.cand)) == 1) {
+		struct cand c;
+		struct verdict v;
+		read_cand(p.cand, &c);
+		struct group *g = msg_group(a, &p, &c);
+		if (!g)
+			break;
+		judge(a, g->ac, &c, &v);
+		if (c.has_store || c.has_fwd || c.has_exp) {
+			if (g->ac->capture == CAP_ARCHIVER && c.app)
+				secmap_set(app_secs(a, c.app), c.ts);
+		}
+		if (msg_side_rows(&p, g->ac, &c, &v) ||
+		    (v.row >= 0 && add_copy(a, g, &v, c.input_id, c.line)))
+			break;
+	}
+	if (rc == 0) {
+		for (size_t i = 0; i < p.ngroups && rc == 0; i++)
+			rc = group_flush(a, &p.groups[i]);
+		p.ngroups = 0;
+	} else {
+		rc = -1;
+	}
+	msg_pass_free(&p);
+	return rc ? -1 : mark_other_holders(a);
+}
+
