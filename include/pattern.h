@@ -1,7 +1,9 @@
 /* pattern: PCRE2 (the only file that includes pcre2.h). Compiled once with
  * UTF + MATCH_INVALID_UTF + NEVER_BACKSLASH_C, JIT when available, matched
  * under match, depth and heap limits; a match that hits a limit gives up:
- * it counts as no match and is counted on the pattern. */
+ * it counts as no match and is counted on the pattern. After
+ * PATTERN_MAX_GIVE_UPS give-ups the pattern is disabled (a warning says so,
+ * with its origin): it matches nothing for the rest of the run. */
 #ifndef UDAUDIT_PATTERN_H
 #define UDAUDIT_PATTERN_H
 
@@ -9,6 +11,7 @@
 
 #define PATTERN_MAX_LEN 4096
 #define PATTERN_MAX_GROUPS 16
+#define PATTERN_MAX_GIVE_UPS 100
 
 enum pattern_flags { PAT_CASELESS = 1 << 0, PAT_ANCHORED = 1 << 1 };
 
@@ -27,6 +30,9 @@ int pattern_match(struct pattern *p, const char *s, size_t len);
 int pattern_match_groups(struct pattern *p, const char *s, size_t len,
 			 long *ofs, int max);
 unsigned long pattern_gave_up(const struct pattern *p);
+int pattern_disabled(const struct pattern *p);  /* 1 after PATTERN_MAX_GIVE_UPS */
+/* Where the pattern was written (file, line), for the warning; copied. */
+void pattern_set_origin(struct pattern *p, const char *file, unsigned long line);
 const char *pattern_source(const struct pattern *p);
 /* The match limit for patterns compiled after this call (default 1000000). */
 void pattern_set_match_limit(unsigned long limit);

@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "diag.h"
 #include "xalloc.h"
 
 enum { PAT_RE_OPTS = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C };
@@ -20,7 +21,10 @@ struct pattern {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	char *source;
+	char *origin;                   /* "file" of pattern_set_origin, or NULL */
+	unsigned long line;
 	unsigned long gave_up;
+	int disabled;                   /* PATTERN_MAX_GIVE_UPS reached */
 };
 
 void pattern_set_match_limit(unsigned long limit)
@@ -83,17 +87,38 @@ void pattern_free(struct pattern *p)
 	pcre2_match_context_free(p->mctx);
 	pcre2_code_free(p->re);
 	free(p->source);
+	free(p->origin);
 	free(p);
+}
+
+void pattern_set_origin(struct pattern *p, const char *file, unsigned long line)
+{
+	free(p->origin);
+	p->origin = xstrdup(file);
+	p->line = line;
 }
 
 static int run(struct pattern *p, const char *s, size_t len)
 {
-	int rc = pcre2_match(p->re, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	int rc;
 
+	if (p->disabled)
+		return 0;
+	rc = pcre2_match(p->re, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
 	if (rc >= 0)
 		return rc ? rc : PATTERN_MAX_GROUPS;
-	if (rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
-		p->gave_up++;   /* a limit (or bad input): counted, not fatal */
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+		return 0;
+	/* a limit (or bad input): counted, not fatal; a pattern that keeps
+	   hitting its limits would cost its limit on every value of a run of
+	   millions, so it is turned off, and that is said */
+	if (++p->gave_up >= PATTERN_MAX_GIVE_UPS) {
+		struct src_loc at = { p->origin, p->line, 0 };
+		p->disabled = 1;
+		diag_warn(p->origin ? &at : NULL, "pattern '%s' gave up %d times (match, depth or"
+			  " heap limit): disabled for the rest of the run, so the values it would"
+			  " test count as not matching", p->source, PATTERN_MAX_GIVE_UPS);
+	}
 	return 0;
 }
 
@@ -131,6 +156,11 @@ int pattern_match_groups(struct pattern *p, const char *s, size_t len,
 unsigned long pattern_gave_up(const struct pattern *p)
 {
 	return p->gave_up;
+}
+
+int pattern_disabled(const struct pattern *p)
+{
+	return p->disabled;
 }
 
 const char *pattern_source(const struct pattern *p)

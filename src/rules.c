@@ -55,6 +55,7 @@ static int add_pattern(struct loader *l, unsigned long line, const char *what,
 	p = pattern_new(src, flags, err, sizeof(err));
 	if (!p)
 		return fail(l, line, "%s '%s': bad pattern: %s", what, name, err);
+	pattern_set_origin(p, l->path, line);
 	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
 	(*arr)[(*n)++] = p;
 	return 0;

@@ -125,6 +125,10 @@ int time_parse(const char *s, long long *epoch, int *date_only)
 	if (*p)
 		return -1;
 	*epoch = days * 86400 + hh * 3600LL + mm * 60LL + ss - offset;
+	/* 9999-12-31T23:59:59-14:00 is in year 10000 UTC, which no date of
+	   the reports can show */
+	if (*epoch >= time_days_from_civil(10000, 1, 1) * 86400LL)
+		return -1;
 	if (date_only)
 		*date_only = 0;
 	return 0;

@@ -1,9 +1,11 @@
 /* rules: loading packs from memory, app ids, exclusions, and a
- * catastrophic pattern that gives up (counted) instead of hanging. */
+ * catastrophic pattern that gives up (counted) instead of hanging, and is
+ * disabled when it keeps giving up. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "capture.h"
 #include "check.h"
 #include "pattern.h"
 #include "rules.h"
@@ -66,6 +68,24 @@ int main(void)
 	CHECK(rules_gave_up(r) == 1);
 	CHECK(time(NULL) - t0 < 10);
 	free(s);
+	rules_free(r);
+
+	/* a pattern that keeps giving up is disabled after PATTERN_MAX_GIVE_UPS,
+	   and that is said with its file and line: 1000 values cost 100
+	   give-ups, not 1000 */
+	r = rules_load_mem(apps, NULL, "; x\n[catastrophic]\nconversation = ^(a+)+$\n");
+	CHECK(r != NULL);
+	char bad[40];
+	memset(bad, 'a', 32);
+	strcpy(bad + 32, "b");
+	capture_begin();
+	for (int i = 0; i < 1000; i++)
+		CHECK(rules_excl_match(r, EX_CONVERSATION, bad) == 0);
+	const char *said = capture_end();
+	CHECK(rules_gave_up(r) == PATTERN_MAX_GIVE_UPS);
+	CHECK(strstr(said, "udaudit: exclusions.ini:3: warning: pattern '^(a+)+$' gave up 100 times"
+		     " (match, depth or heap limit): disabled for the rest of the run") != NULL);
+	CHECK(strstr(strstr(said, "gave up") + 1, "gave up 100") == NULL);     /* said once */
 	rules_free(r);
 
 	/* errors: NULL, with file:line messages on stderr */

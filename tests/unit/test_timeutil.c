@@ -26,6 +26,11 @@ static void test_timestamps(void)
 	CHECK(t == 1539353002LL);
 	CHECK(date_only == 0);
 	CHECK(time_parse("1970-01-01T00:00:00Z", &t, NULL) == 0 && t == 0);
+	/* past year 9999 in UTC: refused, never printed as 0000-00-00 */
+	CHECK(time_parse("9999-12-31T23:59:59-14:00", &t, NULL) == -1);
+	CHECK(time_parse("9999-12-31T23:59:60Z", &t, NULL) == -1);
+	CHECK(time_parse("9999-12-31T23:59:59Z", &t, NULL) == 0 && t == 253402300799LL);
+	CHECK(time_parse("9999-12-31T23:59:59+14:00", &t, NULL) == 0);
 
 	/* offsets are normalised to UTC */
 	CHECK_STR(iso("2018-10-12T14:03:22Z"), "2018-10-12T14:03:22Z");
