@@ -27,6 +27,14 @@ t_eq "surrogates: exit" "$rc" 0
 t_contains "surrogates: bad record" "$T/err" "u.jsonl:1:72: error: bad JSON: invalid UTF-8 in a string (a \\u escape of a lone surrogate?)"
 t_eq "surrogates: only the good one" "$(sql "$T/u.db" "SELECT group_concat(message_id) FROM usage")" "m2"
 
+# a timestamp past year 9999 UTC is a bad record (it printed as 0000-00-00)
+printf '%s\n' '{"ts":"9999-12-31T23:59:59-14:00","event":"sent","message_id":"m1","app":"wickr","account":"wickr:a"}' \
+	'{"ts":"2021-01-01T00:00:00Z","event":"sent","message_id":"m2","app":"wickr","account":"wickr:a"}' >"$T/y.jsonl"
+run ingest --db "$T/y.db" usage "$T/y.jsonl"
+t_eq "year 10000: exit" "$rc" 0
+t_contains "year 10000: bad record" "$T/err" "y.jsonl:1: error: bad timestamp '9999-12-31T23:59:59-14:00' (expected ISO 8601)"
+t_eq "year 10000: only the good one" "$(sql "$T/y.db" "SELECT group_concat(message_id) FROM usage")" "m2"
+
 # /dev/zero and a FIFO as inputs: refused at once (timeout: a hang fails)
 mkfifo "$T/fifo"
 for f in /dev/zero "$T/fifo"; do
