@@ -14,9 +14,9 @@
 # sanitizers of the check-sanitize build (build-san/, build-tsan/ for thread).
 
 PROG      := udaudit
-PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip libxml-2.0
+PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip libxml-2.0 gmime-3.0
 DEB_PKGS  := build-essential pkg-config libsqlite3-dev libxlsxwriter-dev libhpdf-dev \
-             libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev libxml2-dev \
+             libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev libxml2-dev libgmime-3.0-dev \
              fonts-dejavu-core icc-profiles-free python3 python3-openpyxl \
              poppler-utils qpdf clang clang-tidy cppcheck
 Q         := $(if $(V),,@)

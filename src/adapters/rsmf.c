@@ -16,6 +16,7 @@
 
 #include "hash.h"
 #include "json.h"
+#include "mime.h"
 #include "records.h"
 #include "strbuf.h"
 #include "timeutil.h"
@@ -343,7 +344,7 @@ static int manifest_member(const char *name, void *user)
 	return !strcmp(base ? base + 1 : name, "rsmf_manifest.json");
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
+static int read_file(const char *path, unsigned long cap, char **buf, size_t *len)
 {
 	struct src_loc at = { path, 0, 0 };
 	FILE *fp = fopen(path, "rb");
@@ -357,10 +358,10 @@ static int read_file(const char *path, char **buf, size_t *len)
 		out = xgrow(out, have + 65536 + 1, &alloc, 1);
 		n = fread(out + have, 1, alloc - have - 1, fp);
 		have += n;
-		if (have > RSMF_MAX_FILE) {
+		if (have > cap) {
 			fclose(fp);
 			free(out);
-			return diag_error(&at, "manifest larger than %lu bytes", RSMF_MAX_FILE);
+			return diag_error(&at, "larger than %lu bytes", cap);
 		}
 		if (n == 0)
 			break;
@@ -377,36 +378,72 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-/* Load the manifest text: the file itself, or rsmf_manifest.json from the
- * zip. *name is what errors are reported against. */
-static int load_text(struct ingest_ctx *ctx, char **buf, size_t *len, char **name)
+/* rsmf_manifest.json out of a zip (opened from the file or from memory). */
+static int from_zip(struct zipin *z, const char *label, char **buf, size_t *len, char **name)
 {
-	int zip = zipin_is_zip(ctx->path);
-	struct zipin *z;
 	long idx;
 	int rc;
 
-	*name = NULL;
-	if (zip < 0)
-		return -1;
-	if (!zip)
-		return read_file(ctx->path, buf, len);
-	z = zipin_open(ctx->path);
 	if (!z)
 		return -1;
 	idx = zipin_find(z, manifest_member, NULL);
 	if (idx < 0) {
-		struct src_loc at = { ctx->path, 0, 0 };
+		struct src_loc at = { label, 0, 0 };
 		zipin_close(z);
 		return diag_error(&at, "no rsmf_manifest.json in the zip");
 	}
-	*name = xasprintf("%s(%s)", ctx->path, zipin_name(z, idx));
+	*name = xasprintf("%s(%s)", label, zipin_name(z, idx));
 	rc = zipin_read(z, idx, buf, len);
 	zipin_close(z);
 	if (!rc && *len > RSMF_MAX_FILE) {
 		struct src_loc at = { *name, 0, 0 };
 		rc = diag_error(&at, "manifest larger than %lu bytes", RSMF_MAX_FILE);
 	}
+	return rc;
+}
+
+/* Load the manifest text: the file itself; or rsmf_manifest.json from the
+ * zip; or, for a .rsmf as Relativity and vendors deliver it (an EML
+ * message, RFC 5322, whose attachment rsmf.zip is base64), from the zip
+ * attached to it. *name is what errors are reported against. */
+static int load_text(struct ingest_ctx *ctx, char **buf, size_t *len, char **name)
+{
+	int zip = zipin_is_zip(ctx->path);
+	char *eml = NULL, *att = NULL, *version = NULL, *label;
+	size_t emllen = 0, attlen = 0;
+	int rc;
+
+	*name = NULL;
+	if (zip < 0)
+		return -1;
+	if (zip)
+		return from_zip(zipin_open(ctx->path), ctx->path, buf, len, name);
+	if (read_file(ctx->path, MIME_MAX_PART, &eml, &emllen))
+		return -1;
+	if (!mime_looks_like(eml, emllen)) {
+		if (emllen > RSMF_MAX_FILE) {
+			struct src_loc at = { ctx->path, 0, 0 };
+			free(eml);
+			return diag_error(&at, "manifest larger than %lu bytes", RSMF_MAX_FILE);
+		}
+		*buf = eml;             /* the manifest itself */
+		*len = emllen;
+		return 0;
+	}
+	rc = mime_attachment(eml, emllen, ctx->path, "rsmf.zip", &att, &attlen,
+			     "X-RSMF-Version", &version);
+	free(eml);
+	if (rc)
+		return -1;
+	if (!version) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		diag_warn(&at, "no X-RSMF-Version header: read as RSMF 2.0");
+	}
+	free(version);
+	label = xasprintf("%s(rsmf.zip)", ctx->path);
+	rc = from_zip(zipin_open_mem(att, attlen, label), label, buf, len, name);
+	free(label);
+	free(att);
 	return rc;
 }
 

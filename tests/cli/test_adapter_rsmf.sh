@@ -65,4 +65,21 @@ t_eq "vendor: rows" "$(sql "$T/v.db" "SELECT message_id, app, account FROM store
 2|sms|sms:+15550100001
 3|sms|sms:+15550100001"
 t_eq "vendor: deleted as a string" "$(sql "$T/v.db" "SELECT message_id FROM usage WHERE event = 'deleted'")" 2
+# ---- .rsmf as Relativity and vendors deliver it: an EML message (read
+# with GMime) whose attachment rsmf.zip (base64) holds the manifest ----
+rm -f "$T/e.db"
+run ingest --db "$T/e.db" rsmf $D/relativity_sample3.rsmf
+t_eq "relativity sample3: exit" "$rc" 0
+t_eq "relativity sample3: the message" "$(sql "$T/e.db" "SELECT message_id, app, account, conversation_id,
+	strftime('%Y-%m-%dT%H:%M:%SZ', sent_ts, 'unixepoch') FROM store_messages")" "1|skype|skype:1|1|2013-01-10T15:53:00Z"
+rm -f "$T/ve.db"
+run ingest --db "$T/ve.db" rsmf $D/vendor_export.rsmf
+t_eq "vendor eml: exit" "$rc" 0
+t_contains "vendor eml: bad record names the member" "$T/err" "vendor_export.rsmf(rsmf.zip)(rsmf_manifest.json): error: events[3].deleted: not true or false"
+t_eq "vendor eml: same rows as its manifest" "$(sql "$T/ve.db" "SELECT group_concat(message_id || app || account) FROM store_messages")" \
+	"$(sql "$T/v.db" "SELECT group_concat(message_id || app || account) FROM store_messages")"
+rm -f "$T/na.db"
+run ingest --db "$T/na.db" rsmf $D/no_attachment.rsmf
+t_eq "eml without rsmf.zip: exit" "$rc" 3
+t_contains "eml without rsmf.zip: message" "$T/err" "no_attachment.rsmf: error: no attachment 'rsmf.zip' (or other .zip) in the message"
 t_done
