@@ -67,6 +67,13 @@ int casereport_open(struct case_ctx *c, struct store *st, const struct report_op
 		    const char *defname);
 void casereport_close(struct case_ctx *c);
 
+/* The selection alone: the findings of run_id that case file cf covers
+ * into temp.case_findings (and, when copies, temp.case_copies), as
+ * casereport_open does. The findings workbook uses it to find what no case
+ * covers. 0 or -1. */
+int casereport_select(struct store *st, long long run_id, const struct case_file *cf,
+		      int copies);
+
 /* Set (or replace) a placeholder; the value is copied (NULL: ""). */
 void casereport_var(struct case_ctx *c, const char *name, const char *value);
 void casereport_varf(struct case_ctx *c, const char *name, const char *fmt, ...)

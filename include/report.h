@@ -4,6 +4,8 @@
 #ifndef UDAUDIT_REPORT_H
 #define UDAUDIT_REPORT_H
 
+#include <stddef.h>
+
 #include "timeutil.h"
 
 struct store;
@@ -20,6 +22,10 @@ struct report_opts {
 					 * ./reports */
 	const char *letter_date;        /* --letter-date / [output] letter_date, or
 					 * NULL: the letters are dated as_of */
+	const char *const *case_paths;  /* the case files the findings workbook
+					 * checks coverage against ([output] cases,
+					 * report findings --case); may be NULL */
+	size_t ncase_paths;
 };
 
 /* Each writes o->out and returns an exit code (enum exit_code). */
@@ -29,6 +35,23 @@ int report_tracker(struct store *st, const struct report_opts *o);
  * o->case_path (PDF, report/incident.c and report/status.c). */
 int report_incident(struct store *st, const struct report_opts *o);
 int report_status(struct store *st, const struct report_opts *o);
+
+/* Which findings of run_id the NARA cases cover, by each case file's own
+ * [scope] (casereport_select: the incident report's selection): the
+ * temporary table temp.case_cover (finding_id, case_id), and the actual and
+ * impending findings no case covers, not yet reported to NARA (36 CFR
+ * 1230.14). A case file that cannot be read is said (case_load) and
+ * counted in unreadable. 0 or -1. */
+struct report_coverage {
+	int checked;                    /* at least one case file was read */
+	int cases, unreadable;
+	long long actual, impending;    /* covered by no case */
+};
+int report_coverage(struct store *st, long long run_id, const char *const *case_paths,
+		    size_t ncases, struct report_coverage *cov);
+/* One sentence for the Summary and `run`: "6 actual and 2 impending
+ * findings covered by no NARA case (1 case file): report them ...". */
+void report_coverage_sentence(const struct report_coverage *cov, char *buf, size_t len);
 
 /* The input manifest (spec 5) on a sheet of its own: kind, path, size,
  * records, skipped, ignored and SHA-256 of every input (and, in a redacted

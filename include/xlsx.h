@@ -86,10 +86,11 @@ int xlsx_header(struct xlsx_sheet *sh, unsigned row, const char *const *names, i
  * the first name) are right-aligned, above right-aligned numbers. */
 int xlsx_header_at(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *const *names,
 		   int n, unsigned long long numeric);
-/* A link to row to_row (0-based) of sheet `to` of this workbook, showing
- * text. Past Excel's 65,530 links a sheet the text is written plain. */
+/* A link to row to_row (0-based) of the sheet named to_sheet (a program
+ * constant; it may be added later), showing text (program text). Past
+ * Excel's 65,530 links a sheet the text is written plain. */
 int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
-	      const struct xlsx_sheet *to, unsigned to_row);
+	      const char *to_sheet, unsigned to_row);
 
 /* Row heights: a wrapped cell (style XS_WRAP, XS_HEADER, XS_HEADER_NUM,
  * XS_FLAG, or XS_NONE in a column set XS_WRAP) makes its row tall enough
@@ -106,8 +107,11 @@ int xlsx_autofilter(struct xlsx_sheet *sh, unsigned r1, unsigned c1, unsigned r2
 
 /* Printing: landscape US Letter, a footer with the sheet name and "Page N
  * of M", the first header_rows rows repeated on every page (0: none),
- * fit to one page wide when fit_width (fitting overrides page breaks). */
-int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, int fit_width);
+ * fitted to one page wide, or to one page (a small sheet with a chart:
+ * the chart stays on the page), or not fitted (fitting overrides page
+ * breaks). */
+enum xlsx_fit { XP_NO_FIT, XP_FIT_WIDTH, XP_FIT_PAGE };
+int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, enum xlsx_fit fit);
 /* Instead of fitting: a print scale making the first ncols columns (plus
  * extra_px pixels, e.g. a chart) one page wide; returns the scale (%), so
  * the caller can place page breaks with xlsx_page_rows(scale), the rows of

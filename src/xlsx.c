@@ -109,6 +109,7 @@ static void make_formats(struct xlsx *x)
 	f = x->fmt[XS_WRAP] = workbook_add_format(x->wb);
 	format_set_text_wrap(f);
 	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	format_set_indent(f, 1);        /* apart from a number right-aligned beside it */
 	f = x->fmt[XS_HIGHLIGHT] = workbook_add_format(x->wb);
 	format_set_bg_color(f, 0xFFC7CE);
 	format_set_font_color(f, 0x9C0006);
@@ -419,7 +420,7 @@ int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 }
 
 int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
-	      const struct xlsx_sheet *to, unsigned to_row)
+	      const char *to_sheet, unsigned to_row)
 {
 	char url[96];
 
@@ -428,7 +429,7 @@ int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *tex
 	if (sh->links >= MAX_LINKS)
 		return xlsx_str(sh, row, col, text, XS_NONE);
 	/* sheet names are program constants: quoting is enough */
-	snprintf(url, sizeof(url), "internal:'%s'!A%u", to->name, to_row + 1);
+	snprintf(url, sizeof(url), "internal:'%s'!A%u", to_sheet, to_row + 1);
 	sh->links++;
 	char *clean = clean_text(text, strlen(text));
 	lxw_error err = worksheet_write_url_opt(sh->ws, row, (lxw_col_t)col, url,
@@ -523,15 +524,15 @@ int xlsx_col_width(struct xlsx_sheet *sh, unsigned first, unsigned last, double 
 						   width, fmt(sh, style)), sh->name);
 }
 
-int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, int fit_width)
+int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, enum xlsx_fit fit)
 {
 	if (sh->x->failed)
 		return -1;
 	worksheet_set_landscape(sh->ws);
 	worksheet_set_paper(sh->ws, 1);         /* US Letter */
 	worksheet_set_margins(sh->ws, 0.4, 0.4, 0.6, 0.6);
-	if (fit_width)
-		worksheet_fit_to_pages(sh->ws, 1, 0);
+	if (fit)
+		worksheet_fit_to_pages(sh->ws, 1, fit == XP_FIT_PAGE ? 1 : 0);
 	xlsx_ok(sh->x, worksheet_set_footer(sh->ws, "&L&A&RPage &P of &N"), sh->name);
 	if (header_rows)
 		return xlsx_ok(sh->x, worksheet_repeat_rows(sh->ws, 0, header_rows - 1), sh->name);
@@ -550,8 +551,11 @@ int xlsx_print_scale_to(struct xlsx_sheet *sh, unsigned ncols, double extra_px)
 
 	if (sh->x->failed)
 		return -1;
+	/* Excel's pixels are width * 7 + 5 (Calibri 11); LibreOffice's
+	 * default font may be wider (DejaVu Sans without Carlito): count 9 a
+	 * character, so the page holds it */
 	for (unsigned c = 0; c < ncols && c < MAX_WIDTH_COLS; c++)
-		px += (double)(int)(sh->width[c] * 7 + 5);      /* Excel's pixels */
+		px += (double)(int)(sh->width[c] * 9 + 5);
 	scale = (int)(PAGE_W_PT / (px * 0.75) * 100);
 	if (scale > 100)
 		scale = 100;

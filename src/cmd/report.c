@@ -43,7 +43,8 @@ static const struct cli_opt report_opts_table[] = {
 		      "date, so the same DB and date give the same bytes", CLI_DATE, 0 },
 	[O_REDACT] = { "redact", 0, NULL, "people, accounts, phone numbers, e-mail addresses,\n"
 		       "conversations and file names become pseudonyms", CLI_ANY, 0 },
-	[O_CASE] = { "case", 0, "CASE.ini", "the case file (incident and status reports)", CLI_ANY, 0 },
+	[O_CASE] = { "case", 0, "CASE.ini", "the case file (incident and status reports); findings:\n"
+		     "the cases whose coverage is checked (repeatable)", CLI_ANY, 0 },
 	[O_LETTER_DATE] = { "letter-date", 0, "D", "YYYY-MM-DD: the date of the letter (incident, status;\n"
 			    "default: the run's as_of); not before the NARA letter", CLI_ANY, 0 },
 	[O_REPORTS] = { "reports", 0, "DIR", "report definitions (incident.ini, status.ini; default:\n"
@@ -105,6 +106,14 @@ static int report_run(struct cli_args *a)
 		.case_path = cli_get(a, O_CASE), .redact = cli_count(a, O_REDACT) > 0,
 		.reports_dir = cli_get(a, O_REPORTS), .letter_date = cli_get(a, O_LETTER_DATE),
 	};
+	/* findings: every --case given is checked for coverage */
+	const char *cases[64];
+	size_t ncases = 0;
+	for (int i = 0; i < a->nvals && ncases < sizeof(cases) / sizeof(cases[0]); i++)
+		if (a->vals[i].opt == O_CASE)
+			cases[ncases++] = a->vals[i].value;
+	o.case_paths = cases;
+	o.ncase_paths = ncases;
 	int rc = kind->write(a->st, &o);
 
 	if (rc == EXIT_OK)

@@ -189,6 +189,12 @@ static int bind_list(struct stmt *s, int *idx, const struct case_list *l)
 /* The temporary tables case_findings and case_copies (casereport.h). */
 static int select_findings(struct case_ctx *c)
 {
+	return casereport_select(c->st, c->run_id, &c->cf, 1);
+}
+
+int casereport_select(struct store *st, long long run_id, const struct case_file *cf,
+		      int copies)
+{
 	static const char *const reportable[] = { "actual", "impending", "threatened" };
 	struct strbuf sql = STRBUF_INIT;
 	struct case_list classes = { (char **)reportable, 3, 0 };
@@ -196,19 +202,19 @@ static int select_findings(struct case_ctx *c)
 	long long from = 0, to = 0;
 	int idx = 2, rc;
 
-	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_findings;"
+	if (store_exec(st, "DROP TABLE IF EXISTS temp.case_findings;"
 		       "DROP TABLE IF EXISTS temp.case_copies;"
 		       "CREATE TEMP TABLE case_findings AS SELECT * FROM main.findings WHERE 0;"
 		       "CREATE TEMP TABLE case_copies (finding_id TEXT, account TEXT,"
 		       "  message_id TEXT, ts INTEGER, conversation_id TEXT, type TEXT,"
 		       "  class TEXT, custodian_id TEXT, app TEXT, device_id TEXT);"))
 		return -1;
-	if (c->run_id < 0)
+	if (run_id < 0)
 		return 0;
 	strbuf_addstr(&sql, "INSERT INTO temp.case_findings SELECT * FROM main.findings"
 		      " WHERE run_id = ?1");
 	for (int f = 0; f < CF_COUNT; f++) {
-		const struct case_list *l = &c->cf.scope[f];
+		const struct case_list *l = &cf->scope[f];
 		if (f == CF_CLASS && !l->n)
 			l = &classes;
 		if (!l->n)
@@ -218,24 +224,24 @@ static int select_findings(struct case_ctx *c)
 			strbuf_addf(&sql, "%s?", i ? ", " : "");
 		strbuf_addch(&sql, ')');
 	}
-	if (c->cf.from)
+	if (cf->from)
 		strbuf_addstr(&sql, " AND last_ts >= ?");
-	if (c->cf.to)
+	if (cf->to)
 		strbuf_addstr(&sql, " AND first_ts < ?");
-	s = stmt_prepare(c->st, sql.buf);
+	s = stmt_prepare(st, sql.buf);
 	strbuf_release(&sql);
 	if (!s)
 		return -1;
-	stmt_bind_int(s, 1, c->run_id);
+	stmt_bind_int(s, 1, run_id);
 	for (int f = 0; f < CF_COUNT; f++) {
-		const struct case_list *l = &c->cf.scope[f];
+		const struct case_list *l = &cf->scope[f];
 		if (f == CF_CLASS && !l->n)
 			l = &classes;
 		bind_list(s, &idx, l);
 	}
-	if (c->cf.from && !time_parse_date(c->cf.from, &from))
+	if (cf->from && !time_parse_date(cf->from, &from))
 		stmt_bind_int(s, idx++, from * 86400);
-	if (c->cf.to && !time_parse_date(c->cf.to, &to))
+	if (cf->to && !time_parse_date(cf->to, &to))
 		stmt_bind_int(s, idx++, (to + 1) * 86400);      /* the whole day */
 	rc = stmt_step(s);
 	stmt_free(s);
@@ -243,21 +249,23 @@ static int select_findings(struct case_ctx *c)
 		return -1;
 	/* CROSS JOIN: the case's findings drive, finding_copies is probed by
 	 * its (run_id, finding_id) index; the other order is quadratic */
-	if (store_exec(c->st, "CREATE INDEX temp.case_findings_id ON case_findings (finding_id);"))
+	if (store_exec(st, "CREATE INDEX temp.case_findings_id ON case_findings (finding_id);"))
 		return -1;
-	s = stmt_prepare(c->st,
+	if (!copies)
+		return 0;
+	s = stmt_prepare(st,
 		"INSERT INTO temp.case_copies SELECT c.finding_id, c.account, c.message_id, c.ts,"
 		" c.conversation_id, f.type, f.class, f.custodian_id, f.app, f.device_id"
 		" FROM temp.case_findings f CROSS JOIN main.finding_copies c"
 		"  ON c.run_id = ?1 AND c.finding_id = f.finding_id");
 	if (!s)
 		return -1;
-	stmt_bind_int(s, 1, c->run_id);
+	stmt_bind_int(s, 1, run_id);
 	rc = stmt_step(s);
 	stmt_free(s);
 	if (rc < 0)
 		return -1;
-	return store_exec(c->st,
+	return store_exec(st,
 		"CREATE INDEX temp.case_copies_msg ON case_copies (message_id);"
 		"CREATE INDEX temp.case_copies_conv ON case_copies (conversation_id, ts);"
 		"ANALYZE temp;");

@@ -20,7 +20,7 @@ int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact)
 		xlsx_col_width(sh, i, i, width[i], XS_TOP);
 	xlsx_freeze(sh, 1, 0);
 	xlsx_header_at(sh, 0, 0, hdr, 7, 0x3C);
-	xlsx_print_setup(sh, 1, 1);
+	xlsx_print_setup(sh, 1, XP_FIT_WIDTH);
 	s = stmt_prepare(st, "SELECT kind, path, size, records, skipped, ignored, sha256"
 			 " FROM inputs ORDER BY input_id");
 	if (!s)

@@ -90,17 +90,17 @@ static void col_letter(unsigned col, char out[4])
 	}
 }
 
-/* A table sheet: column widths (>= 30 wraps), the header (numeric
- * columns right-aligned), frozen, printed landscape one page wide with the
- * header on every page. */
+/* A table sheet: column widths (text wraps, rows grow to fit), the header
+ * (numeric columns right-aligned), frozen, printed landscape one page wide
+ * with the header on every page. */
 static void start_sheet(struct xlsx_sheet *sh, const char *const *hdr, const double *w, int n,
 			unsigned long long numeric)
 {
 	for (int i = 0; i < n; i++)
-		xlsx_col_width(sh, (unsigned)i, (unsigned)i, w[i], w[i] >= 30 ? XS_WRAP : XS_TOP);
+		xlsx_col_width(sh, (unsigned)i, (unsigned)i, w[i], XS_WRAP);
 	xlsx_header_at(sh, 0, 0, hdr, n, numeric);
 	xlsx_freeze(sh, 1, 0);
-	xlsx_print_setup(sh, 1, 1);
+	xlsx_print_setup(sh, 1, XP_FIT_WIDTH);
 }
 
 /* Autofilter over rows 0..n, a dropdown on the status column (the whole
@@ -165,7 +165,7 @@ static void add_months(const char *date, int months, char out[TIME_DATE_LEN])
 static void standing_cells(struct xlsx_sheet *sh, unsigned row, unsigned col,
 			   const struct tracker_standing *sd)
 {
-	xlsx_str(sh, row, col, sd->state, !strcmp(sd->state, "overdue") ? XS_BOLD : XS_NONE);
+	xlsx_str(sh, row, col, sd->state, !strcmp(sd->state, "overdue") ? XS_FLAG : XS_NONE);
 	xlsx_num(sh, row, col + 1, (double)sd->days, XS_INT);
 }
 
@@ -259,7 +259,7 @@ static const char *const action_hdr[A_NCOLS] = {
 	"% complete", "Last update", "Evidence", "Comments", "Standing", "Days overdue",
 };
 static const double action_w[A_NCOLS] = {
-	8, 40, 8, 16, 12, 30, 20, 14, 16, 9, 11, 11, 45, 30, 12, 9, 11, 30, 20, 14, 9,
+	8, 40, 8, 16, 11, 30, 20, 14, 16, 9, 11, 11, 45, 26, 12, 10, 11, 30, 20, 12, 9,
 };
 
 /* The action's dated updates, one line each, oldest first. Caller frees. */
@@ -533,9 +533,9 @@ static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct
 	unsigned row = 0, first;
 	long long once = t->rec_overdue + t->case_overdue + t->act_overdue - t->act_overdue_under;
 
-	xlsx_col_width(sh, 0, 0, 44, XS_NONE);
-	xlsx_col_width(sh, 1, 4, 15, XS_NONE);
-	xlsx_print_setup(sh, 0, 1);
+	xlsx_col_width(sh, 0, 0, 50, XS_WRAP);
+	xlsx_col_width(sh, 1, 4, 15, XS_TOP);
+	xlsx_print_setup(sh, 0, XP_FIT_PAGE);
 	xlsx_str(sh, row++, 0, "Corrective-action tracker", XS_TITLE);
 	xlsx_str(sh, row, 0, "As of", XS_BOLD);
 	xlsx_date_str(sh, row++, 1, as_of);
@@ -570,8 +570,8 @@ static void write_summary(struct xlsx_sheet *sh, const char *as_of, const struct
 	kv_int(sh, row++, "Closed", t->case_closed, XS_NONE);
 	for (int i = 0; i < 4; i++)
 		ser[i] = (struct xlsx_series){ series[i], first, first + SRC_N - 1, 0, (unsigned)(1 + i) };
-	/* below the tables, so the page holds it whole */
-	xlsx_chart(sh, row + 1, 0, XC_COLUMN, "Open and closed by source", sh, ser, 4);
+	/* beside the tables: the sheet prints on one page, the chart whole */
+	xlsx_chart(sh, 3, 6, XC_COLUMN, "Open and closed by source", sh, ser, 4);
 }
 
 int report_tracker(struct store *st, const struct report_opts *o)

@@ -62,8 +62,21 @@ static int write_book(const char *path, int constant_memory)
 	return xlsx_close(x);
 }
 
+static void test_lines(void)
+{
+	CHECK(xlsx_text_lines("", 10) == 1);
+	CHECK(xlsx_text_lines("short", 10) == 1);
+	CHECK(xlsx_text_lines("one two three", 10) == 2);      /* 9 a line */
+	CHECK(xlsx_text_lines("one two three four", 10) == 3);
+	CHECK(xlsx_text_lines("a\nb\nc", 40) == 3);
+	CHECK(xlsx_text_lines("abcdefghijklmnopqrstuvwxyz", 10) == 3);
+	/* characters, not bytes */
+	CHECK(xlsx_text_lines("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8) == 1);
+}
+
 int main(void)
 {
+	test_lines();
 	char dir[] = "/tmp/udaudit-test-xlsx-XXXXXX", a[64], b[64], tmp[80];
 	struct xlsx_opts o = { 1632441600, 0, NULL, NULL, NULL, NULL };
 	struct stat sb;
