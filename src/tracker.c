@@ -761,6 +761,13 @@ static int update_row(struct ingest_ctx *ctx, const char *const *v, unsigned lon
 
 #define MAX_FIELDS 16
 
+/* A kept row, read before any is loaded (loading one changes the table). */
+struct pending {
+	long long input_id;
+	unsigned long line;
+	char *ref, *fields, *path;
+};
+
 /* Load the kept rows of `kind` whose reference now resolves. */
 static int retry_pending(struct ingest_ctx *ctx, const char *kind, int nfields)
 {
@@ -768,73 +775,84 @@ static int retry_pending(struct ingest_ctx *ctx, const char *kind, int nfields)
 		"SELECT p.input_id, p.line, p.ref, p.fields, i.path FROM tracker_pending p"
 		" JOIN inputs i USING (input_id) WHERE p.kind = ?1 AND p.loaded_by IS NULL"
 		" ORDER BY p.input_id, p.line");
+	struct pending *p = NULL;
+	size_t n = 0, alloc = 0;
 	int rc, status = 0;
 
 	if (!s)
 		return -1;
 	stmt_bind_text(s, 1, kind);
-	while ((rc = stmt_step(s)) == 1 && !status) {
+	while ((rc = stmt_step(s)) == 1) {
+		p = xgrow(p, n + 1, &alloc, sizeof(*p));
+		p[n++] = (struct pending){ stmt_int(s, 0), (unsigned long)stmt_int(s, 1),
+					   xstrdup(stmt_text(s, 2)), xstrdup(stmt_text(s, 3)),
+					   xstrdup(stmt_text(s, 4)) };
+	}
+	stmt_free(s);
+	if (rc < 0)
+		status = -1;
+	for (size_t j = 0; j < n && !status; j++) {
 		struct ingest_ctx r = *ctx;
-		char *fields = xstrdup(stmt_text(s, 3)), *path = xstrdup(stmt_text(s, 4));
-		char *ref = xstrdup(stmt_text(s, 2));
 		const char *v[MAX_FIELDS];
-		unsigned long line = (unsigned long)stmt_int(s, 1);
 		enum tracker_kind k;
-		int n = 0;
+		int nv = 0, found = 0;
 		struct item it;
 
 		/* does it resolve now? (else it waits, silently: it was said) */
 		if (!strcmp(kind, "updates")) {
-			it.found = !tracker_find_item(ctx->st, ref, &k);
+			found = !tracker_find_item(ctx->st, p[j].ref, &k);
 		} else {
-			k = strchr(ref, '#') ? TK_RECOMMENDATION : TK_CASE;
-			if (load_item(ctx->st, k, ref, &it))
+			k = strchr(p[j].ref, '#') ? TK_RECOMMENDATION : TK_CASE;
+			if (load_item(ctx->st, k, p[j].ref, &it))
 				status = -1;
+			found = it.found;
 			item_release(&it);
 		}
-		if (!status && it.found) {
-			for (char *p = fields; p && n < MAX_FIELDS; n++) {
-				char *sep = strchr(p, FIELD_SEP);
-				v[n] = p;
-				if (sep)
-					*sep++ = '\0';
-				p = sep;
-			}
-			while (n < nfields)
-				v[n++] = "";
-			memset(r.put, 0, sizeof(r.put));
-			r.input_id = stmt_int(s, 0);
-			r.path = path;
-			r.kind = kind;
-			r.records = 0;
-			bad_records_init(&r.bad, path, 0);
-			status = !strcmp(kind, "updates") ? update_row(&r, v, line)
-				 : action_row(&r, v, line);
-			for (size_t i = 0; i < sizeof(r.put) / sizeof(r.put[0]); i++)
-				stmt_free(r.put[i]);
-			if (!status && r.records) {
-				struct stmt *m = stmt_prepare(ctx->st, "UPDATE tracker_pending SET"
-							      " loaded_by = ?3 WHERE input_id = ?1 AND line = ?2");
-				if (!m) {
-					status = -1;
-				} else {
-					stmt_bind_int(m, 1, r.input_id);
-					stmt_bind_int(m, 2, (long long)line);
-					stmt_bind_int(m, 3, ctx->input_id);
-					status = stmt_step(m) < 0 ? -1 : 0;
-					stmt_free(m);
-				}
-				if (!status)
-					diag_note("%s:%lu: the row skipped earlier for '%s' is loaded now"
-						  " (%s resolves)", path, line, ref, ref);
-			}
+		if (status || !found)
+			continue;
+		for (char *q = p[j].fields; q && nv < MAX_FIELDS; nv++) {
+			char *sep = strchr(q, FIELD_SEP);
+			v[nv] = q;
+			if (sep)
+				*sep++ = '\0';
+			q = sep;
 		}
-		free(fields);
-		free(path);
-		free(ref);
+		while (nv < nfields && nv < MAX_FIELDS)
+			v[nv++] = "";
+		memset(r.put, 0, sizeof(r.put));
+		r.input_id = p[j].input_id;
+		r.path = p[j].path;
+		r.kind = kind;
+		r.records = 0;
+		bad_records_init(&r.bad, p[j].path, 0);
+		status = !strcmp(kind, "updates") ? update_row(&r, v, p[j].line)
+			 : action_row(&r, v, p[j].line);
+		for (size_t i = 0; i < sizeof(r.put) / sizeof(r.put[0]); i++)
+			stmt_free(r.put[i]);
+		if (status || !r.records)
+			continue;
+		s = stmt_prepare(ctx->st, "UPDATE tracker_pending SET loaded_by = ?3"
+				 " WHERE input_id = ?1 AND line = ?2");
+		if (!s) {
+			status = -1;
+			break;
+		}
+		stmt_bind_int(s, 1, r.input_id);
+		stmt_bind_int(s, 2, (long long)p[j].line);
+		stmt_bind_int(s, 3, ctx->input_id);
+		status = stmt_step(s) < 0 ? -1 : 0;
+		stmt_free(s);
+		if (!status)
+			diag_note("%s:%lu: the row skipped earlier for '%s' is loaded now (%s resolves)",
+				  p[j].path, p[j].line, p[j].ref, p[j].ref);
 	}
-	stmt_free(s);
-	return rc < 0 || status ? -1 : 0;
+	for (size_t j = 0; j < n; j++) {
+		free(p[j].ref);
+		free(p[j].fields);
+		free(p[j].path);
+	}
+	free(p);
+	return status;
 }
 
 /* ---- recommendations.csv ---- */

@@ -25,7 +25,7 @@ int report_coverage(struct store *st, long long run_id, const char *const *case_
 		       "CREATE TEMP TABLE case_cover (finding_id TEXT NOT NULL, case_id TEXT NOT NULL);"))
 		return -1;
 	for (size_t i = 0; i < ncases; i++) {
-		struct case_file cf;
+		struct case_file cf = { 0 };
 		if (case_load(case_paths[i], &cf)) {
 			cov->unreadable++;
 			continue;
