@@ -201,6 +201,19 @@ lint:
 	$(Q)clang-tidy --quiet --warnings-as-errors='*' -checks=$(TIDY_CHECKS) $(SRC) -- \
 		-std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) 2>/dev/null
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, the rule packs
+# and report definitions (found from the binary: BIN/../share/udaudit) and
+# the man page udaudit(1)
+PREFIX  ?= /usr/local
+SHARE   := $(DESTDIR)$(PREFIX)/share/udaudit
+install: $(PROG)
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/rules $(SHARE)/reports \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	$(Q)install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/$(PROG)
+	$(Q)install -m 644 rules/*.ini $(SHARE)/rules/
+	$(Q)install -m 644 reports/*.ini $(SHARE)/reports/
+	$(Q)install -m 644 src/udaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/udaudit.1
+
 # build products only: out/audit.db holds tracker updates made on the
 # command line that exist nowhere else, and out/ is the user's
 clean:

@@ -12,6 +12,8 @@
 struct audit_input {
 	char *kind;                     /* an ingest kind, e.g. "device-apps" */
 	char *path;                     /* resolved */
+	char *given;                    /* as written (normalized): the manifest's path */
+	char *config_key;               /* "CONFIG#key" when the key is used once, else NULL */
 	struct ingest_opt *opt;         /* owned, with owned strings */
 	int nopt;
 	unsigned long line;             /* in the config file */
@@ -42,6 +44,15 @@ void config_release(struct audit_config *cfg);
 char *path_resolve(const char *dir, const char *path);
 /* The directory part of a path ("." when none); a new string. */
 char *path_dirname(const char *path);
+
+/* A folder of the installation (name "rules" or "reports"), found from
+ * the binary's own location, never the current folder: BIN/../share/
+ * udaudit/NAME when installed (make install), else BIN/NAME (the build
+ * tree). A new string; NULL when neither exists. */
+char *data_dir(const char *name);
+/* The default of a folder for a config: DIR/NAME or DIR/../NAME beside
+ * the config file when there, else data_dir(name). A new string or NULL. */
+char *config_data_dir(const struct audit_config *cfg, const char *name);
 
 /* The last day of a quarter "YYYYQn" as "YYYY-MM-DD" (out has 11 bytes);
  * 0 or -1 when the quarter is not of that form. */

@@ -20,6 +20,12 @@ struct ingest_opts {
 	const char *rules_dir;          /* for adapters that map app ids; may be NULL */
 	const struct ingest_opt *opt;   /* kind-specific options */
 	int nopt;
+	/* how the manifest names the file (NULL: as opened): `run` gives the
+	   path as written in audit.ini, the same from any directory */
+	const char *manifest_path;
+	/* "CONFIG#key" when an audit.ini key names this one input: a new file
+	   under the key supersedes the old one even under another name */
+	const char *config_key;
 };
 
 struct ingest_ctx {
@@ -45,6 +51,9 @@ struct ingest_kind {
 	const char *name;
 	ingest_loader load;
 	const char *summary;
+	/* 1: versions are kept side by side, never superseded (the tracker
+	   kinds: a re-import never undoes a dated update, issue 11) */
+	int keep_versions;
 };
 
 /* The option's value or NULL. */
@@ -57,12 +66,20 @@ struct ingest_result {
 	unsigned long records, skipped, ignored;
 	char sha256[65];
 	long long size;
+	unsigned superseded;            /* earlier versions this one replaced */
+	char old_sha256[65];            /* the (last) one replaced */
 };
 
 /* Load one file as kind (from kinds.h; not NULL). Prints its own errors. Returns 0 (loaded or already
  * there: see res->status) or -1 (failed: the DB is as it was). */
 int ingest_file(struct store *st, const struct ingest_kind *kind, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res);
+
+/* Take input id out of the audit: its records are deleted and its
+ * manifest row moves to input_history (kept, not reported) with reason
+ * ("superseded" by input `by`, or "retired"). Within the caller's
+ * transaction. 0 or -1. */
+int ingest_retire(struct store *st, long long id, long long by, const char *reason);
 
 /* CSV inputs: find columns by header name (any order, case-insensitive),
  * call row() for each data row with the values in the order of cols ("" for

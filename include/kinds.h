@@ -4,10 +4,23 @@
 #ifndef UDAUDIT_KINDS_H
 #define UDAUDIT_KINDS_H
 
+#include <stddef.h>
+
 #include "ingest.h"
 
 extern const struct ingest_kind ingest_kinds[];        /* ends with {NULL} */
 /* The kind of that name, or NULL. */
 const struct ingest_kind *ingest_find_kind(const char *name);
+
+/* The hint for an unknown kind name: " (expected ...; did you mean 'x'?)". */
+void ingest_kind_hint(const char *name, char *out, size_t size);
+/* The options (key=value on an [inputs] line, --opt on the command line)
+ * that kind takes; NULL-ended, empty for none. */
+const char *const *ingest_kind_options(const struct ingest_kind *k);
+/* Every option must be one the kind takes: an unknown one ("timezone" for
+ * "tz") would change the results silently. 0, or -1 after printing each
+ * unknown option at `at` (may be NULL) with the valid ones. */
+int ingest_check_options(const struct ingest_kind *k, const struct ingest_opt *opt, int n,
+			 const struct src_loc *at);
 
 #endif

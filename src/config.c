@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "diag.h"
@@ -65,6 +67,48 @@ char *path_resolve(const char *dir, const char *path)
 		p = xasprintf("%s/%s", dir, path);
 	path_normalize(p);
 	return p;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+char *data_dir(const char *name)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *bin, *p;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	bin = path_dirname(exe);
+	p = xasprintf("%s/../share/udaudit/%s", bin, name);
+	path_normalize(p);
+	if (!is_dir(p)) {
+		free(p);
+		p = xasprintf("%s/%s", bin, name);
+		if (!is_dir(p)) {
+			free(p);
+			p = NULL;
+		}
+	}
+	free(bin);
+	return p;
+}
+
+char *config_data_dir(const struct audit_config *cfg, const char *name)
+{
+	for (int i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/%s%s", cfg->dir, i ? "../" : "", name);
+		path_normalize(p);
+		if (is_dir(p))
+			return p;
+		free(p);
+	}
+	return data_dir(name);
 }
 
 int quarter_end(const char *q, char *out)
@@ -141,8 +185,12 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	for (char *p = kind; *p; p++)
 		if (*p == '_')
 			*p = '-';
-	if (!ingest_find_kind(kind))
-		return diag_error(at, "unknown input kind '%s'", key);
+	const struct ingest_kind *k = ingest_find_kind(kind);
+	if (!k) {
+		char hint[600];
+		ingest_kind_hint(kind, hint, sizeof(hint));
+		return diag_error(at, "unknown input kind '%s'%s", key, hint);
+	}
 	int unterminated = split_words(value, &w, &n);
 	if (unterminated || n == 0) {
 		if (w)
@@ -161,6 +209,7 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	in = &cfg->inputs[cfg->ninputs++];
 	in->kind = xstrdup(kind);
 	in->path = path_resolve(cfg->dir, w[0]);
+	in->given = path_resolve(".", w[0]);
 	in->line = at->line;
 	in->nopt = n - 1;
 	in->opt = xcalloc((size_t)n, sizeof(*in->opt));
@@ -170,7 +219,7 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 		in->opt[i - 1].value = xstrdup(eq + 1);
 	}
 	free_words(w, n);
-	return 0;
+	return ingest_check_options(k, in->opt, in->nopt, at);
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value,
@@ -259,6 +308,22 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	return diag_error(&at, "unknown key '%s' in [%s]", key, section);
 }
 
+/* An [inputs] key used once names its input: a new file under it
+ * supersedes the old one (ingest.h, config_key). */
+static void set_config_keys(struct audit_config *cfg)
+{
+	char *abs = realpath(cfg->path, NULL);
+
+	for (size_t i = 0; abs && i < cfg->ninputs; i++) {
+		size_t uses = 0;
+		for (size_t j = 0; j < cfg->ninputs; j++)
+			uses += !strcmp(cfg->inputs[i].kind, cfg->inputs[j].kind);
+		if (uses == 1)
+			cfg->inputs[i].config_key = xasprintf("%s#%s", abs, cfg->inputs[i].kind);
+	}
+	free(abs);
+}
+
 int config_load(const char *path, struct audit_config *cfg)
 {
 	struct loader l = { cfg };
@@ -272,11 +337,14 @@ int config_load(const char *path, struct audit_config *cfg)
 		config_release(cfg);    /* nothing half-loaded for the caller to free */
 		return -1;
 	}
+	set_config_keys(cfg);
 	if (!cfg->as_of && cfg->quarter) {
 		char end[TIME_DATE_LEN];
 		quarter_end(cfg->quarter, end);
 		cfg->as_of = xstrdup(end);      /* spec 4: default, end of the quarter */
 	}
+	if (!cfg->rules_dir)
+		cfg->rules_dir = config_data_dir(cfg, "rules");   /* never ./rules */
 	if (!cfg->db)
 		cfg->db = path_resolve(cfg->dir, "out/audit.db");
 	if (!cfg->output_dir)
@@ -295,6 +363,8 @@ void config_release(struct audit_config *c)
 		free(in->opt);
 		free(in->kind);
 		free(in->path);
+		free(in->given);
+		free(in->config_key);
 	}
 	free(c->inputs);
 	for (size_t i = 0; i < c->ncases; i++)

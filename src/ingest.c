@@ -68,11 +68,15 @@ static int find_input(struct store *st, const char *kind, const char *sha, long 
 	return rc;
 }
 
+/* The new row's id comes after every id ever used, the superseded ones
+ * too, so evidence of an earlier run never points at a newer file. */
 static int add_input(struct ingest_ctx *ctx, long long size, const char *sha)
 {
 	struct stmt *s = stmt_prepare(ctx->st,
-		"INSERT INTO inputs (kind, path, size, sha256, loaded_at, abs_path)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		"INSERT INTO inputs (input_id, kind, path, size, sha256, loaded_at, abs_path,"
+		" config_key) VALUES ((SELECT coalesce(max(m), 0) + 1 FROM"
+		" (SELECT max(input_id) m FROM inputs UNION ALL SELECT max(input_id) FROM input_history)),"
+		" ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	char now[TIME_ISO_LEN];
 	char *abs = realpath(ctx->path, NULL);
 	int rc;
@@ -83,17 +87,99 @@ static int add_input(struct ingest_ctx *ctx, long long size, const char *sha)
 	}
 	time_fmt_iso((long long)time(NULL), now);
 	stmt_bind_text(s, 1, ctx->kind);
-	stmt_bind_text(s, 2, ctx->path);
+	stmt_bind_text(s, 2, ctx->opts->manifest_path ? ctx->opts->manifest_path : ctx->path);
 	stmt_bind_int(s, 3, size);
 	stmt_bind_text(s, 4, sha);
 	stmt_bind_text(s, 5, now);
 	stmt_bind_text(s, 6, abs);      /* NULL when it cannot be resolved */
+	stmt_bind_text(s, 7, ctx->opts->config_key);
 	free(abs);
 	rc = stmt_step(s);
 	stmt_free(s);
 	if (rc < 0)
 		return -1;
 	ctx->input_id = store_last_rowid(ctx->st);
+	return 0;
+}
+
+/* The tables whose rows carry the input they came from (records.c,
+ * crosscheck.c); the tracker's are not here (keep_versions). */
+static const char *const record_tables[] = {
+	"accounts", "devices", "device_apps", "usage", "store_messages",
+	"retention_policies", "data_quality",
+};
+
+int ingest_retire(struct store *st, long long id, long long by, const char *reason)
+{
+	char now[TIME_ISO_LEN], sql[128];
+	struct stmt *s;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(record_tables) / sizeof(record_tables[0]); i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE input_id = ?1", record_tables[i]);
+		s = stmt_prepare(st, sql);
+		if (!s)
+			return -1;
+		stmt_bind_int(s, 1, id);
+		rc = stmt_step(s) < 0 ? -1 : 0;
+		stmt_free(s);
+	}
+	if (rc)
+		return -1;
+	s = stmt_prepare(st, "INSERT INTO input_history (input_id, kind, path, size, sha256,"
+			 " records, skipped, ignored, loaded_at, abs_path, config_key, retired_at,"
+			 " superseded_by, reason) SELECT input_id, kind, path, size, sha256, records,"
+			 " skipped, ignored, loaded_at, abs_path, config_key, ?2, ?3, ?4"
+			 " FROM inputs WHERE input_id = ?1");
+	if (!s)
+		return -1;
+	time_fmt_iso((long long)time(NULL), now);
+	stmt_bind_int(s, 1, id);
+	stmt_bind_text(s, 2, now);
+	if (by > 0)
+		stmt_bind_int(s, 3, by);
+	stmt_bind_text(s, 4, reason);
+	rc = stmt_step(s) < 0 ? -1 : 0;
+	stmt_free(s);
+	if (rc)
+		return -1;
+	s = stmt_prepare(st, "DELETE FROM inputs WHERE input_id = ?1");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	rc = stmt_step(s) < 0 ? -1 : 0;
+	stmt_free(s);
+	return rc;
+}
+
+/* The audit reflects the current version of each input (spec 7): the
+ * loaded file replaces the earlier versions of the same kind and file, or
+ * of the same audit.ini key, in this transaction. */
+static int supersede(struct ingest_ctx *ctx, struct ingest_result *res)
+{
+	struct stmt *s = stmt_prepare(ctx->st,
+		"SELECT input_id, sha256 FROM inputs WHERE kind = ?1 AND input_id != ?2 AND"
+		" ((abs_path IS NOT NULL AND abs_path = (SELECT abs_path FROM inputs WHERE input_id = ?2))"
+		" OR (?3 IS NOT NULL AND config_key = ?3)) ORDER BY input_id");
+	long long ids[64];
+	int n = 0, rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_text(s, 1, ctx->kind);
+	stmt_bind_int(s, 2, ctx->input_id);
+	stmt_bind_text(s, 3, ctx->opts->config_key);
+	while ((rc = stmt_step(s)) == 1 && n < 64) {
+		ids[n++] = stmt_int(s, 0);
+		snprintf(res->old_sha256, sizeof(res->old_sha256), "%s", stmt_text(s, 1));
+	}
+	stmt_free(s);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (ingest_retire(ctx->st, ids[i], ctx->input_id, "superseded"))
+			return -1;
+	res->superseded = (unsigned)n;
 	return 0;
 }
 
@@ -243,6 +329,8 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	if (!rc)
 		rc = close_input(&ctx);
 	ctx_release(&ctx);
+	if (!rc && !k->keep_versions)
+		rc = supersede(&ctx, res);
 	if (!rc)
 		rc = store_commit(st);
 	if (rc) {

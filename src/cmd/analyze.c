@@ -1,9 +1,11 @@
 /* udaudit analyze: run the detectors of spec 4 over an audit database and
  * replace the findings of that as_of date. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "analyze.h"
 #include "cli.h"
+#include "config.h"
 #include "crosscheck.h"
 #include "diag.h"
 #include "rules.h"
@@ -17,7 +19,7 @@ static const struct cli_opt analyze_opts[] = {
 		      "end of --quarter, else the day of the latest usage event", CLI_DATE, 0 },
 	[O_QUARTER] = { "quarter", 0, "Q", "the quarter the run belongs to (default: from the date)",
 			CLI_QUARTER, 0 },
-	[O_RULES] = { "rules", 0, "DIR", "rule packs (default: rules)", CLI_ANY, 0 },
+	[O_RULES] = { "rules", 0, "DIR", "rule packs (default: the installation's rules)", CLI_ANY, 0 },
 	[O_FAIL_ON] = { "fail-on", 0, "CLASS", "exit 1 when a finding of CLASS or above exists\n"
 			"(policy < threatened < impending < actual)", CLI_CLASS, 0 },
 	[O_STRICT] = { "strict", 0, NULL, "a data-quality warning (a mismatch between inputs) is\n"
@@ -41,13 +43,28 @@ static const char *const analyze_notes[] = {
 
 /* The rule packs are checked before the database is opened (a bad pack is
  * exit 3 whatever the state of the DB); loading them twice costs little. */
+/* --rules, else the installation's rules (never ./rules); kept for the run. */
+static const char *rules_dir_of(struct cli_args *a)
+{
+	static char dir[4096];
+
+	if (cli_get(a, O_RULES))
+		return cli_get(a, O_RULES);
+	if (!*dir) {
+		char *inst = data_dir("rules");
+		snprintf(dir, sizeof(dir), "%s", inst ? inst : "rules");
+		free(inst);
+	}
+	return dir;
+}
+
 static int analyze_validate(struct cli_args *a)
 {
 	struct rules *r;
 
 	if (a->npos)
 		return cli_no_args(a);
-	r = rules_load(cli_get(a, O_RULES) ? cli_get(a, O_RULES) : "rules");
+	r = rules_load(rules_dir_of(a));
 	if (!r)
 		return EXIT_INPUT;
 	rules_free(r);
@@ -56,7 +73,7 @@ static int analyze_validate(struct cli_args *a)
 
 static int analyze_cmd(struct cli_args *a)
 {
-	struct analyze_opts o = { cli_get(a, O_AS_OF), cli_get(a, O_QUARTER), "rules" };
+	struct analyze_opts o = { cli_get(a, O_AS_OF), cli_get(a, O_QUARTER), rules_dir_of(a) };
 	struct analyze_summary sum;
 	const char *fail = cli_get(a, O_FAIL_ON);
 	int fail_on = fail ? finding_class_from_name(fail) : -1, rc;

@@ -19,6 +19,9 @@ void ingest_print_result(const char *kind, const char *path, const struct ingest
 	else if (res->status == INGEST_ALREADY)
 		printf("%-15s %-40s already loaded (sha256 %.12s), nothing added\n",
 		       kind, path, res->sha256);
+	else if (res->status == INGEST_LOADED && res->superseded)
+		printf("%-15s %-40s %8lu records %6lu skipped  sha256 %.12s, replaces %.12s\n",
+		       kind, path, res->records, res->skipped, res->sha256, res->old_sha256);
 	else if (res->status == INGEST_LOADED)
 		printf("%-15s %-40s %8lu records %6lu skipped  sha256 %.12s\n",
 		       kind, path, res->records, res->skipped, res->sha256);
@@ -91,7 +94,9 @@ static int ingest_validate(struct cli_args *a)
 		return rc;
 	}
 	if (!ingest_find_kind(a->pos[0])) {
-		int rc = cli_usage_error(a, "unknown input kind '%s'", a->pos[0]);
+		char hint[600];
+		ingest_kind_hint(a->pos[0], hint, sizeof(hint));
+		int rc = cli_usage_error(a, "unknown input kind '%s'%s", a->pos[0], hint);
 		list_kinds(stderr);
 		return rc;
 	}
@@ -105,7 +110,8 @@ static int ingest_run(struct cli_args *a)
 		[O_CONVERSATION] = "conversation", [O_TZ] = "tz", [O_DATE_ORDER] = "date_order",
 	};
 	struct ingest_opt opt[32];
-	struct ingest_opts opts = { cli_count(a, O_STRICT) > 0, cli_get(a, O_RULES), opt, 0 };
+	struct ingest_opts opts = { cli_count(a, O_STRICT) > 0, cli_get(a, O_RULES), opt, 0,
+				    NULL, NULL };
 	const struct ingest_kind *kind = ingest_find_kind(a->pos[0]);
 	char *keys_of_opt[32];          /* the KEY of each --opt KEY=VALUE */
 	int failed = 0, nkeys = 0;
@@ -122,7 +128,8 @@ static int ingest_run(struct cli_args *a)
 			opt[opts.nopt++].value = v;
 		}
 	}
-	for (int i = 1; i < a->npos; i++) {
+	int bad_opts = ingest_check_options(kind, opt, opts.nopt, NULL) != 0;
+	for (int i = 1; !bad_opts && i < a->npos; i++) {
 		struct ingest_result res;
 		if (ingest_file(a->st, kind, a->pos[i], &opts, &res))
 			failed = 1;
@@ -130,6 +137,8 @@ static int ingest_run(struct cli_args *a)
 	}
 	for (int i = 0; i < nkeys; i++)
 		free(keys_of_opt[i]);
+	if (bad_opts)
+		return EXIT_USAGE;
 	return failed ? EXIT_INPUT : EXIT_OK;
 }
 

@@ -1,16 +1,18 @@
 /* udaudit rules check [DIR]: load every rule pack of DIR the way analyze
  * does and print each error with its file and line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "rules.h"
 
 static const char *const rules_synopsis[] = { "udaudit rules check [DIR]", NULL };
 
 static const char *const rules_notes[] = {
 	"Validates DIR/apps.ini, DIR/retention.ini and DIR/exclusions.ini (default",
-	"DIR: rules). Every error names its file and line; exit 3 when any.",
+	"DIR: the installation's rules). Every error names its file and line; exit 3 when any.",
 	NULL
 };
 
@@ -18,7 +20,8 @@ static const struct cli_opt rules_opts[] = { { NULL, 0, NULL, NULL, CLI_ANY, 0 }
 
 static int rules_run(struct cli_args *a)
 {
-	const char *dir = "rules";
+	char *inst = NULL;
+	const char *dir = NULL;
 	struct rules *r;
 
 	if (a->npos < 1 || strcmp(a->pos[0], "check"))
@@ -27,7 +30,12 @@ static int rules_run(struct cli_args *a)
 		return cli_usage_error(a, "too many arguments");
 	if (a->npos == 2)
 		dir = a->pos[1];
+	if (!dir) {
+		inst = data_dir("rules");      /* the installation's, never ./rules */
+		dir = inst ? inst : "rules";
+	}
 	r = rules_load(dir);
+	free(inst);
 	if (!r)
 		return EXIT_INPUT;
 	size_t ids = 0, cls[3] = { 0, 0, 0 };

@@ -15,6 +15,7 @@
 #include "ingest.h"
 #include "kinds.h"
 #include "report.h"
+#include "reportdef.h"
 #include "rules.h"
 #include "store.h"
 #include "xalloc.h"
@@ -50,7 +51,8 @@ static int load_inputs(struct store *st, const struct audit_config *cfg, int str
 
 	for (size_t i = 0; i < cfg->ninputs; i++) {
 		const struct audit_input *in = &cfg->inputs[i];
-		struct ingest_opts opts = { strict, cfg->rules_dir, in->opt, in->nopt };
+		struct ingest_opts opts = { strict, cfg->rules_dir, in->opt, in->nopt,
+					    in->given, in->config_key };
 		struct ingest_result res;
 		if (ingest_file(st, ingest_find_kind(in->kind), in->path, &opts, &res))
 			failed++;
@@ -68,7 +70,7 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 		TRACK_CASES, TRACK_RECOMMENDATIONS, TRACK_ACTIONS, TRACK_UPDATES
 	};
 	static const char *const kinds[] = { "cases", "recommendations", "actions", "updates" };
-	struct ingest_opts opts = { strict, NULL, NULL, 0 };
+	struct ingest_opts opts = { strict, NULL, NULL, 0, NULL, NULL };
 	int failed = 0;
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -147,25 +149,74 @@ static int record_agency(struct store *st, long long run_id, const struct audit_
 	return rc < 0 ? -1 : 0;
 }
 
-/* Last step for NARA: for each case file of [output] cases, the 36 CFR
- * 1230.14 report OUT/ID-incident.pdf and, while the case is open, the
- * status letter OUT/ID-status.pdf, as of the audit date. Report
- * definitions: reports/ beside the rules dir, else the config's
- * ../reports, else ./reports. */
-static int write_case_reports(struct store *st, const struct audit_config *cfg)
+/* The report definitions: reports/ beside the rules dir, else beside the
+ * config file (DIR/reports, DIR/../reports), else the installation's;
+ * never the current folder. A new string (may not exist: the load says). */
+static char *reports_dir(const struct audit_config *cfg)
 {
-	char *reports = NULL;
-	int rc = EXIT_OK;
+	char *p = NULL;
 
 	if (cfg->rules_dir) {
 		char *parent = path_dirname(cfg->rules_dir);
-		reports = xasprintf("%s/reports", parent);
+		p = xasprintf("%s/reports", parent);
 		free(parent);
-	} else {
-		char *probe = xasprintf("%s/../reports/incident.ini", cfg->dir);
-		reports = xasprintf(access(probe, R_OK) == 0 ? "%s/../reports" : "reports", cfg->dir);
-		free(probe);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
 	}
+	p = config_data_dir(cfg, "reports");
+	return p ? p : xstrdup("reports (not found beside the config or the installation)");
+}
+
+/* Before a byte is loaded: the rule packs compile, and each case file and
+ * the report definitions its letters need parse (a typo found after a long
+ * ingest costs the whole run). The rules are kept for the analysis. */
+static int check_config(const struct audit_config *cfg, struct rules **rules)
+{
+	int bad = 0;
+
+	if (!cfg->rules_dir) {
+		diag_error(NULL, "%s: no rules folder: give [rules] dir (none beside the config"
+			   " or the installation)", cfg->path);
+		return EXIT_INPUT;
+	}
+	*rules = rules_load(cfg->rules_dir);
+	if (!*rules)
+		bad = 1;
+	for (size_t i = 0; i < cfg->ncases; i++) {
+		struct case_file cf = { 0 };
+		if (case_load(cfg->cases[i], &cf))
+			bad = 1;
+		case_release(&cf);
+	}
+	if (cfg->ncases) {
+		char *dir = reports_dir(cfg);
+		static const char *const defs[] = { "incident.ini", "status.ini" };
+		for (int i = 0; i < 2; i++) {
+			struct reportdef *d = reportdef_load(dir, defs[i]);
+			if (!d)
+				bad = 1;
+			reportdef_free(d);
+		}
+		free(dir);
+	}
+	if (bad) {
+		diag_error(NULL, "%s: fix the errors above; nothing was loaded", cfg->path);
+		rules_free(*rules);
+		*rules = NULL;
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+/* Last step for NARA: for each case file of [output] cases, the 36 CFR
+ * 1230.14 report OUT/ID-incident.pdf and, while the case is open, the
+ * status letter OUT/ID-status.pdf, as of the audit date. */
+static int write_case_reports(struct store *st, const struct audit_config *cfg)
+{
+	char *reports = reports_dir(cfg);
+	int rc = EXIT_OK;
+
 	for (size_t i = 0; i < cfg->ncases; i++) {
 		struct case_file cf = { 0 };
 		int open;
@@ -229,25 +280,18 @@ static int check_quality(struct store *st, const struct rules *r, int strict)
 }
 
 /* Step 2: the detectors, as of the config's date, with its rules (default
- * ./rules); prints the summary by class and type. EXIT_FINDINGS when
+ * beside the config or the installation); prints the summary by class and type. EXIT_FINDINGS when
  * fail_on >= 0 and a finding of that class or above exists. */
-static int run_analysis(struct store *st, const struct audit_config *cfg, int fail_on,
-			int strict)
+static int run_analysis(struct store *st, const struct audit_config *cfg, const struct rules *r,
+			int fail_on, int strict)
 {
-	const char *dir = cfg->rules_dir ? cfg->rules_dir : "rules";
-	struct analyze_opts o = { cfg->as_of, cfg->quarter, dir };
+	struct analyze_opts o = { cfg->as_of, cfg->quarter, cfg->rules_dir };
 	struct analyze_summary sum;
-	struct rules *r = rules_load(dir);
-
-	if (!r)
-		return EXIT_INPUT;
 	int rc = check_quality(st, r, strict);
-	if (rc != EXIT_OK) {
-		rules_free(r);
+
+	if (rc != EXIT_OK)
 		return rc;
-	}
 	rc = analyze_run(st, r, &o, &sum);
-	rules_free(r);
 	if (rc || record_agency(st, sum.run_id, cfg))
 		return EXIT_DB;
 	analyze_print_summary(&sum);
@@ -280,15 +324,23 @@ static int run_run(struct cli_args *a)
 
 	if (config_load(a->pos[0], &cfg))
 		return EXIT_INPUT;
+	struct rules *rules = NULL;
+	rc = check_config(&cfg, &rules);
+	if (rc != EXIT_OK) {
+		config_release(&cfg);
+		return rc;
+	}
 	char *db_dir = path_dirname(cfg.db);
 	if (make_dirs(cfg.output_dir) || make_dirs(db_dir)) {
 		free(db_dir);
+		rules_free(rules);
 		config_release(&cfg);
 		return EXIT_DB;
 	}
 	free(db_dir);
 	st = store_open(cfg.db, 1);
 	if (!st) {
+		rules_free(rules);
 		config_release(&cfg);
 		return EXIT_DB;
 	}
@@ -302,7 +354,7 @@ static int run_run(struct cli_args *a)
 		rc = EXIT_INPUT;
 	}
 	if (!failed)
-		rc = run_analysis(st, &cfg, fail_on, strict);
+		rc = run_analysis(st, &cfg, rules, fail_on, strict);
 	if (!failed && (rc == EXIT_OK || rc == EXIT_FINDINGS)) {
 		int wrc = write_workbooks(st, &cfg);
 		if (wrc != EXIT_OK)
@@ -312,6 +364,7 @@ static int run_run(struct cli_args *a)
 			rc = wrc;
 	}
 	store_close(st);
+	rules_free(rules);
 	config_release(&cfg);
 	return rc;
 }

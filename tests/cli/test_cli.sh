@@ -123,11 +123,12 @@ t_eq "run: DB where the config says" "$(stat -c %a "$T/audit/out/audit.db" 2>&1)
 t_contains "run: accounts line" "$T/out" "$T/audit/data/accounts.csv"
 t_contains "run: first usage line" "$T/out" "$T/audit/data/usage.jsonl"
 t_contains "run: second usage line" "$T/out" "$T/audit/data/more/usage-2.jsonl"
+# the manifest keeps the paths as audit.ini writes them, from any folder
 t_eq "run: manifest" "$(sql "$T/audit/out/audit.db" "SELECT kind, path, records FROM inputs ORDER BY input_id")" \
-"accounts|$T/audit/data/accounts.csv|4
-usage|$T/audit/data/usage.jsonl|7
-devices|$T/audit/data/devices.csv|3
-usage|$T/audit/data/more/usage-2.jsonl|2"
+"accounts|data/accounts.csv|4
+usage|data/usage.jsonl|7
+devices|data/devices.csv|3
+usage|data/more/usage-2.jsonl|2"
 t_eq "run: both usage files loaded" "$(sql "$T/audit/out/audit.db" "SELECT count(*) FROM usage")" 9
 
 # a second run adds nothing

@@ -106,4 +106,28 @@ t_contains "row errors: all of them" "$T/err" \
   "udaudit: $T/bad.csv:2: error: bad value 'captsone' for 'role' (expected capstone, standard or support; did you mean 'capstone'?); bad value 'maybe' for 'official' (expected yes or no); bad value 'archivr' for 'capture' (expected archiver, manual or none; did you mean 'archiver'?); bad date '2020-13-01' for 'opened_on' (expected YYYY-MM-DD)"
 t_contains "row errors: one bad record" "$T/err" "error: no usable records (1 bad)"
 
+# an unknown option on an [inputs] line is an error with file:line, before
+# anything is loaded; --opt too
+mkdir -p "$T/o"
+cp $D/usage.jsonl "$T/o/"
+printf '[audit]\nquarter = 2021Q3\n\n[inputs]\nusage = usage.jsonl timezone=-04:00\nwickr = w.jsonl tx=Z\n' >"$T/o/audit.ini"
+run run "$T/o/audit.ini"
+t_eq "option typo: exit" "$rc" 3
+t_contains "option typo: timezone" "$T/err" \
+  "udaudit: $T/o/audit.ini:5: error: unknown option 'timezone' for input kind 'usage' (did you mean 'tz'?)"
+t_contains "option typo: tx" "$T/err" \
+  "udaudit: $T/o/audit.ini:6: error: unknown option 'tx' for input kind 'wickr' (expected tz; did you mean 'tz'?)"
+t_eq "option typo: nothing loaded" "$(ls "$T/o")" "audit.ini
+usage.jsonl"
+run ingest --db "$T/o/x.db" --opt colour=red accounts $D/accounts.csv
+t_eq "--opt unknown: exit" "$rc" 2
+t_contains "--opt unknown: said" "$T/err" "error: unknown option 'colour' for input kind 'accounts' (it takes no options)"
+run ingest --db "$T/o/x.db" --account whatsapp:+1 usage $D/usage.jsonl
+t_eq "--account on usage: exit" "$rc" 2
+t_contains "--account on usage: said" "$T/err" "error: unknown option 'account' for input kind 'usage' (expected tz)"
+printf '[inputs]\ndevics = devices.csv\n' >"$T/o/k.ini"
+run run "$T/o/k.ini"
+t_contains "kind typo: nearest" "$T/err" "$T/o/k.ini:2: error: unknown input kind 'devics' (expected accounts,"
+t_contains "kind typo: did you mean" "$T/err" "did you mean 'devices'?)"
+
 t_done
