@@ -59,8 +59,9 @@ static char *conf_read(char *buf, int size, void *stream)
 	src->line++;
 	src->indented = n && (p[0] == ' ' || p[0] == '\t');
 	if (n > (size_t)size - 1) {
-		char msg[64];
-		snprintf(msg, sizeof(msg), "line longer than %d characters", CONF_MAX_LINE - 1);
+		char msg[128];
+		snprintf(msg, sizeof(msg), "line longer than %d characters (continue a long value"
+			 " on the next lines, each indented)", CONF_MAX_LINE - 1);
 		conf_err(src, src->line, msg);
 		buf[0] = '\n';          /* inih sees a blank line: no phantom key */
 		buf[1] = '\0';

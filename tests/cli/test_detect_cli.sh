@@ -22,7 +22,7 @@ udaudit: bad/retention.ini:2: error: bad retention '7y' for 'standard' (expected
 udaudit: bad/retention.ini:3: error: unknown role 'boss' in [retention] (expected capstone, standard or support)
 udaudit: bad/retention.ini:5: error: bad outage_hours '0' (expected 1 to 87600)
 udaudit: bad/exclusions.ini:2: error: exclusion 'p': unknown key 'body' (expected account, peer or conversation)
-udaudit: bad/exclusions.ini:5: error: line longer than 198 characters
+udaudit: bad/exclusions.ini:5: error: line longer than 198 characters (continue a long value on the next lines, each indented)
 udaudit: bad/exclusions.ini:4: error: exclusion 'q': bad pattern: missing terminating ] for character class at offset 2
 TXT
 t_eq "bad rules: exact messages" "$(cat "$T/err")" "$(cat "$T/want")"

@@ -81,7 +81,7 @@ static void test_long_lines(void)
 	got = parse(t.buf, &rc, &err);
 	CHECK(rc == -1);
 	CHECK_STR(got, "rules.first=1@2;rules.after=2@4;");
-	CHECK(strstr(err, "udaudit: t.ini:3: error: line longer than 198 characters\n") != NULL);
+	CHECK(strstr(err, "udaudit: t.ini:3: error: line longer than 198 characters (continue a long value on the next lines, each indented)\n") != NULL);
 	CHECK(strstr(err, "udaudit: t.ini:5: error: syntax error") != NULL);
 	CHECK(strstr(err, "t.ini:4:") == NULL);
 	strbuf_release(&t);
@@ -100,7 +100,7 @@ static void test_long_lines(void)
 		} else {
 			CHECK(rc == -1);
 			CHECK_STR(got, "");
-			CHECK(strstr(err, "t.ini:2: error: line longer than 198 characters") != NULL);
+			CHECK(strstr(err, "t.ini:2: error: line longer than 198 characters (continue a long value on the next lines, each indented)") != NULL);
 		}
 		strbuf_reset(&t);
 	}
@@ -121,7 +121,7 @@ static void test_long_lines(void)
 	strbuf_addstr(&t, "\n  b\n");
 	got = parse(t.buf, &rc, &err);
 	CHECK(rc == -1);
-	CHECK(strstr(err, "t.ini:3: error: line longer than 198 characters") != NULL);
+	CHECK(strstr(err, "t.ini:3: error: line longer than 198 characters (continue a long value on the next lines, each indented)") != NULL);
 	strbuf_release(&t);
 }
 

@@ -57,7 +57,7 @@ static void test_good(void)
 		"usage       = usage.jsonl\n"
 		"usage       = more/usage-2.jsonl\n"
 		"compliance  = /abs/compliance.sqlite\n"
-		"usage       = \"with space.jsonl\" tz=-05:00 self=\"Jane Doe\"\n"
+		"whatsapp    = \"with space.txt\" tz=-05:00 self=\"Jane Doe\"\n"
 		"\n"
 		"[rules]\n"
 		"dir = ../rules\n"
@@ -95,7 +95,7 @@ static void test_good(void)
 		CHECK_STR(cfg.inputs[3].path, want);
 		CHECK(cfg.inputs[3].line == 12);
 		CHECK_STR(cfg.inputs[4].path, "/abs/compliance.sqlite");  /* absolute kept */
-		snprintf(want, sizeof(want), "%s/with space.jsonl", dir);
+		snprintf(want, sizeof(want), "%s/with space.txt", dir);
 		CHECK_STR(cfg.inputs[5].path, want);
 		CHECK(cfg.inputs[5].nopt == 2);
 		if (cfg.inputs[5].nopt == 2) {
@@ -177,7 +177,7 @@ static void test_errors(void)
 	for (int i = 0; i < 242; i++)
 		text[n++] = (char)('a' + i % 26);
 	n += snprintf(text + n, sizeof(text) - (size_t)n, ".jsonl\nbogus = 1\n");
-	check_fails(text, "4: error: line longer than 198 characters");
+	check_fails(text, "4: error: line longer than 198 characters (continue a long value on the next lines, each indented)");
 	check_fails(text, "5: error: unknown input kind 'bogus'");
 
 	/* every error is shown, not only the first */
