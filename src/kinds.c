@@ -64,7 +64,7 @@ static const struct {
 	{ "wickr", { "tz", NULL } },
 	{ "intune-devices", { "device_id", "stale_days", "date_order", NULL } },
 	{ "intune-apps", { "device_id", "seen_on", NULL } },
-	{ "teams", { "users", NULL } },
+	{ "teams", { "users", "retained", NULL } },
 	{ "slack", { "record_copy", NULL } },
 };
 
