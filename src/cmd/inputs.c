@@ -171,7 +171,7 @@ static int inputs_main(int argc, char **argv)
 	if (!st)
 		return EXIT_DB;
 	if (!strcmp(verb, "list")) {
-		struct audit_config cfg;
+		struct audit_config cfg = { 0 };
 		int have = optind < argc;
 		if (have && config_load(argv[optind], &cfg)) {
 			store_close(st);
