@@ -66,6 +66,7 @@ static const struct {
 	{ "intune-apps", { "device_id", "seen_on", NULL } },
 	{ "teams", { "users", "retained", NULL } },
 	{ "slack", { "record_copy", NULL } },
+	{ "jamf", { "device_id", NULL } },
 };
 
 const char *const *ingest_kind_options(const struct ingest_kind *k)

@@ -65,7 +65,7 @@ acounts = data/accounts.csv
 EOF
 run run "$T/audit/unknown-key.ini"
 t_eq "unknown key: exit" "$rc" 3
-t_eq "unknown key: stderr" "$(cat "$T/err")" "udaudit: $T/audit/unknown-key.ini:6: error: unknown input kind 'acounts' (expected accounts, devices, device-apps, usage, compliance, whatsapp, wickr, rsmf, intune-devices, intune-apps, purview, teams, slack, recommendations, actions, updates or cases; did you mean 'accounts'?)"
+t_eq "unknown key: stderr" "$(cat "$T/err")" "udaudit: $T/audit/unknown-key.ini:6: error: unknown input kind 'acounts' (expected accounts, devices, device-apps, usage, compliance, whatsapp, wickr, rsmf, intune-devices, intune-apps, purview, teams, slack, jamf, recommendations, actions, updates or cases; did you mean 'accounts'?)"
 t_eq "unknown key: no DB made" "$(ls "$T/audit/out")" ""
 
 printf '[audit]\nagency = A\n; a comment\nagnecy = B\n' >"$T/audit/typo.ini"
@@ -80,7 +80,7 @@ printf '[audit]\nagency = A\n\n[inputs]\naccounts = %s.csv\nusage = data/usage.j
 run run "$T/audit/long.ini"
 t_eq "250-char line: exit" "$rc" 3
 t_eq "250-char line: stderr" "$(cat "$T/err")" "udaudit: $T/audit/long.ini:5: error: line longer than 198 characters (continue a long value on the next lines, each indented)
-udaudit: $T/audit/long.ini:7: error: unknown input kind 'bogus' (expected accounts, devices, device-apps, usage, compliance, whatsapp, wickr, rsmf, intune-devices, intune-apps, purview, teams, slack, recommendations, actions, updates or cases)"
+udaudit: $T/audit/long.ini:7: error: unknown input kind 'bogus' (expected accounts, devices, device-apps, usage, compliance, whatsapp, wickr, rsmf, intune-devices, intune-apps, purview, teams, slack, jamf, recommendations, actions, updates or cases)"
 
 printf '[audit]\nas_of = 2021-02-29\n[output]\ndir\n' >"$T/audit/bad.ini"
 run run "$T/audit/bad.ini"
