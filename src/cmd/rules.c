@@ -35,9 +35,10 @@ static int rules_run(struct cli_args *a)
 		dir = inst ? inst : "rules";
 	}
 	r = rules_load(dir);
-	free(inst);
-	if (!r)
+	if (!r) {
+		free(inst);
 		return EXIT_INPUT;
+	}
 	size_t ids = 0, cls[3] = { 0, 0, 0 };
 	for (size_t i = 0; i < r->napps; i++) {
 		ids += r->apps[i].nids;
@@ -57,6 +58,7 @@ static int rules_run(struct cli_args *a)
 	       keep[ROLE_CAPSTONE], keep[ROLE_STANDARD], keep[ROLE_SUPPORT],
 	       r->window_days, r->outage_seconds / 3600);
 	rules_free(r);
+	free(inst);
 	return EXIT_OK;
 }
 
