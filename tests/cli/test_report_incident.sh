@@ -278,9 +278,8 @@ EOF
 	--reports "$W/reports" >"$T/big.out" 2>"$T/big.time"
 t_eq "big case: exit" "$?" 0
 cat "$T/big.time" >&2
-secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$T/big.time" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print int(s) }')
 kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/big.time")
-t_ok "big case: under 60 s ($secs s)" test "$secs" -lt 60
+# speed is measured by make bench, never asserted here; memory has a generous cap
 if [ "${TEST_LABEL:-plain}" = plain ]; then
 	t_ok "big case: under 500 MB ($kb kB)" test "$kb" -lt 512000
 fi
