@@ -47,8 +47,8 @@ char *path_dirname(const char *path);
 
 /* A folder of the installation (name "rules" or "reports"), found from
  * the binary's own location, never the current folder: BIN/../share/
- * udaudit/NAME when installed (make install), else BIN/NAME (the build
- * tree). A new string; NULL when neither exists. */
+ * udaudit/NAME when installed (make install), else BIN/NAME or BIN/../NAME
+ * (the build tree: ./udaudit, build-san/udaudit). A new string; NULL when neither exists. */
 char *data_dir(const char *name);
 /* The default of a folder for a config: DIR/NAME or DIR/../NAME beside
  * the config file when there, else data_dir(name). A new string or NULL. */

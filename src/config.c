@@ -79,17 +79,17 @@ char *data_dir(const char *name)
 {
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *bin, *p;
+	char *bin, *p = NULL;
 
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
 	bin = path_dirname(exe);
-	p = xasprintf("%s/../share/udaudit/%s", bin, name);
-	path_normalize(p);
-	if (!is_dir(p)) {
-		free(p);
-		p = xasprintf("%s/%s", bin, name);
+	/* installed; the build tree's ./udaudit; its build-san/, build-clang/ */
+	for (int i = 0; !p && i < 3; i++) {
+		p = i == 0 ? xasprintf("%s/../share/udaudit/%s", bin, name)
+		  : i == 1 ? xasprintf("%s/%s", bin, name) : xasprintf("%s/../%s", bin, name);
+		path_normalize(p);
 		if (!is_dir(p)) {
 			free(p);
 			p = NULL;
