@@ -123,7 +123,8 @@ check-plain: $(PROG) $(SAMPLE_DB) $(UNIT_BIN)
 check-sanitize: $(SAN)/$(PROG) $(SAMPLE_DB) $(UNIT_SAN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	TSAN_OPTIONS=halt_on_error=1 \
-	UDAUDIT=./$(SAN)/$(PROG) UNIT_DIR=$(SAN)/tests TEST_LABEL=sanitize sh tests/run.sh
+	UDAUDIT=./$(SAN)/$(PROG) UNIT_DIR=$(SAN)/tests \
+	TEST_LABEL=$(if $(filter build-tsan,$(SAN)),thread,sanitize) sh tests/run.sh
 
 # Fuzzing: one libFuzzer target per parser (tests/fuzz/fuzz_<t>.c, seeds in
 # tests/fuzz/corpus/<t>/), built with clang into build-fuzz/; `make fuzz

@@ -17,7 +17,10 @@ EOF2
 rc=$?
 t_eq "rsmf {} bomb: exit" "$rc" 3
 t_contains "rsmf {} bomb: said" "$T/err" "bomb.zip(rsmf_manifest.json): error: manifest too large to read: more than 1000000 objects and arrays or 4000000 values"
-t_eq "rsmf {} bomb: under 300 MB" "$([ "$(tail -n 1 "$T/rss")" -lt 300000 ] && echo yes)" yes
+# ThreadSanitizer's shadow memory counts in the RSS: no cap under it
+if [ "${TEST_LABEL:-plain}" != thread ]; then
+	t_eq "rsmf {} bomb: under 300 MB" "$([ "$(tail -n 1 "$T/rss")" -lt 300000 ] && echo yes)" yes
+fi
 
 # \udfff\ud800 in a usage event: yajl would make bytes that are not UTF-8
 printf '%s\n' '{"ts":"2021-01-01T00:00:00Z","event":"sent","message_id":"\udfff\ud800","app":"wickr","account":"wickr:a"}' \
