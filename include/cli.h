@@ -30,7 +30,8 @@ enum cli_check {
 	CLI_ANY = 0,
 	CLI_DATE,               /* YYYY-MM-DD */
 	CLI_QUARTER,            /* YYYYQn */
-	CLI_CLASS,              /* a finding class: policy ... actual */
+	CLI_CLASS,              /* a finding class: policy ... actual, any case */
+	CLI_TYPE,               /* a finding type: DEVICE_LOSS ..., any case */
 };
 
 struct cli_opt {

@@ -22,6 +22,14 @@ int conf_parse_file(const char *path, conf_handler h, void *user);
 /* Read a whole file (at most CONF_MAX_FILE bytes, NUL-terminated): the
  * buffer (caller frees) and its length, or NULL (printed as path: ...). */
 char *conf_read_file(const char *path, size_t *len);
+/* A key or section the file's handler does not know, printed at
+ * path:line with the valid ones and the nearest ("did you mean 'agency'?"):
+ *   unknown key 'agncy' in [audit] (expected agency, ...; did you mean ...)
+ * valid is NULL-ended. Both return -1. */
+int conf_unknown_key(const char *path, unsigned long line, const char *section,
+		     const char *key, const char *const *valid);
+int conf_unknown_section(const char *path, unsigned long line, const char *section,
+			 const char *const *valid);
 /* The same over a memory buffer (for tests and fuzzing). */
 int conf_parse_mem(const char *buf, size_t len, const char *name,
 		   conf_handler h, void *user);

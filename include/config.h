@@ -29,6 +29,7 @@ struct audit_config {
 	size_t ninputs, inputs_alloc;
 	char *rules_dir;                /* resolved; NULL = not given */
 	char *tracker[TRACK_COUNT];     /* resolved; NULL = not given */
+	char *tracker_given[TRACK_COUNT];       /* as written: the manifest's path */
 	char *output_dir;               /* resolved; default DIR/out */
 	char **cases;                   /* resolved case files */
 	size_t ncases, cases_alloc;

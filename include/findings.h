@@ -119,7 +119,12 @@ enum finding_type {
 extern const char *const finding_type_names[FT_COUNT];
 /* "Uncaptured deletion", ... */
 extern const char *const finding_type_labels[FT_COUNT];
+/* The type or class of a name in any case ("device_loss", "Actual"); -1
+ * if unknown. */
 int finding_type_from_name(const char *name);           /* -1 if unknown */
+/* The hint for an unknown name, " (expected A, B or C; did you mean 'B'?)",
+ * into out (at least 400 bytes for the types). */
+void finding_type_hint(const char *name, char *out, size_t size);
 
 /* Ordered by severity for --fail-on: policy < threatened < impending < actual */
 enum finding_class { FC_POLICY, FC_THREATENED, FC_IMPENDING, FC_ACTUAL, FC_COUNT };
@@ -127,6 +132,7 @@ extern const char *const finding_class_names[FC_COUNT];
 /* "Actual", "Impending", "Threatened", "Policy" */
 extern const char *const finding_class_labels[FC_COUNT];
 int finding_class_from_name(const char *name);          /* -1 if unknown */
+void finding_class_hint(const char *name, char *out, size_t size);
 const char *finding_severity(enum finding_class c);     /* high/medium/low */
 /* The report order: the most serious class first (actual 0 .. policy 3);
  * FC_COUNT for an unknown name. */

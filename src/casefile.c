@@ -20,6 +20,22 @@ static const char *const filter_keys[CF_COUNT] = {
 	"office", "app", "custodian", "account", "device", "type", "class"
 };
 
+/* For the "did you mean" of an unknown key (conf_unknown_key). */
+static const char *const case_sections[] = {
+	"case", "scope", "addressee", "signatory", "narrative", NULL
+};
+static const char *const case_keys[] = {
+	"id", "title", "opened_on", "nara_letter_on", "response_due_on", "last_update_on", NULL
+};
+static const char *const scope_keys[] = {
+	"office", "app", "custodian", "account", "device", "type", "class", "from", "to", NULL
+};
+static const char *const addressee_keys[] = {
+	"name", "title", "organization", "office", "address", "email", "cc", NULL
+};
+static const char *const signatory_keys[] = { "name", "title", "phone", "email", NULL };
+static const char *const narrative_keys[] = { "circumstances", "safeguards", "salvage", NULL };
+
 struct case_loader {
 	struct case_file *cf;
 	const char *path;
@@ -98,7 +114,7 @@ static int on_case(struct case_loader *l, const char *key, const char *value,
 		return set_date(&cf->response_due_on, value, at, key);
 	if (!strcmp(key, "last_update_on"))
 		return set_date(&cf->last_update_on, value, at, key);
-	return diag_error(at, "unknown key '%s' in [case]", key);
+	return conf_unknown_key(at->path, at->line, "case", key, case_keys);
 }
 
 static int on_scope(struct case_loader *l, const char *key, const char *value,
@@ -115,19 +131,22 @@ static int on_scope(struct case_loader *l, const char *key, const char *value,
 			continue;
 		if (!*value)
 			return diag_error(at, "empty '%s'", key);
-		if (i == CF_TYPE) {
-			int ok = 0;
-			for (int t = 0; t < FT_COUNT; t++)
-				ok |= !strcmp(value, finding_type_names[t]);
-			if (!ok)
-				return diag_error(at, "unknown finding type '%s'", value);
+		/* types and classes in any case, kept as the findings store them */
+		char hint[400];
+		int t = i == CF_TYPE ? finding_type_from_name(value) : 0;
+		int c = i == CF_CLASS ? finding_class_from_name(value) : 0;
+		if (t < 0) {
+			finding_type_hint(value, hint, sizeof(hint));
+			return diag_error(at, "unknown finding type '%s'%s", value, hint);
 		}
-		if (i == CF_CLASS && finding_class_from_name(value) < 0)
-			return diag_error(at, "unknown class '%s' (expected actual, impending,"
-					  " threatened or policy)", value);
-		return list_add(&cf->scope[i], value, at, key);
+		if (c < 0) {
+			finding_class_hint(value, hint, sizeof(hint));
+			return diag_error(at, "unknown class '%s'%s", value, hint);
+		}
+		return list_add(&cf->scope[i], i == CF_TYPE ? finding_type_names[t] :
+				i == CF_CLASS ? finding_class_names[c] : value, at, key);
 	}
-	return diag_error(at, "unknown key '%s' in [scope]", key);
+	return conf_unknown_key(at->path, at->line, "scope", key, scope_keys);
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value,
@@ -156,7 +175,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return list_add(&cf->to_address, value, &at, key);
 		if (!strcmp(key, "cc"))
 			return list_add(&cf->cc, value, &at, key);
-		return diag_error(&at, "unknown key '%s' in [addressee]", key);
+		return conf_unknown_key(l->path, line, section, key, addressee_keys);
 	}
 	if (!strcmp(section, "signatory")) {
 		l->seen_sig = 1;
@@ -168,21 +187,19 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return set_once(&cf->sig_phone, value, &at, key);
 		if (!strcmp(key, "email"))
 			return set_once(&cf->sig_email, value, &at, key);
-		return diag_error(&at, "unknown key '%s' in [signatory]", key);
+		return conf_unknown_key(l->path, line, section, key, signatory_keys);
 	}
 	if (!strcmp(section, "narrative")) {
-		if (!*value)
-			return 0;
-		if (!strcmp(key, "circumstances"))
-			return list_add(&cf->circumstances, value, &at, key);
-		if (!strcmp(key, "safeguards"))
-			return list_add(&cf->safeguards, value, &at, key);
-		if (!strcmp(key, "salvage"))
-			return list_add(&cf->salvage, value, &at, key);
-		return diag_error(&at, "unknown key '%s' in [narrative]", key);
+		struct case_list *const lists[] = { &cf->circumstances, &cf->safeguards, &cf->salvage };
+		int k = -1;
+		for (int i = 0; narrative_keys[i]; i++)
+			if (!strcmp(key, narrative_keys[i]))
+				k = i;
+		if (k < 0)
+			return conf_unknown_key(l->path, line, section, key, narrative_keys);
+		return *value ? list_add(lists[k], value, &at, key) : 0;
 	}
-	return diag_error(&at, "unknown section [%s] (expected case, scope, addressee,"
-			  " signatory or narrative)", section);
+	return conf_unknown_section(l->path, line, section, case_sections);
 }
 
 /* What a whole file must have; checked after parsing (no line to name). */

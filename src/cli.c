@@ -191,9 +191,18 @@ static int check_value(const struct cli_command *c, const struct cli_opt *o, con
 			return usage_err(c, "bad quarter '%s' (expected YYYYQn)", v);
 		break;
 	case CLI_CLASS:
-		if (finding_class_from_name(v) < 0)
-			return usage_err(c, "bad class '%s' for --%s (expected policy, threatened,"
-					 " impending or actual)", v, o->name);
+		if (finding_class_from_name(v) < 0) {
+			char hint[400];
+			finding_class_hint(v, hint, sizeof(hint));
+			return usage_err(c, "bad class '%s' for --%s%s", v, o->name, hint);
+		}
+		break;
+	case CLI_TYPE:
+		if (finding_type_from_name(v) < 0) {
+			char hint[400];
+			finding_type_hint(v, hint, sizeof(hint));
+			return usage_err(c, "bad finding type '%s' for --%s%s", v, o->name, hint);
+		}
 		break;
 	case CLI_ANY:
 		break;

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "files.h"
 #include "strbuf.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 #define CONF_MAX_FILE (4 << 20)
@@ -215,4 +216,24 @@ int conf_parse_file(const char *path, conf_handler h, void *user)
 	rc = conf_parse_mem(buf, n, path, h, user);
 	free(buf);
 	return rc;
+}
+
+int conf_unknown_key(const char *path, unsigned long line, const char *section,
+		     const char *key, const char *const *valid)
+{
+	struct src_loc at = { path, line, 0 };
+	char hint[600];
+
+	words_hint(key, valid, hint, sizeof(hint));
+	return diag_error(&at, "unknown key '%s' in [%s]%s", key, section, hint);
+}
+
+int conf_unknown_section(const char *path, unsigned long line, const char *section,
+			 const char *const *valid)
+{
+	struct src_loc at = { path, line, 0 };
+	char hint[600];
+
+	words_hint(section, valid, hint, sizeof(hint));
+	return diag_error(&at, "unknown section '[%s]'%s", section, hint);
 }

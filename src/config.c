@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "diag.h"
 #include "kinds.h"
+#include "suggest.h"
 #include "timeutil.h"
 #include "xalloc.h"
 
@@ -223,90 +224,112 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	return ingest_check_options(k, in->opt, in->nopt, at);
 }
 
+/* The sections and keys audit.ini takes (an unknown one is an error that
+ * names the nearest: a typo never drops a setting silently). */
+static const char *const sections[] = { "audit", "inputs", "rules", "tracker", "output", NULL };
+static const char *const audit_keys[] = { "agency", "component", "quarter", "as_of", "db", NULL };
+static const char *const rules_keys[] = { "dir", NULL };
+static const char *const tracker_keys[TRACK_COUNT + 1] = {
+	"recommendations", "actions", "updates", "cases", NULL
+};
+static const char *const output_keys[] = {
+	"dir", "cases", "case", "redact", "letter_date", NULL
+};
+
+static int set_path(char **slot, const struct audit_config *c, const char *value,
+		    const struct src_loc *at, const char *key)
+{
+	if (*slot)
+		return diag_error(at, "'%s' given twice", key);
+	*slot = path_resolve(c->dir, value);
+	return 0;
+}
+
+static int on_audit(struct audit_config *c, const char *key, const char *value,
+		    const struct src_loc *at)
+{
+	long long d;
+	char end[TIME_DATE_LEN];
+
+	switch (word_index(key, audit_keys)) {
+	case 0:
+		return set_once(&c->agency, value, at, key);
+	case 1:
+		return set_once(&c->component, value, at, key);
+	case 2:
+		if (quarter_end(value, end))
+			return diag_error(at, "bad quarter '%s' (expected YYYYQn)", value);
+		return set_once(&c->quarter, value, at, key);
+	case 3:
+		if (time_parse_date(value, &d))
+			return diag_error(at, "bad date '%s' for 'as_of' (expected YYYY-MM-DD)", value);
+		return set_once(&c->as_of, value, at, key);
+	case 4:
+		return set_path(&c->db, c, value, at, key);
+	}
+	return conf_unknown_key(at->path, at->line, "audit", key, audit_keys);
+}
+
+static int on_output(struct audit_config *c, const char *key, const char *value,
+		     const struct src_loc *at)
+{
+	long long d;
+
+	switch (word_index(key, output_keys)) {
+	case 0:
+		return set_path(&c->output_dir, c, value, at, key);
+	case 1:
+	case 2:
+		c->cases = xgrow(c->cases, c->ncases + 1, &c->cases_alloc, sizeof(*c->cases));
+		c->cases[c->ncases++] = path_resolve(c->dir, value);
+		return 0;
+	case 3:
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return diag_error(at, "bad value '%s' for 'redact' (expected yes or no)", value);
+		c->redact = !strcmp(value, "yes");
+		return 0;
+	case 4:
+		if (c->letter_date)
+			return diag_error(at, "'letter_date' given twice");
+		if (time_parse_date(value, &d))
+			return diag_error(at, "bad date '%s' for 'letter_date' (expected"
+					  " YYYY-MM-DD)", value);
+		c->letter_date = xstrdup(value);
+		return 0;
+	}
+	return conf_unknown_key(at->path, at->line, "output", key, output_keys);
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value,
 		  unsigned long line)
 {
 	struct loader *l = user;
 	struct audit_config *c = l->cfg;
 	struct src_loc at = { c->path, line, 0 };
-	static const char *const tracker_keys[TRACK_COUNT] = {
-		"recommendations", "actions", "updates", "cases"
-	};
+	int i;
 
-	if (!strcmp(section, "audit")) {
-		if (!strcmp(key, "agency"))
-			return set_once(&c->agency, value, &at, key);
-		if (!strcmp(key, "component"))
-			return set_once(&c->component, value, &at, key);
-		if (!strcmp(key, "quarter")) {
-			char end[TIME_DATE_LEN];
-			if (quarter_end(value, end))
-				return diag_error(&at, "bad quarter '%s' (expected YYYYQn)", value);
-			return set_once(&c->quarter, value, &at, key);
-		}
-		if (!strcmp(key, "as_of")) {
-			long long d;
-			if (time_parse_date(value, &d))
-				return diag_error(&at, "bad date '%s' for 'as_of' (expected YYYY-MM-DD)", value);
-			return set_once(&c->as_of, value, &at, key);
-		}
-		if (!strcmp(key, "db")) {
-			if (c->db)
-				return diag_error(&at, "'db' given twice");
-			c->db = path_resolve(c->dir, value);
-			return 0;
-		}
-	} else if (!strcmp(section, "inputs")) {
+	switch (word_index(section, sections)) {
+	case 0:
+		return on_audit(c, key, value, &at);
+	case 1:
 		return add_input(c, key, value, &at);
-	} else if (!strcmp(section, "rules")) {
-		if (!strcmp(key, "dir")) {
-			if (c->rules_dir)
-				return diag_error(&at, "'dir' given twice");
-			c->rules_dir = path_resolve(c->dir, value);
-			return 0;
-		}
-	} else if (!strcmp(section, "tracker")) {
-		for (int i = 0; i < TRACK_COUNT; i++) {
-			if (!strcmp(key, tracker_keys[i])) {
-				if (c->tracker[i])
-					return diag_error(&at, "'%s' given twice", key);
-				c->tracker[i] = path_resolve(c->dir, value);
-				return 0;
-			}
-		}
-	} else if (!strcmp(section, "output")) {
-		if (!strcmp(key, "dir")) {
-			if (c->output_dir)
-				return diag_error(&at, "'dir' given twice");
-			c->output_dir = path_resolve(c->dir, value);
-			return 0;
-		}
-		if (!strcmp(key, "cases") || !strcmp(key, "case")) {
-			c->cases = xgrow(c->cases, c->ncases + 1, &c->cases_alloc, sizeof(*c->cases));
-			c->cases[c->ncases++] = path_resolve(c->dir, value);
-			return 0;
-		}
-		if (!strcmp(key, "redact")) {
-			if (strcmp(value, "yes") && strcmp(value, "no"))
-				return diag_error(&at, "bad value '%s' for 'redact' (expected yes or no)",
-						  value);
-			c->redact = !strcmp(value, "yes");
-			return 0;
-		}
-		if (!strcmp(key, "letter_date")) {
-			long long d;
-			if (c->letter_date)
-				return diag_error(&at, "'letter_date' given twice");
-			if (time_parse_date(value, &d))
-				return diag_error(&at, "bad date '%s' for 'letter_date' (expected"
-						  " YYYY-MM-DD)", value);
-			c->letter_date = xstrdup(value);
-			return 0;
-		}
-	} else {
-		return diag_error(&at, "unknown section '[%s]'", section);
+	case 2:
+		if (word_index(key, rules_keys) == 0)
+			return set_path(&c->rules_dir, c, value, &at, key);
+		return conf_unknown_key(c->path, line, section, key, rules_keys);
+	case 3:
+		i = word_index(key, tracker_keys);
+		if (i < 0)
+			return conf_unknown_key(c->path, line, section, key, tracker_keys);
+		if (c->tracker[i])
+			return diag_error(&at, "'%s' given twice", key);
+		c->tracker[i] = path_resolve(c->dir, value);
+		c->tracker_given[i] = path_resolve(".", value);
+		return 0;
+	case 4:
+		return on_output(c, key, value, &at);
 	}
-	return diag_error(&at, "unknown key '%s' in [%s]", key, section);
+	return conf_unknown_section(c->path, line, section, sections);
 }
 
 /* An [inputs] key used once names its input: a new file under it
@@ -371,8 +394,10 @@ void config_release(struct audit_config *c)
 	for (size_t i = 0; i < c->ncases; i++)
 		free(c->cases[i]);
 	free(c->cases);
-	for (int i = 0; i < TRACK_COUNT; i++)
+	for (int i = 0; i < TRACK_COUNT; i++) {
 		free(c->tracker[i]);
+		free(c->tracker_given[i]);
+	}
 	free(c->path);
 	free(c->dir);
 	free(c->agency);

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hash.h"
 #include "store.h"
 #include "strbuf.h"
+#include "suggest.h"
 #include "timeutil.h"
 #include "xalloc.h"
 
@@ -41,10 +43,12 @@ const char *const copy_loss_names[LOSS_COUNT] = {
 };
 const char *const copy_retained_names[RET_COUNT] = { NULL, "store", "forward", "export" };
 
+/* Enumerated values in any case (DEVICE_LOSS, device_loss; Actual): the
+ * stored and printed spelling stays the canonical one. */
 int finding_type_from_name(const char *name)
 {
 	for (int i = 0; name && i < FT_COUNT; i++)
-		if (!strcmp(name, finding_type_names[i]))
+		if (!strcasecmp(name, finding_type_names[i]))
 			return i;
 	return -1;
 }
@@ -52,9 +56,29 @@ int finding_type_from_name(const char *name)
 int finding_class_from_name(const char *name)
 {
 	for (int i = 0; name && i < FC_COUNT; i++)
-		if (!strcmp(name, finding_class_names[i]))
+		if (!strcasecmp(name, finding_class_names[i]))
 			return i;
 	return -1;
+}
+
+void finding_type_hint(const char *name, char *out, size_t size)
+{
+	const char *words[FT_COUNT + 1];
+
+	for (int i = 0; i < FT_COUNT; i++)
+		words[i] = finding_type_names[i];
+	words[FT_COUNT] = NULL;
+	words_hint(name, words, out, size);
+}
+
+void finding_class_hint(const char *name, char *out, size_t size)
+{
+	const char *words[FC_COUNT + 1];
+
+	for (int i = 0; i < FC_COUNT; i++)
+		words[i] = finding_class_names[i];     /* by rank, as --fail-on */
+	words[FC_COUNT] = NULL;
+	words_hint(name, words, out, size);
 }
 
 const char *finding_severity(enum finding_class c)

@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "diag.h"
 #include "strbuf.h"
+#include "suggest.h"
 #include "xalloc.h"
 
 #define REPORTDEF_MAX_KEYS 2000
@@ -104,12 +105,30 @@ const char *reportdef_nth(const struct reportdef *d, const char *section, const 
 	return e ? e->value : NULL;
 }
 
+/* A key of section near the missing key (a typo the definition has
+ * instead: "titel" for "title"), or NULL. */
+static const struct rd_entry *near_key(const struct reportdef *d, const char *section,
+				       const char *key)
+{
+	for (size_t k = 0; k < d->n; k++) {
+		const char *one[2] = { d->e[k].key, NULL };
+		if (!strcmp(d->e[k].section, section) && word_nearest(key, one) == 0)
+			return &d->e[k];
+	}
+	return NULL;
+}
+
 const char *reportdef_get(const struct reportdef *d, const char *section, const char *key)
 {
 	const struct rd_entry *e = find(d, section, key, 0);
 	if (!e) {
-		struct src_loc at = { d->path, 0, 0 };
-		diag_error(&at, "missing key '%s' in [%s]", key, section);
+		const struct rd_entry *typo = near_key(d, section, key);
+		struct src_loc at = { d->path, typo ? typo->line : 0, 0 };
+		if (typo)
+			diag_error(&at, "missing key '%s' in [%s]: '%s' here is not a key (a typo"
+				   " of '%s'?)", key, section, typo->key, key);
+		else
+			diag_error(&at, "missing key '%s' in [%s]", key, section);
 		return NULL;
 	}
 	return e->value;

@@ -70,10 +70,11 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 		TRACK_CASES, TRACK_RECOMMENDATIONS, TRACK_ACTIONS, TRACK_UPDATES
 	};
 	static const char *const kinds[] = { "cases", "recommendations", "actions", "updates" };
-	struct ingest_opts opts = { strict, NULL, NULL, 0, NULL, NULL };
 	int failed = 0;
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		/* the manifest names it as written, as [inputs]: the same from any folder */
+		struct ingest_opts opts = { strict, NULL, NULL, 0, cfg->tracker_given[order[i]], NULL };
 		struct ingest_result res;
 		if (!cfg->tracker[order[i]])
 			continue;

@@ -71,7 +71,7 @@ t_eq "unknown key: no DB made" "$(ls "$T/audit/out")" ""
 printf '[audit]\nagency = A\n; a comment\nagnecy = B\n' >"$T/audit/typo.ini"
 run run "$T/audit/typo.ini"
 t_eq "typo in [audit]: exit" "$rc" 3
-t_eq "typo in [audit]: stderr" "$(cat "$T/err")" "udaudit: $T/audit/typo.ini:4: error: unknown key 'agnecy' in [audit]"
+t_eq "typo in [audit]: stderr" "$(cat "$T/err")" "udaudit: $T/audit/typo.ini:4: error: unknown key 'agnecy' in [audit] (expected agency, component, quarter, as_of or db; did you mean 'agency'?)"
 
 # a 250-character line: named at its own line; the line after it is read
 # at its own line (Debian's inih would split it and shift every number)

@@ -89,9 +89,45 @@ static void test_bad(void)
 	    "c.ini:5: error: 'from' given twice");
 	bad("[case]\nid = UD-2019-0001\n[scope]\nfrom = 2019-02-01\nto = 2019-01-01\n" TAIL,
 	    "'from' 2019-02-01 is after 'to' 2019-01-01");
-	bad("[case]\nid = UD-2019-0001\n[other]\nx = 1\n" TAIL, "c.ini:4: error: unknown section [other]");
+	bad("[case]\nid = UD-2019-0001\n[other]\nx = 1\n" TAIL, "c.ini:4: error: unknown section '[other]'"
+	    " (expected case, scope, addressee, signatory or narrative)");
+	/* a typo of a key or a value names the nearest valid one */
+	bad("[case]\nid = UD-2019-0001\nopend_on = 2019-01-01\n" TAIL,
+	    "c.ini:3: error: unknown key 'opend_on' in [case] (expected id, title, opened_on,"
+	    " nara_letter_on, response_due_on or last_update_on; did you mean 'opened_on'?)");
+	bad("[case]\nid = UD-2019-0001\n[narrative]\nsafegards =\n" TAIL,
+	    "c.ini:4: error: unknown key 'safegards' in [narrative] (expected circumstances,"
+	    " safeguards or salvage; did you mean 'safeguards'?)");
+	bad("[case]\nid = UD-2019-0001\n[signatory]\ntitel = T\n" TAIL,
+	    "did you mean 'title'?");
+	bad("[case]\nid = UD-2019-0001\n[scope]\ntype = DEVICE_LOS\n" TAIL,
+	    "c.ini:4: error: unknown finding type 'DEVICE_LOS' (expected UNCAPTURED_DELETION,"
+	    " DEVICE_LOSS, ");
+	bad("[case]\nid = UD-2019-0001\n[scope]\ntype = DEVICE_LOS\n" TAIL,
+	    "did you mean 'DEVICE_LOSS'?)");
+	bad("[case]\nid = UD-2019-0001\n[scope]\nclass = actuall\n" TAIL,
+	    "c.ini:4: error: unknown class 'actuall' (expected policy, threatened, impending or"
+	    " actual; did you mean 'actual'?)");
 	bad("[case]\nid = UD-2019-0001\n[addressee]\nname = A\n", "missing 'name' in [signatory]");
 	bad("[case]\ntitle = x\n" TAIL, "missing 'id' in [case]");
+}
+
+/* Types and classes in any case, kept as the findings store them. */
+static void test_any_case(void)
+{
+	static const char text[] =
+		"[case]\nid = UD-2019-0001\n[scope]\ntype = device_loss\ntype = Capture_Gap\n"
+		"class = Actual\nclass = IMPENDING\n" TAIL;
+	struct case_file cf;
+
+	CHECK(case_load_mem(text, sizeof(text) - 1, "c.ini", &cf) == 0);
+	CHECK(cf.scope[CF_TYPE].n == 2);
+	CHECK_STR(cf.scope[CF_TYPE].v[0], "DEVICE_LOSS");
+	CHECK_STR(cf.scope[CF_TYPE].v[1], "CAPTURE_GAP");
+	CHECK(cf.scope[CF_CLASS].n == 2);
+	CHECK_STR(cf.scope[CF_CLASS].v[0], "actual");
+	CHECK_STR(cf.scope[CF_CLASS].v[1], "impending");
+	case_release(&cf);
 }
 
 static void test_reportdef(void)
@@ -128,6 +164,13 @@ static void test_reportdef(void)
 	err = capture_end();
 	CHECK(t == NULL);
 	CHECK(strstr(err, "r.ini: error: missing key 'missing' in [s]") != NULL);
+	/* a key the definition misspells is named at its line */
+	capture_begin();
+	t = reportdef_expand(d, "s", "lists", vars, 2);
+	err = capture_end();
+	CHECK(t == NULL);
+	CHECK(strstr(err, "r.ini:3: error: missing key 'lists' in [s]: 'list' here is not a key"
+		     " (a typo of 'lists'?)") != NULL);
 	reportdef_free(d);
 }
 
@@ -135,6 +178,7 @@ int main(void)
 {
 	test_good();
 	test_bad();
+	test_any_case();
 	test_reportdef();
 	return CHECK_DONE();
 }

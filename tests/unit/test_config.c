@@ -158,8 +158,24 @@ static void test_errors(void)
 	char text[1024];
 	int n;
 
-	check_fails("[audit]\nagency = A\nagnecy = B\n", "3: error: unknown key 'agnecy' in [audit]");
-	check_fails("[audit]\n[inputz]\nusage = u.jsonl\n", "3: error: unknown section '[inputz]'");
+	check_fails("[audit]\nagency = A\nagnecy = B\n", "3: error: unknown key 'agnecy' in [audit]"
+		    " (expected agency, component, quarter, as_of or db; did you mean 'agency'?)");
+	check_fails("[audit]\n[inputz]\nusage = u.jsonl\n", "3: error: unknown section '[inputz]'"
+		    " (expected audit, inputs, rules, tracker or output; did you mean 'inputs'?)");
+	check_fails("[audit]\nasof = 2021-09-24\n", "2: error: unknown key 'asof' in [audit]"
+		    " (expected agency, component, quarter, as_of or db; did you mean 'as_of'?)");
+	check_fails("[rules]\ndirectory = r\n", "2: error: unknown key 'directory' in [rules]"
+		    " (expected dir; did you mean 'dir'?)");
+	check_fails("[tracker]\nrecomendations = r.csv\n", "2: error: unknown key 'recomendations'"
+		    " in [tracker] (expected recommendations, actions, updates or cases; did you"
+		    " mean 'recommendations'?)");
+	check_fails("[output]\nletterdate = 2021-10-01\n", "2: error: unknown key 'letterdate' in"
+		    " [output] (expected dir, cases, case, redact or letter_date; did you mean"
+		    " 'letter_date'?)");
+	check_fails("[output]\nredcat = yes\n", "2: error: unknown key 'redcat' in [output]"
+		    " (expected dir, cases, case, redact or letter_date; did you mean 'redact'?)");
+	check_fails("[audit]\nzzz = 1\n", "2: error: unknown key 'zzz' in [audit] (expected agency,"
+		    " component, quarter, as_of or db)\n");
 	check_fails("[inputs]\nmessages = m.csv\n", "2: error: unknown input kind 'messages'");
 	check_fails("[audit]\nquarter = 2021Q5\n", "2: error: bad quarter '2021Q5'");
 	check_fails("[audit]\nas_of = 2021-02-29\n",
