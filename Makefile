@@ -15,7 +15,7 @@
 
 PROG      := udaudit
 PKGS      := sqlite3 libpcre2-8 inih xlsxwriter jansson yajl libcrypto libzip libxml-2.0 gmime-3.0
-DEB_PKGS  := build-essential pkg-config libsqlite3-dev libxlsxwriter-dev libhpdf-dev \
+DEB_PKGS  := build-essential pkg-config groff-base libsqlite3-dev libxlsxwriter-dev libhpdf-dev \
              libpcre2-dev libinih-dev libjansson-dev libyajl-dev libcsv-dev libssl-dev libzip-dev libxml2-dev libgmime-3.0-dev \
              fonts-dejavu-core icc-profiles-free python3 python3-openpyxl \
              poppler-utils qpdf clang clang-tidy cppcheck
@@ -209,11 +209,12 @@ PREFIX  ?= /usr/local
 SHARE   := $(DESTDIR)$(PREFIX)/share/udaudit
 install: $(PROG)
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/rules $(SHARE)/reports \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	$(Q)install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/$(PROG)
 	$(Q)install -m 644 rules/*.ini $(SHARE)/rules/
 	$(Q)install -m 644 reports/*.ini $(SHARE)/reports/
 	$(Q)install -m 644 src/udaudit.1 $(DESTDIR)$(PREFIX)/share/man/man1/udaudit.1
+	$(Q)install -m 644 src/udaudit-inputs.5 src/udaudit.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 # build products only: out/audit.db holds tracker updates made on the
 # command line that exist nowhere else, and out/ is the user's

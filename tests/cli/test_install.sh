@@ -11,6 +11,8 @@ t_ok "install: binary" test -x "$P/bin/udaudit"
 t_ok "install: rules" test -f "$P/share/udaudit/rules/apps.ini"
 t_ok "install: reports" test -f "$P/share/udaudit/reports/incident.ini"
 t_ok "install: man page" test -f "$P/share/man/man1/udaudit.1"
+t_ok "install: udaudit-inputs(5)" test -f "$P/share/man/man5/udaudit-inputs.5"
+t_ok "install: udaudit.ini(5)" test -f "$P/share/man/man5/udaudit.ini.5"
 if command -v groff >/dev/null 2>&1; then
 	groff -ww -man -z "$P/share/man/man1/udaudit.1" >"$T/man" 2>&1
 	t_eq "man: groff -ww -man -z is quiet" "$(cat "$T/man")" ""
