@@ -71,6 +71,22 @@ t_ok "ingest --help lists kinds" test -n "$kinds"
 for k in $kinds; do
 	t_contains "a manual page describes input kind '$k'" "$T/all" "$k"
 done
+# every option of every kind (as the error for an unknown one lists them)
+# is in udaudit-inputs(5), in the options list of its kind
+plain src/udaudit-inputs.5 >"$T/m5"
+awk '/^\.SH THE ADAPTERS/ { on = 1 } on && /^\.PP/ && seen { exit } on && /^\.TP/ { seen = 1 } on' "$T/m5" >"$T/kopts"
+for k in $kinds; do
+	"$UDAUDIT" ingest --db "$T/k.db" "$k" --opt zz_none=1 /dev/null 2>"$T/e"
+	opts=$(sed -n 's/.*(expected \([^;)]*\).*/\1/p' "$T/e" | sed 's/,/ /g; s/ or / /g')
+	if ! grep -q 'takes no options' "$T/e"; then
+		t_ok "kind '$k': options listed by the error" test -n "$opts"
+	fi
+	for o in $opts; do
+		awk -v k="$k" '/^\.TP/ { getline h; gsub(/ /, "", h); on = index("," h ",", "," k ",") > 0; next }
+			/^\.PP/ { on = 0 } on' "$T/kopts" >"$T/kopt"
+		t_contains "udaudit-inputs(5) lists option '$o' of '$k'" "$T/kopt" "$o"
+	done
+done
 "$UDAUDIT" report --help >"$T/h" 2>&1
 for k in $(sed -n '/^report kinds:/,$p' "$T/h" | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p'); do
 	t_contains "udaudit(1) report section names '$k'" "$T/m1" "$k"
