@@ -1,8 +1,8 @@
 # The manual pages are the reference: every command of `udaudit --help`
 # has its section in udaudit(1), every long option a command's --help
 # prints is named in that command's section, every input kind of
-# `ingest --help` and every report kind of `report --help` is described,
-# and groff finds nothing to warn about.
+# `ingest --help` and every option of each kind is described, every report
+# kind of `report --help` too, and groff finds nothing to warn about.
 . tests/cli/lib.sh
 M1=src/udaudit.1
 PAGES="src/udaudit.1 src/udaudit-inputs.5 src/udaudit.ini.5"
@@ -96,6 +96,14 @@ for code in 0 1 2 3 4; do
 	awk '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$T/m1" >"$T/exit"
 	t_contains "EXIT STATUS lists $code" "$T/exit" "$code"
 done
+
+# the README is the user's guide and the pages the reference: it names
+# each page, and stays short enough to read (reference detail goes here)
+for p in 'udaudit(1)' 'udaudit-inputs(5)' 'udaudit.ini(5)'; do
+	t_contains "README names $p" README.md "$p"
+done
+n=$(wc -l <README.md)
+t_ok "README.md is at most 450 lines ($n)" test "$n" -le 450
 
 # groff: no warning, with the terminal device man uses, and for udaudit(1)
 # also with groff's default device
