@@ -91,6 +91,15 @@ done
 for k in $(sed -n '/^report kinds:/,$p' "$T/h" | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p'); do
 	t_contains "udaudit(1) report section names '$k'" "$T/m1" "$k"
 done
+# every finding type (as the error for an unknown one lists them) has its
+# entry under "Finding types"
+"$UDAUDIT" findings --db "$T/k.db" --type zz_none >/dev/null 2>"$T/e"
+types=$(sed -n 's/.*(expected \([^)]*\)).*/\1/p' "$T/e" | sed 's/,/ /g; s/ or / /g')
+t_ok "findings --type lists the types" test -n "$types"
+awk '/^\.SS Finding types/ { on = 1; next } /^\.S[SH]/ { on = 0 } on' "$T/m1" >"$T/types"
+for ty in $types; do
+	t_contains "udaudit(1) Finding types: $ty" "$T/types" "$ty"
+done
 # the exit codes of --help are those of EXIT STATUS
 for code in 0 1 2 3 4; do
 	awk '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$T/m1" >"$T/exit"
