@@ -12,6 +12,10 @@ int load_devices(struct ingest_ctx *ctx);
 int load_device_apps(struct ingest_ctx *ctx);
 int load_usage(struct ingest_ctx *ctx);
 int load_compliance(struct ingest_ctx *ctx);
+/* The columns the reader of a canonical CSV kind ("accounts", "devices",
+ * "device-apps") finds by header, in spec order (`init` writes them as
+ * the header): how many, or 0 for another kind. */
+int canon_csv_columns(const char *kind, const struct csv_col **cols);
 
 /* Adapters of real exports (spec §6): src/adapters/ */
 int load_whatsapp(struct ingest_ctx *ctx);

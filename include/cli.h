@@ -103,6 +103,6 @@ int make_dirs(const char *path);
 
 /* The commands (src/cmd/), in the order `udaudit --help` lists them. */
 extern const struct cli_command cmd_run, cmd_ingest, cmd_analyze, cmd_findings, cmd_rules,
-	cmd_verify, cmd_inputs, cmd_tracker, cmd_report;
+	cmd_verify, cmd_inputs, cmd_tracker, cmd_report, cmd_init;
 
 #endif

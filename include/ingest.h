@@ -38,6 +38,7 @@ struct ingest_ctx {
 	unsigned long ignored;          /* unknown events ignored, counted */
 	unsigned long ignored_fields;   /* unknown fields ignored, counted */
 	struct stmt *put[8];            /* statements cached by records.c */
+	void *user;                     /* the loader's own state, for its row callbacks */
 };
 
 /* A loader reads ctx->path and calls records_put_*. It returns 0, or -1 to

@@ -128,6 +128,10 @@ int load_recommendations(struct ingest_ctx *ctx);
 int load_actions(struct ingest_ctx *ctx);
 int load_updates(struct ingest_ctx *ctx);
 int load_cases(struct ingest_ctx *ctx);
+struct csv_col;
+/* The columns a tracker CSV kind's loader reads (the header `init`
+ * writes): how many, or 0 for another kind. */
+int tracker_csv_columns(const char *kind, const struct csv_col **cols);
 
 /* The tracker kinds in the order they must be loaded. */
 extern const char *const tracker_load_order[4];

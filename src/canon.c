@@ -15,6 +15,7 @@
 #include "store.h"
 #include "suggest.h"
 #include "timeutil.h"
+#include "tzguess.h"
 #include "diag.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -201,8 +202,10 @@ static const struct csv_col device_app_cols[] = {
 	{ "first_seen", 0 }, { "last_seen", 0 },
 };
 
-/* A date or a timestamp, kept as the UTC date; "" stays "". */
-static int seen_date(const char *v, char out[TIME_DATE_LEN])
+/* A date or a timestamp, kept as the UTC date; "" stays "". A timestamp
+ * without a zone is read in tz=, or taken as UTC and said (tzguess.h). */
+static int seen_date(struct ingest_ctx *ctx, const char *v, unsigned long line,
+		     char out[TIME_DATE_LEN])
 {
 	long long ts;
 
@@ -211,6 +214,7 @@ static int seen_date(const char *v, char out[TIME_DATE_LEN])
 		return 0;
 	if (time_parse(v, &ts, NULL))
 		return -1;
+	tz_guess_apply(ctx->user, v, &ts, line, NULL);
 	time_fmt_day(ts, out);
 	return 0;
 }
@@ -222,9 +226,9 @@ static int device_app_row(struct ingest_ctx *ctx, const char *const *v, unsigned
 
 	if (!*v[0] || !*v[1])
 		return bad_record(&ctx->bad, line, 0, "empty '%s'", *v[0] ? "app_id" : "device_id");
-	if (seen_date(v[4], first))
+	if (seen_date(ctx, v[4], line, first))
 		return bad_record(&ctx->bad, line, 0, "bad date '%s' for 'first_seen'", v[4]);
-	if (seen_date(v[5], last))
+	if (seen_date(ctx, v[5], line, last))
 		return bad_record(&ctx->bad, line, 0, "bad date '%s' for 'last_seen'", v[5]);
 	r = (struct device_app_rec){
 		.device_id = v[0], .app_id = v[1], .app_name = v[2], .version = v[3],
@@ -235,20 +239,54 @@ static int device_app_row(struct ingest_ctx *ctx, const char *const *v, unsigned
 
 int load_device_apps(struct ingest_ctx *ctx)
 {
-	return ingest_csv(ctx, device_app_cols, 6, device_app_row);
+	struct tz_guess tz;
+	int rc;
+
+	if (tz_guess_init(&tz, ctx))
+		return -1;
+	ctx->user = &tz;
+	rc = ingest_csv(ctx, device_app_cols, 6, device_app_row);
+	ctx->user = NULL;
+	return rc ? rc : tz_guess_report(&tz, ctx);
+}
+
+int canon_csv_columns(const char *kind, const struct csv_col **cols)
+{
+	static const struct {
+		const char *kind;
+		const struct csv_col *cols;
+		size_t n;
+	} tables[] = {
+		{ "accounts", account_cols, sizeof(account_cols) / sizeof(account_cols[0]) },
+		{ "devices", device_cols, sizeof(device_cols) / sizeof(device_cols[0]) },
+		{ "device-apps", device_app_cols, sizeof(device_app_cols) / sizeof(device_app_cols[0]) },
+	};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (!strcmp(kind, tables[i].kind)) {
+			*cols = tables[i].cols;
+			return (int)tables[i].n;
+		}
+	}
+	return 0;
 }
 
 /* ---- compliance store (3.5), read-only ---- */
 
-/* A store timestamp column: NULL is -1 (when allowed), else ISO 8601. */
-static int store_time(struct stmt *s, int col, long long *out)
+/* A store timestamp column: NULL is -1 (when allowed), else ISO 8601; one
+ * without a zone is read in tz=, or taken as UTC and said (tzguess.h). */
+static int store_time(struct tz_guess *tz, struct stmt *s, int col, unsigned long row,
+		      long long *out)
 {
 	const char *v = stmt_text(s, col);
 	if (!v) {
 		*out = -1;
 		return 0;
 	}
-	return time_parse(v, out, NULL);
+	if (time_parse(v, out, NULL))
+		return -1;
+	tz_guess_apply(tz, v, out, row, NULL);
+	return 0;
 }
 
 /* A store text value: NULL, or valid UTF-8 without NUL of at most
@@ -350,11 +388,11 @@ static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
 		bad = "empty 'message_id'";
 	else if (!app || !*app || !account || check_account(account))
 		bad = "bad 'app' or 'account'";
-	else if (store_time(s, 5, &it->sent) || it->sent < 0)
+	else if (store_time(ctx->user, s, 5, row, &it->sent) || it->sent < 0)
 		bad = "bad 'sent_at'";
-	else if (store_time(s, 6, &it->captured) || it->captured < 0)
+	else if (store_time(ctx->user, s, 6, row, &it->captured) || it->captured < 0)
 		bad = "bad 'captured_at'";
-	else if (store_time(s, 8, &it->purged))
+	else if (store_time(ctx->user, s, 8, row, &it->purged))
 		bad = "bad 'purged_at'";
 	if (bad)
 		return bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad) ? -1 : 0;
@@ -577,17 +615,21 @@ int load_compliance(struct ingest_ctx *ctx)
 	struct src_loc at = { ctx->path, 0, 0 };
 	struct store_log log;
 	struct store *cs;
+	struct tz_guess tz;
 	int rc = -1, has;
 
 	/* say so plainly, rather than SQLite's "file is not a database" on
 	   the first statement (an empty file would even open as an empty DB) */
 	if (!is_sqlite_file(ctx->path))
 		return diag_error(&at, "not an SQLite database (a compliance store is an SQLite file)");
+	if (tz_guess_init(&tz, ctx))
+		return -1;
 	cs = store_open_compliance(ctx->path, &log);
 	if (!cs || (log.suffix && add_log_input(ctx, &log))) {
 		store_close(cs);
 		return -1;
 	}
+	ctx->user = &tz;        /* for the rows' times (sm_row) */
 	has = store_table(ctx, cs, "messages");
 	if (has == 0)
 		diag_error(&at, "not a compliance store: no table 'messages'");
@@ -596,5 +638,6 @@ int load_compliance(struct ingest_ctx *ctx)
 		rc = has == 1 ? load_policies(ctx, cs) : has == 0 ? 0 : -1;
 	}
 	store_close(cs);
-	return rc;
+	ctx->user = NULL;
+	return rc ? rc : tz_guess_report(&tz, ctx);
 }

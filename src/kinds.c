@@ -60,11 +60,15 @@ static const struct {
 	const char *const options[8];
 } kind_options[] = {
 	{ "usage", { "tz", NULL } },
+	{ "device-apps", { "tz", NULL } },
+	{ "compliance", { "tz", NULL } },
 	{ "whatsapp", { "account", "self", "device", "conversation", "tz", "date_order", NULL } },
 	{ "wickr", { "tz", NULL } },
 	{ "intune-devices", { "device_id", "stale_days", "date_order", NULL } },
 	{ "intune-apps", { "device_id", "seen_on", NULL } },
-	{ "teams", { "users", "retained", NULL } },
+	{ "rsmf", { "tz", NULL } },
+	{ "purview", { "tz", NULL } },
+	{ "teams", { "users", "retained", "tz", NULL } },
 	{ "slack", { "record_copy", NULL } },
 	{ "jamf", { "device_id", NULL } },
 };

@@ -11,7 +11,7 @@
 /* Each command declares its options, help and setup (cli.h): main() only
  * picks it. */
 static const struct cli_command *const commands[] = {
-	&cmd_run, &cmd_ingest, &cmd_analyze, &cmd_findings, &cmd_rules, &cmd_verify, &cmd_inputs,
+	&cmd_init, &cmd_run, &cmd_ingest, &cmd_analyze, &cmd_findings, &cmd_rules, &cmd_verify, &cmd_inputs,
 	&cmd_tracker, &cmd_report, NULL,
 };
 

@@ -1298,3 +1298,25 @@ int load_updates(struct ingest_ctx *ctx)
 {
 	return ingest_csv(ctx, update_cols, 6, update_row);
 }
+
+int tracker_csv_columns(const char *kind, const struct csv_col **cols)
+{
+	static const struct {
+		const char *kind;
+		const struct csv_col *cols;
+		size_t n;
+	} tables[] = {
+		{ "recommendations", rec_cols, sizeof(rec_cols) / sizeof(rec_cols[0]) },
+		{ "actions", action_cols, sizeof(action_cols) / sizeof(action_cols[0]) },
+		{ "updates", update_cols, sizeof(update_cols) / sizeof(update_cols[0]) },
+		{ "cases", case_cols, sizeof(case_cols) / sizeof(case_cols[0]) },
+	};
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (!strcmp(kind, tables[i].kind)) {
+			*cols = tables[i].cols;
+			return (int)tables[i].n;
+		}
+	}
+	return 0;
+}

@@ -17,6 +17,7 @@
 #include "suggest.h"
 #include "textin.h"
 #include "timeutil.h"
+#include "tzguess.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -61,10 +62,7 @@ struct usage_load {
 	struct unknown_event unknown[UNKNOWN_NAMES];
 	int nunknown;
 	unsigned long unknown_other;
-	long long tz;                   /* offset of zone-less times (tz=), seconds */
-	int tz_given;
-	unsigned long zoneless, zoneless_line;
-	char zoneless_first[40];
+	struct tz_guess tz;             /* zone-less times: tz=, or said */
 };
 
 static void note_unknown_event(struct usage_load *u, const char *name, unsigned long line)
@@ -204,15 +202,7 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 	b->used = mark;
 	return rc;
 good:
-	if (time_zoneless(ts)) {
-		/* a guess, said: UTC unless the input's tz= gives the offset */
-		if (u->tz_given) {
-			it->ts -= u->tz;
-		} else if (!u->zoneless++) {
-			u->zoneless_line = lineno;
-			snprintf(u->zoneless_first, sizeof(u->zoneless_first), "%s", ts);
-		}
-	}
+	tz_guess_apply(&u->tz, ts, &it->ts, lineno, NULL);
 	it->ttl = it->event == EV_TIMER_SET ? lf.ttl : -1;
 	for (int i = 0; i < F_COUNT; i++)
 		it->field[i] = lf.field[i];
@@ -310,35 +300,17 @@ static int report_guesses(struct usage_load *u)
 		diag_warn(&at, "%lu more lines with other unknown event names ignored",
 			  u->unknown_other);
 	}
-	if (u->zoneless) {
-		struct src_loc at = { ctx->path, u->zoneless_line, 0 };
-		diag_warn(&at, "timestamp '%s' has no time zone: taken as UTC (%lu such;"
-			  " give the input option tz=+00:00 to accept them as UTC, or their offset)",
-			  u->zoneless_first, u->zoneless);
-		if (quality_add(ctx->st, "time_without_zone",
-				"timestamp without a time zone, taken as UTC", u->zoneless_first, NULL,
-				(long long)u->zoneless, "timestamps", ctx->input_id,
-				u->zoneless_line, 1))
-			return -1;
-	}
-	return 0;
+	return tz_guess_report(&u->tz, ctx);
 }
 
 int load_usage(struct ingest_ctx *ctx)
 {
 	struct usage_load u = { .ctx = ctx };
 	void *slot[QUEUE_BATCHES];
-	const char *tz = ingest_opt(ctx, "tz");
 	int rc;
 
-	if (tz) {
-		if (time_parse_zone(tz, &u.tz)) {
-			struct src_loc at = { ctx->path, 0, 0 };
-			return diag_error(&at, "bad tz '%s' (expected Z, UTC or an offset like -05:00)",
-					  tz);
-		}
-		u.tz_given = 1;
-	}
+	if (tz_guess_init(&u.tz, ctx))
+		return -1;
 	u.in = textin_open(ctx->path);
 	if (!u.in)
 		return -1;

@@ -15,6 +15,7 @@
 #include "records.h"
 #include "strbuf.h"
 #include "timeutil.h"
+#include "tzguess.h"
 
 enum { PF_DATE, PF_USER, PF_USERS, PF_OP, PF_OPS, PF_TYPE, PF_AUDIT, PF_COUNT };
 
@@ -155,8 +156,11 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	memset(&r, 0, sizeof(r));
 	r.ttl_seconds = -1;
 	created = str_field(audit, "CreationTime");
-	if (time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), &r.ts, NULL) &&
-	    (!created || time_parse(created, &r.ts, NULL))) {
+	/* the CSV's CreationDate carries a zone (one without is said); else
+	   AuditData's CreationTime, UTC without one by Microsoft's schema */
+	if (!time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), &r.ts, NULL)) {
+		tz_guess_apply(ctx->user, datebuf, &r.ts, line, NULL);
+	} else if (!created || time_parse(created, &r.ts, NULL)) {
 		rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
 		goto out;
 	}
@@ -196,10 +200,17 @@ out:
 
 int load_purview(struct ingest_ctx *ctx)
 {
+	struct tz_guess tz;
 	int rc;
 
+	if (tz_guess_init(&tz, ctx))
+		return -1;
+	ctx->user = &tz;
 	ctx_derived = 0;
 	rc = ingest_csv(ctx, cols, PF_COUNT, row);
+	ctx->user = NULL;
+	if (!rc)
+		rc = tz_guess_report(&tz, ctx);
 	if (!rc && ctx_derived)
 		diag_note("%s: %lu message%s sent without a MessageId: id derived (purview-…)",
 			  ctx->path, ctx_derived, ctx_derived == 1 ? "" : "s");

@@ -20,6 +20,7 @@
 #include "records.h"
 #include "strbuf.h"
 #include "timeutil.h"
+#include "tzguess.h"
 #include "utf8.h"
 #include "xalloc.h"
 #include "zipin.h"
@@ -52,6 +53,7 @@ struct rsmf {
 	struct conversation *conv;
 	size_t nconv;
 	unsigned long other_events;
+	struct tz_guess tz;             /* timestamps without a zone */
 };
 
 /* A bad record named by its JSON path; no line (jansson keeps none for
@@ -236,10 +238,17 @@ static int index_conversations(struct rsmf *r, const struct json *arr)
 	return 0;
 }
 
-/* RSMF timestamps are ISO 8601, sometimes without a zone (taken as UTC). */
-static int event_time(const char *s, long long *ts)
+/* RSMF timestamps are ISO 8601, sometimes without a zone: read in tz=,
+ * or taken as UTC and said (tzguess.h). */
+static int event_time(struct rsmf *r, const char *s, size_t i, long long *ts)
 {
-	return s ? time_parse(s, ts, NULL) : -1;
+	char where[48];
+
+	if (!s || time_parse(s, ts, NULL))
+		return -1;
+	snprintf(where, sizeof(where), "events[%zu].timestamp", i);
+	tz_guess_apply(&r->tz, s, ts, 0, where);
+	return 0;
 }
 
 /* An event without an id (only threads need one): one derived from what it
@@ -299,7 +308,7 @@ static int on_event(struct rsmf *r, const struct json *e, size_t i)
 	if (!(c = find_conv(r, cid)))
 		return bad(r, "events[%zu].conversation: unknown conversation '%s'", i,
 			   cid ? cid : "(missing)");
-	if (event_time(when, &ts))
+	if (event_time(r, when, i, &ts))
 		return bad(r, "events[%zu].timestamp: missing or not ISO 8601", i);
 	for (size_t k = 0; k < json_len(edits); k++) {
 		const char *ep = str_field(json_at(edits, k), "participant");
@@ -490,7 +499,7 @@ int load_rsmf(struct ingest_ctx *ctx)
 
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
-	if (load_text(ctx, &buf, &len, &name) || !buf)
+	if (tz_guess_init(&r.tz, ctx) || load_text(ctx, &buf, &len, &name) || !buf)
 		goto out;
 	if (name)
 		ctx->bad.path = name;
@@ -553,6 +562,8 @@ int load_rsmf(struct ingest_ctx *ctx)
 		rc = on_event(&r, json_at(events, i), i);
 	if (!rc && r.other_events)
 		diag_note("%s: ignored %lu events that are not messages", ctx->path, r.other_events);
+	if (!rc)
+		rc = tz_guess_report(&r.tz, ctx);
 out:
 	ctx->bad.path = saved;
 	json_free(doc);

@@ -21,6 +21,7 @@
 #include "records.h"
 #include "textin.h"
 #include "timeutil.h"
+#include "tzguess.h"
 #include "xalloc.h"
 
 #define TEAMS_MAX_ID 256
@@ -39,6 +40,7 @@ struct teams {
 	size_t nmap;
 	unsigned long system, apps, unmapped;
 	char first_unmapped[TEAMS_MAX_ID];
+	struct tz_guess tz;             /* Graph times carry a zone: one without is said */
 };
 
 static const char *str_field(const struct json *o, const char *key)
@@ -154,10 +156,17 @@ static const char *handle_of(struct teams *t, char *id)
 
 /* ---- one chatMessage ---- */
 
-static int message_time(const struct json *m, const char *key, long long *ts)
+static int message_time(struct teams *t, const struct json *m, const char *key,
+			unsigned long line, long long *ts)
 {
 	const char *v = str_field(m, key);
-	return v && *v ? time_parse(v, ts, NULL) : 1;   /* 1: absent or null */
+
+	if (!v || !*v)
+		return 1;       /* absent or null */
+	if (time_parse(v, ts, NULL))
+		return -1;
+	tz_guess_apply(&t->tz, v, ts, line, NULL);
+	return 0;
 }
 
 static int on_message(struct teams *t, const struct json *m, unsigned long line)
@@ -182,9 +191,9 @@ static int on_message(struct teams *t, const struct json *m, unsigned long line)
 		return bad_record(&ctx->bad, line, 0, "chatMessage without 'id'");
 	if (strlen(id) >= TEAMS_MAX_ID)
 		return bad_record(&ctx->bad, line, 0, "'id' longer than %d bytes", TEAMS_MAX_ID - 1);
-	if (message_time(m, "createdDateTime", &sent))
+	if (message_time(t, m, "createdDateTime", line, &sent))
 		return bad_record(&ctx->bad, line, 0, "message '%s': missing or bad 'createdDateTime'", id);
-	drc = message_time(m, "deletedDateTime", &deleted);
+	drc = message_time(t, m, "deletedDateTime", line, &deleted);
 	if (drc < 0)
 		return bad_record(&ctx->bad, line, 0, "message '%s': bad 'deletedDateTime' '%s'", id,
 				  str_field(m, "deletedDateTime"));
@@ -326,7 +335,7 @@ int load_teams(struct ingest_ctx *ctx)
 
 	memset(&t, 0, sizeof(t));
 	t.ctx = ctx;
-	if (retained_option(&t) || (users && load_users(&t, users))) {
+	if (tz_guess_init(&t.tz, ctx) || retained_option(&t) || (users && load_users(&t, users))) {
 		rc = -1;
 		goto out;
 	}
@@ -357,6 +366,10 @@ int load_teams(struct ingest_ctx *ctx)
 		struct src_loc at = { ctx->path, 0, 0 };
 		diag_warn(&at, "%lu messages from users not in the users file (first '%s'):"
 			  " their accounts are teams:<object id>", t.unmapped, t.first_unmapped);
+	}
+	if (tz_guess_report(&t.tz, ctx)) {
+		rc = -1;
+		goto out;
 	}
 	if (t.retained == 1 && !t.retained_opt)
 		diag_note("%s: read as getAllRetainedMessages (the page at line %lu names it):"

@@ -51,8 +51,9 @@ static const struct cli_opt ingest_opts[] = {
 	[O_DEVICE] = { "device", 0, "ID", "WhatsApp: the device the export came from", CLI_ANY, 0 },
 	[O_CONVERSATION] = { "conversation", 0, "ID",
 			     "WhatsApp: conversation id (default: from the file name)", CLI_ANY, 0 },
-	[O_TZ] = { "tz", 0, "OFFSET", "offset of local times (WhatsApp, Wickr time_iso; e.g. -05:00)",
-		   CLI_ANY, 0 },
+	[O_TZ] = { "tz", 0, "OFFSET", "offset of times without a zone (e.g. -05:00; +00:00 accepts\n"
+		   "them as UTC): WhatsApp, Wickr time_iso, and the zoned formats\n"
+		   "(usage, device-apps, compliance, rsmf, teams, purview)", CLI_ANY, 0 },
 	[O_DATE_ORDER] = { "date-order", 0, "ORDER", "local dates (WhatsApp, Intune): dmy, mdy or ymd",
 			   CLI_ANY, 0 },
 	[O_OPT] = { "opt", 0, "KEY=VALUE", "any other option of the kind", CLI_ANY, 0 },
