@@ -37,4 +37,13 @@ t_eq "installed run: rules of the installation" \
 (cd "$T" && "$P/bin/udaudit" rules check >"$T/out" 2>"$T/err"); rc=$?
 t_eq "installed rules check, no DIR: exit" "$rc" 0
 
+# init then run with the installed binary: the skeleton uses the installed rules
+(cd "$T" && "$P/bin/udaudit" init --quarter 2024Q2 q >"$T/out" 2>"$T/err"); rc=$?
+t_eq "installed init: exit" "$rc" 0
+(cd / && "$P/bin/udaudit" run "$T/q/audit.ini" >"$T/out" 2>"$T/err"); rc=$?
+t_eq "installed init, then run: exit" "$rc" 0
+t_contains "installed init, then run: analysed" "$T/out" "0 findings"
+t_eq "installed init, then run: rules of the installation" \
+	"$(sql "$T/q/out/audit.db" "SELECT rules_dir FROM runs")" "$P/share/udaudit/rules"
+
 t_done
