@@ -106,6 +106,19 @@ for code in 0 1 2 3 4; do
 	t_contains "EXIT STATUS lists $code" "$T/exit" "$code"
 done
 
+# every key of the audit.ini that init writes is under "Sections and keys"
+# of udaudit.ini(5), in its section ([inputs] keys are kinds, checked above)
+if "$UDAUDIT" init "$T/init" >/dev/null 2>&1; then
+	plain src/udaudit.ini.5 | awk '/^\.SS Sections and keys/ { on = 1; next } /^\.S[SH]/ { on = 0 } on' >"$T/keys"
+	awk '/^\[/ { sec = $1; next } sec != "[inputs]" && /^;? ?[a-z_]+ *=/ {
+		sub(/^; ?/, ""); sub(/ *=.*/, ""); print sec, $0 }' "$T/init/audit.ini" | sort -u >"$T/initkeys"
+	t_ok "init's audit.ini has keys" test -s "$T/initkeys"
+	while read -r sec key; do
+		awk -v sec="$sec" '/^\.TP/ { getline h; on = (index(h, sec) > 0); next } on' "$T/keys" >"$T/seckeys"
+		t_contains "udaudit.ini(5) $sec lists '$key'" "$T/seckeys" "$key"
+	done <"$T/initkeys"
+fi
+
 # the README is the user's guide and the pages the reference: it names
 # each page, and stays short enough to read (reference detail goes here)
 for p in 'udaudit(1)' 'udaudit-inputs(5)' 'udaudit.ini(5)'; do
