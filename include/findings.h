@@ -92,8 +92,11 @@
  *     survives    where a copy of the message still exists at as_of, a
  *                 bit set (FINDING_SURVIVES_*): 1 the compliance store (its
  *                 first row captured and not purged by as_of), 2 a
- *                 forward, 4 an export of the conversation at or after
- *                 the copy, 8 this copy itself (not lost: still on the
+ *                 forward, 4 an export: an `exported` event of the
+ *                 conversation at or after the copy, or the copy was read
+ *                 from an ingested chat export (inputs of kind whatsapp,
+ *                 slack, teams) that holds it, not only its tombstone (a
+ *                 deletion read from the same file), 8 this copy itself (not lost: still on the
  *                 device or account, rows 4-7), 16 another account's copy
  *                 of the same message_id that is not lost (judged, not
  *                 excluded); 0 = survives nowhere known

@@ -333,7 +333,40 @@ struct msg_pass {
 	struct group *groups;
 	size_t ngroups, galloc;
 	char *cur;                      /* the account of groups[] */
+	long long *exports;             /* input_ids of chat exports */
+	size_t nexports, xalloc;
 };
+
+/* The inputs whose files are chat exports the agency holds: a message read
+ * from one survives in it (the file is the copy), unless the file shows
+ * only its tombstone (a deletion from the same file). */
+static const char *const EXPORT_KINDS_SQL =
+	"SELECT input_id FROM main.inputs WHERE kind IN ('whatsapp', 'slack', 'teams')";
+
+static int load_exports(struct an *a, struct msg_pass *p)
+{
+	struct stmt *s = stmt_prepare(a->st, EXPORT_KINDS_SQL);
+	int rc;
+
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		p->exports = xgrow(p->exports, p->nexports + 1, &p->xalloc, sizeof(*p->exports));
+		p->exports[p->nexports++] = stmt_int(s, 0);
+	}
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int in_export(const struct msg_pass *p, const struct cand *c)
+{
+	if (c->has_del && c->del_in == c->input_id)
+		return 0;               /* a tombstone: the export lacks the text */
+	for (size_t i = 0; i < p->nexports; i++)
+		if (p->exports[i] == c->input_id)
+			return 1;
+	return 0;
+}
 
 static void msg_pass_free(struct msg_pass *p)
 {
@@ -345,6 +378,7 @@ static void msg_pass_free(struct msg_pass *p)
 	}
 	free(p->groups);
 	free(p->cur);
+	free(p->exports);
 	stmt_free(p->cand);
 	stmt_free(p->gap);
 	stmt_free(p->alive);
@@ -437,7 +471,7 @@ int message_findings(struct an *a)
 		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7)");
 	p.alive = stmt_prepare(a->st, "INSERT INTO temp.an_alive (mid, account) VALUES (?1,?2)");
-	if (!p.cand || !p.gap || !p.alive) {
+	if (!p.cand || !p.gap || !p.alive || load_exports(a, &p)) {
 		msg_pass_free(&p);
 		return -1;
 	}
@@ -449,6 +483,8 @@ int message_findings(struct an *a)
 		if (!g)
 			break;
 		judge(a, g->ac, &c, &v);
+		if (in_export(&p, &c))
+			v.facts.survives |= FINDING_SURVIVES_EXPORT;
 		if (c.has_store || c.has_fwd || c.has_exp) {
 			if (g->ac->capture == CAP_ARCHIVER && c.app)
 				secmap_set(app_secs(a, c.app), c.ts);
