@@ -22,6 +22,7 @@
 #define UDAUDIT_CASEREPORT_H
 
 #include "casefile.h"
+#include "findings.h"
 #include "reportdef.h"
 #include "timeutil.h"
 
@@ -46,6 +47,7 @@ struct case_ctx {
 	char *agency, *component, *reports_dir;
 	long long doc_time;
 	char date[TIME_DATE_LEN];       /* the document date */
+	struct finding_filter flt;      /* the selection as a findings filter */
 	struct redactor *red;           /* NULL unless --redact */
 	struct pdf_doc *doc;
 	/* the common placeholders of both letters, and room for more */
@@ -102,8 +104,10 @@ int casereport_pars(struct case_ctx *c, const char *section, const char *key);
 int casereport_sign(struct case_ctx *c);
 /* Save to o->out; an exit code. */
 int casereport_save(struct case_ctx *c);
-/* casereport_sign, then casereport_save. Returns an exit code. */
-int casereport_finish(struct case_ctx *c);
+/* The end of the letter: the closing paragraph kept with the signature
+ * ([letter] closing_paragraph, casereport_sign), the list of enclosures
+ * ([letter] enclosures), then a new page for them. 0 or -1. */
+int casereport_closing(struct case_ctx *c);
 
 /* Column titles from a definition key holding "A | B | C" (n wanted);
  * fills titles[] with pointers into buf. 0 or -1 (printed). */

@@ -239,6 +239,49 @@ static int id_break(const char *s, size_t b, size_t q)
  * separator that fits (id_break), else after the last code point that
  * fits (at least one per line). Returns the number of
  * lines added (>= 1; an empty string is one empty line). */
+/* The line being filled by pdfi_wrap: its start, end and width (units). */
+struct wrap_line {
+	size_t off, end;
+	double w;
+	int have;
+};
+
+/* A token [ws, we) wider than the line: cut it, at an id break (/ _ - .)
+ * when one fits, else where the line is full; the full pieces are pushed,
+ * the last one starts the current line. */
+static void cut_token(struct pdf_doc *doc, struct lines *l, int f, const char *s, size_t ws,
+		      size_t we, double maxu, double scale, struct wrap_line *cur)
+{
+	size_t q = ws, k;
+
+	while (q < we) {
+		size_t b = q, soft = 0;
+		double w = 0, wsoft = 0;
+
+		while (b < we) {
+			unsigned cw = pdfi_cp_width(doc, f, s + b, &k);
+			if (w + cw > maxu && b > q)
+				break;
+			w += cw;
+			b += k;
+			if (b < we && id_break(s, b, q)) {
+				soft = b;
+				wsoft = w;
+			}
+		}
+		if (b >= we) {
+			*cur = (struct wrap_line){ q, we, w, 1 };
+			return;
+		}
+		if (soft > q) {
+			b = soft;
+			w = wsoft;
+		}
+		push_line(l, q, b - q, w * scale);
+		q = b;
+	}
+}
+
 size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 		   const char *s, double maxw)
 {
@@ -248,9 +291,7 @@ size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 	unsigned space_u = pdfi_cp_width(doc, f, " ", &k);
 
 	for (;;) {                      /* one hard line */
-		size_t line_off = p, line_end = p;
-		double lw = 0;
-		int have = 0;
+		struct wrap_line cur = { p, p, 0, 0 };
 
 		while (s[p] && s[p] != '\n') {
 			size_t ws, we;
@@ -266,58 +307,23 @@ size_t pdfi_wrap(struct pdf_doc *doc, struct lines *l, int f, double size,
 				p += k;
 			}
 			we = p;
-			if (have) {
-				double gap = (double)(ws - line_end) * space_u;
-				if (lw + gap + ww <= maxu) {
-					lw += gap + ww;
-					line_end = we;
+			if (cur.have) {
+				double gap = (double)(ws - cur.end) * space_u;
+				if (cur.w + gap + ww <= maxu) {
+					cur.w += gap + ww;
+					cur.end = we;
 					continue;
 				}
-				push_line(l, line_off, line_end - line_off,
-					  lw * scale);
-				have = 0;
+				push_line(l, cur.off, cur.end - cur.off, cur.w * scale);
+				cur.have = 0;
 			}
-			if (ww <= maxu) {
-				line_off = ws;
-				line_end = we;
-				lw = ww;
-				have = 1;
-				continue;
-			}
-			/* a token wider than the line: cut it */
-			size_t q = ws;
-			while (q < we) {
-				size_t b = q, soft = 0;
-				double w = 0, wsoft = 0;
-
-				while (b < we) {
-					unsigned cw = pdfi_cp_width(doc, f, s + b, &k);
-					if (w + cw > maxu && b > q)
-						break;
-					w += cw;
-					b += k;
-					if (b < we && id_break(s, b, q)) {
-						soft = b;
-						wsoft = w;
-					}
-				}
-				if (b >= we) {
-					line_off = q;
-					line_end = we;
-					lw = w;
-					have = 1;
-					break;
-				}
-				if (soft > q) {
-					b = soft;
-					w = wsoft;
-				}
-				push_line(l, q, b - q, w * scale);
-				q = b;
-			}
+			if (ww <= maxu)
+				cur = (struct wrap_line){ ws, we, ww, 1 };
+			else
+				cut_token(doc, l, f, s, ws, we, maxu, scale, &cur);
 		}
-		if (have)
-			push_line(l, line_off, line_end - line_off, lw * scale);
+		if (cur.have)
+			push_line(l, cur.off, cur.end - cur.off, cur.w * scale);
 		else
 			push_line(l, p, 0, 0);
 		if (s[p] != '\n')

@@ -186,18 +186,50 @@ static int bind_list(struct stmt *s, int *idx, const struct case_list *l)
 	return 0;
 }
 
+/* The classes reportable to NARA (36 CFR 1230.14), taken without a class
+ * filter. */
+static const char *const reportable[] = { "actual", "impending", "threatened" };
+#define NREPORTABLE 3
+
+/* The case's selection (casereport.h) as a findings filter, built once: the
+ * [scope] lists and period; without a class filter, the reportable classes. */
+static void build_filter(struct case_ctx *c)
+{
+	struct finding_filter *flt = &c->flt;
+	const struct case_list *l = c->cf.scope;
+	const char *const **lists[CF_COUNT] = { &flt->offices, &flt->apps, &flt->custodians,
+						 &flt->accounts, &flt->devices, &flt->types,
+						 &flt->classes };
+	size_t *ns[CF_COUNT] = { &flt->noffices, &flt->napps, &flt->ncustodians,
+				 &flt->naccounts, &flt->ndevices, &flt->ntypes, &flt->nclasses };
+
+	memset(flt, 0, sizeof(*flt));
+	flt->run_id = c->run_id;
+	for (int i = 0; i < CF_COUNT; i++) {
+		*lists[i] = (const char *const *)l[i].v;
+		*ns[i] = l[i].n;
+	}
+	if (!flt->nclasses) {
+		flt->classes = reportable;
+		flt->nclasses = NREPORTABLE;
+	}
+	flt->from = c->cf.from;
+	flt->to = c->cf.to;
+}
+
+
 /* The temporary tables case_findings and case_copies (casereport.h). */
 static int select_findings(struct case_ctx *c)
 {
+	build_filter(c);
 	return casereport_select(c->st, c->run_id, &c->cf, 1);
 }
 
 int casereport_select(struct store *st, long long run_id, const struct case_file *cf,
 		      int copies)
 {
-	static const char *const reportable[] = { "actual", "impending", "threatened" };
 	struct strbuf sql = STRBUF_INIT;
-	struct case_list classes = { (char **)reportable, 3, 0 };
+	struct case_list classes = { (char **)reportable, NREPORTABLE, 0 };
 	struct stmt *s;
 	long long from = 0, to = 0;
 	int idx = 2, rc;
@@ -509,41 +541,31 @@ static char *opt_text(struct case_ctx *c, const char *section, const char *key, 
 	return t;
 }
 
-int casereport_begin(struct case_ctx *c)
+/* The mark of a redacted copy in the title, header and footer. */
+static void mark_redacted(struct case_ctx *c, char **title, const char *letter_subject,
+			  char **header, char **footer)
 {
-	const struct case_file *cf = &c->cf;
-	int err = 0, rc = 0;
-	char *title = opt_text(c, "document", "title", &err);
-	char *subject = opt_text(c, "document", "subject", &err);
-	char *keywords = opt_text(c, "document", "keywords", &err);
-	char *footer = opt_text(c, "document", "footer", &err);
-	char *header = opt_text(c, "document", "header", &err);
-	char *letter_subject = casereport_text(c, "letter", "subject", 0);
-	char *author = c->component && *c->component
-		? xasprintf("%s, %s", c->component, c->agency) : xstrdup(c->agency);
-	size_t naddr = reportdef_count(c->def, "letterhead", "address");
-	const char **addr = xcalloc(naddr + 1, sizeof(*addr));
-	const char *to[16];
+	const char *mark = reportdef_nth(c->def, "document", "redacted_mark", 0);
+	char *t;
+
+	if (!mark)
+		mark = "Redacted copy";
+	t = xasprintf("%s (%s)", *title ? *title : letter_subject ? letter_subject : "", mark);
+	free(*title);
+	*title = t;
+	t = xasprintf("%s%s%s", mark, *header ? " \xC2\xB7 " : "", *header ? *header : "");
+	free(*header);
+	*header = t;
+	t = xasprintf("%s%s%s", mark, *footer ? " \xC2\xB7 " : "", *footer ? *footer : "");
+	free(*footer);
+	*footer = t;
+}
+
+/* The addressee block's lines (NULL-ended; at most 15). */
+static void addressee_lines(const struct case_file *cf, const char *to[16])
+{
 	size_t nto = 0;
 
-	for (size_t i = 0; i < naddr; i++)
-		addr[i] = reportdef_nth(c->def, "letterhead", "address", i);
-	if (c->red && !err) {
-		/* the mark of a redacted copy: title, header, footer */
-		const char *mark = reportdef_nth(c->def, "document", "redacted_mark", 0);
-		char *t;
-		if (!mark)
-			mark = "Redacted copy";
-		t = xasprintf("%s (%s)", title ? title : letter_subject ? letter_subject : "", mark);
-		free(title);
-		title = t;
-		t = xasprintf("%s%s%s", mark, header ? " \xC2\xB7 " : "", header ? header : "");
-		free(header);
-		header = t;
-		t = xasprintf("%s%s%s", mark, footer ? " \xC2\xB7 " : "", footer ? footer : "");
-		free(footer);
-		footer = t;
-	}
 	if (cf->to_name)
 		to[nto++] = cf->to_name;
 	if (cf->to_title)
@@ -557,6 +579,51 @@ int casereport_begin(struct case_ctx *c)
 	if (cf->to_email)
 		to[nto++] = cf->to_email;
 	to[nto] = NULL;
+}
+
+/* The document and its first page: letterhead, date, addressee, subject,
+ * and the redaction notice of a redacted copy. */
+static int first_page(struct case_ctx *c, const struct pdf_doc_info *info,
+		      const char *letter_subject)
+{
+	size_t naddr = reportdef_count(c->def, "letterhead", "address");
+	const char **addr = xcalloc(naddr + 1, sizeof(*addr));
+	const char *to[16];
+	int rc;
+
+	for (size_t i = 0; i < naddr; i++)
+		addr[i] = reportdef_nth(c->def, "letterhead", "address", i);
+	addressee_lines(&c->cf, to);
+	struct pdf_letterhead lh = {
+		c->agency, c->component && *c->component ? c->component : NULL,
+		naddr ? addr : NULL
+	};
+	struct pdf_address_block ab = { NULL, to, letter_subject };
+	c->doc = pdf_doc_new(info);
+	rc = !c->doc ? -1 : pdf_letterhead(c->doc, &lh) | pdf_address_block(c->doc, &ab);
+	if (!rc && c->red && reportdef_count(c->def, "document", "redacted_note")) {
+		char *note = casereport_text(c, "document", "redacted_note", 0);
+		rc = note ? pdf_text(c->doc, PDF_BOLD | PDF_SMALL, note) : -1;
+		free(note);
+	}
+	free(addr);
+	return rc;
+}
+
+int casereport_begin(struct case_ctx *c)
+{
+	int err = 0, rc = 0;
+	char *title = opt_text(c, "document", "title", &err);
+	char *subject = opt_text(c, "document", "subject", &err);
+	char *keywords = opt_text(c, "document", "keywords", &err);
+	char *footer = opt_text(c, "document", "footer", &err);
+	char *header = opt_text(c, "document", "header", &err);
+	char *letter_subject = casereport_text(c, "letter", "subject", 0);
+	char *author = c->component && *c->component
+		? xasprintf("%s, %s", c->component, c->agency) : xstrdup(c->agency);
+
+	if (c->red && !err)
+		mark_redacted(c, &title, letter_subject, &header, &footer);
 	if (err || !letter_subject) {
 		rc = -1;
 	} else {
@@ -572,21 +639,7 @@ int casereport_begin(struct case_ctx *c)
 			.filter = c->red ? redactor_filter : NULL,
 			.filter_ctx = c->red,
 		};
-		struct pdf_letterhead lh = {
-			c->agency, c->component && *c->component ? c->component : NULL,
-			naddr ? addr : NULL
-		};
-		struct pdf_address_block ab = { NULL, to, letter_subject };
-		c->doc = pdf_doc_new(&info);
-		if (!c->doc)
-			rc = -1;
-		else
-			rc = pdf_letterhead(c->doc, &lh) | pdf_address_block(c->doc, &ab);
-		if (!rc && c->red && reportdef_count(c->def, "document", "redacted_note")) {
-			char *note = casereport_text(c, "document", "redacted_note", 0);
-			rc = note ? pdf_text(c->doc, PDF_BOLD | PDF_SMALL, note) : -1;
-			free(note);
-		}
+		rc = first_page(c, &info, letter_subject);
 	}
 	free(title);
 	free(subject);
@@ -595,7 +648,6 @@ int casereport_begin(struct case_ctx *c)
 	free(header);
 	free(letter_subject);
 	free(author);
-	free(addr);
 	return rc ? -1 : 0;
 }
 
@@ -717,9 +769,10 @@ int casereport_save(struct case_ctx *c)
 	return pdf_doc_save(c->doc, c->o->out) ? EXIT_DB : EXIT_OK;
 }
 
-int casereport_finish(struct case_ctx *c)
+int casereport_closing(struct case_ctx *c)
 {
-	if (casereport_sign(c))
-		return EXIT_DB;
-	return casereport_save(c);
+	if (pdf_keep(c->doc, CLOSING_KEEP_PT) || casereport_pars(c, "letter", "closing_paragraph") ||
+	    casereport_sign(c) || casereport_pars(c, "letter", "enclosures"))
+		return -1;
+	return pdf_page_break(c->doc);
 }

@@ -311,6 +311,26 @@ static int closed_evidence(struct case_ctx *c)
 	return rc;
 }
 
+/* The case's dates and status, one labelled line each ([summary]). */
+static int case_summary(struct case_ctx *c)
+{
+	static const char *const keys[] = { "case", "opened", "nara_letter", "response_due",
+					    "status", "last_update" };
+	static const char *const vars[] = { "case_id", "opened_on", "nara_letter_on",
+					    "response_due_on", "case_status", "last_update_on" };
+	int rc = 0;
+
+	for (size_t i = 0; i < 6 && !rc; i++) {
+		const char *label = reportdef_get(c->def, "summary", keys[i]);
+		const char *val = NULL;
+		for (size_t k = 0; k < c->nvars; k++)
+			if (!strcmp(c->vars[k].name, vars[i]))
+				val = c->vars[k].value;
+		rc = label ? casereport_kv(c, label, val) : -1;
+	}
+	return rc ? rc : pdf_space(c->doc, 8);
+}
+
 int report_status(struct store *st, const struct report_opts *o)
 {
 	struct case_ctx c;
@@ -345,22 +365,8 @@ int report_status(struct store *st, const struct report_opts *o)
 	rc = casereport_begin(&c);
 	if (!rc)
 		rc = casereport_pars(&c, "letter", "intro");
-	if (!rc) {
-		const char *keys[] = { "case", "opened", "nara_letter", "response_due", "status",
-				       "last_update" };
-		const char *vars[] = { "case_id", "opened_on", "nara_letter_on", "response_due_on",
-				       "case_status", "last_update_on" };
-		for (size_t i = 0; i < 6 && !rc; i++) {
-			const char *label = reportdef_get(c.def, "summary", keys[i]);
-			const char *val = NULL;
-			for (size_t k = 0; k < c.nvars; k++)
-				if (!strcmp(c.vars[k].name, vars[i]))
-					val = c.vars[k].value;
-			rc = label ? casereport_kv(&c, label, val) : -1;
-		}
-		if (!rc)
-			rc = pdf_space(c.doc, 8);
-	}
+	if (!rc)
+		rc = case_summary(&c);
 	if (!rc)
 		rc = casereport_heading(&c, 1, "actions", "heading");
 	if (!rc)
@@ -377,15 +383,9 @@ int report_status(struct store *st, const struct report_opts *o)
 		rc = casereport_heading(&c, 1, "remaining", "heading");
 	if (!rc)
 		rc = remaining(&c);
+	/* the closing, the signature, then the enclosures */
 	if (!rc)
-		rc = pdf_keep(c.doc, CLOSING_KEEP_PT) ? -1 :
-			casereport_pars(&c, "letter", "closing_paragraph");
-	if (!rc)
-		rc = casereport_sign(&c);
-	if (!rc)
-		rc = casereport_pars(&c, "letter", "enclosures");
-	if (!rc)
-		rc = pdf_page_break(c.doc);
+		rc = casereport_closing(&c);
 	if (!rc)
 		rc = casereport_manifest(&c);
 	rc = rc ? EXIT_INPUT : casereport_save(&c);
