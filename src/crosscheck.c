@@ -1,57 +1,58 @@
-/* crosscheck: what one input file names and another does not know. The
- * checks are SQL over the audit database, so they cost a scan of the
- * large tables and no memory that grows with them (spec 8). */
+/* crosscheck: what one input file names and another does not know: one
+ * scan of each table over the audit database; memory follows the number
+ * of accounts, devices and unknown values, never the events (spec 8). */
 #include "crosscheck.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "hashmap.h"
 #include "rules.h"
 #include "store.h"
 #include "suggest.h"
 #include "xalloc.h"
 
-/* Each query returns the unknown value, its count and its first occurrence
- * as input_id * 2^32 + line. */
-#define LOC "min(input_id * 4294967296 + line)"
+/* Each table is read once, its values counted in C against the known
+ * accounts, devices and app keys (a query a check read usage three times). */
+enum tally_kind { T_ACCOUNT_USAGE, T_ACCOUNT_STORE, T_APP, T_DEVICE, T_COUNT };
 
 enum hint { HINT_NONE, HINT_ACCOUNT, HINT_APP, HINT_DEVICE };
 
 static const struct check {
 	const char *name, *message, *unit;
 	enum hint hint;
-	const char *sql;
-} checks[] = {
-	{ "unknown_account", "account not in accounts.csv", "usage events", HINT_ACCOUNT,
-	  "SELECT account, count(*), " LOC " FROM usage u WHERE account IS NOT NULL"
-	  " AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account = u.account)"
-	  " GROUP BY account" },
+} checks[T_COUNT] = {
+	{ "unknown_account", "account not in accounts.csv", "usage events", HINT_ACCOUNT },
 	{ "unknown_account", "account not in accounts.csv", "compliance-store messages",
-	  HINT_ACCOUNT,
-	  "SELECT account, count(*), " LOC " FROM store_messages m"
-	  " WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account = m.account)"
-	  " GROUP BY account" },
-	{ "unknown_app", "app key not in apps.ini", "records", HINT_APP,
-	  "SELECT app, count(*), " LOC " FROM ("
-	  " SELECT app, input_id, line FROM accounts UNION ALL"
-	  " SELECT app, input_id, line FROM usage UNION ALL"
-	  " SELECT app, input_id, line FROM store_messages UNION ALL"
-	  " SELECT app, input_id, line FROM retention_policies)"
-	  " WHERE app IS NOT NULL AND app NOT IN (SELECT key FROM temp.known_apps)"
-	  " GROUP BY app" },
-	{ "unknown_device", "device not in devices.csv", "records", HINT_DEVICE,
-	  "SELECT device_id, count(*), " LOC " FROM ("
-	  " SELECT device_id, input_id, line FROM usage UNION ALL"
-	  " SELECT device_id, input_id, line FROM device_apps) x"
-	  " WHERE device_id IS NOT NULL"
-	  " AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = x.device_id)"
-	  " GROUP BY device_id" },
-	{ "custodian_without_account", "custodian with devices but no account in accounts.csv",
-	  "devices", HINT_NONE,
-	  "SELECT custodian_id, count(*), " LOC " FROM devices d WHERE custodian_id IS NOT NULL"
-	  " AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.custodian_id = d.custodian_id)"
-	  " GROUP BY custodian_id" },
+	  HINT_ACCOUNT },
+	{ "unknown_app", "app key not in apps.ini", "records", HINT_APP },
+	{ "unknown_device", "device not in devices.csv", "records", HINT_DEVICE },
+};
+
+/* the value, its count and its first occurrence as input_id * 2^32 + line */
+#define LOC "min(input_id * 4294967296 + line)"
+
+static const char custodian_sql[] =
+	"SELECT custodian_id, count(*), " LOC " FROM devices d WHERE custodian_id IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.custodian_id = d.custodian_id)"
+	" GROUP BY custodian_id";
+
+struct tally_val {
+	long long count, loc;
+};
+
+struct tally {
+	struct strmap m;                /* value -> index in v (= its entry) */
+	struct tally_val *v;
+	size_t alloc;
+};
+
+struct cc {
+	struct store *st;
+	const struct rules *r;
+	struct strmap accounts, apps, devices;  /* the known values */
+	struct tally t[T_COUNT];
 };
 
 int quality_add(struct store *st, const char *check, const char *message,
@@ -81,6 +82,23 @@ int quality_add(struct store *st, const char *check, const char *message,
 	return rc < 0 ? -1 : 0;
 }
 
+/* The hints' lookups, indexed: the handles of accounts.csv (lowercased,
+ * after the app key; the first account of each) and its device ids without
+ * case, so a hint costs a lookup, not a scan of accounts (a quarter of an
+ * unknown app's accounts would otherwise be a scan each). */
+static const char *const hint_tables[] = {
+	"DROP TABLE IF EXISTS temp.cc_handle",
+	"DROP TABLE IF EXISTS temp.cc_device",
+	"CREATE TEMP TABLE cc_handle (handle TEXT PRIMARY KEY, account TEXT) WITHOUT ROWID",
+	"INSERT INTO temp.cc_handle SELECT lower(substr(account, instr(account, ':') + 1)),"
+	" min(account) FROM accounts WHERE account IS NOT NULL GROUP BY 1",
+	"CREATE TEMP TABLE cc_device (k TEXT COLLATE NOCASE PRIMARY KEY, device_id TEXT)"
+	" WITHOUT ROWID",
+	"INSERT INTO temp.cc_device SELECT min(device_id), min(device_id) FROM devices"
+	" WHERE device_id IS NOT NULL GROUP BY device_id COLLATE NOCASE",
+	NULL
+};
+
 /* The same handle under another app key ("teams:x" for "msteams:x"), or
  * the same id in another case; a new string or NULL. */
 static char *hint_sql(struct store *st, const char *sql, const char *v)
@@ -102,12 +120,10 @@ static char *hint_for(struct store *st, const struct rules *r, enum hint h, cons
 {
 	switch (h) {
 	case HINT_ACCOUNT:
-		return hint_sql(st, "SELECT account FROM accounts WHERE instr(?1, ':') > 0 AND"
-				" lower(substr(account, instr(account, ':') + 1)) ="
-				" lower(substr(?1, instr(?1, ':') + 1)) ORDER BY account LIMIT 1", v);
+		return hint_sql(st, "SELECT account FROM temp.cc_handle WHERE instr(?1, ':') > 0"
+				" AND handle = lower(substr(?1, instr(?1, ':') + 1))", v);
 	case HINT_DEVICE:
-		return hint_sql(st, "SELECT device_id FROM devices WHERE device_id = ?1"
-				" COLLATE NOCASE ORDER BY device_id LIMIT 1", v);
+		return hint_sql(st, "SELECT device_id FROM temp.cc_device WHERE k = ?1", v);
 	case HINT_APP: {
 		int i = r ? word_nearest(v, app_keys) : -1;
 		return i >= 0 ? xstrdup(app_keys[i]) : NULL;
@@ -118,47 +134,107 @@ static char *hint_for(struct store *st, const struct rules *r, enum hint h, cons
 	return NULL;
 }
 
-static int known_apps(struct store *st, const struct rules *r)
+/* The values of column 0 of sql, as a set. */
+static int load_set(struct store *st, const char *sql, struct strmap *m)
 {
-	struct stmt *s;
+	struct stmt *s = stmt_prepare(st, sql);
+	int rc, is_new;
 
-	if (store_exec(st, "CREATE TEMP TABLE IF NOT EXISTS known_apps (key TEXT PRIMARY KEY);"
-		       "DELETE FROM temp.known_apps;"))
-		return -1;
-	s = stmt_prepare(st, "INSERT OR IGNORE INTO temp.known_apps (key) VALUES (?1)");
 	if (!s)
 		return -1;
-	for (size_t i = 0; r && i < r->napps; i++) {
-		stmt_bind_text(s, 1, r->apps[i].key);
-		if (stmt_step(s) < 0) {
-			stmt_free(s);
-			return -1;
-		}
-		stmt_reset(s);
-	}
+	while ((rc = stmt_step(s)) == 1)
+		if (stmt_text(s, 0))
+			strmap_slot(m, stmt_text(s, 0), &is_new);
 	stmt_free(s);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
-static int run_check(struct store *st, const struct rules *r, const struct check *c,
-		     const char *const *app_keys)
+/* Count v (at input_id, line) when the known set lacks it. */
+static void tally(struct tally *t, const struct strmap *known, const char *v,
+		  long long input_id, long long line)
 {
-	struct stmt *s;
+	int is_new;
+
+	if (!v || strmap_get(known, v))
+		return;
+	size_t *slot = strmap_slot(&t->m, v, &is_new);
+	long long loc = input_id * 4294967296LL + line;
+	if (is_new) {
+		t->v = xgrow(t->v, t->m.n, &t->alloc, sizeof(*t->v));
+		*slot = t->m.n - 1;
+		t->v[*slot] = (struct tally_val){ 0, loc };
+	}
+	t->v[*slot].count++;
+	if (loc < t->v[*slot].loc)
+		t->v[*slot].loc = loc;
+}
+
+/* One scan of a table: for each row, column k (when cols[k] names a tally)
+ * against its known set; the last two columns are input_id and line. */
+static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
+{
+	struct stmt *s = stmt_prepare(c->st, sql);
 	int rc;
 
-	if (c->hint == HINT_APP && !r)
-		return 0;               /* no rules, nothing to check app keys against */
-	s = stmt_prepare(st, c->sql);
+	if (!s)
+		return -1;
+	while ((rc = stmt_step(s)) == 1) {
+		long long in = stmt_int(s, ncols), line = stmt_int(s, ncols + 1);
+		for (int k = 0; k < ncols; k++) {
+			int t = cols[k];
+			if (t == T_APP && !c->r)
+				continue;       /* no rules, nothing to check app keys against */
+			const struct strmap *known = t == T_APP ? &c->apps :
+				t == T_DEVICE ? &c->devices : &c->accounts;
+			tally(&c->t[t], known, stmt_text(s, k), in, line);
+		}
+	}
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const struct strmap_entry *const *a = x, *const *b = y;
+	return strcmp((*a)->key, (*b)->key);
+}
+
+/* The warnings of one tally, in the order of the values. */
+static int emit(struct cc *c, int t, const char *const *app_keys)
+{
+	const struct check *k = &checks[t];
+	struct tally *ty = &c->t[t];
+	const struct strmap_entry **e = xcalloc(ty->m.n + 1, sizeof(*e));
+	int rc = 0;
+
+	for (size_t i = 0; i < ty->m.n; i++)
+		e[i] = &ty->m.e[i];
+	qsort(e, ty->m.n, sizeof(*e), cmp_entry);
+	for (size_t i = 0; !rc && i < ty->m.n; i++) {
+		const struct tally_val *v = &ty->v[e[i]->val];
+		char *hint = hint_for(c->st, c->r, k->hint, e[i]->key, app_keys);
+		rc = quality_add(c->st, k->name, k->message, e[i]->key, hint, v->count, k->unit,
+				 v->loc >> 32, (unsigned long)(v->loc & 0xffffffffLL), 0);
+		free(hint);
+	}
+	free(e);
+	return rc;
+}
+
+/* custodian_without_account: over devices.csv, a small table. */
+static int custodians(struct store *st)
+{
+	struct stmt *s = stmt_prepare(st, custodian_sql);
+	int rc;
+
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
 		long long loc = stmt_int(s, 2);
-		char *v = xstrdup(stmt_text(s, 0) ? stmt_text(s, 0) : "");
-		char *hint = hint_for(st, r, c->hint, v, app_keys);
-		rc = quality_add(st, c->name, c->message, v, hint, stmt_int(s, 1), c->unit,
-				 loc >> 32, (unsigned long)(loc & 0xffffffffLL), 0);
-		free(v);
-		free(hint);
+		rc = quality_add(st, "custodian_without_account",
+				 "custodian with devices but no account in accounts.csv",
+				 stmt_text(s, 0) ? stmt_text(s, 0) : "", NULL, stmt_int(s, 1),
+				 "devices", loc >> 32, (unsigned long)(loc & 0xffffffffLL), 0);
 		if (rc)
 			break;
 	}
@@ -166,12 +242,57 @@ static int run_check(struct store *st, const struct rules *r, const struct check
 	return rc < 0 ? -1 : 0;
 }
 
+static int cc_checks(struct cc *c, const char *const *app_keys)
+{
+	static const int usage_cols[] = { T_ACCOUNT_USAGE, T_APP, T_DEVICE };
+	static const int store_cols[] = { T_ACCOUNT_STORE, T_APP };
+	static const int app_col[] = { T_APP }, dev_col[] = { T_DEVICE };
+	int rc = 0;
+
+	for (int i = 0; !rc && hint_tables[i]; i++)
+		rc = store_exec(c->st, hint_tables[i]);
+	if (rc || load_set(c->st, "SELECT account FROM accounts", &c->accounts) ||
+	    load_set(c->st, "SELECT device_id FROM devices", &c->devices))
+		return -1;
+	for (size_t i = 0; c->r && i < c->r->napps; i++) {
+		int is_new;
+		strmap_slot(&c->apps, c->r->apps[i].key, &is_new);
+	}
+	if (scan(c, "SELECT account, app, device_id, input_id, line FROM usage", usage_cols, 3) ||
+	    scan(c, "SELECT account, app, input_id, line FROM store_messages", store_cols, 2) ||
+	    scan(c, "SELECT app, input_id, line FROM accounts", app_col, 1) ||
+	    scan(c, "SELECT app, input_id, line FROM retention_policies", app_col, 1) ||
+	    scan(c, "SELECT device_id, input_id, line FROM device_apps", dev_col, 1))
+		return -1;
+	for (int t = 0; t < T_COUNT; t++)
+		if (emit(c, t, app_keys))
+			return -1;
+	return custodians(c->st);
+}
+
+static void cc_free(struct cc *c)
+{
+	strmap_clear(&c->accounts);
+	strmap_clear(&c->apps);
+	strmap_clear(&c->devices);
+	for (int t = 0; t < T_COUNT; t++) {
+		strmap_clear(&c->t[t].m);
+		free(c->t[t].v);
+	}
+	store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_handle");
+	store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_device");
+}
+
 long crosscheck_run(struct store *st, const struct rules *r)
 {
 	const char **keys = xcalloc((r ? r->napps : 0) + 1, sizeof(*keys));
+	struct cc c;
 	long long n = -1;
 	int rc;
 
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.r = r;
 	for (size_t i = 0; r && i < r->napps; i++)
 		keys[i] = r->apps[i].key;
 	if (store_begin(st)) {
@@ -180,9 +301,8 @@ long crosscheck_run(struct store *st, const struct rules *r)
 	}
 	rc = store_exec(st, "DELETE FROM data_quality WHERE from_input = 0");
 	if (!rc)
-		rc = known_apps(st, r);
-	for (size_t i = 0; !rc && i < sizeof(checks) / sizeof(checks[0]); i++)
-		rc = run_check(st, r, &checks[i], keys);
+		rc = cc_checks(&c, keys);
+	cc_free(&c);
 	free(keys);
 	if (!rc)
 		rc = store_commit(st);

@@ -130,4 +130,19 @@ run run "$T/o/k.ini"
 t_contains "kind typo: nearest" "$T/err" "$T/o/k.ini:2: error: unknown input kind 'devics' (expected accounts,"
 t_contains "kind typo: did you mean" "$T/err" "did you mean 'devices'?)"
 
+# the hints: the first account (in byte order) with the handle in any case
+# under another app key; a device id in another case
+mkdir -p "$T/h"
+printf 'account,app,custodian_id,custodian_name,office,role,official,capture,approved_on,opened_on,closed_on\nteams:Amy,teams,C-1,Amy,O,standard,yes,archiver,,2020-01-01,\nsignal:amy,signal,C-1,Amy,O,standard,no,none,,2020-01-01,\n' >"$T/h/accounts.csv"
+printf 'device_id,custodian_id,platform,model,ownership,managed,status,status_on,replaced_by,enrolled_on\nD-00AB,C-1,ios,x,gfe,yes,active,,,2020-01-01\n' >"$T/h/devices.csv"
+printf '{"ts":"2021-08-02T14:00:00Z","app":"wickr","account":"wickr:AMY","device_id":"d-00ab","event":"sent","message_id":"m-1"}\n' >"$T/h/usage.jsonl"
+run ingest --db "$T/h/a.db" accounts "$T/h/accounts.csv"
+run ingest --db "$T/h/a.db" devices "$T/h/devices.csv"
+run ingest --db "$T/h/a.db" usage "$T/h/usage.jsonl"
+run analyze --db "$T/h/a.db" --as-of 2021-09-30 --rules "$RULES"
+t_eq "hints: analyze exit" "$rc" 0
+t_eq "hints: stored" "$(sql "$T/h/a.db" "SELECT check_name, subject, suggestion, count, line FROM data_quality ORDER BY check_name")" \
+"unknown_account|wickr:AMY|signal:amy|1|1
+unknown_device|d-00ab|D-00AB|1|1"
+
 t_done
