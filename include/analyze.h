@@ -49,6 +49,10 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		struct analyze_summary *sum);
 
 /* Print the summary by class and type (run, analyze). */
+/* For tests: the hash the store index keys message ids by (NULL: the
+ * default, hash_str64); one that collides shows the ids kept apart. */
+void analyze_test_key_hash(uint64_t (*h)(const char *));
+
 void analyze_print_summary(const struct analyze_summary *sum);
 /* The highest class with a finding in this run (enum finding_class), or -1
  * when none: --fail-on CLASS exits 1 when this is >= CLASS. */

@@ -9,9 +9,9 @@
  *                   64-bit hash are chained, so a collision never merges
  *                   two keys.
  *
- * hash_str64 is the string hash both use (and the analysis keys its store
- * index with); a test may replace it for one map (strmap.hash) to force
- * collisions. */
+ * hash_str64 is the string hash both use (and the analysis's store index,
+ * which compares the ids themselves too); a test may replace it for one
+ * map (strmap.hash) to force collisions. */
 #ifndef UDAUDIT_HASHMAP_H
 #define UDAUDIT_HASHMAP_H
 

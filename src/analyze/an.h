@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analyze.h"
 #include "findings.h"
@@ -28,24 +29,30 @@
 #define DAY 86400LL
 #define NO_DAY LLONG_MIN
 
-/* The compact index of the compliance store: message_id hash -> capture
- * day (SIDX_LATER: captured after as_of). Open addressing in two parallel
- * arrays: 12 bytes a slot. It is also the set of message_ids seen: the
+/* The compact index of the compliance store: message_id -> capture day
+ * (SIDX_LATER: captured after as_of). Open addressing, 12 bytes a slot:
+ * the home slot from the low bits of the 64-bit hash, 32 other bits of it
+ * as a fingerprint, and the message_id itself in an arena (4-byte aligned,
+ * NUL-ended), compared on every fingerprint match: two ids are never
+ * merged on a hash collision. It is also the set of message_ids seen: the
  * first row of a message_id (by rowid, the load order) is the one judged. */
 #define SIDX_LATER INT32_MAX
 struct sidx_slot {
-	uint64_t k;                     /* 0: empty */
+	uint32_t fp;                    /* hash >> 32 */
 	int32_t day;
-} __attribute__((packed));             /* one cache line a probe, mostly */
+	uint32_t ref;                   /* arena offset / 4 + 1; 0: empty */
+};
 
 struct store_index {
 	struct sidx_slot *s;
 	size_t n, cap;
+	char *arena;                    /* the message_ids */
+	size_t alen, aalloc;
 };
 
 void sidx_free(struct store_index *x);
 void sidx_init(struct store_index *x, size_t cap);
-int sidx_put(struct store_index *x, uint64_t key, int32_t day);
+int sidx_put(struct store_index *x, uint64_t key, const char *mid, int32_t day);
 int32_t sidx_value(long long captured, long long purged, int has_purged, long long cutoff);
 
 static inline void sidx_prefetch(const struct store_index *x, uint64_t key)
@@ -54,27 +61,38 @@ static inline void sidx_prefetch(const struct store_index *x, uint64_t key)
 		__builtin_prefetch(&x->s[key & (x->cap - 1)]);
 }
 
-/* The capture day of key, NO_DAY when the store lacks it (or captured it
-   after as_of); *purged (when asked): that row was purged by as_of. */
-static inline long long sidx_get(const struct store_index *x, uint64_t key, int *purged)
+/* The slot of mid (key: its an_key_hash), or NULL. */
+static inline const struct sidx_slot *sidx_find(const struct store_index *x, uint64_t key,
+						const char *mid)
 {
+	if (!x->cap)
+		return NULL;
+	uint32_t fp = (uint32_t)(key >> 32);
+	size_t i = (size_t)(key & (x->cap - 1));
+	for (; x->s[i].ref; i = (i + 1) & (x->cap - 1))
+		if (x->s[i].fp == fp && !strcmp(x->arena + ((size_t)x->s[i].ref - 1) * 4, mid))
+			return &x->s[i];
+	return NULL;
+}
+
+/* The capture day of mid, NO_DAY when the store lacks it (or captured it
+   after as_of); *purged (when asked): that row was purged by as_of. */
+static inline long long sidx_get(const struct store_index *x, uint64_t key, const char *mid,
+				 int *purged)
+{
+	const struct sidx_slot *s = sidx_find(x, key, mid);
 	if (purged)
 		*purged = 0;
-	if (!x->cap)
+	if (!s || s->day == SIDX_LATER)
 		return NO_DAY;
-	size_t i = (size_t)(key & (x->cap - 1));
-	while (x->s[i].k) {
-		if (x->s[i].k == key) {
-			if (x->s[i].day == SIDX_LATER)
-				return NO_DAY;
-			if (purged)
-				*purged = x->s[i].day & 1;
-			return x->s[i].day >> 1;
-		}
-		i = (i + 1) & (x->cap - 1);
-	}
-	return NO_DAY;
+	if (purged)
+		*purged = s->day & 1;
+	return s->day >> 1;
 }
+
+/* The hash of the message ids the index is keyed by ('K' columns):
+ * hash_str64, or a test's (analyze_test_key_hash). */
+extern uint64_t (*an_key_hash)(const char *);
 
 /* Seconds with a retained archiver copy, per app: day -> 86400-bit chunk,
  * allocated on demand (memory follows the time span, not the events). */
@@ -206,7 +224,8 @@ void phase(const char *name);
 struct rs_query {
 	const char *sql;
 	const char *types;              /* one letter a column: 'T' text, 'I' integer,
-					 * 'H' text and its hash_str (0 for NULL) */
+					 * 'H' text and its hash_str64 (0 for NULL),
+					 * 'K' text and its an_key_hash (0 for NULL) */
 	long long param;                /* bound to ?1 when has_param */
 	int has_param;
 };
@@ -254,12 +273,12 @@ static inline long long rs_int(const struct rowsrc *r, int col)
 	return r->b->ival[r->i * r->ncol + (size_t)col];
 }
 
-/* hash_str of an 'H' column (0 for NULL). */
+/* The hash of an 'H' or 'K' column (0 for NULL). */
 static inline uint64_t rs_hash(const struct rowsrc *r, int col)
 {
 	if (r->s) {
 		const char *v = stmt_text(r->s, col);
-		return v ? hash_str64(v) : 0;
+		return !v ? 0 : r->types[col] == 'K' ? an_key_hash(v) : hash_str64(v);
 	}
 	return (uint64_t)r->b->ival[r->i * r->ncol + (size_t)col];
 }

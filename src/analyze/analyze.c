@@ -403,9 +403,9 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		goto fail;
 	struct rs_query scans[2] = {
 		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
-		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "HTHTIIIII", 0, 0 },
+		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "KTHTIIIII", 0, 0 },
 		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTHTHHTI",
+		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTHTKHTI",
 		  a.cutoff, 1 },
 	};
 	rd = reader_start(st, scans, 2);

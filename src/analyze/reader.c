@@ -102,6 +102,8 @@ static void *reader_main(void *arg)
 					/* hashing here takes it off the analysis thread */
 					if (q->types[c] == 'H')
 						b->ival[base + c] = v ? (long long)hash_str64(v) : 0;
+					else if (q->types[c] == 'K')
+						b->ival[base + c] = v ? (long long)an_key_hash(v) : 0;
 				} else {
 					/* NULL reads as 0: only then ask for the type */
 					long long v = stmt_int(s, c);

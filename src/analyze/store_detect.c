@@ -48,7 +48,7 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 
 		/* a capture after as_of has not happened yet; a message_id seen
 		   before is the same message loaded again: its first row counts */
-		if (!sidx_put(&a->sidx, rs_hash(&src, 0),
+		if (!sidx_put(&a->sidx, rs_hash(&src, 0), mid,
 			      sidx_value(cap, rs_int(&src, 6), purged_row, a->cutoff)))
 			continue;
 		/* the account matters only to a purge or to an app with a short

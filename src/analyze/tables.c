@@ -24,9 +24,17 @@ static struct sidx_slot *sidx_alloc(size_t cap)
 	return p;
 }
 
+uint64_t (*an_key_hash)(const char *) = hash_str64;
+
+void analyze_test_key_hash(uint64_t (*h)(const char *))
+{
+	an_key_hash = h ? h : hash_str64;
+}
+
 void sidx_free(struct store_index *x)
 {
 	free(x->s);
+	free(x->arena);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -37,37 +45,62 @@ void sidx_init(struct store_index *x, size_t cap)
 	x->s = sidx_alloc(cap);
 }
 
-static void sidx_grow(struct store_index *x)
+/* Place a slot by its key (the slot is new: no comparison). */
+static void sidx_place(struct store_index *x, uint64_t key, struct sidx_slot slot)
 {
-	struct store_index big;
-	sidx_init(&big, x->cap ? x->cap * 2 : 1024);
-	for (size_t i = 0; i < x->cap; i++) {
-		if (!x->s[i].k)
-			continue;
-		size_t j = (size_t)(x->s[i].k & (big.cap - 1));
-		while (big.s[j].k)
-			j = (j + 1) & (big.cap - 1);
-		big.s[j] = x->s[i];
-		big.n++;
-	}
-	sidx_free(x);
-	*x = big;
+	size_t i = (size_t)(key & (x->cap - 1));
+	while (x->s[i].ref)
+		i = (i + 1) & (x->cap - 1);
+	x->s[i] = slot;
+	x->n++;
 }
 
-/* 1 when the key is new (and stored), 0 when it was already there. */
-int sidx_put(struct store_index *x, uint64_t key, int32_t day)
+/* Twice the slots (the store was larger than sized): the home slots come
+   from the full hash, which the slots do not keep: hash the ids again. */
+static void sidx_grow(struct store_index *x)
+{
+	struct sidx_slot *old = x->s;
+	size_t ocap = x->cap;
+
+	x->cap = ocap ? ocap * 2 : 1024;
+	x->s = sidx_alloc(x->cap);
+	x->n = 0;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].ref)
+			sidx_place(x, an_key_hash(x->arena + ((size_t)old[i].ref - 1) * 4), old[i]);
+	free(old);
+}
+
+/* The arena reference of a copy of mid. */
+static uint32_t sidx_keep(struct store_index *x, const char *mid)
+{
+	size_t len = strlen(mid) + 1, need = (len + 3) & ~(size_t)3;
+	if (x->alen + need > x->aalloc) {
+		/* a large realloc moves pages (mremap), it does not copy them */
+		size_t n = x->aalloc ? x->aalloc * 2 : 1 << 20;
+		while (n < x->alen + need)
+			n *= 2;
+		x->arena = xrealloc(x->arena, n);
+		x->aalloc = n;
+	}
+	if (x->alen / 4 >= UINT32_MAX)
+		xmalloc(SIZE_MAX);      /* 16 GB of message ids: out of memory */
+	uint32_t ref = (uint32_t)(x->alen / 4) + 1;
+	memcpy(x->arena + x->alen, mid, len);
+	memset(x->arena + x->alen + len, 0, need - len);
+	x->alen += need;
+	return ref;
+}
+
+/* 1 when mid is new (and stored), 0 when it was already there. */
+int sidx_put(struct store_index *x, uint64_t key, const char *mid, int32_t day)
 {
 	if ((x->n + 1) * 10 > x->cap * 7)
 		sidx_grow(x);
-	size_t i = (size_t)(key & (x->cap - 1));
-	while (x->s[i].k) {
-		if (x->s[i].k == key)
-			return 0;
-		i = (i + 1) & (x->cap - 1);
-	}
-	x->s[i].k = key;
-	x->s[i].day = day;
-	x->n++;
+	if (sidx_find(x, key, mid))
+		return 0;
+	struct sidx_slot slot = { (uint32_t)(key >> 32), day, sidx_keep(x, mid) };
+	sidx_place(x, key, slot);
 	return 1;
 }
 

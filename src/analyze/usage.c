@@ -143,7 +143,7 @@ static int up_copy(struct upass *u)
 		return 0;
 	}
 	a->sum->copies++;
-	long long sd = sidx_get(&a->sidx, rs_hash(&u->src, 7), &purged);
+	long long sd = sidx_get(&a->sidx, rs_hash(&u->src, 7), u->mid, &purged);
 	if (sd != NO_DAY && (ac->capture == CAP_ARCHIVER ||
 			     sd - time_day(u->ts) <= a->r->window_days)) {
 		/* retained in time: no message finding; for archiver accounts
@@ -189,7 +189,7 @@ static int up_event(struct upass *u)
 	case EV_EXPIRED:
 	case EV_BURNED:
 		/* a deletion matters only for a message the store lacks */
-		if (sidx_get(&u->a->sidx, rs_hash(&u->src, 7), NULL) != NO_DAY)
+		if (sidx_get(&u->a->sidx, rs_hash(&u->src, 7), u->mid, NULL) != NO_DAY)
 			return 0;
 		return up_insert(u, u->del, u->account, u->mid);
 	case EV_FORWARDED:
