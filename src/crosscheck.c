@@ -134,7 +134,7 @@ static char *hint_for(struct store *st, const struct rules *r, enum hint h, cons
 	return NULL;
 }
 
-/* The values of column 0 of sql, as a set. */
+/* The values of column 0 of sql, as a set (each maps to its entry). */
 static int load_set(struct store *st, const char *sql, struct strmap *m)
 {
 	struct stmt *s = stmt_prepare(st, sql);
@@ -143,22 +143,21 @@ static int load_set(struct store *st, const char *sql, struct strmap *m)
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1)
-		if (stmt_text(s, 0))
-			strmap_slot(m, stmt_text(s, 0), &is_new);
+		if (stmt_text(s, 0)) {
+			size_t *slot = strmap_slot(m, stmt_text(s, 0), &is_new);
+			if (is_new)
+				*slot = m->n - 1;
+		}
 	stmt_free(s);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Count v (at input_id, line) when the known set lacks it. */
-static void tally(struct tally *t, const struct strmap *known, const char *v,
-		  long long input_id, long long line)
+/* Count v (at loc), a value the known set lacks. */
+static void tally(struct tally *t, const char *v, long long loc)
 {
 	int is_new;
-
-	if (!v || strmap_get(known, v))
-		return;
 	size_t *slot = strmap_slot(&t->m, v, &is_new);
-	long long loc = input_id * 4294967296LL + line;
+
 	if (is_new) {
 		t->v = xgrow(t->v, t->m.n, &t->alloc, sizeof(*t->v));
 		*slot = t->m.n - 1;
@@ -169,24 +168,33 @@ static void tally(struct tally *t, const struct strmap *known, const char *v,
 		t->v[*slot].loc = loc;
 }
 
-/* One scan of a table: for each row, column k (when cols[k] names a tally)
- * against its known set; the last two columns are input_id and line. */
+/* One scan of a table: for each row, column k against the known set of
+ * tally cols[k]; the last two columns are input_id and line. A value
+ * known on the row before (the app, mostly) is not looked up again. */
 static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
 {
 	struct stmt *s = stmt_prepare(c->st, sql);
+	const char *last[3] = { NULL, NULL, NULL };
 	int rc;
 
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
-		long long in = stmt_int(s, ncols), line = stmt_int(s, ncols + 1);
-		for (int k = 0; k < ncols; k++) {
+		for (int k = 0; k < ncols && k < 3; k++) {
 			int t = cols[k];
-			if (t == T_APP && !c->r)
+			const char *v = stmt_text(s, k);
+			if (!v || (t == T_APP && !c->r))
 				continue;       /* no rules, nothing to check app keys against */
+			if (last[k] && !strcmp(v, last[k]))
+				continue;
 			const struct strmap *known = t == T_APP ? &c->apps :
 				t == T_DEVICE ? &c->devices : &c->accounts;
-			tally(&c->t[t], known, stmt_text(s, k), in, line);
+			const size_t *e = strmap_get(known, v);
+			if (e)
+				last[k] = known->e[*e].key;
+			else
+				tally(&c->t[t], v, stmt_int(s, ncols) * 4294967296LL +
+				      stmt_int(s, ncols + 1));
 		}
 	}
 	stmt_free(s);
@@ -256,7 +264,9 @@ static int cc_checks(struct cc *c, const char *const *app_keys)
 		return -1;
 	for (size_t i = 0; c->r && i < c->r->napps; i++) {
 		int is_new;
-		strmap_slot(&c->apps, c->r->apps[i].key, &is_new);
+		size_t *slot = strmap_slot(&c->apps, c->r->apps[i].key, &is_new);
+		if (is_new)
+			*slot = c->apps.n - 1;
 	}
 	if (scan(c, "SELECT account, app, device_id, input_id, line FROM usage", usage_cols, 3) ||
 	    scan(c, "SELECT account, app, input_id, line FROM store_messages", store_cols, 2) ||
