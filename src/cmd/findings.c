@@ -327,9 +327,10 @@ static int findings_run(struct cli_args *a)
 	const char *format = cli_get(a, O_FORMAT) ? cli_get(a, O_FORMAT) : "table";
 	struct store *st = a->st;
 	struct table table = { 0 };
+	char order[160];
 	int rc;
 
-	struct stmt *s = stmt_prepare(st,
+	char *sql = xasprintf(
 		"SELECT f.finding_id, f.type, f.class, f.severity, f.office, f.custodian_id,"
 		" f.account, f.app, f.device_id, f.first_ts, f.last_ts, f.message_count,"
 		" f.conversation_count, f.detail"
@@ -337,10 +338,12 @@ static int findings_run(struct cli_args *a)
 		" WHERE r.as_of = coalesce(?1, (SELECT max(as_of) FROM runs))"
 		"  AND (?2 IS NULL OR f.type = ?2) AND (?3 IS NULL OR f.class = ?3)"
 		"  AND (?4 IS NULL OR f.office = ?4)"
-		" ORDER BY CASE f.class WHEN 'actual' THEN 0 WHEN 'impending' THEN 1"
-		"  WHEN 'threatened' THEN 2 ELSE 3 END, f.type, coalesce(f.office, ''),"
+		" ORDER BY %s, f.type, coalesce(f.office, ''),"
 		"  coalesce(f.custodian_id, ''), coalesce(f.account, ''),"
-		"  coalesce(f.device_id, ''), f.first_ts, f.finding_id");
+		"  coalesce(f.device_id, ''), f.first_ts, f.finding_id",
+		finding_class_order_sql("f.class", order, sizeof(order)));
+	struct stmt *s = stmt_prepare(st, sql);
+	free(sql);
 	if (!s)
 		return EXIT_DB;
 	stmt_bind_text(s, 1, cli_get(a, O_AS_OF));
