@@ -112,6 +112,9 @@ int xlsx_autofilter(struct xlsx_sheet *sh, unsigned r1, unsigned c1, unsigned r2
  * breaks). */
 enum xlsx_fit { XP_NO_FIT, XP_FIT_WIDTH, XP_FIT_PAGE };
 int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, enum xlsx_fit fit);
+/* Repeat rows first..last (a table's header below other rows) on every
+ * printed page instead. */
+int xlsx_print_titles(struct xlsx_sheet *sh, unsigned first, unsigned last);
 /* Instead of fitting: a print scale making the first ncols columns (plus
  * extra_px pixels, e.g. a chart) one page wide; returns the scale (%), so
  * the caller can place page breaks with xlsx_page_rows(scale), the rows of

@@ -535,8 +535,15 @@ int xlsx_print_setup(struct xlsx_sheet *sh, unsigned header_rows, enum xlsx_fit 
 		worksheet_fit_to_pages(sh->ws, 1, fit == XP_FIT_PAGE ? 1 : 0);
 	xlsx_ok(sh->x, worksheet_set_footer(sh->ws, "&L&A&RPage &P of &N"), sh->name);
 	if (header_rows)
-		return xlsx_ok(sh->x, worksheet_repeat_rows(sh->ws, 0, header_rows - 1), sh->name);
+		return xlsx_print_titles(sh, 0, header_rows - 1);
 	return sh->x->failed ? -1 : 0;
+}
+
+int xlsx_print_titles(struct xlsx_sheet *sh, unsigned first, unsigned last)
+{
+	if (sh->x->failed)
+		return -1;
+	return xlsx_ok(sh->x, worksheet_repeat_rows(sh->ws, first, last), sh->name);
 }
 
 /* Landscape Letter, 0.4 in side margins: 10.2 in of paper across, in

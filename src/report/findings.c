@@ -516,7 +516,11 @@ static int findings_widths(struct store *st, long long run_id, int redact, doubl
 	rc = stmt_step(s);
 	if (rc == 1)
 		for (int i = 0; i <= F_DEVICE; i++) {
-			double fit = xlsx_fit((unsigned long)stmt_int(s, i), 9, 24);
+			unsigned long n = (unsigned long)stmt_int(s, i);
+			/* type names are capitals, wider than the average character:
+			 * UNCAPTURED_DELETION must not wrap mid-word */
+			double fit = i == F_TYPE ? xlsx_fit((n * 5 + 3) / 4, 9, 26)
+					       : xlsx_fit(n, 9, 24);
 			if (fit > w[i])
 				w[i] = fit;
 		}
@@ -727,7 +731,7 @@ static int write_evidence(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 static int write_quality(struct store *st, struct xlsx *x, struct xlsx_sheet *sh)
 {
 	static const char *const hdr[] = {
-		"check", "warning", "value", "did you mean", "count", "of", "file", "line"
+		"Check", "Warning", "Value", "Did you mean", "Count", "Of", "File", "Line"
 	};
 	static const double width[] = { 26, 48, 30, 30, 10, 26, 44, 8 };
 	struct sheet_stream ss = { x, "Data quality", hdr, 8, width, 1u << 4 | 1u << 7, ~0ull,
@@ -787,24 +791,29 @@ static int on_rule_key(void *user, const char *section, const char *key, const c
 	return 0;
 }
 
+/* The sheet: the directory and digest, the pack table (file, size,
+ * SHA-256 in D, beside the numbers), then the key table, the sheet's table: its header frozen and
+ * repeated on every printed page, with the autofilter. */
 static int write_rules(struct store *st, struct xlsx_sheet *sh, const struct run_info *run)
 {
-	static const char *const files_hdr[] = { "file", "size", "sha256" };
-	static const char *const kv_hdr[] = { "file", "line", "section", "key", "value" };
+	static const char *const files_hdr[] = { "File", "Size (bytes)", "", "SHA-256" };
+	static const char *const kv_hdr[] = { "File", "Line", "Section", "Key", "Value" };
 	struct findings_cursor *c;
 	struct rule_pack_row p;
 	unsigned row = 0, first;
 	int rc;
 
-	xlsx_col_width(sh, 0, 0, 22, XS_NONE);
-	xlsx_col_width(sh, 1, 1, 10, XS_NONE);
-	xlsx_col_width(sh, 2, 2, 68, XS_NONE);
-	xlsx_col_width(sh, 3, 3, 18, XS_NONE);
-	xlsx_col_width(sh, 4, 4, 60, XS_NONE);
+	xlsx_col_width(sh, 0, 0, 18, XS_TOP);
+	xlsx_col_width(sh, 1, 1, 14, XS_TOP);
+	/* text wraps (long patterns); a SHA-256 or the directory is written
+	 * unwrapped, so it overflows over the next columns */
+	xlsx_col_width(sh, 2, 3, 22, XS_WRAP);
+	xlsx_col_width(sh, 4, 4, 60, XS_WRAP);
+	xlsx_print_setup(sh, 0, XP_FIT_WIDTH);
 	xlsx_str(sh, row, 0, "Rules directory", XS_BOLD);
-	xlsx_str(sh, row++, 2, run->rules_dir ? run->rules_dir : "(not recorded)", XS_NONE);
+	xlsx_str(sh, row++, 2, run->rules_dir ? run->rules_dir : "(not recorded)", XS_TOP);
 	xlsx_str(sh, row, 0, "Rules SHA-256 (at analysis)", XS_BOLD);
-	xlsx_str(sh, row++, 2, run->rules_sha256 ? run->rules_sha256 : "-", XS_NONE);
+	xlsx_str(sh, row++, 2, run->rules_sha256 ? run->rules_sha256 : "-", XS_TOP);
 	row++;
 	if (run->run_id < 0)
 		return 0;
@@ -813,14 +822,18 @@ static int write_rules(struct store *st, struct xlsx_sheet *sh, const struct run
 	for (int pass = 0; pass < 2; pass++) {
 		struct kv_writer w = { sh, row + 1, NULL };
 		/* the workbook streams: rows go in order, the header first */
-		xlsx_header(sh, row, pass ? kv_hdr : files_hdr, pass ? 5 : 3);
+		xlsx_header_at(sh, row, 0, pass ? kv_hdr : files_hdr, pass ? 5 : 4, 0x2);
+		if (pass) {
+			xlsx_freeze(sh, row + 1, 0);
+			xlsx_print_titles(sh, row, row);
+		}
 		if (!(c = run_rules_open(st, run->run_id)))
 			return -1;
 		while ((rc = run_rules_next(c, &p)) == 1) {
 			if (pass == 0) {
 				xlsx_str(sh, w.row, 0, p.file, XS_NONE);
 				xlsx_num(sh, w.row, 1, (double)p.size, XS_INT);
-				xlsx_str(sh, w.row++, 2, p.sha256, XS_NONE);
+				xlsx_str(sh, w.row++, 3, p.sha256, XS_TOP);
 			} else {
 				/* a bad pack was reported by analyze; this shows what parses */
 				w.file = p.file;
@@ -835,6 +848,8 @@ static int write_rules(struct store *st, struct xlsx_sheet *sh, const struct run
 				 " by an older version): run analyze again.", XS_NONE);
 			return 0;
 		}
+		if (pass)
+			xlsx_autofilter(sh, row, 0, w.row > row + 1 ? w.row - 1 : row + 1, 4);
 		row = w.row + 1;
 	}
 	return 0;

@@ -53,12 +53,12 @@ t_contains "stderr: zone-less" "$T/err" \
 # the findings workbook prints what was stored
 $PY tests/cli/xlsx_dump.py "$T/a/out/2021Q3-findings.xlsx" >"$T/x" 2>&1
 t_contains "sheet: listed" "$T/x" "|Data quality"
-t_contains "sheet: header" "$T/x" "Data quality!header=check|warning|value|did you mean|count|of|file|line"
+t_contains "sheet: header" "$T/x" "Data quality!header=Check|Warning|Value|Did you mean|Count|Of|File|Line"
 t_eq "sheet: rows" "$(grep -c '^Data quality!A[0-9]' "$T/x")" 7
 t_eq "sheet: account" "$(grep -c '^Data quality!C[0-9]*=s:teams:bortiz$' "$T/x")" 1
 t_eq "sheet: hint" "$(grep -c '^Data quality!D[0-9]*=s:msteams:bortiz$' "$T/x")" 1
 t_eq "sheet: same as stored" "$(grep '^Data quality!A' "$T/x" | sed 's/.*=s://' | sort | tr '\n' ' ')" \
-  "$( (echo check; sql "$T/a/out/audit.db" "SELECT check_name FROM data_quality") | sort | tr '\n' ' ')"
+  "$( (echo Check; sql "$T/a/out/audit.db" "SELECT check_name FROM data_quality") | sort | tr '\n' ' ')"
 
 # --strict: any data-quality warning is fatal, nothing analyzed
 rm -rf "$T/a/out"

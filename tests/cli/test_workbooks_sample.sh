@@ -64,4 +64,25 @@ PY
 t_not_contains "layout on every table sheet" "$T/layout" "BAD"
 t_not_contains "wrapped text gets a tall row" "$T/layout" "short row"
 t_eq "table sheets checked" "$(grep -c " ok$" "$T/layout")" 10
+# the Rules sheet: its table (the rule keys) comes below the pack table;
+# that header is frozen, filtered and repeated on every page
+$PY - "$F" >"$T/rules.chk" <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Rules"]
+hdr = [c.row for c in ws["A"] if c.value == "File"][-1]
+last = max(c.row for c in ws["A"] if c.value is not None)
+print("header", [c.value for c in ws[hdr]])
+print("freeze", ws.freeze_panes == "A%d" % (hdr + 1))
+print("filter", ws.auto_filter.ref == "A%d:E%d" % (hdr, last))
+print("titles", ws.print_title_rows == "$%d:$%d" % (hdr, hdr))
+print("print", ws.page_setup.orientation, bool(ws.sheet_properties.pageSetUpPr.fitToPage), ws.page_setup.fitToHeight)
+print("packs", [(r[0].value, r[3].value[:8]) for r in ws.iter_rows(min_row=5, max_row=hdr - 2)])
+PY
+t_contains "rules: key table header" "$T/rules.chk" "header ['File', 'Line', 'Section', 'Key', 'Value']"
+t_contains "rules: frozen under it" "$T/rules.chk" "freeze True"
+t_contains "rules: autofilter over the keys" "$T/rules.chk" "filter True"
+t_contains "rules: header on every page" "$T/rules.chk" "titles True"
+t_contains "rules: landscape, one page wide" "$T/rules.chk" "print landscape True 0"
+t_contains "rules: the packs, their digests beside" "$T/rules.chk" \
+	"packs [('apps.ini', '5d85597a'), ('exclusions.ini', '5e6a2722'), ('retention.ini', '6f193381')]"
 t_done
