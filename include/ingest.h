@@ -35,6 +35,7 @@ struct ingest_ctx {
 	const struct ingest_opts *opts;
 	struct bad_records bad;
 	unsigned long records;          /* records loaded (the loader counts) */
+	unsigned long kept;             /* bad rows kept to load later (tracker.c) */
 	unsigned long ignored;          /* unknown events ignored, counted */
 	unsigned long ignored_fields;   /* unknown fields ignored, counted */
 	struct stmt *put[8];            /* statements cached by records.c */

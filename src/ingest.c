@@ -322,7 +322,8 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 			rc = set_input_sha(&ctx, &job);
 		}
 	}
-	if (!rc && !ctx.records && ctx.bad.count) {
+	/* a file whose rows all wait for a reference is loaded: they are kept */
+	if (!rc && !ctx.records && !ctx.kept && ctx.bad.count) {
 		struct src_loc at = { path, 0, 0 };
 		rc = diag_error(&at, "no usable records (%lu bad)", ctx.bad.count);
 	}

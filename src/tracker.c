@@ -753,7 +753,10 @@ static int keep_pending(struct ingest_ctx *ctx, unsigned long line, const char *
 	rc = stmt_step(s);
 	stmt_free(s);
 	strbuf_release(&sb);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	ctx->kept++;
+	return 0;
 }
 
 static int action_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line);

@@ -91,6 +91,33 @@ t_eq "A-3 loaded, from its own file and line" \
 run tracker import --db "$DB" --actions "$T/actions.csv"
 t_contains "already loaded says what was skipped" "$T/out" "nothing added; 1 record was skipped then"
 
+# ---- an update skipped for its action loads when the action does ----
+# A-5's row is bad (a bad status), so the update of A-5 cannot resolve
+cp "$T/actions3.csv" "$T/actions4.csv"
+echo "A-5,OIG-21-50#2,Test the capture,CIO,B. Lee,2021-12-31,,Started,10,,," >>"$T/actions4.csv"
+run tracker import --db "$DB" --actions "$T/actions4.csv"
+t_contains "the bad action row" "$T/err" "actions4.csv:6: error: bad value 'Started' for 'status'"
+printf 'action_id,on,status,note,percent\nA-5,2021-09-25,In progress,Test plan written,30\n' >"$T/updates2.csv"
+run tracker import --db "$DB" --updates "$T/updates2.csv"
+t_contains "the update does not resolve: kept" "$T/err" \
+	"updates2.csv:2: error: 'A-5' does not resolve (no such action, recommendation or case; load actions first; the row is kept and loads when it appears)"
+run tracker import --db "$DB" --updates "$T/updates2.csv"
+t_contains "updates already loaded says what was skipped" "$T/out" \
+	"already loaded (sha256 $(sha256sum "$T/updates2.csv" | cut -c1-12)), nothing added; 1 record was skipped then (rows skipped for a reference load when it appears)"
+sed -e 's/,Started,10,/,Not started,0,/' "$T/actions4.csv" >"$T/actions5.csv"
+run tracker import --db "$DB" --actions "$T/actions5.csv"
+t_eq "fixed actions" "$rc" 0
+t_contains "the skipped update loads now" "$T/err" \
+	"updates2.csv:2: the row skipped earlier for 'A-5' is loaded now (A-5 resolves)"
+t_eq "the update is recorded, from its file and line" \
+	"$(sql "$DB" "SELECT u.status || '|' || u.percent || '|' || u.note || '|' || i.path || ':' || u.line FROM status_updates u JOIN inputs i USING (input_id) WHERE item_id = 'A-5'")" \
+	"In progress|30|Test plan written|$T/updates2.csv:2"
+t_eq "the dated update outranks the file's status" \
+	"$(sql "$DB" "SELECT status || '|' || percent FROM actions WHERE action_id = 'A-5'")" "In progress|30"
+run tracker import --db "$DB" --actions "$T/actions5.csv"
+t_not_contains "loaded once" "$T/err" "updates2.csv:2: the row"
+t_eq "one update row" "$(sql "$DB" "SELECT count(*) FROM status_updates WHERE item_id = 'A-5'")" 1
+
 # ---- awaiting closure, report sent ----
 run tracker list --db "$DB" --as-of 2021-12-01
 t_contains "recommendation with all actions closed: awaiting closure" "$T/out" "OIG-21-50#1"
@@ -135,8 +162,18 @@ t_contains "recommendations overdue" "$T/dump" "Summary!B11=n:2"
 t_contains "actions overdue" "$T/dump" "Summary!B12=n:2"
 t_contains "of them under an overdue recommendation" "$T/dump" "Summary!B13=n:1"
 t_contains "each item once" "$T/dump" "Summary!B15=n:3"
+t_contains "a case whose report is sent is not overdue" "$T/dump" "Summary!B14=n:0"
+t_eq "... its standing: report sent" "$(grep -c "^NARA Cases!M[0-9]*=s:report sent$" "$T/dump")" 2
 t_contains "awaiting closure counted" "$T/dump" "Summary!B18=n:1"
 run report tracker --db "$DB" -o "$T/c.xlsx" --as-of 2021-10-01
 $DUMP "$T/c.xlsx" >"$T/dump2"
 t_contains "--as-of wins" "$T/dump2" "Summary!B2=d:2021-10-01 00:00:00"
+# as of a day between the response due date and the report: overdue
+run report tracker --db "$DB" -o "$T/d.xlsx" --as-of 2021-11-18
+$DUMP "$T/d.xlsx" >"$T/dump3"
+t_contains "before the report is sent: overdue" "$T/dump3" "NARA Cases!M2=s:overdue"
+t_contains "... by the days since the response was due" "$T/dump3" "NARA Cases!N2=n:3"
+t_contains "... counted in the Summary" "$T/dump3" "Summary!B14=n:1"
+run tracker list --db "$DB" --as-of 2021-11-18
+t_eq "tracker list agrees" "$(grep 'UD-2021-0001' "$T/out" | awk '{print $5, $6}')" "3 d"
 t_done
