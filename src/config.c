@@ -33,6 +33,8 @@ static void path_normalize(char *p)
 	int n = 0, abs = p[0] == '/';
 	char *save = NULL, *out = p;
 
+	if (!*p)
+		return;                 /* "" has no room for "." (and stays an empty path) */
 	for (char *s = strtok_r(p, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(s, "."))
 			continue;

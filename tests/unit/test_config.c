@@ -254,6 +254,10 @@ static void test_paths(void)
 	s = path_resolve("..", "../x.csv");
 	CHECK_STR(s, "../../x.csv");
 	free(s);
+	/* an empty value (key =) stays empty; it once wrote "." past its byte */
+	s = path_resolve(".", "");
+	CHECK_STR(s, "");
+	free(s);
 	s = path_resolve("a", "..");
 	CHECK_STR(s, ".");
 	free(s);
