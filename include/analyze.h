@@ -38,6 +38,7 @@ struct analyze_summary {
 	long long run_id;
 	char as_of[11], quarter[8];
 	unsigned long events, copies, excluded, candidates, gave_up;
+	unsigned long disabled;         /* patterns disabled by their give-ups */
 	unsigned long findings;
 	unsigned long count[FT_COUNT][FC_COUNT];        /* findings by type, class */
 	unsigned long long messages[FT_COUNT][FC_COUNT];/* their message_count */

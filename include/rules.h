@@ -86,5 +86,7 @@ uint64_t rules_excl_match(const struct rules *r, enum excl_field f, const char *
 int rules_excluded(const struct rules *r, const uint64_t masks[EX_FIELDS]);
 /* Pattern matches that gave up (match, depth or heap limit) so far. */
 unsigned long rules_gave_up(const struct rules *r);
+/* Patterns disabled so far (PATTERN_MAX_GIVE_UPS give-ups each). */
+unsigned long rules_disabled(const struct rules *r);
 
 #endif

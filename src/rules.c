@@ -484,3 +484,20 @@ unsigned long rules_gave_up(const struct rules *r)
 				n += pattern_gave_up(r->excl[i].pat[f][k]);
 	return n;
 }
+
+unsigned long rules_disabled(const struct rules *r)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < r->napps; i++) {
+		for (size_t k = 0; k < r->apps[i].nids; k++)
+			n += (unsigned long)pattern_disabled(r->apps[i].ids[k]);
+		for (size_t k = 0; k < r->apps[i].nnames; k++)
+			n += (unsigned long)pattern_disabled(r->apps[i].names[k]);
+	}
+	for (size_t i = 0; i < r->nexcl; i++)
+		for (int f = 0; f < EX_FIELDS; f++)
+			for (size_t k = 0; k < r->excl[i].npat[f]; k++)
+				n += (unsigned long)pattern_disabled(r->excl[i].pat[f][k]);
+	return n;
+}

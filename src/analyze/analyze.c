@@ -10,6 +10,7 @@
 #include "config.h"
 #include "diag.h"
 #include "hash.h"
+#include "pattern.h"
 #include "xalloc.h"
 
 /* h: hash_str64(account) */
@@ -385,7 +386,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	a.sum = sum;
 	if (resolve_as_of(&a, o))
 		return -1;
-	unsigned long gave_up0 = rules_gave_up(r);
+	unsigned long gave_up0 = rules_gave_up(r), disabled0 = rules_disabled(r);
 	an_caches(&a);
 	/* Deferred: the scans only read the audit database (and write temp
 	   tables), so the reader thread's connection can share it; the first
@@ -428,6 +429,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		goto fail;
 	phase("other findings");
 	sum->gave_up = rules_gave_up(r) - gave_up0;
+	sum->disabled = rules_disabled(r) - disabled0;
 	sum->findings = a.w.findings;
 	memcpy(sum->count, a.w.count, sizeof(sum->count));
 	memcpy(sum->messages, a.w.messages, sizeof(sum->messages));
@@ -471,7 +473,9 @@ void analyze_print_summary(const struct analyze_summary *sum)
 	}
 	if (sum->gave_up)
 		diag_warn(NULL, "patterns gave up on %lu matches (match, depth or heap limit);"
-			  " those values counted as not matching", sum->gave_up);
+			  " those values counted as not matching; %lu pattern%s disabled for the"
+			  " run after %d give-ups each", sum->gave_up, sum->disabled,
+			  sum->disabled == 1 ? "" : "s", PATTERN_MAX_GIVE_UPS);
 }
 
 /* The highest class with findings, or -1 (for --fail-on). */

@@ -93,4 +93,37 @@ t_eq "give-up: analyze still succeeds" "$rc" 0
 t_contains "give-up reported" "$T/analyze.err" "udaudit: warning: patterns gave up on 1 matches"
 t_eq "give-up in runs" "$(sql "$T/a.db" "SELECT gave_up FROM runs")" 1
 d_count "give-up counts as no match: the copy is judged" NOT_FORWARDED 1
+
+# --- a pattern that keeps giving up is disabled after 100 give-ups, and the
+# summary of analyze and of run says how many were (issue 13) ---
+d_reset
+long=$(printf '%03000d' 0 | tr 0 a)b
+i=0
+while [ $i -lt 150 ]; do
+	d_ev "{\"ts\":\"2021-03-01T10:00:00Z\",\"account\":\"whatsapp:+1\",\"device_id\":\"D1\",\"event\":\"sent\",\"message_id\":\"m$i\",\"conversation_id\":\"c$i$long\"}"
+	i=$((i + 1))
+done
+d_acct 'whatsapp:+1,whatsapp,C1,Ann,EOC,standard,no,manual,2018-01-01,,'
+d_analyze 2021-06-30 "$T/bomb"
+t_eq "disabled: analyze still succeeds" "$rc" 0
+t_contains "disabled: said where" "$T/analyze.err" "udaudit: $T/bomb/exclusions.ini:2: warning: pattern '(a+)+\$' gave up 100 times (match, depth or heap limit): disabled for the rest of the run"
+t_contains "disabled: counted in analyze's summary" "$T/analyze.err" "udaudit: warning: patterns gave up on 100 matches (match, depth or heap limit); those values counted as not matching; 1 pattern disabled for the run after 100 give-ups each"
+t_eq "disabled: 100 give-ups in runs, not 150" "$(sql "$T/a.db" "SELECT gave_up FROM runs")" 100
+t_eq "disabled: every copy judged" "$(sql "$T/a.db" "SELECT count(*) FROM finding_copies")" 150
+mkdir -p "$T/runa"
+cat >"$T/runa/audit.ini" <<EOF
+[audit]
+as_of = 2021-06-30
+db    = audit.db
+[inputs]
+accounts = $T/in/accounts.csv
+usage    = $T/in/usage.jsonl
+[rules]
+dir = $T/bomb
+[output]
+dir = out
+EOF
+run run "$T/runa/audit.ini"
+t_eq "disabled: run succeeds" "$rc" 0
+t_contains "disabled: counted in run's summary" "$T/err" "udaudit: warning: patterns gave up on 100 matches (match, depth or heap limit); those values counted as not matching; 1 pattern disabled for the run after 100 give-ups each"
 t_done

@@ -56,17 +56,17 @@ int main(void)
 	m[EX_PEER] = rules_excl_match(r, EX_PEER, "y");
 	CHECK(rules_excluded(r, m));
 
-	/* catastrophic backtracking: (a+)+$ on 5000 'a' and a 'b' */
+	/* catastrophic backtracking: (a+)+$ on 5000 'a' and a 'b' gives up at
+	   the match limit (counted) instead of running for ages */
 	size_t n = 5000;
 	char *s = malloc(n + 2);
 	memset(s, 'a', n);
 	s[n] = 'b';
 	s[n + 1] = '\0';
-	time_t t0 = time(NULL);
 	uint64_t hit = rules_excl_match(r, EX_CONVERSATION, s);
 	CHECK(hit == 0);
 	CHECK(rules_gave_up(r) == 1);
-	CHECK(time(NULL) - t0 < 10);
+	CHECK(rules_disabled(r) == 0);
 	free(s);
 	rules_free(r);
 
@@ -83,6 +83,7 @@ int main(void)
 		CHECK(rules_excl_match(r, EX_CONVERSATION, bad) == 0);
 	const char *said = capture_end();
 	CHECK(rules_gave_up(r) == PATTERN_MAX_GIVE_UPS);
+	CHECK(rules_disabled(r) == 1);
 	CHECK(strstr(said, "udaudit: exclusions.ini:3: warning: pattern '^(a+)+$' gave up 100 times"
 		     " (match, depth or heap limit): disabled for the rest of the run") != NULL);
 	CHECK(strstr(strstr(said, "gave up") + 1, "gave up 100") == NULL);     /* said once */
