@@ -40,6 +40,10 @@ struct ingest_ctx {
 	unsigned long ignored_fields;   /* unknown fields ignored, counted */
 	struct stmt *put[8];            /* statements cached by records.c */
 	void *user;                     /* the loader's own state, for its row callbacks */
+	/* the SHA-256 of what the loader read when it read a copy of the file
+	   ("" when it read the file itself): ingest_file checks that it is the
+	   digest the manifest records, else the file changed after hashing */
+	char read_sha256[65];
 };
 
 /* A loader reads ctx->path and calls records_put_*. It returns 0, or -1 to

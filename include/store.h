@@ -20,11 +20,14 @@ struct stmt;
  * ":memory:" opens a private in-memory database (tests, fuzzers). */
 struct store *store_open(const char *path, int create);
 /* What was read with a compliance store: its -wal or hot -journal when
- * that held changes (suffix NULL when none), and the SHA-256 of its bytes. */
+ * that held changes (suffix NULL when none), and the SHA-256 of its bytes;
+ * then the store was read from a private copy, whose SHA-256 is copy_sha256
+ * ("" when the store was read in place). */
 struct store_log {
 	const char *suffix;
 	long long size;
 	char sha256[65];
+	char copy_sha256[65];
 };
 /* Open a compliance store: read-only and immutable (nothing is created
  * beside it), with its lengths, schema and cost limited (store.c). A store

@@ -630,6 +630,9 @@ int load_compliance(struct ingest_ctx *ctx)
 		return -1;
 	}
 	ctx->user = &tz;        /* for the rows' times (sm_row) */
+	/* read from a private copy: ingest checks it is what it hashed */
+	if (log.copy_sha256[0])
+		memcpy(ctx->read_sha256, log.copy_sha256, sizeof(ctx->read_sha256));
 	has = store_table(ctx, cs, "messages");
 	if (has == 0)
 		diag_error(&at, "not a compliance store: no table 'messages'");

@@ -267,16 +267,45 @@ static void ctx_release(struct ingest_ctx *ctx)
 	}
 }
 
+/* The manifest records the digest of the file as hashed; what the loader
+ * read must be the same bytes. A copy the loader read has a digest to
+ * compare; a file read in place must still be the file that was hashed
+ * (same inode, size and modification time). 0, or -1 (said). */
+static int check_unchanged(const struct ingest_ctx *ctx, const struct stat *hashed,
+			   const char *sha256)
+{
+	struct src_loc at = { ctx->path, 0, 0 };
+	struct stat now;
+
+	if (ctx->read_sha256[0] && strcmp(ctx->read_sha256, sha256))
+		return diag_error(&at, "changed while it was read (SHA-256 %.12s when hashed,"
+				  " %.12s when copied to be read); load it when nothing writes to it",
+				  sha256, ctx->read_sha256);
+	if (ctx->read_sha256[0])
+		return 0;
+	if (stat(ctx->path, &now) || now.st_dev != hashed->st_dev ||
+	    now.st_ino != hashed->st_ino || now.st_size != hashed->st_size ||
+	    now.st_mtim.tv_sec != hashed->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != hashed->st_mtim.tv_nsec)
+		return diag_error(&at, "changed while it was read (its size, modification time"
+				  " or inode is not what it was when hashed); load it when nothing"
+				  " writes to it");
+	return 0;
+}
+
 int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res)
 {
 	struct ingest_ctx ctx;
 	struct sha_job job = { 0 };
+	struct stat hashed;
 	long long existing;
 	int rc, later;
 
 	memset(res, 0, sizeof(*res));
 	res->status = INGEST_FAILED;
+	if (stat(path, &hashed))        /* before hashing: see check_unchanged */
+		memset(&hashed, 0, sizeof(hashed));
 	later = hash_later(st, k->name, path, &res->size);
 	if (later < 0)
 		return -1;
@@ -322,6 +351,8 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 			rc = set_input_sha(&ctx, &job);
 		}
 	}
+	if (!rc)
+		rc = check_unchanged(&ctx, &hashed, res->sha256);
 	/* a file whose rows all wait for a reference is loaded: they are kept */
 	if (!rc && !ctx.records && !ctx.kept && ctx.bad.count) {
 		struct src_loc at = { path, 0, 0 };

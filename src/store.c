@@ -200,20 +200,42 @@ struct store *store_open(const char *path, int create)
 #define STORE_OPS_PER_BYTE 64ULL
 #define STORE_OPS_TICK 1000
 
+/* for the tests only: a lower budget, so that a small store can exceed it */
+#define STORE_BUDGET_ENV "UDAUDIT_TEST_STORE_BUDGET"
+
 static int over_budget(void *arg)
 {
 	struct store *st = arg;
+	struct src_loc at = { st->path, 0, 0 };
 
 	st->ops += STORE_OPS_TICK;
 	if (st->ops <= st->budget)
 		return 0;
-	if (!st->stopped)
-		diag_error(NULL, "%s: stopped after %llu SQLite instructions, its budget"
-			   " (%llu + %llu a byte of the file); a compliance store must be"
-			   " plain tables", st->path, (unsigned long long)st->ops,
-			   STORE_OPS_BASE, STORE_OPS_PER_BYTE);
+	if (!st->stopped && getenv(STORE_BUDGET_ENV))
+		diag_error(&at, "stopped after %llu SQLite instructions, its budget (%llu, from "
+			   STORE_BUDGET_ENV "); a compliance store must be plain tables",
+			   st->ops, st->budget);
+	else if (!st->stopped)
+		diag_error(&at, "stopped after %llu SQLite instructions, its budget (%llu + %llu"
+			   " a byte of the file); a compliance store must be plain tables",
+			   st->ops, STORE_OPS_BASE, STORE_OPS_PER_BYTE);
 	st->stopped = 1;
 	return 1;
+}
+
+static unsigned long long store_budget(long long size)
+{
+	const char *env = getenv(STORE_BUDGET_ENV);
+	char *end;
+	unsigned long long n;
+
+	if (env && *env) {
+		errno = 0;
+		n = strtoull(env, &end, 10);
+		if (!errno && !*end && n > 0)
+			return n;
+	}
+	return STORE_OPS_BASE + STORE_OPS_PER_BYTE * (unsigned long long)(size > 0 ? size : 0);
 }
 
 static void harden(struct store *st, long long size)
@@ -241,7 +263,7 @@ static void harden(struct store *st, long long size)
 	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
 		sqlite3_db_config(st->db, off[i], 0, NULL);
 	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	st->budget = STORE_OPS_BASE + STORE_OPS_PER_BYTE * (unsigned long long)(size > 0 ? size : 0);
+	st->budget = store_budget(size);
 	sqlite3_progress_handler(st->db, STORE_OPS_TICK, over_budget, st);
 	/* a corrupt page is an error, not a loop over garbage */
 	sqlite3_exec(st->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
@@ -279,8 +301,10 @@ out:
 /* A store with a -wal or hot -journal beside it that holds changes (is not
  * empty) is copied, with that file, into a private folder and read there:
  * SQLite applies the log to the copy, nothing is created beside the store,
- * and log->sha256 is the digest of the log bytes read. NULL with
- * log->suffix NULL when there is no such log, "" when the copy failed. */
+ * log->sha256 is the digest of the log bytes read and log->copy_sha256 that
+ * of the store's (the caller checks it is the digest it recorded: the store
+ * may have changed since it hashed it). NULL with log->suffix NULL when
+ * there is no such log, "" when the copy failed. */
 static char *private_copy(const char *path, struct store_log *log)
 {
 	static const char *const suffixes[] = { "-wal", "-journal" };
@@ -311,6 +335,7 @@ static char *private_copy(const char *path, struct store_log *log)
 	copy = xasprintf("%s/store", dir);
 	side_copy = xasprintf("%s%s", copy, log->suffix);
 	if (copy_file(path, copy) || copy_file(side, side_copy) ||
+	    sha256_file(copy, log->copy_sha256, NULL) ||
 	    sha256_file(side_copy, log->sha256, &log->size)) {
 		unlink(copy);
 		unlink(side_copy);

@@ -93,4 +93,19 @@ t_eq "-o a FIFO (pdf): exit" "$rc" 4
 t_eq "-o a FIFO: still FIFOs" "$(stat -c '%F' "$T/pipe.xlsx" "$T/pipe.pdf" | tr '\n' ' ')" "fifo fifo "
 t_eq "-o a FIFO: no .tmp left" "$(ls "$T" | grep -c '\.tmp$')" 0
 
+# -o onto a device node (a null device made here, where mknod is allowed):
+# refused, the node not replaced by a file
+if mknod "$T/dev.xlsx" c 1 3 2>/dev/null && mknod "$T/dev.pdf" c 1 3; then
+	run report findings --db "$DB" -o "$T/dev.xlsx"
+	t_eq "-o a device (xlsx): exit" "$rc" 4
+	t_contains "-o a device (xlsx): said" "$T/err" "cannot write '$T/dev.xlsx': it exists and is not a regular file; not replaced"
+	run report incident --db "$DB" --case "$CASE" -o "$T/dev.pdf"
+	t_eq "-o a device (pdf): exit" "$rc" 4
+	t_eq "-o a device: still devices" "$(stat -c '%F' "$T/dev.xlsx" "$T/dev.pdf" | tr '\n' ' ')" \
+		"character special file character special file "
+	t_eq "-o a device: no .tmp left" "$(ls "$T" | grep -c '\.tmp$')" 0
+else
+	echo "-o a device: skipped (mknod not allowed here)" >&2
+fi
+
 t_done

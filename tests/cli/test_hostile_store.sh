@@ -74,6 +74,33 @@ run ingest --db "$T/v.db" compliance "$T/view.sqlite"
 t_eq "view: exit" "$rc" 3
 t_contains "view: said" "$T/err" "view.sqlite: error: 'messages' is a view, not a table (a compliance store is plain tables)"
 
+# a store whose reading costs more SQLite instructions than its budget is
+# stopped there and not loaded (the budget, 100 M + 64 a byte, is lowered
+# for the test by UDAUDIT_TEST_STORE_BUDGET; a real store that costs that
+# much computes its values, see gen.sqlite above)
+python3 - "$T/many.sqlite" <<'EOF2'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE messages (message_id TEXT PRIMARY KEY, app TEXT NOT NULL,"
+          " account TEXT NOT NULL, conversation_id TEXT, sent_at TEXT NOT NULL,"
+          " captured_at TEXT NOT NULL, sha256 TEXT, purged_at TEXT, purge_reason TEXT)")
+c.executemany("INSERT INTO messages VALUES (?, 'wickr', 'wickr:a', NULL,"
+              " '2021-01-01T00:00:00Z', '2021-01-01T00:00:01Z', NULL, NULL, NULL)",
+              [("m%d" % i,) for i in range(3000)])
+c.commit()
+EOF2
+UDAUDIT_TEST_STORE_BUDGET=20000 "$UDAUDIT" ingest --db "$T/o.db" compliance "$T/many.sqlite" \
+	>"$T/out" 2>"$T/err"
+rc=$?
+t_eq "budget: exit" "$rc" 3
+t_contains "budget: said, the store named" "$T/err" "udaudit: $T/many.sqlite: error: stopped after 21000 SQLite instructions, its budget (20000, from UDAUDIT_TEST_STORE_BUDGET); a compliance store must be plain tables"
+t_contains "budget: not loaded" "$T/err" "udaudit: $T/many.sqlite: error: not loaded; the audit database is unchanged"
+t_eq "budget: no message kept" "$(sql "$T/o.db" "SELECT count(*) FROM store_messages")" 0
+t_eq "budget: not in the manifest" "$(sql "$T/o.db" "SELECT count(*) FROM inputs")" 0
+run ingest --db "$T/o.db" compliance "$T/many.sqlite"
+t_eq "budget: the real budget reads it" "$rc" 0
+t_eq "budget: all kept" "$(sql "$T/o.db" "SELECT count(*) FROM store_messages")" 3000
+
 # bad text, an empty app, bad retention_days: bad records, named
 run ingest --db "$T/b.db" compliance "$T/bad.sqlite"
 t_eq "bad rows: exit" "$rc" 0
@@ -122,6 +149,33 @@ t_contains "wal: said" "$T/err" "cs.sqlite: read with its -wal"
 run verify --db "$T/w.db"
 t_eq "wal: verify" "$rc" 0
 t_eq "wal: no private copy left" "$(ls -d "${TMPDIR:-/tmp}"/udaudit-store-* 2>/dev/null | wc -l)" 0
+
+# on read-only media (a read-only bind mount where the machine allows one,
+# else, when not root, a folder without write permission): a store and a
+# store with a -wal are read, and nothing is created beside them
+mkdir -p "$T/ro"
+cp "$T/long.sqlite" "$T/ro/plain.sqlite"
+cp "$T/wal/cs.sqlite" "$T/wal/cs.sqlite-wal" "$T/ro/"
+ro_before=$(ls -A "$T/ro")
+ro_ok=1
+if unshare -m sh -c "mount --bind -o ro '$T/ro' '$T/ro' && ! touch '$T/ro/probe'" 2>/dev/null; then
+	ro_run() { unshare -m sh -c 'mount --bind -o ro "$1" "$1" && shift && exec "$@"' sh "$T/ro" "$@"; }
+elif [ "$(id -u)" != 0 ]; then
+	chmod a-w "$T/ro"
+	ro_run() { "$@"; }
+else
+	ro_ok=0
+	echo "read-only media: skipped (root, and no mount namespace here)" >&2
+fi
+if [ "$ro_ok" = 1 ]; then
+	ro_run "$UDAUDIT" ingest --db "$T/ro1.db" compliance "$T/ro/plain.sqlite" >"$T/out" 2>"$T/err"
+	t_eq "read-only media: store read" "$?" 0
+	ro_run "$UDAUDIT" ingest --db "$T/ro2.db" compliance "$T/ro/cs.sqlite" >"$T/out" 2>"$T/err"
+	t_eq "read-only media: store with a -wal read" "$?" 0
+	t_eq "read-only media: its messages" "$(sql "$T/ro2.db" "SELECT group_concat(message_id) FROM store_messages")" "w1"
+	t_eq "read-only media: nothing created" "$(ls -A "$T/ro")" "$ro_before"
+	chmod u+w "$T/ro"
+fi
 
 # --db onto an SQLite file that is not an audit DB: refused, unchanged
 cp "$T/long.sqlite" "$T/notaudit.sqlite"
