@@ -74,13 +74,19 @@ t_eq "apps.ini a folder: no run added" "$(sql "$DB" "SELECT count(*) FROM runs")
 echo precious >"$T/target"
 ln -s "$T/target" "$T/f.xlsx.tmp"
 ln -s "$T/target" "$T/i.pdf.tmp"
+ln -s "$T/target" "$T/t.xlsx.tmp"
+ln -s "$T/target" "$T/s.pdf.tmp"
 run report findings --db "$DB" -o "$T/f.xlsx"
 t_eq "planted symlink (xlsx): exit" "$rc" 0
 run report incident --db "$DB" --case "$CASE" -o "$T/i.pdf"
 t_eq "planted symlink (pdf): exit" "$rc" 0
+run report tracker --db "$DB" -o "$T/t.xlsx"
+t_eq "planted symlink (tracker): exit" "$rc" 0
+run report status --db "$DB" --case "$CASE" -o "$T/s.pdf"
+t_eq "planted symlink (status): exit" "$rc" 0
 t_eq "planted symlink: target untouched" "$(cat "$T/target")" precious
-t_eq "planted symlink: reports are files" "$(stat -c '%F %a' "$T/f.xlsx" "$T/i.pdf" | tr '\n' ' ')" \
-	"regular file 600 regular file 600 "
+t_eq "planted symlink: reports are files" "$(stat -c '%F %a' "$T/f.xlsx" "$T/i.pdf" "$T/t.xlsx" "$T/s.pdf" | tr '\n' ' ')" \
+	"regular file 600 regular file 600 regular file 600 regular file 600 "
 t_eq "planted symlink: no .tmp left" "$(ls "$T" | grep -c '\.tmp$')" 0
 
 # -o onto a FIFO (or a device): refused, never replaced
