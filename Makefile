@@ -117,7 +117,7 @@ demo: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-plain check-sanitize check-fuzz-replay lint
 
-check-plain: $(PROG) $(SAMPLE_DB) $(UNIT_BIN)
+check-plain: $(PROG) $(SAMPLE_DB) $(UNIT_BIN) $(BUILD)/bench
 	$(Q)UDAUDIT=./$(PROG) UNIT_DIR=$(BUILD)/tests sh tests/run.sh
 
 check-sanitize: $(SAN)/$(PROG) $(SAMPLE_DB) $(UNIT_SAN)

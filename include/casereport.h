@@ -61,6 +61,12 @@ struct case_ctx {
  * closed; -1 on a database error (printed). */
 int report_case_is_open(struct store *st, const char *case_id);
 
+/* 1 when a letter of case cf dated date (YYYY-MM-DD) would be dated before
+ * NARA's letter it answers or before the case was opened (the case file's
+ * dates, else the tracker's), with the reason in why; else 0. */
+int report_case_too_early(struct store *st, const struct case_file *cf, const char *date,
+			  char *why, size_t len);
+
 /* Load o->case_path and DEFNAME (e.g. "incident.ini") from the reports
  * dir, pick the run (latest on or before --as-of), select the findings and
  * build the redactor. Returns an exit code; on failure everything is
@@ -127,8 +133,8 @@ const char *casereport_range(struct case_ctx *c, const char *d1, const char *d2,
 const char *casereport_num(char *buf, size_t len, long long n);
 
 /* The input manifest ([manifest] heading, intro, redacted, columns "File |
- * Bytes | Records | SHA-256"): each input's kind and path, size, records,
- * and its digest on one line in a monospace font. 0 or -1. */
+ * Records | SHA-256", bytes): each input's path with its kind and size,
+ * records, and its digest on one line in a monospace font. 0 or -1. */
 int casereport_manifest(struct case_ctx *c);
 
 /* "1 message" / "12 messages" from the definition's [words] (singular and

@@ -68,12 +68,14 @@
  *     run_id, finding_id, account, message_id, conversation_id
  *     ts          the copy's time (its first sent/received event)
  *   Per-copy facts (migration 6), all decided by the analysis (spec 4.1):
- *     direction   'sent' | 'received': the copy's event. A 'deleted' loss
- *                 of a received copy (e.g. a WhatsApp tombstone) means
- *                 the counterpart deleted it
+ *     direction   'sent' | 'received': the copy's event
  *     loss        how the copy left its device, NULL when it did not (or
  *                 not yet): 'deleted' | 'expired' | 'burned' (the
- *                 account's event, row 1); 'device_replaced' |
+ *                 account's event, row 1: the custodian's doing);
+ *                 'deleted_by_sender' (row 1: a received copy whose
+ *                 deletion was read from the same chat export as the copy,
+ *                 a "This message was deleted" tombstone: the counterpart
+ *                 deleted it for everyone); 'device_replaced' |
  *                 'device_wiped' | 'device_retired' | 'device_lost' |
  *                 'device_stolen' (the device's status, row 2);
  *                 'account_closed' (closed_on) | 'account_deleted' (the
@@ -128,6 +130,11 @@ int finding_type_from_name(const char *name);           /* -1 if unknown */
 /* The hint for an unknown name, " (expected A, B or C; did you mean 'B'?)",
  * into out (at least 400 bytes for the types). */
 void finding_type_hint(const char *name, char *out, size_t size);
+/* The label of a type in a class, the one vocabulary of every report:
+ * finding_type_labels, but "Account scheduled for deletion" for an
+ * impending ACCOUNT_DELETION. The name itself for a type this build does
+ * not know (NULL: ""). */
+const char *finding_label(const char *type, const char *class);
 
 /* Ordered by severity for --fail-on: policy < threatened < impending < actual */
 enum finding_class { FC_POLICY, FC_THREATENED, FC_IMPENDING, FC_ACTUAL, FC_COUNT };
@@ -151,7 +158,8 @@ const char *finding_class_order_sql(const char *col, char *buf, size_t len);
 enum copy_loss {
 	LOSS_NONE, LOSS_DELETED, LOSS_EXPIRED, LOSS_BURNED, LOSS_DEVICE_REPLACED,
 	LOSS_DEVICE_WIPED, LOSS_DEVICE_RETIRED, LOSS_DEVICE_LOST, LOSS_DEVICE_STOLEN,
-	LOSS_ACCOUNT_CLOSED, LOSS_ACCOUNT_DELETED, LOSS_SCHEDULED_DELETION, LOSS_COUNT
+	LOSS_ACCOUNT_CLOSED, LOSS_ACCOUNT_DELETED, LOSS_SCHEDULED_DELETION,
+	LOSS_DELETED_BY_SENDER, LOSS_COUNT
 };
 extern const char *const copy_loss_names[LOSS_COUNT];  /* [LOSS_NONE] = NULL */
 int copy_loss_from_name(const char *name);               /* NULL: LOSS_NONE; -1 unknown */

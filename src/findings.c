@@ -39,7 +39,7 @@ const enum finding_class finding_class_order[FC_COUNT] = {
 const char *const copy_loss_names[LOSS_COUNT] = {
 	NULL, "deleted", "expired", "burned", "device_replaced", "device_wiped",
 	"device_retired", "device_lost", "device_stolen", "account_closed", "account_deleted",
-	"scheduled_deletion",
+	"scheduled_deletion", "deleted_by_sender",
 };
 const char *const copy_retained_names[RET_COUNT] = { NULL, "store", "forward", "export" };
 
@@ -51,6 +51,17 @@ int finding_type_from_name(const char *name)
 		if (!strcasecmp(name, finding_type_names[i]))
 			return i;
 	return -1;
+}
+
+const char *finding_label(const char *type, const char *class)
+{
+	int t = finding_type_from_name(type);
+
+	if (t < 0)
+		return type ? type : "";
+	if (t == FT_ACCOUNT_DELETION && class && !strcmp(class, "impending"))
+		return "Account scheduled for deletion";
+	return finding_type_labels[t];
 }
 
 int finding_class_from_name(const char *name)

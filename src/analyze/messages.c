@@ -358,14 +358,25 @@ static int load_exports(struct an *a, struct msg_pass *p)
 	return rc < 0 ? -1 : 0;
 }
 
-static int in_export(const struct msg_pass *p, const struct cand *c)
+static int export_input(const struct msg_pass *p, long long input_id)
 {
-	if (c->has_del && c->del_in == c->input_id)
-		return 0;               /* a tombstone: the export lacks the text */
 	for (size_t i = 0; i < p->nexports; i++)
-		if (p->exports[i] == c->input_id)
+		if (p->exports[i] == input_id)
 			return 1;
 	return 0;
+}
+
+/* The export's facts of a copy read from it: it survives there, unless the
+ * file holds only its tombstone; a tombstone of a received copy is the
+ * sender's deletion ("This message was deleted"), not the custodian's. */
+static void export_facts(const struct msg_pass *p, const struct cand *c, struct verdict *v)
+{
+	if (!export_input(p, c->input_id))
+		return;
+	if (!c->has_del || c->del_in != c->input_id)
+		v->facts.survives |= FINDING_SURVIVES_EXPORT;
+	else if (c->received && v->facts.loss == LOSS_DELETED)
+		v->facts.loss = LOSS_DELETED_BY_SENDER;
 }
 
 static void msg_pass_free(struct msg_pass *p)
@@ -483,8 +494,7 @@ int message_findings(struct an *a)
 		if (!g)
 			break;
 		judge(a, g->ac, &c, &v);
-		if (in_export(&p, &c))
-			v.facts.survives |= FINDING_SURVIVES_EXPORT;
+		export_facts(&p, &c, &v);
 		if (c.has_store || c.has_fwd || c.has_exp) {
 			if (g->ac->capture == CAP_ARCHIVER && c.app)
 				secmap_set(app_secs(a, c.app), c.ts);

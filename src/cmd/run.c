@@ -226,11 +226,14 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 			continue;
 		}
 		open = report_case_is_open(st, cf.id);
-		/* a case opened after the audit date has no status to report yet */
-		if (open == 1 && cf.opened_on && cfg->as_of && strcmp(cf.opened_on, cfg->as_of) > 0) {
-			printf("%-15s none: case %s opened on %s, after the audit's as_of %s\n",
-			       "status letter", cf.id, cf.opened_on, cfg->as_of);
-			open = 0;
+		/* no letter dated before the case opened or NARA wrote (spec 5.2:
+		   no status letter for a case opened after as_of): said, skipped */
+		char why[200];
+		const char *date = cfg->letter_date ? cfg->letter_date : cfg->as_of;
+		if (date && report_case_too_early(st, &cf, date, why, sizeof(why))) {
+			printf("%-15s none for case %s: %s\n", "letters", cf.id, why);
+			case_release(&cf);
+			continue;
 		}
 		for (int k = 0; k < 2; k++) {
 			char *out = xasprintf("%s/%s-%s.pdf", cfg->output_dir, cf.id,

@@ -53,7 +53,7 @@
 #define TBL_PADY        3.0
 #define TBL_AFTER       12.0
 #define TBL_HDR_LINES   6       /* a header cell is cut after 6 lines */
-#define TBL_MONO_SIZE   7.0     /* a SHA-256 (64 digits) in 270 points */
+#define TBL_MONO_SIZE   6.6     /* a SHA-256 (64 digits) in 255 points */
 #define MONO_SIZE       9.0
 
 #define FOOT_RULE_Y     58.0

@@ -401,21 +401,46 @@ static int red_build(struct case_ctx *c)
 	return 0;
 }
 
-/* A tracker date of the case (cases.csv), when the case file has none. */
-static char *case_row_date(struct case_ctx *c, const char *col)
+/* A date of the case: the case file's, else the tracker's (cases.csv).
+ * NULL when neither has it. */
+static char *case_date(struct store *st, const struct case_file *cf, const char *col)
 {
-	char *sql = xasprintf("SELECT %s FROM main.cases WHERE case_id = ?1", col);
-	struct stmt *s = stmt_prepare(c->st, sql);
-	char *v = NULL;
+	const char *own = !strcmp(col, "opened_on") ? cf->opened_on : cf->nara_letter_on;
+	char *sql, *v = NULL;
+	struct stmt *s;
 
+	if (own)
+		return xstrdup(own);
+	sql = xasprintf("SELECT %s FROM main.cases WHERE case_id = ?1", col);
+	s = stmt_prepare(st, sql);
 	free(sql);
 	if (!s)
 		return NULL;
-	stmt_bind_text(s, 1, c->cf.id);
+	stmt_bind_text(s, 1, cf->id);
 	if (stmt_step(s) == 1 && stmt_text(s, 0) && *stmt_text(s, 0))
 		v = xstrdup(stmt_text(s, 0));
 	stmt_free(s);
 	return v;
+}
+
+int report_case_too_early(struct store *st, const struct case_file *cf, const char *date,
+			  char *why, size_t len)
+{
+	char *nara = case_date(st, cf, "nara_letter_on");
+	char *opened = case_date(st, cf, "opened_on");
+	int early = 1;
+
+	if (nara && strcmp(date, nara) < 0)
+		snprintf(why, len, "the letter date %s is before NARA's letter of %s that it"
+			 " answers (nara_letter_on)", date, nara);
+	else if (opened && strcmp(date, opened) < 0)
+		snprintf(why, len, "the letter date %s is before the case was opened on %s"
+			 " (opened_on)", date, opened);
+	else
+		early = 0;
+	free(nara);
+	free(opened);
+	return early;
 }
 
 /* The letter date: --letter-date / [output] letter_date, else as_of. A
@@ -425,8 +450,7 @@ static char *case_row_date(struct case_ctx *c, const char *col)
 static int check_letter(struct case_ctx *c)
 {
 	struct src_loc at = { c->o->case_path, 0, 0 };
-	char *nara, *opened;
-	int rc = 0;
+	char why[200];
 
 	if (c->o->letter_date) {
 		long long d;
@@ -436,22 +460,30 @@ static int check_letter(struct case_ctx *c)
 		c->doc_time = d * 86400 > 0 ? d * 86400 : 1;
 		time_fmt_day(d * 86400, c->date);
 	}
-	nara = c->cf.nara_letter_on ? xstrdup(c->cf.nara_letter_on)
-				    : case_row_date(c, "nara_letter_on");
-	opened = c->cf.opened_on ? xstrdup(c->cf.opened_on) : case_row_date(c, "opened_on");
-	if (nara && strcmp(c->date, nara) < 0)
-		rc = diag_error(&at, "the letter date %s is before NARA's letter of %s that it"
-				" answers (nara_letter_on); give a later --letter-date or"
-				" [output] letter_date", c->date, nara);
-	else if (opened && strcmp(c->date, opened) < 0)
-		rc = diag_error(&at, "the letter date %s is before the case was opened on %s"
-				" (opened_on); give a later --letter-date or [output] letter_date",
-				c->date, opened);
-	free(nara);
+	if (report_case_too_early(c->st, &c->cf, c->date, why, sizeof(why)))
+		return diag_error(&at, "%s; give a later --letter-date or [output] letter_date",
+				  why);
+	return 0;
+}
+
+/* The fields a letter cannot go without, before anything is written. */
+static int check_required(struct case_ctx *c, const char *defname)
+{
+	struct src_loc at = { c->o->case_path, 0, 0 };
+	char *opened;
+	int rc = 0;
+
+	if (!c->agency || !*c->agency)
+		return diag_error(NULL, "no agency to write the letter for: set 'agency' under"
+				  " [audit] in audit.ini (or 'agency' in the tracker's cases.csv)");
+	if (strcmp(defname, "status.ini"))
+		return 0;
+	/* the status letter says when the case was opened */
+	opened = case_date(c->st, &c->cf, "opened_on");
+	if (!opened)
+		rc = diag_error(&at, "missing 'opened_on' in [case] (the status letter says when"
+				" the case was opened; or give it in the tracker's cases.csv)");
 	free(opened);
-	if (!rc && (!c->agency || !*c->agency))
-		rc = diag_error(&at, "no agency to write the letter for: set 'agency' under"
-				" [audit] in audit.ini (or in the tracker's cases.csv)");
 	return rc;
 }
 
@@ -480,7 +512,8 @@ int casereport_open(struct case_ctx *c, struct store *st, const struct report_op
 		return EXIT_INPUT;
 	}
 	if (report_doc_time(o->as_of, c->run_as_of[0] ? c->run_as_of : NULL, &c->doc_time,
-			    c->date) || pick_agency(c) || (c->run_id >= 0 && check_letter(c))) {
+			    c->date) || pick_agency(c) || check_required(c, defname) ||
+	    (c->run_id >= 0 && check_letter(c))) {
 		casereport_close(c);
 		return EXIT_INPUT;
 	}
@@ -695,26 +728,29 @@ int casereport_pars(struct case_ctx *c, const char *section, const char *key)
 
 int casereport_manifest(struct case_ctx *c)
 {
-	const char *hdr[4];
+	const char *hdr[3];
 	char cols[512], n1[32], n2[32];
-	/* the digest column fits 64 monospace digits on one line */
-	static const double w[] = { 92, 44, 52, 280 };
+	/* the digest column fits 64 monospace digits on one line; the size goes
+	   under the path, so the path has room to break only at / _ - . */
+	static const double w[] = { 149, 56, 263 };
+	const char *bytes = reportdef_nth(c->def, "manifest", "bytes", 0);
 	struct stmt *s;
 	int rc = casereport_heading(c, 1, "manifest", "heading");
 
 	if (rc || casereport_pars(c, "manifest", "intro") ||
 	    (c->red && casereport_pars(c, "manifest", "redacted")) ||
-	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 4))
+	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 3))
 		return -1;
 	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"
 			 " ORDER BY input_id");
 	if (!s)
 		return -1;
-	rc = pdf_table_begin(c->doc, 4, hdr, w) | pdf_table_align(c->doc, "lrrm");
+	rc = pdf_table_begin(c->doc, 3, hdr, w) | pdf_table_align(c->doc, "lrm");
 	while (rc == 0 && stmt_step(s) == 1) {
-		char *file = xasprintf("%s\n%s", stmt_text(s, 0), stmt_text(s, 1));
-		const char *cells[4] = { file, n1, n2, stmt_text(s, 4) };
-		casereport_num(n1, sizeof(n1), stmt_int(s, 2));
+		char *file = xasprintf("%s\n%s, %s %s", stmt_text(s, 1), stmt_text(s, 0),
+				       casereport_num(n1, sizeof(n1), stmt_int(s, 2)),
+				       bytes ? bytes : "bytes");
+		const char *cells[3] = { file, n2, stmt_text(s, 4) };
 		casereport_num(n2, sizeof(n2), stmt_int(s, 3));
 		rc = pdf_table_row(c->doc, cells);
 		free(file);
@@ -772,7 +808,7 @@ int casereport_save(struct case_ctx *c)
 int casereport_closing(struct case_ctx *c)
 {
 	if (pdf_keep(c->doc, CLOSING_KEEP_PT) || casereport_pars(c, "letter", "closing_paragraph") ||
-	    casereport_sign(c) || casereport_pars(c, "letter", "enclosures"))
+	    casereport_sign(c) || pdf_space(c->doc, 8) || casereport_pars(c, "letter", "enclosures"))
 		return -1;
 	return pdf_page_break(c->doc);
 }

@@ -44,22 +44,44 @@ void inc_num(char *buf, size_t len, long long n)
 void inc_day(long long ts, char out[TIME_DATE_LEN], int null)
 {
 	if (null)
-		snprintf(out, TIME_DATE_LEN, "-");
+		out[0] = '\0';             /* unknown: no "-" in a letter */
 	else
 		time_fmt_day(ts, out);
 }
 
-/* The label of a finding type, "TYPE.class" before "TYPE" ([types]). */
+/* The label of a finding type in a class (findings.h: one vocabulary). */
 const char *inc_type_label(struct case_ctx *c, const char *type, const char *class)
 {
-	char key[96];
-	const char *v;
+	(void)c;
+	return finding_label(type, class);
+}
 
-	snprintf(key, sizeof(key), "%s.%s", type ? type : "", class ? class : "");
-	v = reportdef_nth(c->def, "types", key, 0);
-	if (!v)
-		v = reportdef_nth(c->def, "types", type, 0);
-	return v ? v : type ? type : "";
+enum volume_kind inc_volume_kind(const char *type)
+{
+	if (type && (!strcmp(type, "EARLY_PURGE") || !strcmp(type, "RETENTION_SHORTFALL")))
+		return VOL_STORE_ROWS;
+	if (type && !strcmp(type, "CAPTURE_OUTAGE"))
+		return VOL_OUTAGE;
+	return VOL_COPIES;
+}
+
+const char *inc_volume_cell(struct case_ctx *c, const char *type, long long n, char *buf,
+			    size_t len)
+{
+	char num[W_NUM];
+	const char *tail = NULL;
+
+	switch (inc_volume_kind(type)) {
+	case VOL_STORE_ROWS:
+		return casereport_count(c, buf, len, n, "store row", "store rows");
+	case VOL_OUTAGE:
+		tail = reportdef_nth(c->def, "words", "outage_copies", 0);
+		snprintf(buf, len, "%s %s", casereport_num(num, sizeof(num), n),
+			 tail ? tail : "(also gaps)");
+		return buf;
+	default:
+		return casereport_num(buf, len, n);
+	}
 }
 
 /* The display name of an app key from [apps] ("whatsapp" -> "WhatsApp"). */
@@ -136,28 +158,28 @@ static void figure_vars(struct case_ctx *c, const struct figures *f)
 {
 	char buf[64], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN];
 
-	casereport_varf(c, "findings", "%lld", f->findings);
+	casereport_var(c, "findings", casereport_num(buf, sizeof(buf), f->findings));
 	casereport_var(c, "n_findings", casereport_count(c, buf, sizeof(buf), f->findings,
 							 "finding", "findings"));
-	casereport_varf(c, "copies", "%lld", f->copies);
+	casereport_var(c, "copies", casereport_num(buf, sizeof(buf), f->copies));
 	casereport_var(c, "n_copies", casereport_count(c, buf, sizeof(buf), f->copies,
 						       "copy", "copies"));
-	casereport_varf(c, "messages", "%lld", f->messages);
+	casereport_var(c, "messages", casereport_num(buf, sizeof(buf), f->messages));
 	casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), f->messages,
 							 "message", "messages"));
-	casereport_varf(c, "conversations", "%lld", f->conversations);
+	casereport_var(c, "conversations", casereport_num(buf, sizeof(buf), f->conversations));
 	casereport_var(c, "n_conversations", casereport_count(c, buf, sizeof(buf),
 		       f->conversations, "conversation", "conversations"));
-	casereport_varf(c, "custodians", "%lld", f->custodians);
+	casereport_var(c, "custodians", casereport_num(buf, sizeof(buf), f->custodians));
 	casereport_var(c, "n_custodians", casereport_count(c, buf, sizeof(buf), f->custodians,
 							   "custodian", "custodians"));
-	casereport_varf(c, "devices", "%lld", f->devices);
+	casereport_var(c, "devices", casereport_num(buf, sizeof(buf), f->devices));
 	casereport_var(c, "n_devices", casereport_count(c, buf, sizeof(buf), f->devices,
 							"device", "devices"));
-	casereport_varf(c, "apps", "%lld", f->apps);
+	casereport_var(c, "apps", casereport_num(buf, sizeof(buf), f->apps));
 	casereport_var(c, "n_apps", casereport_count(c, buf, sizeof(buf), f->apps, "app", "apps"));
 	casereport_var(c, "app_names", f->apps_list);
-	casereport_varf(c, "store_rows", "%lld", f->store_rows);
+	casereport_var(c, "store_rows", casereport_num(buf, sizeof(buf), f->store_rows));
 	inc_day(f->first, d1, f->findings == 0);
 	inc_day(f->last, d2, f->findings == 0);
 	casereport_var(c, "first", d1);
@@ -195,8 +217,9 @@ static int by_type_table(struct case_ctx *c, const struct figures *f)
 	rc = pdf_table_begin(c->doc, 5, hdr, w) | pdf_table_align(c->doc, "llrrr");
 	while (rc == 0 && stmt_step(s) == 1) {
 		const char *type = stmt_text(s, 0);
-		/* the store's own rows are neither copies nor messages on a device */
-		int rows = !strcmp(type, "EARLY_PURGE") || !strcmp(type, "RETENTION_SHORTFALL");
+		/* the store's own rows are neither copies nor messages on a device;
+		   an outage's copies are the capture gaps' (counted there) */
+		int rows = inc_volume_kind(type) != VOL_COPIES;
 		char buf[64];
 		const char *cells[5] = { inc_type_label(c, type, stmt_text(s, 1)),
 					 stmt_text(s, 1), n1, n2, n3 };
@@ -204,8 +227,7 @@ static int by_type_table(struct case_ctx *c, const struct figures *f)
 		inc_num(n2, sizeof(n2), stmt_int(s, 3));
 		inc_num(n3, sizeof(n3), stmt_int(s, 4));
 		if (rows) {
-			cells[3] = casereport_count(c, buf, sizeof(buf), stmt_int(s, 3), "store row",
-						    "store rows");
+			cells[3] = inc_volume_cell(c, type, stmt_int(s, 3), buf, sizeof(buf));
 			cells[4] = "";
 		}
 		rc = pdf_table_row(c->doc, cells);
@@ -285,7 +307,7 @@ static int conversations_table(struct case_ctx *c)
 			continue;
 		}
 		const char *cells[6] = { conv, inc_app_name(c, stmt_text(s, 1)), n1, n2, d1, d2 };
-		snprintf(conv, sizeof(conv), "%s", stmt_text(s, 0) ? stmt_text(s, 0) : "-");
+		snprintf(conv, sizeof(conv), "%s", stmt_text(s, 0) ? stmt_text(s, 0) : "");
 		inc_num(n1, sizeof(n1), stmt_int(s, 2));
 		inc_num(n2, sizeof(n2), stmt_int(s, 3));
 		time_fmt_day(stmt_int(s, 4), d1);
@@ -394,10 +416,11 @@ int incident_section2(struct case_ctx *c)
 		return -1;
 	/* one row per custodian: the accounts and devices of the case's findings */
 	s = stmt_prepare(c->st,
-		"SELECT coalesce(max(a.custodian_name), f.custodian_id, '-'), coalesce(f.office, '-'),"
+		"SELECT coalesce(max(" INC_CUSTODIAN_NAME("f") "), f.custodian_id, f.account),"
+		" coalesce(f.office, ''),"
 		" group_concat(DISTINCT f.account), count(DISTINCT f.device_id),"
 		" coalesce(min(x.n), 0)"
-		" FROM temp.case_findings f LEFT JOIN main.accounts a ON a.account = f.account"
+		" FROM temp.case_findings f"
 		" LEFT JOIN (SELECT coalesce(custodian_id, '') AS k, count(*) AS n"
 		"  FROM temp.case_copies GROUP BY k) x ON x.k = coalesce(f.custodian_id, '')"
 		" GROUP BY f.custodian_id, f.office ORDER BY coalesce(min(x.n), 0) DESC,"
@@ -411,7 +434,7 @@ int incident_section2(struct case_ctx *c)
 			more_copies += stmt_int(s, 4);
 			continue;
 		}
-		char *accts = xstrdup(stmt_text(s, 2) ? stmt_text(s, 2) : "-");
+		char *accts = xstrdup(stmt_text(s, 2) ? stmt_text(s, 2) : "");
 		for (char *p = accts; *p; p++)
 			if (*p == ',')
 				*p = '\n';

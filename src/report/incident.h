@@ -36,12 +36,30 @@ struct figures {
 /* Helpers (incident.c). */
 void inc_num(char *buf, size_t len, long long n);                 /* "12,345" */
 void inc_day(long long ts, char out[TIME_DATE_LEN], int null);    /* ISO day */
-/* The label of a finding type, "TYPE.class" before "TYPE" ([types]). */
+/* The label of a finding type in a class (finding_label of findings.h). */
 const char *inc_type_label(struct case_ctx *c, const char *type, const char *class);
+/* What a finding's message_count counts (findings.h): message copies (the
+ * message findings; their copies are in finding_copies), store rows
+ * (EARLY_PURGE, RETENTION_SHORTFALL), or copies counted again from the
+ * capture gaps (CAPTURE_OUTAGE). */
+enum volume_kind { VOL_COPIES, VOL_STORE_ROWS, VOL_OUTAGE };
+enum volume_kind inc_volume_kind(const char *type);
+/* A table cell of that volume: "12", "7,408 store rows", "11,161 (also
+ * capture gaps)". Returns buf. */
+const char *inc_volume_cell(struct case_ctx *c, const char *type, long long n, char *buf,
+			    size_t len);
 /* The display name of an app key from [apps] ("whatsapp" -> "WhatsApp"). */
 const char *inc_app_name(struct case_ctx *c, const char *key);
 /* The first column of the first row of sql (0 when none); 0 or -1. */
 int inc_query_ll(struct case_ctx *c, const char *sql, long long *out);
+
+/* SQL: the custodian's name of finding row F (an alias): by its account,
+ * else by its custodian_id (UNAPPROVED_APP, PROHIBITED_APP have no
+ * account), else NULL. */
+#define INC_CUSTODIAN_NAME(F) \
+	"coalesce((SELECT custodian_name FROM main.accounts a WHERE a.account = " F ".account)," \
+	" (SELECT max(custodian_name) FROM main.accounts a WHERE a.custodian_id = " \
+	F ".custodian_id))"
 
 /* The parts, in the order of the letter; each 0 or -1. */
 int incident_section1(struct case_ctx *c, const struct figures *f);

@@ -38,12 +38,18 @@ static const struct type_group groups[] = {
 };
 
 /* What analyze stored about the losses of the case's copies, by group key
- * (app or account): lo..hi the loss times. By app (UNCAPTURED_DELETION):
- * the deletions' times. By account (ACCOUNT_DELETION): lo the closure or
- * account_deleted event, -1 when none; hi the closed_on date (also a
- * scheduled one), 0 when none. */
+ * (app or account), findings.h. lo..hi: the loss times. By app
+ * (UNCAPTURED_DELETION): the deletions' times, and how many copies each
+ * event took (deleted by the custodian, by the sender, expired, burned)
+ * and how many have no date. By account (ACCOUNT_DELETION): lo the closure or
+ * account_deleted event, -1 when none, and which it was; hi the closed_on
+ * date (also a scheduled one), 0 when none. */
+enum { EV_SELF, EV_OTHER, EV_EXPIRED, EV_BURNED, EV_COUNT };
+
 struct loss_stat {
 	long long lo, hi;
+	long long n[EV_COUNT], undated;
+	enum copy_loss lo_kind;         /* the loss at lo */
 };
 
 struct loss_map {
@@ -52,12 +58,15 @@ struct loss_map {
 	size_t n, alloc;
 };
 
-static struct loss_stat *loss_slot(struct loss_map *m, const char *key, int *is_new)
+static struct loss_stat *loss_slot(struct loss_map *m, const char *key)
 {
-	size_t *i = strmap_slot(&m->idx, key ? key : "", is_new);
+	int is_new;
+	size_t *i = strmap_slot(&m->idx, key ? key : "", &is_new);
 
-	if (*is_new) {
+	if (is_new) {
 		m->v = xgrow(m->v, m->n + 1, &m->alloc, sizeof(*m->v));
+		memset(&m->v[m->n], 0, sizeof(m->v[m->n]));
+		m->v[m->n].lo = -1;
 		*i = m->n++;
 	}
 	return &m->v[*i];
@@ -75,9 +84,45 @@ static void loss_map_free(struct loss_map *m)
 	free(m->v);
 }
 
-/* The loss times of the case's copies of one type (see struct loss_stat). */
-static int stored_loss_dates(struct case_ctx *c, const char *type, int by_account,
-			     struct loss_map *m)
+/* The event of a deletion as analyze stored it (findings.h). */
+static int deletion_event(const struct finding_copy_row *r)
+{
+	if (r->loss == LOSS_EXPIRED)
+		return EV_EXPIRED;
+	if (r->loss == LOSS_BURNED)
+		return EV_BURNED;
+	return r->loss == LOSS_DELETED_BY_SENDER ? EV_OTHER : EV_SELF;
+}
+
+/* One copy's loss into its group's stat. */
+static void add_loss(struct loss_stat *ls, const struct finding_copy_row *r, int by_account)
+{
+	long long t = r->loss_ts;
+
+	if (!by_account) {
+		ls->n[deletion_event(r)]++;
+		if (t == FINDING_NO_TS) {
+			ls->undated++;
+		} else {
+			ls->hi = ls->lo < 0 || t > ls->hi ? t : ls->hi;
+			ls->lo = ls->lo < 0 || t < ls->lo ? t : ls->lo;
+		}
+		return;
+	}
+	if (t == FINDING_NO_TS)
+		return;
+	if ((r->loss == LOSS_ACCOUNT_CLOSED || r->loss == LOSS_ACCOUNT_DELETED) &&
+	    (ls->lo < 0 || t < ls->lo)) {
+		ls->lo = t;
+		ls->lo_kind = r->loss;
+	}
+	if ((r->loss == LOSS_ACCOUNT_CLOSED || r->loss == LOSS_SCHEDULED_DELETION) && t > ls->hi)
+		ls->hi = t;
+}
+
+/* The losses of the case's copies of one type (see struct loss_stat). */
+static int stored_losses(struct case_ctx *c, const char *type, int by_account,
+			 struct loss_map *m)
 {
 	const char *types[1] = { type };
 	struct finding_filter flt = c->flt;
@@ -89,28 +134,9 @@ static int stored_loss_dates(struct case_ctx *c, const char *type, int by_accoun
 	flt.ntypes = 1;
 	if (!(cur = finding_copies_open(c->st, &flt, NULL)))
 		return -1;
-	while ((rc = finding_copies_next(cur, &r)) == 1) {
-		long long lo = -1, hi = 0, t = r.loss_ts;
-		struct loss_stat *ls;
-		int is_new;
-		if (t == FINDING_NO_TS || r.loss == LOSS_NONE)
-			continue;
-		if (!by_account)
-			lo = hi = t;
-		if (by_account && (r.loss == LOSS_ACCOUNT_CLOSED || r.loss == LOSS_ACCOUNT_DELETED))
-			lo = t;
-		if (by_account && (r.loss == LOSS_ACCOUNT_CLOSED || r.loss == LOSS_SCHEDULED_DELETION))
-			hi = t;
-		ls = loss_slot(m, by_account ? r.account : r.app, &is_new);
-		if (is_new) {
-			*ls = (struct loss_stat){ lo, hi };
-			continue;
-		}
-		if (lo >= 0 && (ls->lo < 0 || lo < ls->lo))
-			ls->lo = lo;
-		if (hi > ls->hi)
-			ls->hi = hi;
-	}
+	while ((rc = finding_copies_next(cur, &r)) == 1)
+		if (r.loss != LOSS_NONE)
+			add_loss(loss_slot(m, by_account ? r.account : r.app), &r, by_account);
 	findings_close(cur);
 	return rc < 0 ? -1 : 0;
 }
@@ -131,8 +157,7 @@ static void custodians_phrase(struct case_ctx *c, const struct type_group *g, co
 						    "custodians"));
 		return;
 	}
-	strbuf_addf(&sql, "SELECT coalesce((SELECT custodian_name FROM main.accounts a"
-		    " WHERE a.account = f.account), f.custodian_id) AS nm"
+	strbuf_addf(&sql, "SELECT coalesce(" INC_CUSTODIAN_NAME("f") ", f.custodian_id) AS nm"
 		    " FROM temp.case_findings f WHERE f.type = ?1 AND (?2 IS NULL OR f.class = ?2)"
 		    " AND coalesce(f.%s, '') = ?3 AND f.custodian_id IS NOT NULL"
 		    " GROUP BY f.custodian_id ORDER BY min(f.first_ts), f.custodian_id", g->key);
@@ -147,7 +172,7 @@ static void custodians_phrase(struct case_ctx *c, const struct type_group *g, co
 		const char *nm = stmt_text(s, 0);
 		if (i++)
 			strbuf_addstr(out, i == n ? " and " : ", ");
-		strbuf_addstr(out, nm ? nm : "-");
+		strbuf_addstr(out, nm ? nm : "");
 	}
 	stmt_free(s);
 	if (n > 1) {
@@ -235,26 +260,48 @@ static void group_count_vars(struct case_ctx *c, const struct type_group *g,
 {
 	char buf[96];
 
-	casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), r->n, "message",
-							 "messages"));
+	/* copies and messages never mixed: "526 message copies (513 messages)"
+	   when a message has several copies, else "13 messages" */
+	if (r->nmsg && r->nmsg < r->n) {
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), r->n, "copy",
+								 "copies"));
+		casereport_varf(c, "distinct_note", " (%s)", casereport_count(c, buf,
+				sizeof(buf), r->nmsg, "message", "messages"));
+	} else {
+		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), r->n,
+								 "message", "messages"));
+		casereport_var(c, "distinct_note", "");
+	}
 	casereport_varf(c, "count", "%lld", r->n);
 	casereport_var(c, "n_store_rows", casereport_count(c, buf, sizeof(buf), r->n,
 							   "store row", "store rows"));
 	casereport_var(c, "were", r->n == 1 ? "was" : "were");
 	casereport_var(c, "are", r->n == 1 ? "is" : "are");
+	casereport_var(c, "their", r->n == 1 ? "its" : "their");
+	casereport_var(c, "n_copies", casereport_count(c, buf, sizeof(buf), r->n, "copy",
+						       "copies"));
 	casereport_var(c, "n_group_findings", casereport_count(c, buf, sizeof(buf), r->nf,
 							       "finding", "findings"));
-	if (r->nmsg && r->nmsg < r->n)
-		casereport_varf(c, "distinct_note", " (%lld distinct)", r->nmsg);
-	else
-		casereport_var(c, "distinct_note", "");
 	casereport_var(c, "n_group_conversations", casereport_count(c, buf, sizeof(buf),
 		       r->conv, "conversation", "conversations"));
 	custodians_phrase(c, g, r->key, r->ncust, who);
 	casereport_var(c, "custodians_of", who->buf);
 }
 
-/* {group_first} {group_last} {group_range} {first_time} {last_time} {hours} */
+/* "August 10, 2021 at 00:00 UTC" ([words] at). */
+static const char *long_time(struct case_ctx *c, long long ts, char *buf, size_t len)
+{
+	char day[48], iso[TIME_ISO_LEN];
+	const char *at = reportdef_nth(c->def, "words", "at", 0);
+
+	casereport_long_day(ts, day, sizeof(day));
+	time_fmt_iso(ts, iso);          /* YYYY-MM-DDTHH:MM:SSZ */
+	snprintf(buf, len, "%s %s %.5s UTC", day, at ? at : "at", iso + 11);
+	return buf;
+}
+
+/* {group_first} {group_last} {group_range} {first_time} {last_time} {hours}
+ * {first_when} {last_when} */
 static void group_date_vars(struct case_ctx *c, const struct group_row *r)
 {
 	char d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], t1[TIME_ISO_LEN] = "", t2[TIME_ISO_LEN] = "";
@@ -274,6 +321,9 @@ static void group_date_vars(struct case_ctx *c, const struct group_row *r)
 	}
 	casereport_var(c, "first_time", t1);
 	casereport_var(c, "last_time", t2);
+	/* in prose: "August 10, 2021 at 00:00 UTC" */
+	casereport_var(c, "first_when", r->dated ? long_time(c, r->first, l1, sizeof(l1)) : "");
+	casereport_var(c, "last_when", r->dated ? long_time(c, r->last, l2, sizeof(l2)) : "");
 	casereport_varf(c, "hours", "%.1f", r->dated ? (double)(r->last - r->first) / 3600.0
 			: 0.0);
 }
@@ -284,8 +334,8 @@ static void group_device_vars(struct case_ctx *c, const struct group_row *r)
 {
 	char l1[64], w[96];
 
-	casereport_var(c, "device", r->device ? r->device : "-");
-	casereport_var(c, "account", r->account ? r->account : "-");
+	casereport_var(c, "device", r->device ? r->device : "");
+	casereport_var(c, "account", r->account ? r->account : "");
 	casereport_var(c, "app", inc_app_name(c, r->app));
 	casereport_var(c, "device_status", r->status ? r->status : "lost");
 	casereport_var(c, "device_status_on", r->status_on ? r->status_on : "");
@@ -300,14 +350,46 @@ static void group_device_vars(struct case_ctx *c, const struct group_row *r)
 		       reportdef_get(c->def, "circumstances", "date_unknown"));
 }
 
-/* {loss_first} {loss_last} {loss_when}: the deletions of the group's app */
+/* {loss_events}: "9 deleted by the custodian who held them, 4 deleted by
+ * the other party ... and 1 expired" ([circumstances] event_*). */
+static void loss_events_var(struct case_ctx *c, const struct loss_stat *ls)
+{
+	static const char *const keys[EV_COUNT] = {
+		"event_deleted_self", "event_deleted_other", "event_expired", "event_burned"
+	};
+	struct strbuf out = STRBUF_INIT;
+	int parts = 0, done = 0;
+	char num[W_NUM];
+
+	for (int i = 0; i < EV_COUNT; i++)
+		parts += ls && ls->n[i] > 0;
+	for (int i = 0; ls && i < EV_COUNT; i++) {
+		char *t;
+		if (!ls->n[i])
+			continue;
+		casereport_var(c, "k", casereport_num(num, sizeof(num), ls->n[i]));
+		casereport_var(c, "them", ls->n[i] == 1 ? "it" : "them");
+		t = casereport_text(c, "circumstances", keys[i], 0);
+		done++;
+		strbuf_addf(&out, "%s%s", done == 1 ? "" : done == parts ? " and " : ", ",
+			    t ? t : "");
+		free(t);
+	}
+	casereport_var(c, "loss_events", out.buf ? out.buf : "");
+	strbuf_release(&out);
+}
+
+/* {loss_first} {loss_last} {loss_when} {loss_events}: the deletions of the
+ * group's app; "date of deletion unknown" for the copies the inputs gave
+ * no time for. */
 static void group_loss_vars(struct case_ctx *c, const struct loss_map *loss,
 			    const struct group_row *r)
 {
 	const struct loss_stat *ls = loss_find(loss, r->app);
-	char d1[TIME_DATE_LEN] = "-", d2[TIME_DATE_LEN] = "-", l1[64], l2[64], range[160];
+	int dated = ls && ls->lo >= 0;
+	char d1[TIME_DATE_LEN] = "", d2[TIME_DATE_LEN] = "", l1[64], l2[64], range[160];
 
-	if (ls) {
+	if (dated) {
 		inc_day(ls->lo, d1, 0);
 		inc_day(ls->hi, d2, 0);
 		casereport_long_day(ls->lo, l1, sizeof(l1));
@@ -315,8 +397,20 @@ static void group_loss_vars(struct case_ctx *c, const struct loss_map *loss,
 	}
 	casereport_var(c, "loss_first", d1);
 	casereport_var(c, "loss_last", d2);
-	casereport_var(c, "loss_when", ls ? casereport_range(c, l1, l2, range, sizeof(range)) :
-		       reportdef_get(c->def, "circumstances", "deletion_unknown"));
+	if (!dated) {
+		casereport_var(c, "loss_when",
+			       reportdef_get(c->def, "circumstances", "deletion_unknown"));
+	} else if (ls->undated) {
+		char num[W_NUM], *t;
+		casereport_var(c, "range", casereport_range(c, l1, l2, range, sizeof(range)));
+		casereport_var(c, "k", casereport_num(num, sizeof(num), ls->undated));
+		t = casereport_text(c, "circumstances", "partly_undated", 0);
+		casereport_var(c, "loss_when", t ? t : "");
+		free(t);
+	} else {
+		casereport_var(c, "loss_when", casereport_range(c, l1, l2, range, sizeof(range)));
+	}
+	loss_events_var(c, ls);
 }
 
 /* {after_nara}: a closure after NARA's letter is said, with the days. */
@@ -330,7 +424,7 @@ static void after_nara_var(struct case_ctx *c, long long lo)
 		char *an;
 		casereport_varf(c, "days_after", "%lld", ld - nd);
 		an = casereport_text(c, "circumstances", "after_nara", 0);
-		casereport_var(c, "after_nara", an ? an : "");
+		casereport_varf(c, "after_nara", " %s", an ? an : "");
 		free(an);
 	}
 }
@@ -343,7 +437,10 @@ static void group_closure_vars(struct case_ctx *c, const struct loss_map *closur
 	const struct loss_stat *ls = loss_find(closure, r->account);
 	long long lo = ls ? ls->lo : 0, hi = ls ? ls->hi : 0;
 	const char *unknown = reportdef_get(c->def, "circumstances", "date_unknown");
-	char d1[TIME_DATE_LEN] = "-", d2[TIME_DATE_LEN] = "-", l1[64], w[96];
+	const char *event = reportdef_get(c->def, "circumstances", ls &&
+					  ls->lo_kind == LOSS_ACCOUNT_DELETED ? "account_deleted_event"
+					  : "account_closed_event");
+	char d1[TIME_DATE_LEN] = "", d2[TIME_DATE_LEN] = "", l1[64], w[96];
 
 	if (ls) {
 		inc_day(lo, d1, lo < 0);
@@ -351,6 +448,7 @@ static void group_closure_vars(struct case_ctx *c, const struct loss_map *closur
 	}
 	casereport_var(c, "closed_on", d1);
 	casereport_var(c, "closes_on", d2);
+	casereport_var(c, "closure_event", event);
 	casereport_long_day(lo, l1, sizeof(l1));
 	snprintf(w, sizeof(w), "on %s", l1);
 	casereport_var(c, "closed_when", ls && lo >= 0 ? w : unknown);
@@ -362,16 +460,21 @@ static void group_closure_vars(struct case_ctx *c, const struct loss_map *closur
 	casereport_var(c, "closes_when", ls && hi ? w : unknown);
 }
 
-/* The "N more findings of the same kind" bullet after MAX_GROUP_SENTENCES. */
-static int more_groups_bullet(struct case_ctx *c, long long more_groups, long long more_n)
+/* The "N more findings of the same kind" bullet after MAX_GROUP_SENTENCES:
+ * their volume in the type's unit (copies, store rows; none for the
+ * findings without messages). */
+static int more_groups_bullet(struct case_ctx *c, const struct type_group *g,
+			      long long more_groups, long long more_n)
 {
+	int rows = !strcmp(g->type, "EARLY_PURGE") || !strcmp(g->type, "RETENTION_SHORTFALL");
 	char buf[96];
 	char *t;
 
-	casereport_varf(c, "more_groups", "%lld", more_groups);
-	casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), more_n,
-							 "message", "messages"));
-	t = casereport_text(c, "circumstances", "more", 0);
+	casereport_var(c, "more_groups", casereport_num(buf, sizeof(buf), more_groups));
+	casereport_var(c, "n_messages", rows ? casereport_count(c, buf, sizeof(buf), more_n,
+		       "store row", "store rows") : casereport_count(c, buf, sizeof(buf), more_n,
+		       "message", "messages"));
+	t = casereport_text(c, "circumstances", more_n ? "more" : "more_none", 0);
 	if (!t)
 		return -1;
 	int rc = pdf_bullet(c->doc, t);
@@ -416,7 +519,7 @@ static int group_sentences(struct case_ctx *c, const struct type_group *g,
 	stmt_free(s);
 	strbuf_release(&who);
 	if (rc == 0 && more_groups)
-		rc = more_groups_bullet(c, more_groups, more_n);
+		rc = more_groups_bullet(c, g, more_groups, more_n);
 	return rc;
 }
 
@@ -429,8 +532,8 @@ int incident_section3(struct case_ctx *c, const struct figures *f)
 	if (!rc && f->findings)
 		rc = casereport_pars(c, "section3", "intro");
 	if (!rc && f->findings)
-		rc = stored_loss_dates(c, "UNCAPTURED_DELETION", 0, &loss) |
-		     stored_loss_dates(c, "ACCOUNT_DELETION", 1, &closure);
+		rc = stored_losses(c, "UNCAPTURED_DELETION", 0, &loss) |
+		     stored_losses(c, "ACCOUNT_DELETION", 1, &closure);
 	for (size_t i = 0; !rc && i < sizeof(groups) / sizeof(groups[0]); i++)
 		rc = group_sentences(c, &groups[i], &loss, &closure, &nsent);
 	loss_map_free(&loss);

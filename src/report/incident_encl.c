@@ -96,40 +96,54 @@ int incident_corrective_actions(struct case_ctx *c)
 
 /* ---- 5. Salvage ---------------------------------------------------------------- */
 
-/* Per distinct affected message: where a copy still exists, as analyze
- * stored it with the copies (findings.h, finding_copies.survives): the
- * compliance store, a forward, an export of its conversation at or after
- * it, or a copy not lost, this one or another account's (still on a
- * device or in an account). */
-static int salvage_table(struct case_ctx *c, const struct figures *f)
+/* Where an affected message survives, per distinct message, from the
+ * survives bits analyze stored with its copies (findings.h): the same
+ * categories in the computed sentence and the table. A message may count
+ * in several places; "device only" is a message held on a device or in an
+ * account (this custodian's copy or another's) and nowhere else. */
+enum { SV_STORE, SV_FORWARD, SV_EXPORT, SV_OTHER, SV_DEVICE_ONLY, SV_SURVIVING, SV_COUNT };
+static const char *const sv_keys[SV_COUNT] = {
+	"store", "forward", "export", "other", "device_only", "surviving"
+};
+
+static void salvage_count(unsigned b, long long n[SV_COUNT])
 {
-	struct finding_filter flt;
+	const unsigned kept = FINDING_SURVIVES_STORE | FINDING_SURVIVES_FORWARD |
+			      FINDING_SURVIVES_EXPORT;
+	const unsigned held = FINDING_SURVIVES_DEVICE | FINDING_SURVIVES_OTHER;
+
+	n[SV_STORE] += !!(b & FINDING_SURVIVES_STORE);
+	n[SV_FORWARD] += !!(b & FINDING_SURVIVES_FORWARD);
+	n[SV_EXPORT] += !!(b & FINDING_SURVIVES_EXPORT);
+	n[SV_OTHER] += !!(b & FINDING_SURVIVES_OTHER);
+	n[SV_DEVICE_ONLY] += (b & held) && !(b & kept);
+	n[SV_SURVIVING] += b != 0;
+}
+
+/* The counts, and temp.case_held: the messages still held on a device or
+ * in an account (the holder sentences look for their holders). */
+static int salvage_table(struct case_ctx *c, long long n[SV_COUNT])
+{
 	struct finding_message_row m;
 	struct findings_cursor *cur;
 	struct stmt *ins;
 	int rc;
 
-	(void)f;
-	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_msgs;"
-		       "CREATE TEMP TABLE case_msgs (message_id TEXT PRIMARY KEY, store INTEGER"
-		       " DEFAULT 0, fwd INTEGER DEFAULT 0, exp INTEGER DEFAULT 0,"
-		       " other INTEGER DEFAULT 0);"))
+	memset(n, 0, SV_COUNT * sizeof(*n));
+	if (store_exec(c->st, "DROP TABLE IF EXISTS temp.case_held;"
+		       "CREATE TEMP TABLE case_held (message_id TEXT PRIMARY KEY);"))
 		return -1;
-	ins = stmt_prepare(c->st, "INSERT INTO temp.case_msgs (message_id, store, fwd, exp, other)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5)");
-	flt = c->flt;
-	cur = ins ? finding_messages_open(c->st, &flt) : NULL;
+	ins = stmt_prepare(c->st, "INSERT INTO temp.case_held (message_id) VALUES (?1)");
+	cur = ins ? finding_messages_open(c->st, &c->flt) : NULL;
 	if (!cur) {
 		stmt_free(ins);
 		return -1;
 	}
 	while ((rc = finding_messages_next(cur, &m)) == 1) {
+		salvage_count(m.survives, n);
+		if (!(m.survives & (FINDING_SURVIVES_DEVICE | FINDING_SURVIVES_OTHER)))
+			continue;
 		stmt_bind_text(ins, 1, m.message_id);
-		stmt_bind_int(ins, 2, !!(m.survives & FINDING_SURVIVES_STORE));
-		stmt_bind_int(ins, 3, !!(m.survives & FINDING_SURVIVES_FORWARD));
-		stmt_bind_int(ins, 4, !!(m.survives & FINDING_SURVIVES_EXPORT));
-		stmt_bind_int(ins, 5, !!(m.survives & (FINDING_SURVIVES_DEVICE |
-						       FINDING_SURVIVES_OTHER)));
 		if (stmt_step(ins) < 0)
 			rc = -1;
 		stmt_reset(ins);
@@ -141,74 +155,80 @@ static int salvage_table(struct case_ctx *c, const struct figures *f)
 	return rc < 0 ? -1 : 0;
 }
 
-int incident_section5(struct case_ctx *c, const struct figures *f)
+/* The table: each place, then the messages surviving somewhere and those
+ * known nowhere (they add up to the affected messages). */
+static int salvage_rows(struct case_ctx *c, const struct figures *f, const long long n[SV_COUNT])
 {
-	static const char *const where_keys[] = { "store", "forward", "export", "other" };
-	static const char *const where_cols[] = { "store", "fwd", "exp", "other" };
-	long long counts[4], surviving = 0;
 	const char *hdr[2];
-	char cols[256], sql[160], num[W_NUM];
+	char cols[256], num[W_NUM];
 	static const double w[] = { 4.0, 1.0 };
-	struct stmt *s;
-	int rc = casereport_heading(c, 1, "section5", "heading");
+	int rc;
 
-	if (rc || salvage_table(c, f))
+	if (casereport_columns(c, "section5", "columns", cols, sizeof(cols), hdr, 2))
 		return -1;
-	for (int i = 0; i < 4; i++) {
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM temp.case_msgs WHERE %s",
-			 where_cols[i]);
-		if (inc_query_ll(c, sql, &counts[i]))
-			return -1;
-		casereport_varf(c, where_keys[i], "%lld", counts[i]);
+	rc = pdf_table_begin(c->doc, 2, hdr, w) | pdf_table_align(c->doc, "lr");
+	for (int i = 0; i <= SV_COUNT && !rc; i++) {
+		const char *key = i < SV_COUNT ? sv_keys[i] : "lost";
+		const char *cells[2] = { reportdef_get(c->def, "section5", key), num };
+		inc_num(num, sizeof(num), i < SV_COUNT ? n[i] : f->messages - n[SV_SURVIVING]);
+		rc = cells[0] ? pdf_table_row(c->doc, cells) : -1;
 	}
-	if (inc_query_ll(c, "SELECT count(*) FROM temp.case_msgs WHERE store OR fwd OR exp OR other",
-		     &surviving))
-		return -1;
-	casereport_varf(c, "surviving", "%lld", surviving);
-	casereport_varf(c, "lost", "%lld", f->messages - surviving);
-	if (casereport_pars(c, "section5", f->messages ? "computed" : "none"))
-		return -1;
-	if (f->messages) {
-		if (casereport_columns(c, "section5", "columns", cols, sizeof(cols), hdr, 2))
-			return -1;
-		rc = pdf_table_begin(c->doc, 2, hdr, w) | pdf_table_align(c->doc, "lr");
-		for (int i = 0; i < 4 && !rc; i++) {
-			const char *cells[2] = { reportdef_get(c->def, "section5", where_keys[i]), num };
-			inc_num(num, sizeof(num), counts[i]);
-			rc = cells[0] ? pdf_table_row(c->doc, cells) : -1;
-		}
-		rc |= pdf_table_end(c->doc);
-	}
-	/* who still holds a copy: the first places to salvage from */
-	s = rc ? NULL : stmt_prepare(c->st,
-		"SELECT coalesce((SELECT custodian_name FROM main.accounts a"
-		"  WHERE a.account = g.account), g.custodian_id, '-'),"
-		" g.account, coalesce(g.device_id, '-'), count(DISTINCT fc.message_id), g.type"
+	return rc | pdf_table_end(c->doc);
+}
+
+/* Who still holds a copy: the first places to salvage from. */
+static int salvage_holders(struct case_ctx *c)
+{
+	struct stmt *s = stmt_prepare(c->st,
+		"SELECT coalesce(" INC_CUSTODIAN_NAME("g") ", g.custodian_id, g.account),"
+		" g.account, g.device_id, count(DISTINCT fc.message_id), g.type, g.class"
 		" FROM main.finding_copies fc JOIN main.findings g"
 		"  ON g.run_id = fc.run_id AND g.finding_id = fc.finding_id"
-		" WHERE fc.run_id = ?1 AND fc.message_id IN (SELECT message_id FROM temp.case_msgs"
-		"  WHERE other) AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP', 'LATE_FORWARD')"
+		" WHERE fc.run_id = ?1 AND fc.message_id IN (SELECT message_id FROM temp.case_held)"
+		"  AND (g.type IN ('NOT_FORWARDED', 'CAPTURE_GAP', 'LATE_FORWARD')"
 		"  OR (g.type = 'ACCOUNT_DELETION' AND g.class = 'impending'))"
 		" GROUP BY g.account, g.device_id, g.type ORDER BY 4 DESC, g.account LIMIT 5");
-	if (!rc && !s)
+	int rc = 0;
+
+	if (!s)
 		return -1;
-	if (s)
-		stmt_bind_int(s, 1, c->run_id);
-	while (s && rc == 0 && stmt_step(s) == 1) {
-		char buf[64];
-		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 4), 0);
+	stmt_bind_int(s, 1, c->run_id);
+	while (rc == 0 && stmt_step(s) == 1) {
+		char buf[64], dev[96];
 		char *t;
 		casereport_var(c, "holder", stmt_text(s, 0));
 		casereport_var(c, "account", stmt_text(s, 1));
-		casereport_var(c, "device", stmt_text(s, 2));
+		snprintf(dev, sizeof(dev), ", device %s", stmt_text(s, 2) ? stmt_text(s, 2) : "");
+		casereport_var(c, "device_note", stmt_text(s, 2) ? dev : "");
 		casereport_var(c, "n_messages", casereport_count(c, buf, sizeof(buf), stmt_int(s, 3),
 								 "message", "messages"));
-		casereport_var(c, "finding_type", label ? label : stmt_text(s, 4));
+		casereport_var(c, "finding_type", inc_type_label(c, stmt_text(s, 4), stmt_text(s, 5)));
 		t = casereport_text(c, "section5", "holder", 0);
 		rc = t ? pdf_bullet(c->doc, t) : -1;
 		free(t);
 	}
 	stmt_free(s);
+	return rc;
+}
+
+int incident_section5(struct case_ctx *c, const struct figures *f)
+{
+	long long n[SV_COUNT];
+	char num[W_NUM];
+	int rc = casereport_heading(c, 1, "section5", "heading");
+
+	if (rc || salvage_table(c, n))
+		return -1;
+	for (int i = 0; i < SV_COUNT; i++)
+		casereport_var(c, sv_keys[i], casereport_num(num, sizeof(num), n[i]));
+	casereport_var(c, "lost", casereport_num(num, sizeof(num), f->messages - n[SV_SURVIVING]));
+	casereport_var(c, "messages", casereport_num(num, sizeof(num), f->messages));
+	if (casereport_pars(c, "section5", f->messages ? "computed" : "none"))
+		return -1;
+	if (f->messages)
+		rc = salvage_rows(c, f, n);
+	if (!rc)
+		rc = salvage_holders(c);
 	if (!rc)
 		rc = pdf_space(c->doc, 6);
 	for (size_t i = 0; !rc && i < c->cf.salvage.n; i++)
@@ -247,8 +267,8 @@ static int enclosure_findings(struct case_ctx *c, struct xlsx_sheet *sh)
 	xlsx_header(sh, 0, hdr, 14);
 	xlsx_freeze(sh, 1, 0);
 	s = stmt_prepare(c->st,
-		"SELECT f.finding_id, coalesce((SELECT custodian_name FROM main.accounts a"
-		"  WHERE a.account = f.account), f.custodian_id), f.office, f.account, f.app,"
+		"SELECT f.finding_id, coalesce(" INC_CUSTODIAN_NAME("f") ", f.custodian_id),"
+		" f.office, f.account, f.app,"
 		" f.device_id, f.first_ts, f.last_ts, f.message_count, coalesce(d.n, 0),"
 		" f.conversation_count, f.type, f.class, f.detail"
 		" FROM temp.case_findings f LEFT JOIN (SELECT finding_id, count(DISTINCT message_id) AS n"
@@ -257,7 +277,6 @@ static int enclosure_findings(struct case_ctx *c, struct xlsx_sheet *sh)
 	if (!s)
 		return -1;
 	while (stmt_step(s) == 1 && row < XLSX_MAX_ROWS) {
-		const char *label = reportdef_nth(c->def, "types", stmt_text(s, 11), 0);
 		for (unsigned i = 0; i < 6; i++)
 			xlsx_str(sh, row, i, i == 4 ? inc_app_name(c, stmt_text(s, 4))
 				 : stmt_text(s, (int)i), XS_NONE);
@@ -267,7 +286,7 @@ static int enclosure_findings(struct case_ctx *c, struct xlsx_sheet *sh)
 			xlsx_datetime(sh, row, 7, stmt_int(s, 7));
 		for (unsigned i = 8; i <= 10; i++)
 			xlsx_num(sh, row, i, (double)stmt_int(s, (int)i), XS_INT);
-		xlsx_str(sh, row, 11, label ? label : stmt_text(s, 11), XS_NONE);
+		xlsx_str(sh, row, 11, finding_label(stmt_text(s, 11), stmt_text(s, 12)), XS_NONE);
 		xlsx_str(sh, row, 12, stmt_text(s, 12), XS_NONE);
 		xlsx_str(sh, row, 13, stmt_text(s, 13), XS_NONE);
 		row++;
@@ -335,8 +354,8 @@ int incident_enclosure_a(struct case_ctx *c, const struct figures *f, const char
 		       const char *sha)
 {
 	const char *hdr[7];
-	char cols[512], n1[W_NUM], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
-	static const double w[] = { 104, 58, 46, 65, 65, 42, 88 };
+	char cols[512], n1[64], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
+	static const double w[] = { 100, 58, 46, 58, 58, 44, 104 };
 	struct stmt *s;
 	const char *base = strrchr(book, '/');
 	int rc = casereport_heading(c, 1, "affected", "heading"), nrows = 0;
@@ -352,8 +371,7 @@ int incident_enclosure_a(struct case_ctx *c, const struct figures *f, const char
 	if (casereport_columns(c, "affected", "columns", cols, sizeof(cols), hdr, 7))
 		return -1;
 	s = stmt_prepare(c->st,
-		"SELECT coalesce((SELECT custodian_name FROM main.accounts a"
-		"  WHERE a.account = f.account), f.custodian_id, ''), f.app,"
+		"SELECT coalesce(" INC_CUSTODIAN_NAME("f") ", f.custodian_id, ''), f.app,"
 		" coalesce(f.device_id, ''), f.first_ts, f.last_ts, f.message_count, f.type, f.class"
 		" FROM temp.case_findings f"
 		" ORDER BY f.message_count DESC, f.custodian_id IS NULL, f.custodian_id, f.app,"
@@ -364,7 +382,8 @@ int incident_enclosure_a(struct case_ctx *c, const struct figures *f, const char
 	while (rc == 0 && stmt_step(s) == 1) {
 		if (nrows++ >= MAX_AFFECTED_ROWS) {
 			more++;
-			more_copies += stmt_int(s, 5);
+			/* copies only: the store's rows and an outage's are not copies */
+			more_copies += inc_volume_kind(stmt_text(s, 6)) == VOL_COPIES ? stmt_int(s, 5) : 0;
 			continue;
 		}
 		const char *cells[7] = {
@@ -372,7 +391,7 @@ int incident_enclosure_a(struct case_ctx *c, const struct figures *f, const char
 		};
 		inc_day(stmt_int(s, 3), d1, stmt_is_null(s, 3));
 		inc_day(stmt_int(s, 4), d2, stmt_is_null(s, 4));
-		inc_num(n1, sizeof(n1), stmt_int(s, 5));
+		inc_volume_cell(c, stmt_text(s, 6), stmt_int(s, 5), n1, sizeof(n1));
 		snprintf(type, sizeof(type), "%s (%s)", inc_type_label(c, stmt_text(s, 6), stmt_text(s, 7)),
 			 stmt_text(s, 7));
 		rc = casereport_row(c, cells, 7);

@@ -88,9 +88,10 @@ static int last_update(struct case_ctx *c, char out[TIME_DATE_LEN])
 	return rc < 0 ? -1 : 0;
 }
 
-static const char *or_dash(const char *s)
+/* A table cell or value that may be empty: never "-" in a letter. */
+static const char *or_empty(const char *s)
 {
-	return s && *s ? s : "-";
+	return s && *s ? s : "";
 }
 
 /* The action table: status at the last update and now, due dates, and
@@ -103,8 +104,10 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 	struct stmt *s;
 	int rc;
 
+	const char *no_status = reportdef_get(c->def, "actions", "no_status");
+
 	*nactions = 0;
-	if (casereport_columns(c, "actions", "columns", cols, sizeof(cols), hdr, 6))
+	if (!no_status || casereport_columns(c, "actions", "columns", cols, sizeof(cols), hdr, 6))
 		return -1;
 	s = stmt_prepare(c->st,
 		"SELECT a.action_id, a.title,"
@@ -130,13 +133,14 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 	stmt_bind_text(s, 3, c->date);
 	rc = pdf_table_begin(c->doc, 6, hdr, w);
 	while (rc == 0 && stmt_step(s) == 1) {
-		const char *then = stmt_text(s, 2), *now = or_dash(stmt_text(s, 3));
+		const char *then = stmt_text(s, 2), *now = or_empty(stmt_text(s, 3));
 		char nowbuf[96];
-		if (stmt_text(s, 5) && *stmt_text(s, 5))
-			snprintf(due, sizeof(due), "%s\n(was %s)", stmt_text(s, 5),
-				 or_dash(stmt_text(s, 4)));
+		if (stmt_text(s, 5) && *stmt_text(s, 5) && stmt_text(s, 4) && *stmt_text(s, 4))
+			snprintf(due, sizeof(due), "%s\n(was %s)", stmt_text(s, 5), stmt_text(s, 4));
+		else if (stmt_text(s, 5) && *stmt_text(s, 5))
+			snprintf(due, sizeof(due), "%s", stmt_text(s, 5));
 		else
-			snprintf(due, sizeof(due), "%s", or_dash(stmt_text(s, 4)));
+			snprintf(due, sizeof(due), "%s", or_empty(stmt_text(s, 4)));
 		if (!stmt_is_null(s, 8) && tracker_is_pending(TK_ACTION, now))
 			snprintf(nowbuf, sizeof(nowbuf), "%s (%lld%%)", now, stmt_int(s, 8));
 		else
@@ -144,7 +148,7 @@ static int actions_table(struct case_ctx *c, const char *since, long long *nacti
 		char nupd[24];
 		snprintf(nupd, sizeof(nupd), "%lld", stmt_int(s, 7));
 		const char *cells[6] = {
-			stmt_text(s, 0), stmt_text(s, 1), then ? then : "-", nowbuf, due, nupd
+			stmt_text(s, 0), stmt_text(s, 1), then ? then : no_status, nowbuf, due, nupd
 		};
 		rc = casereport_row(c, cells, 6);
 		(*nactions)++;
@@ -181,8 +185,10 @@ static int changes(struct case_ctx *c, const char *since)
 			rc = t ? pdf_bullet(c->doc, t) : -1;
 			free(t);
 		}
-		line = xasprintf("%s: %s. %s", stmt_text(s, 2), stmt_text(s, 3),
-				 or_dash(stmt_text(s, 4)));
+		char day[64];
+		casereport_long_date(stmt_text(s, 2), day, sizeof(day));
+		line = xasprintf("%s: %s.%s%s", day, stmt_text(s, 3),
+				 stmt_text(s, 4) && *stmt_text(s, 4) ? " " : "", or_empty(stmt_text(s, 4)));
 		if (!rc)
 			rc = pdf_text(c->doc, PDF_INDENT | PDF_SMALL | PDF_TIGHT, line);
 		free(line);
@@ -226,7 +232,9 @@ static int remaining(struct case_ctx *c)
 		casereport_var(c, "action_id", stmt_text(s, 0));
 		casereport_var(c, "action_title", stmt_text(s, 1));
 		casereport_var(c, "status", status);
-		casereport_var(c, "due_on", or_dash(stmt_text(s, 3)));
+		char due[64];
+		casereport_long_date(stmt_text(s, 3), due, sizeof(due));
+		casereport_var(c, "due_on", due);
 		casereport_varf(c, "percent", "%lld", stmt_int(s, 4));
 		if (over > 0)
 			casereport_varf(c, "overdue_note", " %lld days overdue.", over);
@@ -326,7 +334,10 @@ static int case_summary(struct case_ctx *c)
 		for (size_t k = 0; k < c->nvars; k++)
 			if (!strcmp(c->vars[k].name, vars[i]))
 				val = c->vars[k].value;
-		rc = label ? casereport_kv(c, label, val) : -1;
+		if (!label)
+			rc = -1;
+		else if (val && *val)           /* a date the case does not have: no line */
+			rc = casereport_kv(c, label, val);
 	}
 	return rc ? rc : pdf_space(c->doc, 8);
 }
@@ -346,18 +357,21 @@ int report_status(struct store *st, const struct report_opts *o)
 		return EXIT_DB;
 	}
 	/* the case file first, the tracker when the file leaves a date out */
-	casereport_var(&c, "opened_on", or_dash(c.cf.opened_on ? c.cf.opened_on : row.opened_on));
-	casereport_var(&c, "nara_letter_on", or_dash(c.cf.nara_letter_on ? c.cf.nara_letter_on
-						      : row.nara_letter_on));
-	casereport_var(&c, "response_due_on", or_dash(c.cf.response_due_on ? c.cf.response_due_on
-						       : row.response_due_on));
-	casereport_var(&c, "case_status", or_dash(row.status));
-	casereport_var(&c, "last_update_on", since[0] ? since : "-");
+	casereport_var(&c, "opened_on", or_empty(c.cf.opened_on ? c.cf.opened_on : row.opened_on));
+	casereport_var(&c, "nara_letter_on", or_empty(c.cf.nara_letter_on ? c.cf.nara_letter_on
+						       : row.nara_letter_on));
+	casereport_var(&c, "response_due_on", or_empty(c.cf.response_due_on ? c.cf.response_due_on
+							: row.response_due_on));
+	casereport_var(&c, "case_status", row.status && *row.status ? row.status
+		       : reportdef_get(c.def, "summary", "status_unknown"));
+	casereport_var(&c, "last_update_on", since);
 	{
 		char l[64];
-		casereport_long_date(since, l, sizeof(l));
+		const char *opened = c.cf.opened_on ? c.cf.opened_on : row.opened_on;
+		/* no update before: the changes count from the case's opening */
+		casereport_long_date(since[0] ? since : opened, l, sizeof(l));
 		casereport_var(&c, "last_update_long", l);
-		casereport_long_date(c.cf.opened_on ? c.cf.opened_on : row.opened_on, l, sizeof(l));
+		casereport_long_date(opened, l, sizeof(l));
 		casereport_var(&c, "opened_long", l);
 	}
 	if (!since[0])

@@ -50,7 +50,8 @@ t_eq "late forward" "$(facts m6)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|forward|
 t_eq "late export" "$(facts m7)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|export|1617357600|12"
 t_eq "late store capture (day)" "$(facts m8)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|store|1617580800|9"
 
-# --- a message read from a chat export survives in it; its tombstone does not ---
+# --- a message read from a chat export survives in it; its tombstone does not, and
+# a tombstone of a received message is the sender's deletion ---
 d_reset
 d_acct "whatsapp:+1001,$HDR"
 printf '[3/1/21, 10:00:00 AM] Ann: Kept in the export\n[3/1/21, 10:05:00 AM] Bob: This message was deleted\n[3/1/21, 10:06:00 AM] Ann: You deleted this message\n' >"$T/in/chat.txt"
@@ -60,7 +61,7 @@ t_eq "analyze exit (export)" "$rc" 0
 t_eq "export copies: kept one survives in the export (4) and on the device (8)" \
 	"$(sql "$T/a.db" "SELECT f.type, c.direction, coalesce(c.loss, '-'), c.survives FROM finding_copies c JOIN findings f USING (run_id, finding_id) ORDER BY c.ts")" \
 	"NOT_FORWARDED|sent|-|12
-UNCAPTURED_DELETION|received|deleted|0
+UNCAPTURED_DELETION|received|deleted_by_sender|0
 UNCAPTURED_DELETION|sent|deleted|0"
 
 # --- the rule packs of the run: stored, and the Rules sheet never re-reads them ---

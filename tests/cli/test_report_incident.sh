@@ -76,8 +76,9 @@ t_contains "intro counts" "$T/flat.txt" "$nf findings of that audit, covering $c
 t_contains "office" "$T/flat.txt" "maintained by the Emergency Operations Center, Office of Field Operations, Example Agency"
 
 # per finding type: findings, copies, distinct messages (table 1.1)
-for row in "UNCAPTURED_DELETION|Deleted on device" "DEVICE_LOSS|Lost with device" \
-	   "ACCOUNT_DELETION|Account deleted"; do
+# the labels of the findings vocabulary (findings.h), the workbook's too
+for row in "UNCAPTURED_DELETION|Uncaptured deletion" "DEVICE_LOSS|Device loss" \
+	   "ACCOUNT_DELETION|Account deletion"; do
 	ty=${row%%|*}; label=${row#*|}
 	f=$(sql "$DB" "SELECT count(*) FROM findings WHERE run_id = $RUN AND type = '$ty' AND finding_id IN ($SEL)")
 	c=$(sql "$DB" "SELECT count(*) $CP AND finding_id IN (SELECT finding_id FROM findings WHERE run_id = $RUN AND type = '$ty')")
@@ -86,7 +87,15 @@ for row in "UNCAPTURED_DELETION|Deleted on device" "DEVICE_LOSS|Lost with device
 done
 # README §5 rows 1-4, 8, 9
 t_contains "deletions: 13 copies of 4 custodians" "$T/flat.txt" "13 messages in WhatsApp of 4 custodians"
-t_contains "deletion dates (events)" "$T/flat.txt" "deleted, expired or burned on the devices from October 5, 2018 to January 24, 2019"
+t_contains "deletion dates (events)" "$T/flat.txt" "were lost on the devices from October 5, 2018 to January 24, 2019 without a copy in any recordkeeping system"
+# who deleted, from the stored loss: the custodians' own deletions (sent or
+# received copies, usage log and "You deleted this message") and the
+# counterparts' tombstones ("This message was deleted") of the two exports
+self=$(sql "$DB" "SELECT count(*) $CP AND loss = 'deleted'")
+other=$(sql "$DB" "SELECT count(*) $CP AND loss = 'deleted_by_sender'")
+t_eq "README: 3 counterpart tombstones (2 Dana's export, 1 Priya's)" "$other" 3
+t_contains "deletion events: the custodians'" "$T/flat.txt" "system: $self deleted by the custodian who held them and"
+t_contains "deletion events: the counterparts'" "$T/flat.txt" "$other deleted by the other party to the conversation (shown to the custodian as \"This message was deleted\")."
 t_contains "device loss" "$T/flat.txt" "The device D-0002 (iPhone 8) of Marcus Bell was replaced on February 19, 2019 holding 14 messages in WhatsApp"
 t_contains "a loss after NARA's letter, said" "$T/flat.txt" "This was 4 days after your letter of March 1, 2019."
 t_contains "permanent records said in the text" "$T/flat.txt" "are permanent records: they were held by Capstone officials"
@@ -112,7 +121,8 @@ t_eq "late letter: exit 0" "$rc" 0
 pdftotext "$T/late.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/late.txt"
 t_contains "late letter: said" "$T/late.txt" "This report is sent after March 31, 2019, the date your letter set for it"
 t_contains "late letter: dated" "$T/late.txt" "April 2, 2019"
-t_contains "account closed" "$T/flat.txt" "account whatsapp:+15550100004 of Tomás Alvarez was closed on March 5, 2019 with 12 messages"
+t_contains "account deleted (the account_deleted event)" "$T/flat.txt" "account whatsapp:+15550100004 of Tomás Alvarez was deleted by its holder on March 5, 2019 with 12 messages"
+t_contains "after NARA's letter: a sentence of its own" "$T/flat.txt" "never captured. This was 4 days after"
 t_contains "narrative circumstances" "$T/flat.txt" "during Operation Gateway, four officials"
 # per custodian copies (README: Dana 4, Marcus 15, Priya 5, Tomás 15)
 for pair in "Dana Reyes|4" "Marcus Bell|15" "Priya Natarajan|5" "Tomás Alvarez|15"; do
@@ -130,6 +140,18 @@ t_contains "salvage sentence" "$T/flat.txt" "Of the $msgs affected messages, $su
 t_contains "lost" "$T/flat.txt" "and $((msgs - surv)) are not known to survive anywhere"
 t_contains "salvage holder" "$T/flat.txt" "9 messages still held by Priya Natarajan (whatsapp:+15550100003, device D-0003)"
 if grep -Eq "^ *In the compliance store +0 *$" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "store row"; fi
+# the table and the sentence: the same five places, then the total
+for row in "In the compliance store|0" "Forwarded to an official account|0" \
+	   "In an export the agency holds (a chat export or an exported conversation)|0" \
+	   "In another custodian's copy that is not lost|9" \
+	   "Only on a device or in an account, not yet in a recordkeeping system or export|9" \
+	   "Survive in at least one place (each message counted once)|9" \
+	   "Not known to survive anywhere|17"; do
+	if grep -Fq "${row%|*}" "$T/inc.txt" && grep -F "${row%|*}" "$T/inc.txt" | grep -Eq " ${row##*|} *$"; then
+		t_pass=$((t_pass + 1)); else _t_fail "salvage row '$row'"; fi
+done
+t_contains "salvage sentence: the table's places" "$T/flat.txt" "0 in the compliance store, 0 forwarded to an official account, 0 in an export the agency holds and 9 in another custodian's copy that is not lost. 9 survive only on a device or in an account"
+t_not_contains "no '-' in the prose" "$T/flat.txt" " - "
 # safeguards: the actions linked to the case
 t_contains "action CA-05" "$T/flat.txt" "CA-05. Issue the electronic messaging records directive"
 t_contains "action CA-06 status" "$T/inc.txt" "In progress"
