@@ -167,6 +167,34 @@ t_contains "1230.14" "$T/flat.txt" "36 CFR 1230.14, How do agencies report incid
 t_contains "2911 (non-official accounts)" "$T/flat.txt" "44 U.S.C. 2911, Disclosure requirement"
 t_contains "signatory" "$T/flat.txt" "Evelyn Brandt Agency Records Officer, Example Agency"
 
+# a case of the messages in Dana Reyes's WhatsApp export, never forwarded:
+# they survive in that export (the agency holds it), and on her phone
+cat >"$T/export.ini" <<'EOF'
+[case]
+id = UD-2021-0004
+title = Messages of the EOC Coordination export
+opened_on = 2021-09-01
+[scope]
+account = whatsapp:+15550100001
+type = NOT_FORWARDED
+class = threatened
+[addressee]
+organization = National Archives and Records Administration
+[signatory]
+name = Evelyn Brandt
+title = Agency Records Officer, Example Agency
+EOF
+run report incident --db "$DB" --case "$T/export.ini" -o "$T/export.pdf"
+t_eq "export case: exit" "$rc" 0
+pdftotext -layout "$T/export.pdf" "$T/export.txt"
+exp=$(sql "$DB" "SELECT count(DISTINCT message_id) FROM finding_copies c JOIN findings f USING (run_id, finding_id)
+ WHERE run_id = $RUN AND f.account = 'whatsapp:+15550100001' AND f.type = 'NOT_FORWARDED' AND c.survives & 4")
+t_eq "export case: 16 messages in the export (SQL)" "$exp" 16
+if grep -F "In an export the agency holds" "$T/export.txt" | grep -Eq " $exp *$"; then
+	t_pass=$((t_pass + 1)); else _t_fail "export row: $exp"; fi
+if grep -F "Only on a device or in an account" "$T/export.txt" | grep -Eq " 0 *$"; then
+	t_pass=$((t_pass + 1)); else _t_fail "export case: none on a device only"; fi
+
 # ---- PDF quality ------------------------------------------------------------
 t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
 pdffonts "$PDF" >"$T/fonts" 2>&1
