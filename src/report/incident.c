@@ -377,36 +377,50 @@ int incident_section1(struct case_ctx *c, const struct figures *f)
 
 /* ---- 2. Office ------------------------------------------------------------ */
 
-int incident_section2(struct case_ctx *c)
+/* {offices}: "A, B and C"; past MAX_NAMES_LISTED, the first ones and "and N
+ * other offices"; none recorded: [section2] unknown. 0 or -1. */
+static int offices_var(struct case_ctx *c)
 {
-	struct strbuf offices = STRBUF_INIT;
-	const char *hdr[5];
-	char cols[512], n1[W_NUM], n2[W_NUM];
-	static const double w[] = { 108, 104, 156, 50, 50 };
+	struct strbuf out = STRBUF_INIT;
+	long long n = 0, shown;
 	struct stmt *s;
-	int rc = 0, n = 0, nrows = 0;
-	long long more = 0, more_copies = 0;
-	char *t;
+	int rc, i = 0;
 
+	if (inc_query_ll(c, "SELECT count(DISTINCT office) FROM temp.case_findings", &n))
+		return -1;
+	shown = n > MAX_NAMES_LISTED ? MAX_NAMES_LISTED - 1 : n;
 	s = stmt_prepare(c->st, "SELECT DISTINCT office FROM temp.case_findings"
 			 " WHERE office IS NOT NULL ORDER BY office");
 	if (!s)
 		return -1;
-	{
-		char *names[64];
-		int k = 0;
-		while (stmt_step(s) == 1 && k < 64)
-			names[k++] = xstrdup(stmt_text(s, 0));
-		for (int i = 0; i < k; i++) {
-			strbuf_addf(&offices, "%s%s", i == 0 ? "" : i == k - 1 ? " and " : ", ",
-				    names[i]);
-			free(names[i]);
-		}
-		n = k;
+	while (i < shown && (rc = stmt_step(s)) == 1) {
+		i++;
+		strbuf_addf(&out, "%s%s", i == 1 ? "" : i == n ? " and " : ", ", stmt_text(s, 0));
 	}
 	stmt_free(s);
-	casereport_var(c, "offices", n ? offices.buf : reportdef_nth(c->def, "section2", "unknown", 0));
-	strbuf_release(&offices);
+	if (n > shown) {
+		char num[W_NUM];
+		const char *w = reportdef_nth(c->def, "section2", "other_offices", 0);
+		strbuf_addf(&out, " and %s %s", casereport_num(num, sizeof(num), n - shown),
+			    w ? w : "other offices");
+	}
+	casereport_var(c, "offices", n ? out.buf : reportdef_nth(c->def, "section2", "unknown", 0));
+	strbuf_release(&out);
+	return 0;
+}
+
+int incident_section2(struct case_ctx *c)
+{
+	const char *hdr[5];
+	char cols[512], n1[W_NUM], n2[W_NUM];
+	static const double w[] = { 108, 104, 156, 50, 50 };
+	struct stmt *s;
+	int rc = 0, nrows = 0;
+	long long more = 0, more_copies = 0;
+	char *t;
+
+	if (offices_var(c))
+		return -1;
 	rc |= casereport_heading(c, 1, "section2", "heading");
 	if (rc || !(t = casereport_text(c, "section2", "text", 0)))
 		return -1;

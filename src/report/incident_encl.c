@@ -355,7 +355,7 @@ int incident_enclosure_a(struct case_ctx *c, const struct figures *f, const char
 {
 	const char *hdr[7];
 	char cols[512], n1[64], d1[TIME_DATE_LEN], d2[TIME_DATE_LEN], type[160];
-	static const double w[] = { 100, 58, 46, 58, 58, 44, 104 };
+	static const double w[] = { 94, 54, 46, 62, 62, 50, 100 };
 	struct stmt *s;
 	const char *base = strrchr(book, '/');
 	int rc = casereport_heading(c, 1, "affected", "heading"), nrows = 0;
