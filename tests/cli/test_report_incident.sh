@@ -195,6 +195,30 @@ if grep -F "In an export the agency holds" "$T/export.txt" | grep -Eq " $exp *$"
 if grep -F "Only on a device or in an account" "$T/export.txt" | grep -Eq " 0 *$"; then
 	t_pass=$((t_pass + 1)); else _t_fail "export case: none on a device only"; fi
 
+# a deletion the inputs give no time for (finding_copies.loss_ts NULL): said
+cp "$DB" "$T/undated.db"
+$PY - "$T/undated.db" "$RUN" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE finding_copies SET loss_ts = NULL WHERE run_id = ? AND message_id IN ('wa-31aa', 'wa-3527')",
+          (int(sys.argv[2]),))
+c.commit()
+EOF
+run report incident --db "$T/undated.db" --case "$CASE" -o "$T/undated.pdf"
+t_eq "undated deletions: exit" "$rc" 0
+pdftotext "$T/undated.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/undated.txt"
+t_contains "undated deletions: said" "$T/undated.txt" "(date of deletion unknown for 2 of them) without a copy"
+$PY - "$T/undated.db" "$RUN" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE finding_copies SET loss_ts = NULL WHERE run_id = ? AND loss IN ('deleted', 'deleted_by_sender')",
+          (int(sys.argv[2]),))
+c.commit()
+EOF
+run report incident --db "$T/undated.db" --case "$CASE" -o "$T/undated2.pdf"
+pdftotext "$T/undated2.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/undated2.txt"
+t_contains "no deletion dated: said" "$T/undated2.txt" "were lost on the devices on dates the inputs do not give (date of deletion unknown) without a copy"
+
 # ---- PDF quality ------------------------------------------------------------
 t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
 pdffonts "$PDF" >"$T/fonts" 2>&1
