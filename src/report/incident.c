@@ -384,7 +384,7 @@ static int offices_var(struct case_ctx *c)
 	struct strbuf out = STRBUF_INIT;
 	long long n = 0, shown;
 	struct stmt *s;
-	int rc, i = 0;
+	int rc = 0, i = 0;
 
 	if (inc_query_ll(c, "SELECT count(DISTINCT office) FROM temp.case_findings", &n))
 		return -1;
@@ -398,6 +398,10 @@ static int offices_var(struct case_ctx *c)
 		strbuf_addf(&out, "%s%s", i == 1 ? "" : i == n ? " and " : ", ", stmt_text(s, 0));
 	}
 	stmt_free(s);
+	if (rc < 0) {                   /* a failed step is not the end of the rows */
+		strbuf_release(&out);
+		return -1;
+	}
 	if (n > shown) {
 		char num[W_NUM];
 		const char *w = reportdef_nth(c->def, "section2", "other_offices", 0);
