@@ -8,8 +8,26 @@
 
 #define U(s) utf8_check((s), sizeof(s) - 1)
 
+/* ASCII is checked eight bytes at a time: a bad byte or a character at any
+   offset of a longer string, and one just past the end, still count. */
+static void offsets(void)
+{
+	char b[40];
+
+	for (size_t at = 0; at < 30; at++) {
+		memset(b, 'a', sizeof(b));
+		b[at] = '\xFF';
+		CHECK(utf8_check(b, 32) == (at < 32 ? at + 1 : 0));
+		CHECK(utf8_check(b, at) == 0);          /* the bad byte just past len */
+		memcpy(b + at, "\xC3\xA9", 2);
+		CHECK(utf8_check(b, 32) == 0);
+		CHECK(utf8_check(b, at + 1) == at + 1); /* truncated at len */
+	}
+}
+
 int main(void)
 {
+	offsets();
 	/* valid */
 	CHECK(U("") == 0);
 	CHECK(U("plain ascii") == 0);
