@@ -67,25 +67,19 @@ static int header_has(struct ingest_ctx *ctx, const char *const *names)
 }
 
 /* The date order of the portal's local dates: m/d/y as Intune writes
- * them, or d/m/y after a re-save by Excel in such a locale (option
- * date_order, --date-order). */
+ * them, or d/m/y after a re-save by Excel in such a locale. Given (option
+ * date_order, --date-order) or read from the whole file first. */
 static enum date_order local_order = DO_MDY;
 
-/* Intune's dates: "2024-01-08 14:03:11.000000" (UTC), ISO 8601 with a
- * zone, or the portal's local form "1/8/2024 2:03:11 PM" read in
- * local_order. 0, -1 not a date, -2 a date that cannot exist in
- * local_order. */
-static int parse_when(const char *v, long long *ts)
+/* The portal's local form "1/8/2024 2:03:11 PM" (also "13/01/2024 14:03"):
+ * the two leading fields, the year and the seconds of the day; 0, or -1
+ * when v is not that form. */
+static int parse_local(const char *v, int *a, int *b, int *y, long long *secs)
 {
-	int a, b, y, h = 0, mi = 0, s = 0, n = 0;
-	char fa[8], fb[8], fy[8];
-	const char *f[3];
-	long long day;
+	int h = 0, mi = 0, s = 0, n = 0;
 	const char *p;
 
-	if (!time_parse(v, ts, NULL))
-		return 0;
-	if (sscanf(v, "%2d/%2d/%4d%n", &a, &b, &y, &n) != 3 || y < 1970 || a < 0 || b < 0)
+	if (sscanf(v, "%2d/%2d/%4d%n", a, b, y, &n) != 3 || *y < 1970 || *a < 0 || *b < 0)
 		return -1;
 	p = v + n;
 	if (*p == ',')
@@ -115,6 +109,24 @@ static int parse_when(const char *v, long long *ts)
 	}
 	if (h > 23 || mi > 59 || s > 60)
 		return -1;
+	*secs = h * 3600LL + mi * 60LL + s;
+	return 0;
+}
+
+/* Intune's dates: "2024-01-08 14:03:11.000000" (UTC), ISO 8601 with a
+ * zone, or the local form read in local_order. 0, -1 not a date, -2 a date
+ * that cannot exist in local_order. */
+static int parse_when(const char *v, long long *ts)
+{
+	int a, b, y;
+	char fa[8], fb[8], fy[8];
+	const char *f[3];
+	long long day, secs;
+
+	if (!time_parse(v, ts, NULL))
+		return 0;
+	if (parse_local(v, &a, &b, &y, &secs))
+		return -1;
 	snprintf(fa, sizeof(fa), "%d", a);
 	snprintf(fb, sizeof(fb), "%d", b);
 	snprintf(fy, sizeof(fy), "%d", y);
@@ -124,7 +136,7 @@ static int parse_when(const char *v, long long *ts)
 	day = localdate_day(f, local_order);
 	if (day < 0)
 		return -2;
-	*ts = day * 86400 + h * 3600LL + mi * 60LL + s;
+	*ts = day * 86400 + secs;
 	return 0;
 }
 
@@ -151,16 +163,6 @@ static int to_date(const char *v, char out[TIME_DATE_LEN])
 		return rc;
 	time_fmt_day(ts, out);
 	return 0;
-}
-
-/* --date-order for the portal's local dates; m/d/y when not given. */
-static int date_order_opt(struct ingest_ctx *ctx)
-{
-	int rc = localdate_order_opt(ctx, &local_order);
-
-	if (rc > 0)
-		local_order = DO_MDY;
-	return rc < 0 ? -1 : 0;
 }
 
 /* Which column names the device: option device_id = id (default), name or
@@ -286,16 +288,94 @@ struct dev_opts {
 };
 static struct dev_opts dev_opt;
 
-static int device_newest(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+/* What the local dates of a file say about their order: rows with a date
+ * that only d/m (or only m/d) can read, the first of each, and dates
+ * either order reads, differently. */
+struct order_votes {
+	unsigned long rows[2], first[2], either, either_line;
+	char example[2][32], either_ex[32];
+	long long newest[DO_COUNT];     /* the newest check-in read in each order */
+};
+static struct order_votes votes;
+
+static void vote(const char *v, unsigned long line, int *mask, int checkin)
 {
-	long long ts;
-	const char *c = pick(dev_alias, NDEV, val, DF_CHECKIN);
+	int a, b, y;
+	long long secs, ts;
+
+	if (!time_parse(v, &ts, NULL)) {
+		for (int o = 0; checkin && o < DO_COUNT; o++)
+			if (ts > votes.newest[o])
+				votes.newest[o] = ts;
+		return;
+	}
+	if (parse_local(v, &a, &b, &y, &secs))
+		return;
+	for (int o = 0; checkin && o < DO_COUNT; o++) {
+		char fa[8], fb[8], fy[8];
+		const char *f[3] = { fa, fb, fy };
+		long long day;
+		snprintf(fa, sizeof(fa), "%d", a);
+		snprintf(fb, sizeof(fb), "%d", b);
+		snprintf(fy, sizeof(fy), "%d", y);
+		day = localdate_day(f, (enum date_order)o);
+		if (day >= 0 && day * 86400 + secs > votes.newest[o])
+			votes.newest[o] = day * 86400 + secs;
+	}
+	if (a >= 1 && a <= 31 && b >= 1 && b <= 12 && a > 12) {
+		*mask |= 1 << DO_DMY;
+		if (!votes.example[DO_DMY][0])
+			snprintf(votes.example[DO_DMY], sizeof(votes.example[0]), "%s", v);
+	} else if (a >= 1 && a <= 12 && b >= 1 && b <= 31 && b > 12) {
+		*mask |= 1 << DO_MDY;
+		if (!votes.example[DO_MDY][0])
+			snprintf(votes.example[DO_MDY], sizeof(votes.example[0]), "%s", v);
+	} else if (a != b && a >= 1 && a <= 12 && b >= 1 && b <= 12 && !votes.either++) {
+		votes.either_line = line;
+		snprintf(votes.either_ex, sizeof(votes.either_ex), "%s", v);
+	}
+}
+
+/* The pre-pass over the rows: the votes, and the newest check-in (which
+ * stands for the export's date). */
+static int device_scan(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
+{
+	int mask = 0;
 
 	(void)ctx;
-	(void)line;
-	if (*c && !parse_when(c, &ts) && ts > dev_opt.newest)
-		dev_opt.newest = ts;
+	vote(pick(dev_alias, NDEV, val, DF_ENROLLED), line, &mask, 0);
+	vote(pick(dev_alias, NDEV, val, DF_CHECKIN), line, &mask, 1);
+	for (int o = DO_DMY; o <= DO_MDY; o++)
+		if (mask & 1 << o && !votes.rows[o]++)
+			votes.first[o] = line;
 	return 0;
+}
+
+/* The order of the file's local dates, as WhatsApp's are read: a date only
+ * one order can read decides; rows of both kinds are said, and the
+ * minority become bad records naming --date-order; dates either order
+ * reads (1/8/2024) are read m/d as Intune writes them, with a warning. */
+static void pick_order(struct ingest_ctx *ctx)
+{
+	struct src_loc at = { ctx->path, 0, 0 };
+	const unsigned long *n = votes.rows;
+
+	local_order = n[DO_DMY] > n[DO_MDY] ? DO_DMY : DO_MDY;
+	if (n[DO_DMY] && n[DO_MDY])
+		diag_warn(&at, "%lu row%s write%s dates day first (line %lu: '%s') and %lu month"
+			  " first (line %lu: '%s'): read as %s, the others are bad records;"
+			  " give --date-order if that is wrong", n[DO_DMY], n[DO_DMY] == 1 ? "" : "s",
+			  n[DO_DMY] == 1 ? "s" : "", votes.first[DO_DMY], votes.example[DO_DMY],
+			  n[DO_MDY], votes.first[DO_MDY], votes.example[DO_MDY],
+			  date_order_name(local_order));
+	else if (n[local_order])
+		diag_note("%s: local dates read as %s (line %lu: '%s')", ctx->path,
+			  date_order_name(local_order), votes.first[local_order],
+			  votes.example[local_order]);
+	else if (votes.either)
+		diag_warn(&at, "the dates do not tell d/m from m/d (line %lu: '%s'): read as mdy,"
+			  " as Intune writes them; give --date-order if that is wrong",
+			  votes.either_line, votes.either_ex);
 }
 
 static int device_row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
@@ -352,10 +432,12 @@ int load_intune_devices(struct ingest_ctx *ctx)
 		"'Device name' (or 'DeviceName')", "'Serial number' (or 'SerialNumber')" };
 	const char *stale = ingest_opt(ctx, "stale_days");
 	struct src_loc at = { ctx->path, 1, 0 };
-	int has;
+	struct bad_records saved;
+	int has, not_given, rc;
 
 	memset(&dev_opt, 0, sizeof(dev_opt));
-	if (device_key(ctx, &dev_opt.key) || date_order_opt(ctx))
+	memset(&votes, 0, sizeof(votes));
+	if (device_key(ctx, &dev_opt.key) || (not_given = localdate_order_opt(ctx, &local_order)) < 0)
 		return -1;
 	if (stale) {
 		char *end;
@@ -369,13 +451,18 @@ int load_intune_devices(struct ingest_ctx *ctx)
 						 what[dev_opt.key]);
 	for (int i = 0; i < NDEV; i++)
 		dev_cols[i] = (struct csv_col){ dev_alias[i].name, 0 };
-	/* the newest check-in stands for the export's date */
-	if (dev_opt.stale_days) {
-		struct bad_records saved = ctx->bad;
-		if (ingest_csv(ctx, dev_cols, NDEV, device_newest))
-			return -1;
-		ctx->bad = saved;       /* bad rows are reported by the real pass */
-	}
+	/* the pre-pass prints no bad record (the real pass does): it starts
+	   past the count shown, and is never strict */
+	saved = ctx->bad;
+	ctx->bad.count = DIAG_MAX_SHOWN + 1;
+	ctx->bad.strict = 0;
+	rc = ingest_csv(ctx, dev_cols, NDEV, device_scan);
+	ctx->bad = saved;
+	if (rc)
+		return -1;
+	if (not_given)
+		pick_order(ctx);
+	dev_opt.newest = votes.newest[local_order];
 	return ingest_csv(ctx, dev_cols, NDEV, device_row);
 }
 

@@ -70,18 +70,63 @@ run ingest --db "$T/nm2.db" intune-devices $D/devices_by_name.csv
 t_eq "by name, no option: exit" "$rc" 3
 t_contains "by name, no option: message" "$T/err" "no column 'Device ID' (or 'DeviceId')"
 
-# ---- dates re-saved by Excel in d/m order: --date-order dmy; without it,
-# a date that cannot exist in m/d order is an error naming the option ----
+# ---- dates re-saved by Excel in d/m order: read from the whole file (a
+# date only d/m can read decides), or given with --date-order ----
 rm -f "$T/x.db"
-run ingest --db "$T/x.db" --date-order dmy intune-devices $D/devices_excel_dmy.csv
+run ingest --db "$T/x.db" intune-devices $D/devices_excel_dmy.csv
 t_eq "excel dmy: exit" "$rc" 0
 t_eq "excel dmy: dates" "$(sql "$T/x.db" "SELECT device_id, enrolled_on FROM devices ORDER BY device_id")" \
 "7d1c2b3a-0000-4000-8000-00000000d001|2024-01-13
 7d1c2b3a-0000-4000-8000-00000000d002|2024-03-02"
+t_contains "excel dmy: said" "$T/err" "devices_excel_dmy.csv: local dates read as dmy (line 2: '13/01/2024 14:03')"
+t_not_contains "excel dmy: no warning" "$T/err" "warning"
+rm -f "$T/x.db"
+run ingest --db "$T/x.db" --date-order dmy intune-devices $D/devices_excel_dmy.csv
+t_eq "excel dmy, given: dates" "$(sql "$T/x.db" "SELECT group_concat(enrolled_on) FROM devices")" "2024-01-13,2024-03-02"
+t_not_contains "excel dmy, given: nothing said" "$T/err" "read as"
+# given m/d against the file: a date that cannot exist is a bad record
+# naming the option
 rm -f "$T/x2.db"
-run ingest --db "$T/x2.db" intune-devices $D/devices_excel_dmy.csv
+run ingest --db "$T/x2.db" --date-order mdy intune-devices $D/devices_excel_dmy.csv
 t_contains "excel dmy as mdy: names the option" "$T/err" "devices_excel_dmy.csv:2: error: bad enrollment date '13/01/2024 14:03': no such date in mdy order (see --date-order)"
 t_contains "excel dmy as mdy: counted" "$T/out" "1 records      1 skipped"
+# rows of both kinds: the majority decides, the others are bad records
+# naming the option, and the disagreement is said
+rm -f "$T/mx.db"
+run ingest --db "$T/mx.db" intune-devices $D/devices_mixed_order.csv
+t_eq "mixed orders: exit" "$rc" 0
+t_contains "mixed orders: warning" "$T/err" "devices_mixed_order.csv: warning: 2 rows write dates day first (line 2: '13/01/2024 14:03') and 1 month first (line 4: '1/20/2024 8:15 AM'): read as dmy, the others are bad records; give --date-order if that is wrong"
+t_contains "mixed orders: the m/d row" "$T/err" "devices_mixed_order.csv:4: error: bad enrollment date '1/20/2024 8:15 AM': no such date in dmy order (see --date-order)"
+t_eq "mixed orders: devices" "$(sql "$T/mx.db" "SELECT substr(device_id, 33), enrolled_on FROM devices ORDER BY device_id")" \
+"e001|2024-01-13
+e002|2024-03-02
+e004|2024-02-21"
+rm -f "$T/mx.db"
+run ingest --db "$T/mx.db" --strict intune-devices $D/devices_mixed_order.csv
+t_eq "mixed orders --strict: exit" "$rc" 3
+t_eq "mixed orders --strict: nothing kept" "$(sql "$T/mx.db" "SELECT count(*) FROM devices")" 0
+# nothing decides: m/d as Intune writes, with a warning naming the option
+rm -f "$T/u.db"
+run ingest --db "$T/u.db" intune-devices $D/devices_undecidable.csv
+t_eq "undecidable: exit" "$rc" 0
+t_contains "undecidable: warning" "$T/err" "devices_undecidable.csv: warning: the dates do not tell d/m from m/d (line 3: '02/03/2024 09:00'): read as mdy, as Intune writes them; give --date-order if that is wrong"
+t_eq "undecidable: read m/d" "$(sql "$T/u.db" "SELECT group_concat(enrolled_on) FROM devices")" "2024-01-08,2024-02-03,2024-05-05"
+rm -f "$T/u.db"
+run ingest --db "$T/u.db" --date-order dmy intune-devices $D/devices_undecidable.csv
+t_not_contains "undecidable, given: no warning" "$T/err" "warning"
+t_eq "undecidable, given dmy" "$(sql "$T/u.db" "SELECT group_concat(enrolled_on) FROM devices")" "2024-01-08,2024-03-02,2024-05-05"
+# the UTC dates of the portal export say nothing
+rm -f "$T/p.db"
+run ingest --db "$T/p.db" intune-devices $D/devices_portal.csv
+t_not_contains "portal (UTC dates): no warning" "$T/err" "warning"
+t_not_contains "portal (UTC dates): no note" "$T/err" "read as"
+# stale_days counts from the newest check-in read in the file's order
+# (25/06/2024, which m/d cannot read): the device last seen 04/05 is retired
+rm -f "$T/s.db"
+run ingest --db "$T/s.db" --opt stale_days=30 intune-devices $D/devices_excel_dmy.csv
+t_eq "stale_days in d/m: the device silent since 04/05 is retired" "$(sql "$T/s.db" "SELECT substr(device_id, 33), status, status_on FROM devices ORDER BY device_id")" \
+"d001|active|
+d002|retired|2024-05-04"
 run ingest --db "$T/x3.db" --date-order xyz intune-devices $D/devices_excel_dmy.csv
 t_contains "bad --date-order" "$T/err" "bad --date-order 'xyz'"
 t_done
