@@ -135,6 +135,11 @@ struct wa {
 	unsigned long differ[2];        /* headers d/m vs m/d, y/m/d vs y/d/m read apart */
 	const char *why_lang;
 	unsigned long scored;           /* headers with a numeric date */
+	/* their layout, for a file whose dates do not tell d/m from m/d:
+	   bracketed (iOS), a 4-digit last field, day or month written "03",
+	   or "3", dotted */
+	unsigned long bracketed, year4, padded, unpadded, dotted;
+	const char *why_layout;         /* the layout decided the order */
 	char *other;                    /* the one other author, if only one */
 	int others;                     /* 0, 1, or 2 = more than one */
 	/* pass 2 */
@@ -520,6 +525,11 @@ static void score_header(struct wa *w, const struct header *h)
 	if (h->named)
 		return;                 /* a month name: its order is known */
 	w->scored++;
+	w->bracketed += h->sig & 1;
+	w->year4 += strlen(h->f[2]) == 4 || strlen(h->f[2]) == 7;      /* 2024, 2565 BE */
+	w->padded += (h->f[0][0] == '0' && h->f[0][1]) || (h->f[1][0] == '0' && h->f[1][1]);
+	w->unpadded += !h->f[0][1] || !h->f[1][1];
+	w->dotted += h->dsep == '.';
 	for (int o = 0; o < 6; o++) {
 		struct order_score *sc = &w->score[o];
 		long long day = days[o] = header_day(h, &orders[o]);
@@ -579,9 +589,25 @@ static int cmp_score(const struct order_score *a, const struct order_score *b)
 	return 0;
 }
 
-/* The date order: from the dates when they decide; else from the
- * language of the file's notices, then the 12-hour clock of US exports,
- * then d/m; that guess is said (*why), naming --date-order. */
+/* d/m from the layout of the headers when every numeric header has it
+ * (README, "Date order"), else NULL: iOS writes a region's short date,
+ * and the regions that put the month first write it unpadded with two
+ * digits for the year (en-US "3/21/19", also with a 24-hour clock), so a
+ * bracketed "[21/03/2019, ...]" with a four-digit year and a zero-padded
+ * field is d/m; and no locale writes month.day.year with dots. */
+static const char *layout_dmy(const struct wa *w)
+{
+	if (w->bracketed == w->scored && w->year4 == w->scored && w->padded && !w->unpadded)
+		return "its iOS layout [dd/mm/yyyy, ...]; month-first regions write [m/d/yy, ...]";
+	if (w->dotted == w->scored)
+		return "its dotted dates; no month-first locale writes dots";
+	return NULL;
+}
+
+/* The date order: from the dates when they decide, then from the layout
+ * of the headers (said in the summary); else a guess, said with a warning
+ * naming --date-order (*why): the language of the file's notices, the
+ * 12-hour clock of US exports, then d/m. */
 static int pick_order(struct wa *w, const char **why)
 {
 	int best = 0, tied[6], ntied = 0, lang = -1;
@@ -601,6 +627,8 @@ static int pick_order(struct wa *w, const char **why)
 		return best;
 	if (ntied == 2 && tied[0] == 2 && tied[1] == 3 && !w->differ[1])
 		return best;
+	if (ntied == 2 && tied[0] == 0 && tied[1] == 1 && (w->why_layout = layout_dmy(w)) != NULL)
+		return 0;
 	for (int i = 0; i < walocale_langs(w->loc); i++)
 		if (w->lang_hits[i] > top) {
 			top = w->lang_hits[i];
@@ -1018,9 +1046,10 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	rc = run_pass(w, t, 2);
 	textin_free(t);
 	if (!rc && w->headers)
-		diag_note("%s: %lu message header%s, dates read as %s%s, %lu system line%s ignored",
+		diag_note("%s: %lu message header%s, dates read as %s%s%s%s%s, %lu system line%s ignored",
 			  ctx->path, w->headers, w->headers == 1 ? "" : "s", orders[w->order].name,
-			  w->order_given ? " (--date-order)" : "", ctx->ignored,
+			  w->order_given ? " (--date-order)" : "", w->why_layout ? " (from " : "",
+			  w->why_layout ? w->why_layout : "", w->why_layout ? ")" : "", ctx->ignored,
 			  ctx->ignored == 1 ? "" : "s");
 	if (!rc && w->h24_headers)
 		diag_note("%s: %lu header%s with a 24-hour hour and AM/PM (\"00:04 AM\", \"23:59 PM\"):"

@@ -281,6 +281,31 @@ t_eq "undecidable with --date-order mdy" "$(first und2)" "2024-03-04T10:00:00Z r
 wa amb1 $D/ambiguous.txt $ACC "Dana Reyes"
 t_not_contains "decided by the dates: no warning" "$T/err" "warning"
 
+# ---- the layout of the headers as a signal (README, "Date order"): iOS
+# writes a region's short date, month-first regions unpadded with a
+# two-digit year ([3/21/19, ...], also with a 24-hour clock: whats_json's
+# US exports), so [03/04/2024, ...] is d/m; no locale writes m.d.y. The
+# others stay guesses with the warning ----
+wa lay $D/ios_dmy_layout.txt $ACC "Dana Reyes"
+t_not_contains "iOS dd/mm/yyyy: no warning" "$T/err" "warning"
+t_contains "iOS dd/mm/yyyy: said" "$T/err" "ios_dmy_layout.txt: 5 message headers, dates read as dmy (from its iOS layout [dd/mm/yyyy, ...]; month-first regions write [m/d/yy, ...]), 0 system lines ignored"
+t_eq "iOS dd/mm/yyyy: 3 April" "$(first lay)" "2024-04-03T09:12:44Z received"
+wa dot $D/android_dotted_undecidable.txt $ACC "Dana Reyes"
+t_not_contains "dotted: no warning" "$T/err" "warning"
+t_contains "dotted: said" "$T/err" "dates read as dmy (from its dotted dates; no month-first locale writes dots)"
+t_eq "dotted: 3 April" "$(first dot)" "2024-04-03T09:12:00Z received"
+for v in "ios_padded_yy:dmy from nothing in the file:2024-04-03" \
+	 "ios_unpadded_24h:dmy from nothing in the file:2024-04-03" \
+	 "ios_us_undecidable:mdy from its 12-hour clock (US exports write m/d):2024-03-04"; do
+	name=${v%%:*} rest=${v#*:}
+	wa "$name" "$D/$name.txt" $ACC "Dana Reyes"
+	t_contains "$name: a guess, said" "$T/err" "warning: the dates do not tell d/m from m/d: read as ${rest%:*}; give --date-order if that is wrong"
+	t_eq "$name: read so" "$(first "$name" | cut -c1-10)" "${rest##*:}"
+done
+wa layg $D/ios_dmy_layout.txt $ACC "Dana Reyes" --date-order mdy
+t_eq "iOS dd/mm/yyyy, --date-order mdy wins" "$(first layg)" "2024-03-04T09:12:44Z received"
+t_not_contains "iOS dd/mm/yyyy, given: no layout said" "$T/err" "iOS layout"
+
 # ---- month names ----
 wa mon $D/month_names.txt $ACC "Dana Reyes"
 t_eq "month names" "$(ev mon)" \
