@@ -45,7 +45,12 @@ int walocale_langs(const struct walocale *l);
 const char *walocale_lang_code(const struct walocale *l, int lang);
 /* The date order the language suggests ("dmy", "mdy", "ymd"), or NULL. */
 const char *walocale_lang_order(const struct walocale *l, int lang);
-/* Month number (1-12) of a month name or abbreviation in any language, or 0. */
-int walocale_month(const struct walocale *l, const char *name, size_t len);
+/* Month number (1-12) of a month name or abbreviation, in language lang
+ * when it has the name, else in the first language that has it; 0 when
+ * none has. hits (when not NULL): +1 for each language that has the name
+ * (the same abbreviation may be two months in two languages: hr "lis" is
+ * October, pl and cs "lis" November). */
+int walocale_month(const struct walocale *l, const char *name, size_t len, int lang,
+		   unsigned long *hits);
 
 #endif

@@ -24,6 +24,7 @@
 
 #define WL_MAX_LANGS 255
 #define WL_MAX_TEXT 2048        /* longer texts are messages, never notices */
+#define WL_MAX_MONTHS 6         /* names of one month in one language */
 #define WL_LONG_SYSTEM 40       /* bytes from which a system notice is a prefix */
 
 enum mode { M_WHOLE, M_PREFIX, M_SUFFIX };
@@ -50,7 +51,7 @@ struct wa_scan {
 struct lang {
 	char *code, *order;
 	char *dur[5][4];                /* unit words of {dur}: s, min, h, d, w */
-	char *months[12][4];            /* names and abbreviations */
+	char *months[12][WL_MAX_MONTHS]; /* names and abbreviations */
 };
 
 struct walocale {
@@ -361,8 +362,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			n = strcspn(p, " ");
 			if (!n)
 				return diag_error(&at, "months: expected 12 names");
-			if (add_word(l->lang[lg].months[m], 4, p, n))
-				return diag_error(&at, "months: at most 4 lists per language");
+			if (add_word(l->lang[lg].months[m], WL_MAX_MONTHS, p, n))
+				return diag_error(&at, "months: at most %d lists per language", WL_MAX_MONTHS);
 			p += n;
 		}
 		return 0;
@@ -429,7 +430,7 @@ void walocale_free(struct walocale *l)
 			for (int k = 0; k < 4; k++)
 				free(l->lang[i].dur[u][k]);
 		for (int m = 0; m < 12; m++)
-			for (int k = 0; k < 4; k++)
+			for (int k = 0; k < WL_MAX_MONTHS; k++)
 				free(l->lang[i].months[m][k]);
 	}
 	free(l->t);
@@ -469,15 +470,27 @@ const char *walocale_lang_order(const struct walocale *l, int lang)
 	return l->lang[lang].order;
 }
 
-int walocale_month(const struct walocale *l, const char *name, size_t len)
+int walocale_month(const struct walocale *l, const char *name, size_t len, int lang,
+		   unsigned long *hits)
 {
+	int found = 0;
+
 	if (!l)
 		return 0;
 	for (size_t i = 0; i < l->nlang; i++)
 		for (int m = 0; m < 12; m++)
-			for (int k = 0; k < 4 && l->lang[i].months[m][k]; k++)
+			for (int k = 0; k < WL_MAX_MONTHS && l->lang[i].months[m][k]; k++)
 				if (strlen(l->lang[i].months[m][k]) == len &&
-				    !strncasecmp(l->lang[i].months[m][k], name, len))
-					return m + 1;
-	return 0;
+				    !strncasecmp(l->lang[i].months[m][k], name, len)) {
+					if ((int)i == lang)
+						return m + 1;
+					if (!found)
+						found = m + 1;
+					if (hits) {
+						hits[i]++;
+						m = 12;         /* once per language */
+						break;
+					}
+				}
+	return found;
 }

@@ -32,7 +32,7 @@
 
 /* The header grammars of formats.md §2.2, matched on a line with its
  * Unicode marks removed, NBSP/NNBSP turned into spaces and, in the header,
- * Arabic-Indic digits into ASCII:
+ * the digits of other scripts into ASCII:
  *  - date first: [?  date (three fields of 1-4 digits, one separator - / .
  *    with an optional space; a year may be "2565 BE" or a Japanese era
  *    "R4")  .?  ,?  an optional word (Finnish "klo"; the Korean, Chinese or
@@ -40,19 +40,34 @@
  *    h.mm.ss)  optional AM/PM (a.m., p. m., PM, Arabic ص/م)  ]?  " -"
  *    (after any spaces) or ":"?  one space  rest
  *  - time first (Vietnamese iOS): [21:41:35, 3/27/22] ...
- *  - a month name (23:08, 21 Sep 2013 - ...; 21 Sep 2013, 23:08 - ...) */
+ *  - a month name (formats.md §2.2; the medium date of the phone's locale):
+ *    day first "21 Sep 2013", "21. Sep. 2013", "21 de set. de 2013",
+ *    "21 сент. 2013 г."; month first "Sep 21, 2013" (en-US); year first
+ *    "2013. szept. 21." (hu); the time before or after the date */
 #define RE_FIELD "(\\d{1,4}(?: BE)?|[RHST]\\d{1,2})"
 #define RE_TIME "(\\d{1,2})([:.])(\\d{2})(?:[:.](\\d{2}))?"
 #define RE_AMPM "(?: ?([AaPp]\\.? ?[Mm]\\.?|\xD8\xB5|\xD9\x85))?"
 #define RE_END "(\\])?(\\s*-|:)? (.*)$"
+/* a month name, then "." or the abbreviation marks ॰ (hi) and ׳ (he) */
+#define RE_MONTH "(\\p{L}[\\p{L}\\p{M}]{1,13})(?:\\.|\xE0\xA5\xB0|\xD7\xB3)?"
+#define RE_OF "(?:de |d['\xE2\x80\x99])?"     /* pt, es, ca: "21 de set. de 2013" */
+#define RE_DMY "(\\d{1,2})\\.? " RE_OF RE_MONTH ",? " RE_OF "(\\d{4})(?:\\.| ?\\p{L}\\.)?"
+#define RE_MDY RE_MONTH " (\\d{1,2}),? (\\d{4})"
+#define RE_YMD "(\\d{4})\\. " RE_MONTH " (\\d{1,2})\\.?"
+#define RE_AT ",? (?:\\p{L}{1,4} )?"            /* "klo", "à", "um" before the time */
 static const char *const header_res[] = {
 	"^(\\[)?" RE_FIELD "([-/.]) ?" RE_FIELD "\\3 ?" RE_FIELD "\\.?(,)? ?"
 	"(?:([^\\d\\s\\[\\]]{1,6}) )?" RE_TIME RE_AMPM RE_END,
 	"^(\\[)?" RE_TIME RE_AMPM ",? " RE_FIELD "([-/.]) ?" RE_FIELD "\\8 ?" RE_FIELD RE_END,
-	"^(\\[)?" RE_TIME RE_AMPM ",? (\\d{1,2}) (\\p{L}{3,12})\\.?,? (\\d{4})" RE_END,
-	"^(\\[)?(\\d{1,2}) (\\p{L}{3,12})\\.?,? (\\d{4}),? " RE_TIME RE_AMPM RE_END,
+	"^(\\[)?" RE_TIME RE_AMPM ",? " RE_DMY RE_END,
+	"^(\\[)?" RE_DMY RE_AT RE_TIME RE_AMPM RE_END,
+	"^(\\[)?" RE_TIME RE_AMPM ",? " RE_MDY RE_END,
+	"^(\\[)?" RE_MDY RE_AT RE_TIME RE_AMPM RE_END,
+	"^(\\[)?" RE_YMD RE_AT RE_TIME RE_AMPM RE_END,
+	"^(\\[)?" RE_TIME RE_AMPM ",? " RE_YMD RE_END,
 };
-#define NPAT 4
+#define NPAT 8
+#define NAMED 2                         /* the patterns from here have a month name */
 
 /* The groups of each pattern: bracket, three date fields, date separator,
  * comma, word, hh, time separator, mm, ss, am/pm, close, header separator,
@@ -65,9 +80,13 @@ static const signed char groups[NPAT][X_COUNT] = {
 	{ 1, 7, 9, 10, 8, -1, -1, 2, 3, 4, 5, 6, 11, 12, 13 },
 	{ 1, 7, 8, 9, -1, -1, -1, 2, 3, 4, 5, 6, 10, 11, 12 },
 	{ 1, 2, 3, 4, -1, -1, -1, 5, 6, 7, 8, 9, 10, 11, 12 },
+	{ 1, 8, 7, 9, -1, -1, -1, 2, 3, 4, 5, 6, 10, 11, 12 },
+	{ 1, 3, 2, 4, -1, -1, -1, 5, 6, 7, 8, 9, 10, 11, 12 },
+	{ 1, 4, 3, 2, -1, -1, -1, 5, 6, 7, 8, 9, 10, 11, 12 },
+	{ 1, 9, 8, 7, -1, -1, -1, 2, 3, 4, 5, 6, 10, 11, 12 },
 };
 
-#define NSIG 2048
+#define NSIG (NPAT << 9)
 
 static const struct order {
 	const char *name;
@@ -134,6 +153,10 @@ struct wa {
 	unsigned long unknown_notices;  /* U+200E lines that match no notice */
 	unsigned long differ[2];        /* headers d/m vs m/d, y/m/d vs y/d/m read apart */
 	const char *why_lang;
+	int lang;                       /* most of the notices' language, -1 none (pass 2) */
+	unsigned long *month_hits;      /* month names of the file in each language (pass 1) */
+	int month_lang;                 /* the language of the file's month names, -1 none */
+	int pass;
 	unsigned long scored;           /* headers with a numeric date */
 	/* their layout, for a file whose dates do not tell d/m from m/d:
 	   bracketed (iOS), a 4-digit last field, day or month written "03",
@@ -185,6 +208,20 @@ static size_t mark_len(const unsigned char *s, size_t n, int *space)
 	return 0;
 }
 
+/* The UTF-8 length of a digit of another script at s (Arabic-Indic,
+ * Persian, Devanagari, Bengali, Gujarati) or of the Arabic comma, else 0. */
+static size_t native_digit(const unsigned char *s, size_t n)
+{
+	if (n >= 2 && ((s[0] == 0xD9 && s[1] >= 0xA0 && s[1] <= 0xA9) ||
+		       (s[0] == 0xDB && s[1] >= 0xB0 && s[1] <= 0xB9) ||
+		       (s[0] == 0xD8 && s[1] == 0x8C)))
+		return 2;
+	if (n >= 3 && s[0] == 0xE0 && (s[1] == 0xA5 || s[1] == 0xA7 || s[1] == 0xAB) &&
+	    s[2] >= 0xA6 && s[2] <= 0xAF)
+		return 3;
+	return 0;
+}
+
 static int normalize(struct wa *w, const char *line, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)line;
@@ -195,17 +232,15 @@ static int normalize(struct wa *w, const char *line, size_t len)
 	while (i < len) {
 		int space;
 		size_t m = mark_len(s + i, len - i, &space);
-		if (!m && i + 1 < len && w->norm.len + (i - start) < WA_HEADER_REGION &&
-		    ((s[i] == 0xD9 && s[i + 1] >= 0xA0 && s[i + 1] <= 0xA9) ||
-		     (s[i] == 0xDB && s[i + 1] >= 0xB0 && s[i + 1] <= 0xB9) ||
-		     (s[i] == 0xD8 && s[i + 1] == 0x8C))) {
-			/* Arabic-Indic and Persian digits, the Arabic comma: in the
-			   header they are written as ASCII */
+		size_t d = !m && w->norm.len + (i - start) < WA_HEADER_REGION ?
+			   native_digit(s + i, len - i) : 0;
+		if (d) {
+			/* in the header, as ASCII */
 			if (strbuf_add(&w->norm, line + start, i - start) ||
-			    strbuf_addch(&w->norm, s[i] == 0xD8 ? ',' :
-					 '0' + (s[i + 1] & 0x0F)))
+			    strbuf_addch(&w->norm, d == 2 && s[i] == 0xD8 ? ',' : d == 3 ?
+					 '0' + (s[i + 2] - 0xA6) : '0' + (s[i + 1] & 0x0F)))
 				return -1;
-			i += 2;
+			i += d;
 			start = i;
 			continue;
 		}
@@ -284,18 +319,20 @@ static int parse_with(struct wa *w, int k, struct header *h)
 	memset(h, 0, sizeof(*h));
 	for (int i = 0; i < 3; i++) {
 		size_t n = group_len(ofs, gi[X_F1 + i]);
+		if (k >= NAMED && i == 1) {
+			/* a month name: into its number, the fields as d, m, y */
+			int m = walocale_month(w->loc, s + ofs[2 * gi[X_F2]], n, w->month_lang,
+					       w->pass == 1 ? w->month_hits : NULL);
+			if (!m)
+				return 0;
+			snprintf(h->f[1], sizeof(h->f[1]), "%d", m);
+			h->named = 1;
+			continue;
+		}
 		if (n >= sizeof(h->f[i]))
 			return 0;
 		memcpy(h->f[i], s + ofs[2 * gi[X_F1 + i]], n);
 		h->f[i][n] = '\0';
-	}
-	if (k >= 2) {
-		/* a month name: into its number, the fields as d, m, y */
-		int m = walocale_month(w->loc, h->f[1], strlen(h->f[1]));
-		if (!m)
-			return 0;
-		snprintf(h->f[1], sizeof(h->f[1]), "%d", m);
-		h->named = 1;
 	}
 	h->hh = group_int(s, ofs, gi[X_HH]);
 	h->mm = group_int(s, ofs, gi[X_MM]);
@@ -589,6 +626,21 @@ static int cmp_score(const struct order_score *a, const struct order_score *b)
 	return 0;
 }
 
+/* The language with the most hits (the file's notices, or its month
+ * names), prefer on a tie, or -1. */
+static int top_lang(const struct wa *w, const unsigned long *hits, int prefer)
+{
+	unsigned long top = 0;
+	int lang = -1;
+
+	for (int i = 0; i < walocale_langs(w->loc); i++)
+		if (hits[i] > top || (hits[i] && hits[i] == top && i == prefer)) {
+			top = hits[i];
+			lang = i;
+		}
+	return lang;
+}
+
 /* d/m from the layout of the headers when every numeric header has it
  * (README, "Date order"), else NULL: iOS writes a region's short date,
  * and the regions that put the month first write it unpadded with two
@@ -610,8 +662,7 @@ static const char *layout_dmy(const struct wa *w)
  * 12-hour clock of US exports, then d/m. */
 static int pick_order(struct wa *w, const char **why)
 {
-	int best = 0, tied[6], ntied = 0, lang = -1;
-	unsigned long top = 0;
+	int best = 0, tied[6], ntied = 0, lang;
 
 	*why = NULL;
 	for (int o = 1; o < 6; o++)
@@ -629,11 +680,7 @@ static int pick_order(struct wa *w, const char **why)
 		return best;
 	if (ntied == 2 && tied[0] == 0 && tied[1] == 1 && (w->why_layout = layout_dmy(w)) != NULL)
 		return 0;
-	for (int i = 0; i < walocale_langs(w->loc); i++)
-		if (w->lang_hits[i] > top) {
-			top = w->lang_hits[i];
-			lang = i;
-		}
+	lang = w->lang;
 	if (lang >= 0 && walocale_lang_order(w->loc, lang)) {
 		for (int i = 0; i < ntied; i++)
 			if (!strcmp(orders[tied[i]].name, walocale_lang_order(w->loc, lang))) {
@@ -805,6 +852,7 @@ static int run_pass(struct wa *w, struct textin *t, int pass)
 	size_t len;
 	int rc;
 
+	w->pass = pass;
 	while ((rc = textin_next(t, &line, &len)) > 0) {
 		unsigned long lineno = textin_lineno(t);
 		struct header h;
@@ -960,6 +1008,7 @@ static int options(struct wa *w)
 		return diag_error(&at, "whatsapp: cannot read the WhatsApp strings (whatsapp.ini in"
 				  " the rules directory, --rules DIR)");
 	w->lang_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->lang_hits));
+	w->month_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->month_hits));
 	w->scan = walocale_scan_new();
 	return 0;
 }
@@ -979,6 +1028,7 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	int rc = -1, zip;
 
 	w->ctx = ctx;
+	w->lang = w->month_lang = -1;
 	strbuf_init(&w->norm, TEXTIN_MAX_LINE + 16);
 	strbuf_init(&w->self_clean, WA_MAX_AUTHOR * 4);
 	strbuf_init(&w->p.author, WA_MAX_AUTHOR * 2);
@@ -1027,6 +1077,8 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	textin_free(t);
 	if (rc)
 		goto out;
+	w->lang = top_lang(w, w->lang_hits, -1);
+	w->month_lang = top_lang(w, w->month_hits, w->lang);
 	if (w->order < 0) {
 		const char *why;
 		w->order = pick_order(w, &why);
@@ -1070,6 +1122,7 @@ out:
 	for (int k = 0; k < NPAT; k++)
 		pattern_free(w->re[k]);
 	free(w->lang_hits);
+	free(w->month_hits);
 	walocale_scan_free(w->scan);
 	strbuf_release(&w->norm);
 	strbuf_release(&w->self_clean);

@@ -313,6 +313,18 @@ t_eq "month names" "$(ev mon)" \
 2|2013-09-21T23:09:00Z|sent|Pat Lee|
 3|2013-10-02T08:15:00Z|received|Pat Lee|"
 t_not_contains "month names: no warning" "$T/err" "warning"
+# the medium and long dates of 33 locales (their CLDR month names, as
+# Android writes them; tests/data/adapters/SOURCES.md): day first with
+# "21. Sep.", "21 de set. de", "21 сент. 2013 г.", "২১ সেপ, ২০১৩" (Bengali
+# digits), "21 בספט׳"; month first (en-US); year first (hu); the time before
+# or after. Croatian "lis" is October (pl and cs: November), read so
+# because the file's other month names are Croatian
+for f in $D/month_names/*.txt; do
+	l=$(basename "$f" .txt)
+	wa "mn$l" "$f" $ACC "Dana Reyes"
+	t_eq "month names $l" "$(sql "$T/mn$l.db" "SELECT group_concat(strftime('%Y-%m-%dT%H:%M', ts, 'unixepoch'), ' ') FROM usage")" \
+		"2013-09-21T23:08 2013-10-02T08:15 2014-03-05T12:00 2014-05-17T07:30"
+done
 
 # ---- a zip made on macOS (headers that disagree, __MACOSX/) ----
 wa mac $D/macos_export.zip $ACC "Dana Reyes"
