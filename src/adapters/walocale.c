@@ -42,10 +42,13 @@ struct tpl {
 
 /* The byte pairs of the text being matched, stamped with a generation
  * number: a template whose literal has a pair the text lacks is skipped
- * without matching (the table is never cleared). */
+ * without matching (the table is never cleared); and the templates the
+ * pairs of the text index (walocale.index), in the order they are tried. */
 struct wa_scan {
 	unsigned gen;
 	unsigned stamp[65536];
+	unsigned *cand;
+	size_t ncand, acand;
 };
 
 struct lang {
@@ -54,9 +57,22 @@ struct lang {
 	char *months[12][WL_MAX_MONTHS]; /* names and abbreviations */
 };
 
+/* Each template under the rarest byte pair of its literal (the text must
+ * have that pair for the template to match): a text is matched against
+ * the templates of its own pairs, a few dozen of the thousands. Templates
+ * with no literal of two bytes are always tried. CSR: the templates of
+ * pair b are item[start[b]] .. item[start[b + 1] - 1]. */
+struct tpl_index {
+	unsigned *start, *item, *always;
+	size_t nalways;
+};
+
 struct walocale {
 	struct tpl *t;
 	size_t n, alloc;
+	struct tpl_index index;
+	unsigned *rank;                 /* per template: its place in the order of trying */
+	unsigned *by_rank;              /* the template at each place */
 	struct lang *lang;
 	size_t nlang, alang;
 	const char *path;
@@ -126,6 +142,8 @@ struct wa_scan *walocale_scan_new(void)
 
 void walocale_scan_free(struct wa_scan *sc)
 {
+	if (sc)
+		free(sc->cand);
 	free(sc);
 }
 
@@ -212,11 +230,83 @@ static size_t actor_len(const struct tpl *t, const char *s, size_t n)
 	return at ? (size_t)(at - s) : 0;
 }
 
+/* The categories in the order they are tried: a timer notice before a
+ * system notice it also matches, and so on. */
+static const enum wa_cat cat_order[] = { WC_TIMER, WC_DELETED, WC_YOU_DELETED, WC_MISSED,
+					 WC_SYSTEM, WC_MEDIA };
+#define NCAT (sizeof(cat_order) / sizeof(cat_order[0]))
+
+static void add_cand(struct wa_scan *sc, const unsigned *item, size_t n)
+{
+	if (!n)
+		return;
+	sc->cand = xgrow(sc->cand, sc->ncand + n, &sc->acand, sizeof(*sc->cand));
+	memcpy(sc->cand + sc->ncand, item, n * sizeof(*item));
+	sc->ncand += n;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Stamp the pairs of the text and collect the templates they index,
+ * sorted by rank (their place in the order of trying). */
+static void candidates(const struct walocale *l, struct wa_scan *sc, const char *text,
+		       size_t len)
+{
+	const struct tpl_index *ix = &l->index;
+
+	if (++sc->gen == 0) {
+		memset(sc->stamp, 0, sizeof(sc->stamp));
+		sc->gen = 1;
+	}
+	sc->ncand = 0;
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned short b = bigram(text + i);
+		if (sc->stamp[b] == sc->gen)
+			continue;
+		sc->stamp[b] = sc->gen;
+		add_cand(sc, ix->item + ix->start[b], ix->start[b + 1] - ix->start[b]);
+	}
+	add_cand(sc, ix->always, ix->nalways);
+	for (size_t i = 0; i < sc->ncand; i++)
+		sc->cand[i] = l->rank[sc->cand[i]];
+	qsort(sc->cand, sc->ncand, sizeof(*sc->cand), by_rank);
+}
+
+/* One template against the text: 1 and hit filled when it matches. */
+static int try_tpl(const struct walocale *l, const struct tpl *t, const struct wa_scan *sc,
+		   const char *text, size_t len, int notice, struct wa_hit *hit)
+{
+	long long num = -1, dur = -1;
+
+	if (t->cat == WC_SYSTEM && !notice && !t->long_sys)
+		return 0;
+	for (int b = 0; b < t->nbg; b++)
+		if (sc->stamp[t->bg[b]] != sc->gen)
+			return 0;
+	if (t->litlen && (t->litlen > len || !memcase(text, len, t->lit, t->litlen)))
+		return 0;
+	if (!glob(l, t, text, len, &num, &dur))
+		return 0;
+	hit->cat = t->cat;
+	hit->lang = t->lang;
+	if (t->cat == WC_TIMER) {
+		hit->ttl = t->unit == -1 ? 604800 : t->unit == -2 ? dur :
+			   t->unit == 0 ? 0 : num * t->unit;
+		if (hit->ttl < 0)
+			return 0;
+		if (t->lead_star && (hit->actor_len = actor_len(t, text, len)) != 0)
+			hit->has_actor = 1;
+	}
+	return 1;
+}
+
 enum wa_cat walocale_match(const struct walocale *l, struct wa_scan *sc, const char *text,
 			   size_t len, int notice, struct wa_hit *hit)
 {
-	static const enum wa_cat order[] = { WC_TIMER, WC_DELETED, WC_YOU_DELETED, WC_MISSED,
-					     WC_SYSTEM, WC_MEDIA };
 	memset(hit, 0, sizeof(*hit));
 	while (len && is_space(text[len - 1]))
 		len--;
@@ -226,39 +316,12 @@ enum wa_cat walocale_match(const struct walocale *l, struct wa_scan *sc, const c
 		len -= 3;
 	if (!l || !len || len > WL_MAX_TEXT)
 		return WC_NONE;
-	if (++sc->gen == 0) {
-		memset(sc->stamp, 0, sizeof(sc->stamp));
-		sc->gen = 1;
-	}
-	for (size_t i = 0; i + 1 < len; i++)
-		sc->stamp[bigram(text + i)] = sc->gen;
-	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
-		for (size_t i = 0; i < l->n; i++) {
-			const struct tpl *t = &l->t[i];
-			long long num = -1, dur = -1;
-			if (t->cat != order[o])
-				continue;
-			if (t->cat == WC_SYSTEM && !notice && !t->long_sys)
-				continue;
-			int miss = 0;
-			for (int b = 0; b < t->nbg; b++)
-				miss |= sc->stamp[t->bg[b]] != sc->gen;
-			if (miss || (t->litlen && (t->litlen > len || !memcase(text, len, t->lit, t->litlen))))
-				continue;
-			if (!glob(l, t, text, len, &num, &dur))
-				continue;
-			hit->cat = t->cat;
-			hit->lang = t->lang;
-			if (t->cat == WC_TIMER) {
-				hit->ttl = t->unit == -1 ? 604800 : t->unit == -2 ? dur :
-					   t->unit == 0 ? 0 : num * t->unit;
-				if (hit->ttl < 0)
-					continue;
-				if (t->lead_star && (hit->actor_len = actor_len(t, text, len)) != 0)
-					hit->has_actor = 1;
-			}
+	candidates(l, sc, text, len);
+	for (size_t i = 0; i < sc->ncand; i++) {
+		const struct tpl *t = &l->t[l->by_rank[sc->cand[i]]];
+		if (try_tpl(l, t, sc, text, len, notice, hit))
 			return t->cat;
-		}
+		memset(hit, 0, sizeof(*hit));
 	}
 	return WC_NONE;
 }
@@ -402,6 +465,50 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	return diag_error(&at, "unknown key '%s' (see the comment at the top)", key);
 }
 
+/* The index of struct tpl_index and the order of trying. */
+static void build_index(struct walocale *l)
+{
+	struct tpl_index *ix = &l->index;
+	unsigned *freq = xcalloc(65536, sizeof(*freq));
+	unsigned *key = xcalloc(l->n + 1, sizeof(*key));
+	unsigned r = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k + 1 < l->t[i].litlen; k++)
+			freq[bigram(l->t[i].lit + k)]++;
+	ix->start = xcalloc(65537, sizeof(*ix->start));
+	ix->always = xcalloc(l->n + 1, sizeof(*ix->always));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct tpl *t = &l->t[i];
+		unsigned best = 65536;
+		for (size_t k = 0; k + 1 < t->litlen; k++)
+			if (best == 65536 || freq[bigram(t->lit + k)] < freq[best])
+				best = bigram(t->lit + k);
+		key[i] = best;
+		if (best == 65536)
+			ix->always[ix->nalways++] = (unsigned)i;
+		else
+			ix->start[best + 1]++;
+	}
+	for (unsigned b = 0; b < 65536; b++)
+		ix->start[b + 1] += ix->start[b];
+	ix->item = xcalloc(l->n + 1, sizeof(*ix->item));
+	memset(freq, 0, 65536 * sizeof(*freq));         /* now: filled per pair */
+	for (size_t i = 0; i < l->n; i++)
+		if (key[i] != 65536)
+			ix->item[ix->start[key[i]] + freq[key[i]]++] = (unsigned)i;
+	l->rank = xcalloc(l->n + 1, sizeof(*l->rank));
+	l->by_rank = xcalloc(l->n + 1, sizeof(*l->by_rank));
+	for (size_t c = 0; c < NCAT; c++)
+		for (size_t i = 0; i < l->n; i++)
+			if (l->t[i].cat == cat_order[c]) {
+				l->rank[i] = r;
+				l->by_rank[r++] = (unsigned)i;
+			}
+	free(freq);
+	free(key);
+}
+
 struct walocale *walocale_load(const char *path)
 {
 	struct walocale *l = xcalloc(1, sizeof(*l));
@@ -412,6 +519,7 @@ struct walocale *walocale_load(const char *path)
 		return NULL;
 	}
 	l->path = NULL;
+	build_index(l);
 	return l;
 }
 
@@ -435,6 +543,11 @@ void walocale_free(struct walocale *l)
 	}
 	free(l->t);
 	free(l->lang);
+	free(l->index.start);
+	free(l->index.item);
+	free(l->index.always);
+	free(l->rank);
+	free(l->by_rank);
 	free(l);
 }
 
