@@ -379,22 +379,79 @@ static void longest_literal(struct tpl *t)
 	}
 }
 
+/* The template keys: their category, how they match, the timer's unit. */
+static const struct tpl_key {
+	const char *key;
+	enum wa_cat cat;
+	enum mode mode;
+	long long unit;
+} tpl_keys[] = {
+	{ "deleted", WC_DELETED, M_WHOLE, 0 }, { "you_deleted", WC_YOU_DELETED, M_WHOLE, 0 },
+	{ "media", WC_MEDIA, M_SUFFIX, 0 }, { "attached", WC_MEDIA, M_SUFFIX, 0 },
+	{ "missed_call", WC_MISSED, M_WHOLE, 0 }, { "system", WC_SYSTEM, M_WHOLE, 0 },
+	{ "timer_seconds", WC_TIMER, M_PREFIX, 1 }, { "timer_minutes", WC_TIMER, M_PREFIX, 60 },
+	{ "timer_hours", WC_TIMER, M_PREFIX, 3600 }, { "timer_days", WC_TIMER, M_PREFIX, 86400 },
+	{ "timer_weeks", WC_TIMER, M_PREFIX, 604800 }, { "timer", WC_TIMER, M_PREFIX, -2 },
+	{ "timer_default", WC_TIMER, M_WHOLE, -1 }, { "timer_off", WC_TIMER, M_PREFIX, 0 },
+};
+
+static int add_template(struct walocale *l, int lg, const struct tpl_key *k, const char *value,
+			const struct src_loc *at)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(value);
+	struct tpl *t;
+
+	while (n && (value[n - 1] == '.' || value[n - 1] == ' '))
+		n--;
+	if (!n || n > WL_MAX_TEXT)
+		return diag_error(at, "%s: empty or longer than %d bytes", k->key, WL_MAX_TEXT);
+	l->t = xgrow(l->t, l->n + 1, &l->alloc, sizeof(*l->t));
+	t = &l->t[l->n++];
+	memset(t, 0, sizeof(*t));
+	t->cat = k->cat;
+	t->unit = k->unit;
+	t->lang = (unsigned char)lg;
+	t->mode = k->mode;
+	if (t->cat == WC_SYSTEM && value[0] != '*' && n >= WL_LONG_SYSTEM) {
+		t->mode = M_PREFIX;
+		t->long_sys = 1;
+	}
+	t->lead_star = value[0] == '*';
+	if (t->mode == M_SUFFIX && value[0] != '*')
+		strbuf_addch(&sb, '*');
+	strbuf_add(&sb, value, n);
+	if (t->mode == M_PREFIX)
+		strbuf_addch(&sb, '*');
+	t->pat = strbuf_detach(&sb);
+	longest_literal(t);
+	return 0;
+}
+
+/* months: twelve names, separated by spaces; the key repeats for
+ * abbreviations. */
+static int add_months(struct lang *lg, const char *p, const struct src_loc *at)
+{
+	for (int m = 0; m < 12; m++) {
+		size_t n;
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (!n)
+			return diag_error(at, "months: expected 12 names");
+		if (add_word(lg->months[m], WL_MAX_MONTHS, p, n))
+			return diag_error(at, "months: at most %d lists per language", WL_MAX_MONTHS);
+		p += n;
+	}
+	return 0;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value,
 		  unsigned long line)
 {
-	static const struct { const char *key; enum wa_cat cat; enum mode mode; long long unit; } keys[] = {
-		{ "deleted", WC_DELETED, M_WHOLE, 0 }, { "you_deleted", WC_YOU_DELETED, M_WHOLE, 0 },
-		{ "media", WC_MEDIA, M_SUFFIX, 0 }, { "attached", WC_MEDIA, M_SUFFIX, 0 },
-		{ "missed_call", WC_MISSED, M_WHOLE, 0 }, { "system", WC_SYSTEM, M_WHOLE, 0 },
-		{ "timer_seconds", WC_TIMER, M_PREFIX, 1 }, { "timer_minutes", WC_TIMER, M_PREFIX, 60 },
-		{ "timer_hours", WC_TIMER, M_PREFIX, 3600 }, { "timer_days", WC_TIMER, M_PREFIX, 86400 },
-		{ "timer_weeks", WC_TIMER, M_PREFIX, 604800 }, { "timer", WC_TIMER, M_PREFIX, -2 },
-		{ "timer_default", WC_TIMER, M_WHOLE, -1 }, { "timer_off", WC_TIMER, M_PREFIX, 0 },
-	};
 	struct walocale *l = user;
 	struct src_loc at = { l->path, line, 0 };
 	int lg = lang_of(l, section);
-	size_t n;
 
 	if (lg < 0)
 		return diag_error(&at, "too many languages (at most %d)", WL_MAX_LANGS);
@@ -416,52 +473,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			}
 		return diag_error(&at, "unknown key '%s'", key);
 	}
-	if (!strcmp(key, "months")) {
-		/* twelve names, separated by spaces; repeat the key for abbreviations */
-		const char *p = value;
-		for (int m = 0; m < 12; m++) {
-			while (*p == ' ')
-				p++;
-			n = strcspn(p, " ");
-			if (!n)
-				return diag_error(&at, "months: expected 12 names");
-			if (add_word(l->lang[lg].months[m], WL_MAX_MONTHS, p, n))
-				return diag_error(&at, "months: at most %d lists per language", WL_MAX_MONTHS);
-			p += n;
-		}
-		return 0;
-	}
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		struct tpl *t;
-		struct strbuf sb = STRBUF_INIT;
-		if (strcmp(key, keys[k].key))
-			continue;
-		n = strlen(value);
-		while (n && (value[n - 1] == '.' || value[n - 1] == ' '))
-			n--;
-		if (!n || n > WL_MAX_TEXT)
-			return diag_error(&at, "%s: empty or longer than %d bytes", key, WL_MAX_TEXT);
-		l->t = xgrow(l->t, l->n + 1, &l->alloc, sizeof(*l->t));
-		t = &l->t[l->n++];
-		memset(t, 0, sizeof(*t));
-		t->cat = keys[k].cat;
-		t->unit = keys[k].unit;
-		t->lang = (unsigned char)lg;
-		t->mode = keys[k].mode;
-		if (t->cat == WC_SYSTEM && value[0] != '*' && n >= WL_LONG_SYSTEM) {
-			t->mode = M_PREFIX;
-			t->long_sys = 1;
-		}
-		t->lead_star = value[0] == '*';
-		if (t->mode == M_SUFFIX && value[0] != '*')
-			strbuf_addch(&sb, '*');
-		strbuf_add(&sb, value, n);
-		if (t->mode == M_PREFIX)
-			strbuf_addch(&sb, '*');
-		t->pat = strbuf_detach(&sb);
-		longest_literal(t);
-		return 0;
-	}
+	if (!strcmp(key, "months"))
+		return add_months(&l->lang[lg], value, &at);
+	for (size_t k = 0; k < sizeof(tpl_keys) / sizeof(tpl_keys[0]); k++)
+		if (!strcmp(key, tpl_keys[k].key))
+			return add_template(l, lg, &tpl_keys[k], value, &at);
 	return diag_error(&at, "unknown key '%s' (see the comment at the top)", key);
 }
 
