@@ -13,6 +13,7 @@
 #include "walocale.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -47,8 +48,8 @@ struct tpl {
 struct wa_scan {
 	unsigned gen;
 	unsigned stamp[65536];
-	unsigned *cand;
-	size_t ncand, acand;
+	uint64_t *mark;                 /* a bit per rank: the templates to try */
+	size_t nmark;                   /* words */
 };
 
 struct lang {
@@ -143,7 +144,7 @@ struct wa_scan *walocale_scan_new(void)
 void walocale_scan_free(struct wa_scan *sc)
 {
 	if (sc)
-		free(sc->cand);
+		free(sc->mark);
 	free(sc);
 }
 
@@ -236,44 +237,39 @@ static const enum wa_cat cat_order[] = { WC_TIMER, WC_DELETED, WC_YOU_DELETED, W
 					 WC_SYSTEM, WC_MEDIA };
 #define NCAT (sizeof(cat_order) / sizeof(cat_order[0]))
 
-static void add_cand(struct wa_scan *sc, const unsigned *item, size_t n)
+static void mark(const struct walocale *l, struct wa_scan *sc, const unsigned *item, size_t n)
 {
-	if (!n)
-		return;
-	sc->cand = xgrow(sc->cand, sc->ncand + n, &sc->acand, sizeof(*sc->cand));
-	memcpy(sc->cand + sc->ncand, item, n * sizeof(*item));
-	sc->ncand += n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned r = l->rank[item[i]];
+		sc->mark[r >> 6] |= (uint64_t)1 << (r & 63);
+	}
 }
 
-static int by_rank(const void *a, const void *b)
-{
-	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Stamp the pairs of the text and collect the templates they index,
- * sorted by rank (their place in the order of trying). */
+/* Stamp the pairs of the text and mark the templates they index (by rank,
+ * their place in the order of trying). */
 static void candidates(const struct walocale *l, struct wa_scan *sc, const char *text,
 		       size_t len)
 {
 	const struct tpl_index *ix = &l->index;
+	size_t words = (l->n + 63) / 64;
 
 	if (++sc->gen == 0) {
 		memset(sc->stamp, 0, sizeof(sc->stamp));
 		sc->gen = 1;
 	}
-	sc->ncand = 0;
+	if (sc->nmark < words) {
+		free(sc->mark);
+		sc->mark = xcalloc(words, sizeof(*sc->mark));
+		sc->nmark = words;
+	}
 	for (size_t i = 0; i + 1 < len; i++) {
 		unsigned short b = bigram(text + i);
 		if (sc->stamp[b] == sc->gen)
 			continue;
 		sc->stamp[b] = sc->gen;
-		add_cand(sc, ix->item + ix->start[b], ix->start[b + 1] - ix->start[b]);
+		mark(l, sc, ix->item + ix->start[b], ix->start[b + 1] - ix->start[b]);
 	}
-	add_cand(sc, ix->always, ix->nalways);
-	for (size_t i = 0; i < sc->ncand; i++)
-		sc->cand[i] = l->rank[sc->cand[i]];
-	qsort(sc->cand, sc->ncand, sizeof(*sc->cand), by_rank);
+	mark(l, sc, ix->always, ix->nalways);
 }
 
 /* One template against the text: 1 and hit filled when it matches. */
@@ -317,12 +313,17 @@ enum wa_cat walocale_match(const struct walocale *l, struct wa_scan *sc, const c
 	if (!l || !len || len > WL_MAX_TEXT)
 		return WC_NONE;
 	candidates(l, sc, text, len);
-	for (size_t i = 0; i < sc->ncand; i++) {
-		const struct tpl *t = &l->t[l->by_rank[sc->cand[i]]];
-		if (try_tpl(l, t, sc, text, len, notice, hit))
-			return t->cat;
-		memset(hit, 0, sizeof(*hit));
-	}
+	for (size_t w = 0; w < sc->nmark; w++)
+		while (sc->mark[w]) {
+			unsigned r = (unsigned)(w * 64) + (unsigned)__builtin_ctzll(sc->mark[w]);
+			const struct tpl *t = &l->t[l->by_rank[r]];
+			sc->mark[w] &= sc->mark[w] - 1;
+			if (try_tpl(l, t, sc, text, len, notice, hit)) {
+				memset(sc->mark, 0, sc->nmark * sizeof(*sc->mark));
+				return t->cat;
+			}
+			memset(hit, 0, sizeof(*hit));
+		}
 	return WC_NONE;
 }
 
