@@ -194,6 +194,7 @@ bench-peer:
 bench: $(PROG) $(BUILD)/bench
 	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" sh tests/bench/run.sh
 	$(Q)BENCH_FINDINGS="$(BENCH_FINDINGS)" sh tests/bench/xlsx.sh
+	$(Q)sh tests/bench/whatsapp.sh
 
 lint:
 	$(Q)sh tests/lint/layers.sh
