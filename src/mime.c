@@ -148,7 +148,8 @@ int mime_attachment(const char *buf, size_t len, const char *name, const char *w
 		goto done;
 	}
 	*out = xmalloc(bytes->len + 1);
-	memcpy(*out, bytes->data, bytes->len);
+	if (bytes->len)         /* an empty part's data is NULL */
+		memcpy(*out, bytes->data, bytes->len);
 	(*out)[bytes->len] = '\0';
 	*outlen = bytes->len;
 	rc = 0;
