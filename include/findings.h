@@ -67,6 +67,13 @@
  *   message_id over a set of findings is the number of messages.
  *     run_id, finding_id, account, message_id, conversation_id
  *     ts          the copy's time (its first sent/received event)
+ *     ts_bound    (migration 8) 1 when ts is only an upper bound: the copy
+ *                 existed no later than ts and its sent time is unknown
+ *                 (a Wickr deletion, 4011, of a message no input captured:
+ *                 the copy is on the deleter's account at the deletion's
+ *                 time). Write "sent no later than <ts>", never "sent at
+ *                 <ts>". 0 = ts is the copy's event time. From the usage
+ *                 row's ts_bound (records.h usage_rec.ts_bound)
  *   Per-copy facts (migration 6), all decided by the analysis (spec 4.1):
  *     direction   'sent' | 'received': the copy's event
  *     loss        how the copy left its device, NULL when it did not (or
@@ -193,6 +200,7 @@ struct finding_who {
 struct finding_copy_facts {
 	const char *account, *message_id, *conversation_id;
 	long long ts;
+	int ts_bound;                   /* 1: ts is "no later than" (sent time unknown) */
 	enum copy_direction direction;
 	enum copy_loss loss;
 	long long loss_ts;              /* FINDING_NO_TS: unknown */
@@ -284,6 +292,7 @@ struct finding_copy_row {
 	const char *finding_id, *account, *message_id, *conversation_id;
 	const char *type, *class, *office, *custodian_id, *app, *device_id;
 	long long ts;
+	int ts_bound;                   /* 1: ts is "no later than" (sent time unknown) */
 	enum copy_direction direction;
 	enum copy_loss loss;
 	long long loss_ts;              /* FINDING_NO_TS: unknown or no loss */

@@ -42,6 +42,8 @@ struct usage_rec {
 	const char *app, *account, *device_id, *message_id, *conversation_id;
 	const char *peer, *to_account;
 	long long ttl_seconds;          /* timer_set only; -1 otherwise */
+	int ts_bound;                   /* sent/received: 1 when ts is only "no later
+					   than" (the sent time is unknown) */
 };
 
 struct store_msg_rec {

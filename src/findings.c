@@ -163,8 +163,8 @@ int findings_writer_open(struct findings_writer *w, struct store *st, long long 
 		"INSERT INTO evidence (run_id, finding_id, input_id, line) VALUES (?1,?2,?3,?4)");
 	w->ins_copy = stmt_prepare(st,
 		"INSERT INTO finding_copies (run_id, finding_id, account, message_id, ts,"
-		" conversation_id, direction, loss, loss_ts, retained, retained_ts, survives)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+		" conversation_id, direction, loss, loss_ts, retained, retained_ts, survives,"
+		" ts_bound) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
 	if (w->ins_finding && w->upd_finding && w->ins_evidence && w->ins_copy)
 		return 0;
 	findings_writer_close(w);
@@ -288,6 +288,7 @@ int finding_copy(struct findings_writer *w, struct finding_acc *f,
 		bind_ts(s, 11, c->retained_ts);
 	}
 	stmt_bind_int(s, 12, c->survives);
+	stmt_bind_int(s, 13, c->ts_bound != 0);
 	return step_done(s);
 }
 
@@ -483,7 +484,7 @@ struct findings_cursor *finding_copies_open(struct store *st, const struct findi
 	strbuf_addstr(&sql,
 		"SELECT c.finding_id, c.account, c.message_id, c.conversation_id, f.type, f.class,"
 		" f.office, f.custodian_id, f.app, f.device_id, c.ts, c.direction, c.loss,"
-		" c.loss_ts, c.retained, c.retained_ts, c.survives"
+		" c.loss_ts, c.retained, c.retained_ts, c.survives, c.ts_bound"
 		" FROM findings f CROSS JOIN finding_copies c"
 		"  ON c.run_id = f.run_id AND c.finding_id = f.finding_id");
 	filter_sql(&sql, f);
@@ -513,6 +514,7 @@ int finding_copies_next(struct findings_cursor *c, struct finding_copy_row *out)
 	out->retained = (enum copy_retained)retained_from_name(stmt_text(s, 14));
 	out->retained_ts = col_ts(s, 15);
 	out->survives = (unsigned)stmt_int(s, 16);
+	out->ts_bound = stmt_int(s, 17) != 0;
 	return 1;
 }
 

@@ -35,8 +35,8 @@ static const char *const put_sql[] = {
 		" version, first_seen, last_seen, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
 	[PUT_USAGE] = "INSERT INTO usage (input_id, line, ts, event, app, account,"
-		" device_id, message_id, conversation_id, peer, to_account, ttl)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+		" device_id, message_id, conversation_id, peer, to_account, ttl, ts_bound)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
 	[PUT_STORE_MSG] = "INSERT INTO store_messages (message_id, app, account,"
 		" conversation_id, sent_ts, captured_ts, sha256, purged_ts, purge_reason,"
 		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
@@ -154,6 +154,8 @@ int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct u
 	bind_opt_borrowed(s, 11, r->to_account);
 	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
 		stmt_bind_int(s, 12, r->ttl_seconds);
+	if (r->ts_bound && (r->event == EV_SENT || r->event == EV_RECEIVED))
+		stmt_bind_int(s, 13, 1);
 	int rc = stmt_step(s);
 	stmt_reset(s);
 	if (rc < 0)

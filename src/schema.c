@@ -166,5 +166,11 @@ const char *const schema_migrations[] = {
 	"  ignored INTEGER, loaded_at TEXT NOT NULL, abs_path TEXT, config_key TEXT,"
 	"  retired_at TEXT NOT NULL, superseded_by INTEGER, reason TEXT NOT NULL);"
 	"ALTER TABLE inputs ADD COLUMN config_key TEXT;",
+	/* 8: a copy whose time is only an upper bound (a Wickr deletion of a
+	   message no file captured: it existed no later than the deletion),
+	   kept from the usage event to the finding's copy, so the letters say
+	   "no later than" instead of giving the deletion time as sent time */
+	"ALTER TABLE usage ADD COLUMN ts_bound INTEGER;"
+	"ALTER TABLE finding_copies ADD COLUMN ts_bound INTEGER NOT NULL DEFAULT 0;",
 	NULL
 };

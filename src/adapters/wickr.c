@@ -221,6 +221,7 @@ static int uncaptured_copies(struct wickr *w)
 		r = (struct usage_rec){
 			.ts = d->ts, .event = EV_RECEIVED, .app = "wickr", .account = d->account,
 			.message_id = d->target, .conversation_id = d->conv, .ttl_seconds = -1,
+			.ts_bound = 1,
 		};
 		if (records_put_usage(w->ctx, d->line, &r))
 			return -1;

@@ -330,7 +330,7 @@ static const char *const temp_tables[] = {
 	"DROP TABLE IF EXISTS temp.an_devapp", "DROP TABLE IF EXISTS temp.an_alive",
 	"CREATE TEMP TABLE an_cand (account TEXT, mid TEXT, ts INTEGER, device TEXT,"
 	" conv TEXT, app TEXT, input_id INTEGER, line INTEGER, store_day INTEGER, dir INTEGER,"
-	" store_kept INTEGER)",
+	" store_kept INTEGER, bound INTEGER)",
 	"CREATE TEMP TABLE an_del (account TEXT, mid TEXT, ts INTEGER, input_id INTEGER,"
 	" line INTEGER, kind INTEGER)",
 	"CREATE TEMP TABLE an_alive (mid TEXT, account TEXT)",
@@ -412,7 +412,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
 		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "KTHTIIIII", 0, 0 },
 		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		  " conversation_id, peer, ttl FROM usage WHERE ts < ?1", "IIITTHTKHTI",
+		  " conversation_id, peer, ttl, ts_bound FROM usage WHERE ts < ?1", "IIITTHTKHTII",
 		  a.cutoff, 1 },
 	};
 	rd = reader_start(st, scans, 2);

@@ -116,7 +116,7 @@ static int same_group(const struct group *g, const char *account, const char *de
 struct cand {
 	const char *account, *device, *mid, *conv, *app;
 	long long ts, day, input_id, line;
-	int received;
+	int received, bound;
 	int has_store, store_kept, has_del, has_fwd, has_exp;
 	long long store_day, del_ts, del_in, del_line, fwd_ts, fwd_in, fwd_line;
 	long long exp_ts, exp_in, exp_line;
@@ -161,6 +161,7 @@ static void read_cand(struct stmt *s, struct cand *c)
 	c->received = stmt_int(s, 18) == EV_RECEIVED;
 	c->store_kept = stmt_int(s, 19) != 0;
 	c->del_kind = (int)stmt_int(s, 20);
+	c->bound = stmt_int(s, 21) != 0;
 }
 
 static void set_loss(struct verdict *v, int row, long long ts, enum copy_loss kind,
@@ -254,6 +255,7 @@ static void judge(const struct an *a, const struct acct *ac, const struct cand *
 	v->facts.message_id = c->mid;
 	v->facts.conversation_id = c->conv;
 	v->facts.ts = c->ts;
+	v->facts.ts_bound = c->bound;
 	v->facts.direction = c->received ? COPY_RECEIVED : COPY_SENT;
 	v->facts.loss_ts = FINDING_NO_TS;
 	v->facts.retained_ts = FINDING_NO_TS;
@@ -317,9 +319,9 @@ static int add_copy(struct an *a, struct group *g, const struct verdict *v,
 #define CAND_SQL \
 	"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day," \
 	" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app," \
-	" c.dir, c.store_kept, d.kind" \
+	" c.dir, c.store_kept, d.kind, c.bound" \
 	" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day," \
-	"   app, dir, store_kept FROM an_cand GROUP BY account, mid) AS c" \
+	"   app, dir, store_kept, bound FROM an_cand GROUP BY account, mid) AS c" \
 	" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account" \
 	"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)" \
 	" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid" \

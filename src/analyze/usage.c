@@ -77,7 +77,7 @@ static int up_prepare(struct upass *u)
 	struct store *st = u->a->st;
 	u->cand = stmt_prepare(st,
 		"INSERT INTO temp.an_cand (account, mid, ts, device, conv, app, input_id, line,"
-		" store_day, dir, store_kept) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+		" store_day, dir, store_kept, bound) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
 	u->del = stmt_prepare(st,
 		"INSERT INTO temp.an_del (account, mid, ts, input_id, line, kind)"
 		" VALUES (?1,?2,?3,?4,?5,?6)");
@@ -172,6 +172,7 @@ static int up_copy(struct upass *u)
 		stmt_bind_int(s, 9, sd);
 	stmt_bind_int(s, 10, u->kind);
 	stmt_bind_int(s, 11, !purged);
+	stmt_bind_int(s, 12, rs_int(&u->src, 11) == 1);    /* ts_bound: sent time unknown */
 	return step_done(s);
 }
 

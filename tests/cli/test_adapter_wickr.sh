@@ -77,6 +77,10 @@ t_eq "appendix b: usage" "$(sql "$T/b.db" "SELECT line, event, account, message_
 6|deleted|wickr:compliancetest2@example.gov|b0000000000000000000000000000003|2018-10-18T20:33:20Z
 5|received|wickr:compliancetest1@example.gov|b00000000000000000000000000000ff|2018-10-18T20:31:40Z"
 t_contains "appendix b: said" "$T/err" "1 deletion of messages not captured in this file"
+t_eq "appendix b: only that copy's time is a bound" "$(sql "$T/b.db" "SELECT line, event, coalesce(ts_bound, 0)
+	FROM usage ORDER BY event_id")" "5|deleted|0
+6|deleted|0
+5|received|1"
 # and the analysis reports it as an uncaptured deletion
 cat >"$T/acc.csv" <<CSV
 account,app,custodian_id,custodian_name,office,role,official,capture,approved_on,opened_on,closed_on
@@ -86,6 +90,13 @@ run ingest --db "$T/b.db" accounts "$T/acc.csv"
 run analyze --db "$T/b.db" --as-of 2018-12-31
 run findings --db "$T/b.db" --format csv
 t_contains "appendix b: UNCAPTURED_DELETION" "$T/out" "UNCAPTURED_DELETION,actual"
+# what the letters read: the copy's sent time is unknown, no later than
+# the deletion (finding_copies.ts_bound)
+t_eq "appendix b: the copy is stored 'sent no later than'" "$(sql "$T/b.db" "SELECT c.message_id,
+	strftime('%Y-%m-%dT%H:%M:%SZ', c.ts, 'unixepoch'), c.ts_bound, c.loss,
+	strftime('%Y-%m-%dT%H:%M:%SZ', c.loss_ts, 'unixepoch') FROM finding_copies c
+	JOIN findings f USING (run_id, finding_id) WHERE f.type = 'UNCAPTURED_DELETION'")" \
+	"b00000000000000000000000000000ff|2018-10-18T20:31:40Z|1|deleted|2018-10-18T20:31:40Z"
 
 # time_iso alone is a local time: read in --tz
 rm -f "$T/tz.db"

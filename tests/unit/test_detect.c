@@ -133,6 +133,24 @@ static void messages(void)
 	CHECK(c.survives == FINDING_SURVIVES_OTHER);
 	CHECK(copy_of("m1", "whatsapp:+2", &c, kind, sizeof(kind)));
 	CHECK(c.direction == COPY_RECEIVED && c.survives == FINDING_SURVIVES_DEVICE);
+	CHECK(c.ts_bound == 0);
+
+	/* a copy known only by its deletion (usage.ts_bound): its time is "no
+	   later than"; an account's real copy of the message is its time */
+	reset();
+	acct("wickr:a", "archiver", "", "2018-01-01");
+	acct("wickr:b", "archiver", "", "2018-01-01");
+	sql("INSERT INTO usage (input_id, line, ts, event, account, message_id, ts_bound) VALUES"
+	    " (2, 1, 1614600000, 'received', 'wickr:a', 'w1', 1),"
+	    " (2, 1, 1614600000, 'deleted', 'wickr:a', 'w1', NULL),"
+	    " (2, 2, 1614500000, 'sent', 'wickr:b', 'w2', NULL),"
+	    " (2, 3, 1614600000, 'received', 'wickr:b', 'w2', 1),"
+	    " (2, 3, 1614600000, 'deleted', 'wickr:b', 'w2', NULL)");
+	CHECK(analyze("2021-06-30") == 0);
+	CHECK(copy_of("w1", "wickr:a", &c, kind, sizeof(kind)));
+	CHECK(c.ts_bound == 1 && c.ts == 1614600000 && c.loss_ts == 1614600000);
+	CHECK(copy_of("w2", "wickr:b", &c, kind, sizeof(kind)));
+	CHECK(c.ts_bound == 0 && c.ts == 1614500000);
 
 	/* rows 1-3 compete: the earliest loss wins; a tie goes to the lower row */
 	reset();
