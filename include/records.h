@@ -63,6 +63,11 @@ struct retention_rec {
  * evidence); 0 or -1 (database error, printed). */
 int records_put_account(struct ingest_ctx *ctx, unsigned long line, const struct account_rec *r);
 int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct device_rec *r);
+/* A new status of a device already loaded (a wipe in a device's history):
+ * status, status_on and the evidence (this input and line) of its row are
+ * replaced. 0 done, 1 no such device, -1 database error (printed). */
+int records_put_device_status(struct ingest_ctx *ctx, unsigned long line, const char *device_id,
+			      const char *status, const char *status_on);
 int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const struct device_app_rec *r);
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);

@@ -139,7 +139,7 @@ static int next_item(struct iter *it, struct node *out)
 enum shape { CLASSIC_MOBILE, CLASSIC_COMPUTER, PRO_MOBILE, PRO_COMPUTER, NSHAPE };
 enum field {
 	F_ID, F_NAME, F_SERIAL, F_UDID, F_MODEL, F_OS, F_MANAGED, F_OWNER, F_EMAIL, F_USER,
-	F_ENROLLED, F_SEEN, F_LOST, F_APPS, NFIELD
+	F_ENROLLED, F_SEEN, F_LOST, F_LOST_ON, F_APPS, NFIELD
 };
 
 /* Up to three paths per field and shape, tried in order. */
@@ -158,6 +158,8 @@ static const char *const paths[NSHAPE][NFIELD][4] = {
 		[F_ENROLLED] = { "general.last_enrollment_utc", "general.initial_entry_date_utc" },
 		[F_SEEN] = { "general.last_inventory_update_utc" },
 		[F_LOST] = { "security.lost_mode_enabled" },
+		[F_LOST_ON] = { "security.lost_mode_enable_issued_utc",
+				"security.lost_mode_enable_issued_epoch" },
 		[F_APPS] = { "applications" },
 	},
 	[CLASSIC_COMPUTER] = {
@@ -187,7 +189,8 @@ static const char *const paths[NSHAPE][NFIELD][4] = {
 		[F_USER] = { "userAndLocation.username", "username" },
 		[F_ENROLLED] = { "general.lastEnrolledDate", "general.initialEntryTimestamp" },
 		[F_SEEN] = { "general.lastInventoryUpdateDate", "lastInventoryUpdateDate" },
-		[F_LOST] = { "security.lostModeEnabled" },
+		[F_LOST] = { "security.lostModeEnabled", "lostModeEnabled" },
+		[F_LOST_ON] = { "security.lostModeEnabledDate", "lostModeEnabledDate" },
 		[F_APPS] = { "applications" },
 	},
 	[PRO_COMPUTER] = {
@@ -221,7 +224,7 @@ enum key { KEY_SERIAL, KEY_UDID, KEY_NAME, KEY_ID };
 struct jamf {
 	struct ingest_ctx *ctx;
 	enum key key;
-	unsigned long devices, apps, unmanaged;
+	unsigned long devices, apps, unmanaged, wiped, lost, histories;
 };
 
 static int truthy(const char *v)
@@ -329,19 +332,105 @@ static int put_apps(struct jamf *j, struct node d, enum shape s, const char *dev
 	return 0;
 }
 
+/* ---- wipes: the management history ---- */
+
+/* The completed commands of the Classic API's device histories
+ * (/JSSResource/mobiledevicehistory: management_commands; computerhistory:
+ * commands), in a history document or merged into a device record. */
+static const char *const hist_paths[NSHAPE] = {
+	[CLASSIC_MOBILE] = "management_commands.completed",
+	[CLASSIC_COMPUTER] = "commands.completed",
+};
+
+/* "EraseDevice", "Erase Device", "ERASE_DEVICE", "Wipe Device", "Wipe
+ * Computer": the command that erases the device. */
+static int is_wipe(const char *name)
+{
+	char k[32];
+	size_t n = 0;
+
+	for (; *name && n + 1 < sizeof(k); name++)
+		if (isalnum((unsigned char)*name))
+			k[n++] = (char)tolower((unsigned char)*name);
+	k[n] = '\0';
+	return !strncmp(k, "erase", 5) || !strncmp(k, "wipe", 4);
+}
+
+/* The day of the last completed wipe in d's history into out ("" none).
+ * 0, 1 a wipe without a usable date (the record is skipped), -1 strict. */
+static int wipe_day(struct jamf *j, struct node d, enum shape s, const char *id,
+		    unsigned long line, char out[TIME_DATE_LEN])
+{
+	static const char *const when[] = { "date_time_completed_utc", "date_time_completed_epoch",
+					    "completed_utc", "completed_epoch", NULL };
+	struct iter it = { hist_paths[s] ? at(d, hist_paths[s]) : NONE, 0, NULL };
+	struct node c;
+	char name[64], v[JAMF_MAX_VALUE], day[TIME_DATE_LEN];
+
+	out[0] = '\0';
+	while (next_item(&it, &c)) {
+		if (!is_none(child(c, "command")))
+			c = child(c, "command");        /* the XML's wrapper, kept in JSON */
+		if (!is_wipe(text(child(c, "name"), name, sizeof(name))))
+			continue;
+		first(c, when, v, sizeof(v));
+		if (to_date(strcmp(v, "0") ? v : "", day) || !*day)
+			return bad_record(&j->ctx->bad, line, 0, "device '%s': a wipe ('%s') without a"
+					  " completion date", id, name) < 0 ? -1 : 1;
+		if (strcmp(day, out) > 0)
+			memcpy(out, day, TIME_DATE_LEN);
+	}
+	return 0;
+}
+
+/* The field of each device_id option (enum key). */
+static const enum field key_field[] = { F_SERIAL, F_UDID, F_NAME, F_ID };
+
 /* One device's values, from a tree or a CSV row. */
 struct vals {
 	char v[NFIELD][JAMF_MAX_VALUE];
 };
 
-static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long line,
-		    char seen[TIME_DATE_LEN])
+/* The device's status (spec 3.2) from what Jamf reports of it, the first
+ * that holds: a completed wipe in its management history (wiped, on that
+ * day); Lost Mode (lost, on the day the command enabling it was issued,
+ * else the last inventory before); not managed (retired: Jamf keeps the
+ * record of a device whose MDM profile was removed, "unmanaged"; dated by
+ * its last inventory, the last report under management). 0; a bad Lost
+ * Mode date: 1 (the record is skipped), -1 (strict). */
+static int status_of(struct jamf *j, struct vals *x, const char *id, const char *wiped,
+		     const char *seen, struct device_rec *r, char lost_on[TIME_DATE_LEN],
+		     unsigned long line)
 {
-	static const enum field key_field[] = { F_SERIAL, F_UDID, F_NAME, F_ID };
+	const char *lost = x->v[F_LOST_ON];
+
+	if (*wiped) {
+		r->status = "wiped";
+		r->status_on = wiped;
+		j->wiped++;
+	} else if (truthy(x->v[F_LOST])) {
+		if (to_date(strcmp(lost, "0") ? lost : "", lost_on))
+			return bad_record(&j->ctx->bad, line, 0, "device '%s': bad Lost Mode date '%s'",
+					  id, lost) < 0 ? -1 : 1;
+		r->status = "lost";
+		r->status_on = *lost_on ? lost_on : seen;
+		j->lost++;
+	} else if (r->managed == 0) {
+		r->status = "retired";
+		r->status_on = seen;
+		j->unmanaged++;
+	}
+	return 0;
+}
+
+static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long line,
+		    char seen[TIME_DATE_LEN], const char *wiped)
+{
 	static const char *const key_name[] = { "serial number", "UDID", "name", "Jamf id" };
 	const char *id = x->v[key_field[j->key]], *managed = x->v[F_MANAGED];
-	char enrolled[TIME_DATE_LEN];
+	char enrolled[TIME_DATE_LEN], lost_on[TIME_DATE_LEN];
 	struct device_rec r;
+	int rc;
 
 	if (!*id)
 		return bad_record(&j->ctx->bad, line, 0, "device without a %s", key_name[j->key]);
@@ -358,14 +447,9 @@ static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long 
 		.managed = truthy(managed) ? 1 : falsy(managed) ? 0 : -1,
 		.status = "active", .status_on = "", .replaced_by = "", .enrolled_on = enrolled,
 	};
-	/* Lost Mode is Jamf's record of a device reported lost, dated by the
-	   last inventory before it (the API gives no date of the report) */
-	if (truthy(x->v[F_LOST])) {
-		r.status = "lost";
-		r.status_on = seen;
-	}
-	if (!r.managed)
-		j->unmanaged++;
+	rc = status_of(j, x, id, wiped, seen, &r, lost_on, line);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (records_put_device(j->ctx, line, &r))
 		return -1;
 	j->devices++;
@@ -375,16 +459,44 @@ static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long 
 static int put_device(struct jamf *j, struct node d, enum shape s, unsigned long line)
 {
 	static struct vals x;           /* 7 KiB: not on the stack */
-	char seen[TIME_DATE_LEN];
+	char seen[TIME_DATE_LEN], wiped[TIME_DATE_LEN];
 	int rc;
 
 	for (int f = 0; f < NFIELD; f++)
 		first(d, paths[s][f], x.v[f], sizeof(x.v[f]));
-	rc = put_vals(j, &x, s, line, seen);
+	rc = wipe_day(j, d, s, x.v[key_field[j->key]], line, wiped);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	rc = put_vals(j, &x, s, line, seen, wiped);
 	if (rc <= 0)
 		return rc;
-	return put_apps(j, d, s, x.v[j->key == KEY_SERIAL ? F_SERIAL : j->key == KEY_UDID ? F_UDID :
-				       j->key == KEY_NAME ? F_NAME : F_ID], seen, line);
+	return put_apps(j, d, s, x.v[key_field[j->key]], seen, line);
+}
+
+/* A device history document on its own: its wipe is the new status of the
+ * device its inventory loaded (the history has no model, user, apps). */
+static int put_history(struct jamf *j, struct node d, enum shape s, unsigned long line)
+{
+	char id[JAMF_MAX_VALUE], wiped[TIME_DATE_LEN];
+	int rc;
+
+	if (!*first(d, paths[s][key_field[j->key]], id, sizeof(id)))
+		return bad_record(&j->ctx->bad, line, 0, "device history without a %s",
+				  j->key == KEY_SERIAL ? "serial number" : j->key == KEY_UDID ? "UDID" :
+				  j->key == KEY_NAME ? "name" : "Jamf id");
+	rc = wipe_day(j, d, s, id, line, wiped);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	j->histories++;
+	if (!*wiped)
+		return 0;
+	rc = records_put_device_status(j->ctx, line, id, "wiped", wiped);
+	if (rc == 1)
+		return bad_record(&j->ctx->bad, line, 0, "device '%s': wiped on %s, but its inventory is"
+				  " not in the audit database (load the inventory first)", id, wiped);
+	if (rc == 0)
+		j->wiped++;
+	return rc;
 }
 
 /* ---- JSON ---- */
@@ -405,11 +517,17 @@ static int on_json(struct jamf *j, const struct jsondoc_value *v)
 	size_t n = 0;
 	int rc = 0;
 	struct json *o = jsondoc_parse(v, &line, &col, &err);
+	const struct json *hist;
 
 	if (!o)
 		return bad_record(&j->ctx->bad, line, col, "bad JSON: %s", err);
 	if (json_type_of(o) != JT_OBJECT) {
 		rc = bad_record(&j->ctx->bad, v->line, v->col, "expected a Jamf API response object");
+		goto out;
+	}
+	if ((hist = json_get(o, "mobile_device_history")) || (hist = json_get(o, "computer_history"))) {
+		rc = put_history(j, (struct node){ hist, NULL }, json_get(o, "computer_history") ?
+				 CLASSIC_COMPUTER : CLASSIC_MOBILE, v->line);
 		goto out;
 	}
 	for (size_t k = 0; k < 2; k++) {
@@ -491,6 +609,9 @@ static int load_xml(struct jamf *j)
 	if (!strcmp(name, "mobile_device") || !strcmp(name, "computer")) {
 		rc = put_device(j, (struct node){ NULL, root },
 				*name == 'm' ? CLASSIC_MOBILE : CLASSIC_COMPUTER, xml_line(root));
+	} else if (!strcmp(name, "mobile_device_history") || !strcmp(name, "computer_history")) {
+		rc = put_history(j, (struct node){ NULL, root },
+				 *name == 'm' ? CLASSIC_MOBILE : CLASSIC_COMPUTER, xml_line(root));
 	} else if (!strcmp(name, "mobile_devices") || !strcmp(name, "computers")) {
 		struct iter it = { { NULL, root }, 0, NULL };
 		struct node e;
@@ -499,7 +620,7 @@ static int load_xml(struct jamf *j)
 					xml_line(e.x));
 	} else {
 		rc = diag_error(&at_file, "not a Jamf Classic API document (root <%s>, expected"
-				" <mobile_device>, <computer> or their lists)", name);
+				" <mobile_device>, <computer>, their lists or histories)", name);
 	}
 	xmlin_free(doc);
 	return rc;
@@ -567,12 +688,11 @@ static int csv_row(struct ingest_ctx *ctx, const char *const *val, unsigned long
 	(void)ctx;
 	for (int f = 0; f < NFIELD; f++)
 		snprintf(x.v[f], sizeof(x.v[f]), "%s", pick(val, f));
-	rc = put_vals(j, &x, csv_shape(x.v[F_OS]), line, seen);
+	rc = put_vals(j, &x, csv_shape(x.v[F_OS]), line, seen, "");
 	if (rc <= 0 || (!*app_id && !*app_name))
 		return rc < 0 ? -1 : 0;
 	a = (struct device_app_rec){
-		.device_id = x.v[j->key == KEY_SERIAL ? F_SERIAL : j->key == KEY_UDID ? F_UDID :
-				 j->key == KEY_NAME ? F_NAME : F_ID],
+		.device_id = x.v[key_field[j->key]],
 		.app_id = *app_id ? app_id : app_name, .app_name = app_name,
 		.version = pick(val, C_APP_VERSION), .first_seen = seen, .last_seen = seen,
 	};
@@ -586,7 +706,6 @@ static int csv_row(struct ingest_ctx *ctx, const char *const *val, unsigned long
  * columns are the search's choice), 0 when not, -1 when unreadable. */
 static int csv_has_key(struct jamf *j)
 {
-	static const int key_field[] = { F_SERIAL, F_UDID, F_NAME, F_ID };
 	struct textin *t = textin_open(j->ctx->path);
 	struct csv_reader *r;
 	struct csv_header h = { 0, NULL };
@@ -603,7 +722,7 @@ static int csv_has_key(struct jamf *j)
 	}
 	csv_header_init(&h, &row);
 	for (int i = 0; i < NALIAS && !found; i++)
-		found = csv_alias[i].field == key_field[j->key] &&
+		found = csv_alias[i].field == (int)key_field[j->key] &&
 			csv_header_find(&h, csv_alias[i].name) >= 0;
 	csv_header_release(&h);
 	csv_reader_free(r);
@@ -682,7 +801,9 @@ int load_jamf(struct ingest_ctx *ctx)
 	if (rc)
 		return -1;
 	if (j.devices)
-		diag_note("%s: %lu devices (%lu not managed), %lu apps", ctx->path, j.devices,
-			  j.unmanaged, j.apps);
+		diag_note("%s: %lu devices (%lu wiped, %lu lost, %lu not managed: retired), %lu apps",
+			  ctx->path, j.devices, j.wiped, j.lost, j.unmanaged, j.apps);
+	else if (j.histories)
+		diag_note("%s: %lu device histories, %lu wipes", ctx->path, j.histories, j.wiped);
 	return 0;
 }

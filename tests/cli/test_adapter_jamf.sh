@@ -12,7 +12,7 @@ for f in classic_mobile_device.json classic_mobile_device.xml; do
 	run ingest --db "$T/c.db" jamf $D/$f
 	t_eq "$f: exit" "$rc" 0
 	t_contains "$f: summary" "$T/out" "19 records      0 skipped"
-	t_contains "$f: counts said" "$T/err" "1 devices (0 not managed), 18 apps"
+	t_contains "$f: counts said" "$T/err" "1 devices (0 wiped, 0 lost, 0 not managed: retired), 18 apps"
 	t_eq "$f: device" "$(devices "$T/c.db")" \
 		"AB44F4D060A3|User28@email.com|ios|iPad 3rd Generation (Wi-Fi)|gfe|1|active||2021-03-29"
 	t_eq "$f: apps, seen on the inventory date" "$(sql "$T/c.db" "SELECT count(*), count(DISTINCT app_id),
@@ -21,21 +21,64 @@ for f in classic_mobile_device.json classic_mobile_device.xml; do
 		"com.google.ios.youtube|YouTube|2.10.2.11369"
 done
 
-# Classic XML list of two, one in Lost Mode
+# Classic XML list of two, one in Lost Mode: lost on the day the command
+# enabling it was issued (lost_mode_enable_issued_utc, 04:15 at -05:00);
+# the other's "Unsupervised Device" is no Lost Mode
 rm -f "$T/l.db"
 run ingest --db "$T/l.db" jamf $D/classic_mobile_devices.xml
 t_contains "XML list: summary" "$T/out" "22 records      0 skipped"
 t_eq "XML list: the lost one" "$(sql "$T/l.db" "SELECT device_id, custodian_id, status, status_on FROM devices WHERE status != 'active'")" \
-	"AB44F4D060A4|j.doe@example.gov|lost|2021-03-29"
+	"AB44F4D060A4|j.doe@example.gov|lost|2021-04-02"
+# its management history (/JSSResource/mobiledevicehistory): wiped
+# (EraseDevice completed 2021-05-03 09:02 at -05:00), which wins over
+# Lost Mode; the history is the evidence of the new status
+run ingest --db "$T/l.db" jamf $D/classic_mobile_device_history.json
+t_eq "history: exit" "$rc" 0
+t_contains "history: summary" "$T/out" "1 records      0 skipped"
+t_contains "history: said" "$T/err" "1 device histories, 1 wipes"
+t_eq "history: wiped" "$(sql "$T/l.db" "SELECT d.device_id, d.status, d.status_on, d.model, i.kind,
+	substr(i.path, length(i.path) - 33) FROM devices d JOIN inputs i USING (input_id)
+	WHERE d.status != 'active'")" \
+	"AB44F4D060A4|wiped|2021-05-03|iPad 3rd Generation (Wi-Fi)|jamf|classic_mobile_device_history.json"
+t_eq "history: the other device untouched" "$(sql "$T/l.db" "SELECT status FROM devices WHERE device_id = 'AB44F4D060A3'")" active
+# a history of a device no inventory loaded, a wipe without a date
+sed 's/AB44F4D060A4/ZZ0000000000/' $D/classic_mobile_device_history.json >"$T/h_unknown.json"
+run ingest --db "$T/l.db" jamf "$T/h_unknown.json"
+t_contains "history of an unknown device" "$T/err" "udaudit: $T/h_unknown.json:1: error: device 'ZZ0000000000': wiped on 2021-05-03, but its inventory is not in the audit database (load the inventory first)"
+grep -v 'date_time_completed_utc": "2021-05-03\|date_time_completed_epoch": 1620050531000' $D/classic_mobile_device_history.json |
+	sed 's/"date_time_completed": "2021\/05\/03 at 9:02 AM",/"date_time_completed": "2021\/05\/03 at 9:02 AM"/' >"$T/h_nodate.json"
+run ingest --db "$T/l.db" jamf "$T/h_nodate.json"
+t_contains "a wipe without a date" "$T/err" "udaudit: $T/h_nodate.json:1: error: device 'AB44F4D060A4': a wipe ('EraseDevice') without a completion date"
+# and the analysis sees the loss: a message on the device before the wipe
+cat >"$T/acc.csv" <<CSV
+account,app,custodian_id,custodian_name,office,role,official,capture,approved_on,opened_on,closed_on
+whatsapp:+15550100001,whatsapp,j.doe@example.gov,Jane Doe,OPS,standard,yes,manual,,2018-01-01,
+CSV
+printf '{"ts":"2021-04-01T10:00:00Z","app":"whatsapp","account":"whatsapp:+15550100001","device_id":"AB44F4D060A4","event":"sent","message_id":"m1","conversation_id":"c1"}\n' >"$T/u.jsonl"
+run ingest --db "$T/l.db" accounts "$T/acc.csv"
+run ingest --db "$T/l.db" usage "$T/u.jsonl"
+run analyze --db "$T/l.db" --as-of 2021-06-30
+t_eq "history: DEVICE_LOSS by the wipe" "$(sql "$T/l.db" "SELECT f.type, c.loss, strftime('%Y-%m-%d', c.loss_ts, 'unixepoch')
+	FROM finding_copies c JOIN findings f USING (run_id, finding_id)")" "DEVICE_LOSS|device_wiped|2021-05-03"
+
+# a computer's history (/JSSResource/computerhistory, XML): the Mac wiped
+rm -f "$T/w.db"
+run ingest --db "$T/w.db" jamf $D/classic_computer.json $D/classic_computer_history.xml
+t_eq "computer history: exit" "$rc" 0
+t_eq "computer history: wiped" "$(sql "$T/w.db" "SELECT device_id, status, status_on FROM devices")" \
+	"AB40F81C60A1|wiped|2014-11-03"
 t_eq "XML list: its apps" "$(sql "$T/l.db" "SELECT group_concat(app_id) FROM device_apps WHERE device_id = 'AB44F4D060A4'")" \
 	"net.whatsapp.WhatsApp,org.whispersystems.signal"
 
-# Classic API computer: a Mac, not managed, apps known by name
+# Classic API computer: a Mac, not managed (Jamf keeps the record of a
+# device whose management was removed: retired, on its last inventory),
+# apps known by name
 rm -f "$T/m.db"
 run ingest --db "$T/m.db" jamf $D/classic_computer.json
 t_contains "classic computer: summary" "$T/out" "8 records      0 skipped"
+t_contains "classic computer: said" "$T/err" "1 devices (0 wiped, 0 lost, 1 not managed: retired), 7 apps"
 t_eq "classic computer: device" "$(devices "$T/m.db")" \
-	"AB40F81C60A1|User91@email.com|macos|13-inch MacBook Pro (Mid 2012)||0|active||2014-10-24"
+	"AB40F81C60A1|User91@email.com|macos|13-inch MacBook Pro (Mid 2012)||0|retired|2021-03-29|2014-10-24"
 t_eq "classic computer: apps by name" "$(sql "$T/m.db" "SELECT group_concat(app_id, '|') FROM device_apps")" \
 	"Activity Monitor|App Store|Calendar|FaceTime|Mail|Messages|Safari"
 
