@@ -87,6 +87,13 @@ int ingest_file(struct store *st, const struct ingest_kind *kind, const char *pa
  * transaction. 0 or -1. */
 int ingest_retire(struct store *st, long long id, long long by, const char *reason);
 
+/* 1 when the header row of the input's CSV has a column named one of
+ * names (case-insensitive, NULL-ended), 0 when not, -1 when the file
+ * cannot be read (printed). A file without a readable header row counts
+ * as having it: ingest_csv then says what is wrong. For an adapter that
+ * refuses a file that is not its export before reading a row. */
+int ingest_csv_has_column(struct ingest_ctx *ctx, const char *const *names);
+
 /* CSV inputs: find columns by header name (any order, case-insensitive),
  * call row() for each data row with the values in the order of cols ("" for
  * an empty or missing column). A required column missing from the header

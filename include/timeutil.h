@@ -17,6 +17,10 @@ int time_zoneless(const char *s);
 /* A zone option: "Z", "UTC", "+HH:MM", "-HHMM" or "+HH" into seconds east
  * of UTC; 0 or -1. */
 int time_parse_zone(const char *s, long long *seconds);
+/* Epoch seconds as Wickr's msg_ts and Slack's ts write them:
+ * "1452837318.000002" (up to 12 digits, any fraction, maybe none) into
+ * whole seconds, without a float. 0, or -1 (NULL or not that form). */
+int time_parse_epoch(const char *s, long long *epoch);
 /* Parse exactly "YYYY-MM-DD" (a real calendar date) into days. */
 int time_parse_date(const char *s, long long *days);
 long long time_days_from_civil(int y, unsigned m, unsigned d);

@@ -379,6 +379,30 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	return 0;
 }
 
+int ingest_csv_has_column(struct ingest_ctx *ctx, const char *const *names)
+{
+	struct textin *t = textin_open(ctx->path);
+	struct csv_reader *r;
+	struct csv_header h = { 0, NULL };
+	struct csv_row row;
+	const char *err;
+	int found = 0;
+
+	if (!t)
+		return -1;
+	r = csv_reader_new(t);
+	if (csv_next(r, &row, &err) == 1) {
+		csv_header_init(&h, &row);
+		for (int i = 0; names[i] && !found; i++)
+			found = csv_header_find(&h, names[i]) >= 0;
+		csv_header_release(&h);
+	} else {
+		found = 1;              /* ingest_csv says what is wrong */
+	}
+	csv_reader_free(r);
+	return found;
+}
+
 int ingest_csv(struct ingest_ctx *ctx, const struct csv_col *cols, int ncols,
 	       csv_row_fn row_fn)
 {

@@ -197,3 +197,26 @@ void time_fmt_iso(long long epoch, char out[TIME_ISO_LEN])
 	snprintf(out, TIME_ISO_LEN, "%.10sT%02u:%02u:%02uZ", date,
 		 (secs / 3600) % 24, (secs / 60) % 60, secs % 60);
 }
+
+int time_parse_epoch(const char *s, long long *epoch)
+{
+	long long v = 0;
+	int n = 0;
+
+	if (!s)
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, n++) {
+		if (n >= 12)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (!n)
+		return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	if (*s)
+		return -1;
+	*epoch = v;
+	return 0;
+}

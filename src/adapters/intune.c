@@ -12,10 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csvin.h"
 #include "localdate.h"
 #include "records.h"
-#include "textin.h"
 #include "timeutil.h"
 
 /* A column of ours and the header names it may have. */
@@ -38,32 +36,6 @@ static const char *pick(const struct alias *a, int n, const char *const *val, in
 		if (a[i].field == field && *val[i])
 			return val[i];
 	return "";
-}
-
-/* 1 when the header row of the file has one of names (case-insensitive);
- * -1 when the file cannot be read (printed). */
-static int header_has(struct ingest_ctx *ctx, const char *const *names)
-{
-	struct textin *t = textin_open(ctx->path);
-	struct csv_reader *r;
-	struct csv_header h = { 0, NULL };
-	struct csv_row row;
-	const char *err;
-	int found = 0;
-
-	if (!t)
-		return -1;
-	r = csv_reader_new(t);
-	if (csv_next(r, &row, &err) == 1) {
-		csv_header_init(&h, &row);
-		for (int i = 0; names[i] && !found; i++)
-			found = csv_header_find(&h, names[i]) >= 0;
-		csv_header_release(&h);
-	} else {
-		found = 1;              /* let ingest_csv say what is wrong */
-	}
-	csv_reader_free(r);
-	return found;
 }
 
 /* The date order of the portal's local dates: m/d/y as Intune writes
@@ -445,7 +417,7 @@ int load_intune_devices(struct ingest_ctx *ctx)
 		if (*end || dev_opt.stale_days <= 0 || dev_opt.stale_days > 36500)
 			return diag_error(&at, "bad stale_days option '%s' (expected days > 0)", stale);
 	}
-	has = header_has(ctx, ids[dev_opt.key]);
+	has = ingest_csv_has_column(ctx, ids[dev_opt.key]);
 	if (has <= 0)
 		return has < 0 ? -1 : diag_error(&at, "not an Intune devices export: no column %s",
 						 what[dev_opt.key]);
@@ -535,11 +507,11 @@ int load_intune_apps(struct ingest_ctx *ctx)
 			return diag_error(&at, "bad seen_on option '%s' (expected YYYY-MM-DD)", seen);
 		snprintf(app_seen, sizeof(app_seen), "%s", seen);
 	}
-	has = header_has(ctx, ids);
+	has = ingest_csv_has_column(ctx, ids);
 	if (has < 0)
 		return -1;
 	if (!has) {
-		has = header_has(ctx, apps);
+		has = ingest_csv_has_column(ctx, apps);
 		return diag_error(&at, has > 0 ? "an aggregate apps report (AppInvAggregate) has no"
 				  " devices; export AppInvRawData" :
 				  "not an Intune discovered-apps export: no column 'DeviceId'");

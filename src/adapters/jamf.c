@@ -19,11 +19,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csvin.h"
 #include "json.h"
 #include "jsondoc.h"
 #include "records.h"
-#include "textin.h"
 #include "timeutil.h"
 #include "xmlin.h"
 
@@ -706,27 +704,14 @@ static int csv_row(struct ingest_ctx *ctx, const char *const *val, unsigned long
  * columns are the search's choice), 0 when not, -1 when unreadable. */
 static int csv_has_key(struct jamf *j)
 {
-	struct textin *t = textin_open(j->ctx->path);
-	struct csv_reader *r;
-	struct csv_header h = { 0, NULL };
-	struct csv_row row;
-	const char *err;
-	int found = 0;
+	const char *names[NALIAS + 1];
+	int n = 0;
 
-	if (!t)
-		return -1;
-	r = csv_reader_new(t);
-	if (csv_next(r, &row, &err) != 1) {
-		csv_reader_free(r);
-		return 1;               /* ingest_csv says what is wrong */
-	}
-	csv_header_init(&h, &row);
-	for (int i = 0; i < NALIAS && !found; i++)
-		found = csv_alias[i].field == (int)key_field[j->key] &&
-			csv_header_find(&h, csv_alias[i].name) >= 0;
-	csv_header_release(&h);
-	csv_reader_free(r);
-	return found;
+	for (int i = 0; i < NALIAS; i++)
+		if (csv_alias[i].field == (int)key_field[j->key])
+			names[n++] = csv_alias[i].name;
+	names[n] = NULL;
+	return ingest_csv_has_column(j->ctx, names);
 }
 
 static int load_csv(struct jamf *j)

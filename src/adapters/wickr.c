@@ -53,31 +53,6 @@ static const char *str_field(const struct json *o, const char *key)
 	return json_str(json_get(o, key));
 }
 
-/* "1718001000.123456" (any number of fraction digits, maybe none) into
- * whole seconds, without going through a float. */
-static int parse_epoch(const char *s, long long *out)
-{
-	long long v = 0;
-	int n = 0;
-
-	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (n >= 12)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (!n)
-		return -1;
-	if (*s == '.') {
-		s++;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* msg_ts: a string of epoch seconds, or a number in hand-made files. It
  * is the server's UTC time. time_iso is a display time of the bot's host
  * (no zone): it is used only when msg_ts is absent, read in option tz, and
@@ -91,7 +66,7 @@ static int event_ts(struct wickr *w, const struct json *o, long long *ts)
 
 	if (v) {
 		if (json_type_of(v) == JT_STRING)
-			return parse_epoch(json_str(v), ts);
+			return time_parse_epoch(json_str(v), ts);
 		if (!json_number(v, &d) && d >= 0 && d < 1e12) {
 			*ts = (long long)d;
 			return 0;

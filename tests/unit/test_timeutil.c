@@ -184,8 +184,30 @@ static void test_civil(void)
 	CHECK_STR(iso("1900-01-01T00:00:00Z"), "1900-01-01T00:00:00Z");
 }
 
+/* Wickr's msg_ts and Slack's ts: epoch seconds with a fraction */
+static void test_epoch(void)
+{
+	long long t = 7;
+
+	CHECK(time_parse_epoch("1452837318.000002", &t) == 0 && t == 1452837318);
+	CHECK(time_parse_epoch("1539894402.527447", &t) == 0 && t == 1539894402);
+	CHECK(time_parse_epoch("1718001000", &t) == 0 && t == 1718001000);
+	CHECK(time_parse_epoch("1718001000.", &t) == 0 && t == 1718001000);
+	CHECK(time_parse_epoch("999999999999", &t) == 0 && t == 999999999999LL);
+	t = 7;
+	CHECK(time_parse_epoch("1000000000000", &t) == -1 && t == 7);    /* 13 digits */
+	CHECK(time_parse_epoch("", &t) == -1);
+	CHECK(time_parse_epoch(".5", &t) == -1);
+	CHECK(time_parse_epoch("-1", &t) == -1);
+	CHECK(time_parse_epoch("12 ", &t) == -1);
+	CHECK(time_parse_epoch("1.2.3", &t) == -1);
+	CHECK(time_parse_epoch("10/18/18 8:30 PM", &t) == -1);
+	CHECK(time_parse_epoch(NULL, &t) == -1 && t == 7);
+}
+
 int main(void)
 {
+	test_epoch();
 	test_timestamps();
 	test_dates();
 	test_civil();
