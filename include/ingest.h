@@ -60,6 +60,9 @@ struct ingest_kind {
 	/* 1: versions are kept side by side, never superseded (the tracker
 	   kinds: a re-import never undoes a dated update, issue 11) */
 	int keep_versions;
+	/* 1: the input may be a folder (an unzipped export): hashed as
+	   dirin.h says, its files listed in input_files */
+	int reads_folder;
 };
 
 /* The option's value or NULL. */

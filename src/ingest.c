@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csvin.h"
+#include "dirin.h"
 #include "hash.h"
 #include "store.h"
 #include "suggest.h"
@@ -259,6 +260,55 @@ static int set_input_sha(struct ingest_ctx *ctx, const struct sha_job *j)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Hash the input into res: now, or a large file on a second thread
+ * (*later: the caller joins job); a folder (of a kind that reads one):
+ * its digest (dirin.h), *folder its files for input_files. 0 or -1. */
+static int hash_input(struct store *st, const struct ingest_kind *k, const char *path,
+		      struct ingest_result *res, struct sha_job *job, int *later,
+		      struct dirin **folder)
+{
+	struct stat sb;
+
+	*folder = NULL;
+	if (k->reads_folder && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*later = 0;
+		if (!(*folder = dirin_open(path)))
+			return -1;
+		return dirin_hash(*folder, res->sha256, &res->size);
+	}
+	*later = hash_later(st, k->name, path, &res->size);
+	if (*later < 0)
+		return -1;
+	if (*later) {
+		job->path = path;
+		/* unique within the transaction; replaced before the commit */
+		snprintf(res->sha256, sizeof(res->sha256), "pending");
+		if (pthread_create(&job->tid, NULL, sha_main, job) != 0)
+			*later = 0;
+	}
+	return *later ? 0 : sha256_file(path, res->sha256, &res->size);
+}
+
+/* The files of a folder input, each with its size and SHA-256 (the
+ * folder's digest in inputs is over this list). */
+static int put_input_files(struct ingest_ctx *ctx, const struct dirin *d)
+{
+	struct stmt *s = stmt_prepare(ctx->st, "INSERT INTO input_files (input_id, path, size,"
+				      " sha256) VALUES (?1,?2,?3,?4)");
+	int rc = s ? 0 : -1;
+
+	for (size_t i = 0; !rc && i < dirin_count(d); i++) {
+		stmt_bind_int(s, 1, ctx->input_id);
+		stmt_bind_text(s, 2, dirin_name(d, i));
+		stmt_bind_int(s, 3, dirin_file_size(d, i));
+		stmt_bind_text(s, 4, dirin_file_sha256(d, i));
+		rc = stmt_step(s) < 0 ? -1 : 0;
+		stmt_reset(s);
+	}
+	stmt_free(s);
+	return rc;
+}
+
 static void ctx_release(struct ingest_ctx *ctx)
 {
 	for (size_t i = 0; i < sizeof(ctx->put) / sizeof(ctx->put[0]); i++) {
@@ -293,39 +343,61 @@ static int check_unchanged(const struct ingest_ctx *ctx, const struct stat *hash
 	return 0;
 }
 
+/* The hash of the second thread, once the load (rc) is done: into the
+ * manifest row and res. rc, or -1. */
+static int join_hash(struct ingest_ctx *ctx, struct sha_job *job, struct ingest_result *res,
+		     int rc)
+{
+	pthread_join(job->tid, NULL);
+	if (rc || job->rc)
+		return -1;
+	memcpy(res->sha256, job->hex, sizeof(res->sha256));
+	res->size = job->size;
+	return set_input_sha(ctx, job);
+}
+
+/* A folder read in place: its files hashed again must give the digest
+ * the manifest records (a file written meanwhile would not). */
+static int check_folder_unchanged(const struct ingest_ctx *ctx, const char *sha256)
+{
+	struct src_loc at = { ctx->path, 0, 0 };
+	char now[SHA256_HEX_LEN];
+	long long size;
+
+	if (dirin_sha256_input(ctx->path, now, &size))
+		return -1;
+	if (strcmp(now, sha256))
+		return diag_error(&at, "changed while it was read (SHA-256 %.12s when hashed,"
+				  " %.12s after); load it when nothing writes to it", sha256, now);
+	return 0;
+}
+
 int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res)
 {
 	struct ingest_ctx ctx;
 	struct sha_job job = { 0 };
 	struct stat hashed;
+	struct dirin *folder;
 	long long existing;
-	int rc, later;
+	int rc, later, is_folder;
 
 	memset(res, 0, sizeof(*res));
 	res->status = INGEST_FAILED;
 	if (stat(path, &hashed))        /* before hashing: see check_unchanged */
 		memset(&hashed, 0, sizeof(hashed));
-	later = hash_later(st, k->name, path, &res->size);
-	if (later < 0)
-		return -1;
-	if (later) {
-		job.path = path;
-		/* unique within the transaction; replaced before the commit */
-		snprintf(res->sha256, sizeof(res->sha256), "pending");
-		if (pthread_create(&job.tid, NULL, sha_main, &job) != 0)
-			later = 0;
-	}
-	if (!later) {
-		if (sha256_file(path, res->sha256, &res->size))
-			return -1;
+	rc = hash_input(st, k, path, res, &job, &later, &folder);
+	if (!rc && !later) {
 		rc = find_input(st, k->name, res->sha256, &existing, &res->skipped);
-		if (rc < 0)
-			return -1;
 		if (rc == 1) {
+			dirin_close(folder);
 			res->status = INGEST_ALREADY;
 			return 0;
 		}
+	}
+	if (rc < 0) {
+		dirin_close(folder);
+		return -1;
 	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.st = st;
@@ -336,23 +408,21 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	if (store_begin(st)) {
 		if (later)
 			pthread_join(job.tid, NULL);
+		dirin_close(folder);
 		return -1;
 	}
 	rc = add_input(&ctx, res->size, res->sha256);
+	if (!rc && folder)
+		rc = put_input_files(&ctx, folder);
+	is_folder = folder != NULL;
+	dirin_close(folder);
 	if (!rc)
 		rc = k->load(&ctx);
-	if (later) {
-		pthread_join(job.tid, NULL);
-		if (!rc && job.rc)
-			rc = -1;
-		if (!rc) {
-			memcpy(res->sha256, job.hex, sizeof(res->sha256));
-			res->size = job.size;
-			rc = set_input_sha(&ctx, &job);
-		}
-	}
+	if (later)
+		rc = join_hash(&ctx, &job, res, rc);
 	if (!rc)
-		rc = check_unchanged(&ctx, &hashed, res->sha256);
+		rc = is_folder ? check_folder_unchanged(&ctx, res->sha256)
+			       : check_unchanged(&ctx, &hashed, res->sha256);
 	/* a file whose rows all wait for a reference is loaded: they are kept */
 	if (!rc && !ctx.records && !ctx.kept && ctx.bad.count) {
 		struct src_loc at = { path, 0, 0 };

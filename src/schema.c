@@ -172,5 +172,10 @@ const char *const schema_migrations[] = {
 	   "no later than" instead of giving the deletion time as sent time */
 	"ALTER TABLE usage ADD COLUMN ts_bound INTEGER;"
 	"ALTER TABLE finding_copies ADD COLUMN ts_bound INTEGER NOT NULL DEFAULT 0;",
+	/* 9: the files of a folder input (an unzipped Slack export): inputs
+	   has the folder's digest over them (dirin.h), this each file */
+	"CREATE TABLE input_files ("
+	"  input_id INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL, PRIMARY KEY (input_id, path));",
 	NULL
 };

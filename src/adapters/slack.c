@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dirin.h"
 #include "hash.h"
 #include "json.h"
 #include "jsondoc.h"
@@ -48,10 +49,13 @@ struct tombstone {
 
 struct slack {
 	struct ingest_ctx *ctx;
-	struct zipin *z;
+	struct zipin *z;                /* the export zip, or */
+	struct dirin *d;                /* the folder it unzips to */
 	char *root;                     /* folder prefix of users.json in the zip */
+	char **ws;                      /* Enterprise Grid: workspace folders, "eoc/" */
+	size_t nws, ws_alloc;
 	struct slack_user *users;
-	size_t nusers;
+	size_t nusers, users_alloc;
 	struct slack_conv *convs;
 	size_t nconvs;
 	int record_copy;
@@ -72,6 +76,27 @@ static const char *str_field(const struct json *o, const char *key)
 }
 
 /* ---- reading members ---- */
+
+/* The export's members: a zip's entries or the folder's files. */
+static const char *ex_name(const struct slack *s, long i)
+{
+	return s->z ? zipin_name(s->z, i) : dirin_name(s->d, (size_t)i);
+}
+
+static long ex_find(struct slack *s, int (*match)(const char *name, void *user), void *user)
+{
+	if (s->z)
+		return zipin_find(s->z, match, user);
+	for (size_t i = 0; i < dirin_count(s->d); i++)
+		if (match(dirin_name(s->d, i), user))
+			return (long)i;
+	return -1;
+}
+
+static int ex_read(struct slack *s, long i, char **buf, size_t *len)
+{
+	return s->z ? zipin_read(s->z, i, buf, len) : dirin_read(s->d, (size_t)i, buf, len);
+}
 
 struct member_doc {
 	char *buf, *name;
@@ -110,8 +135,8 @@ static int member_open(struct slack *s, long idx, struct member_doc *m, int as_b
 	memset(m, 0, sizeof(*m));
 	if (idx < 0)
 		return 1;
-	m->name = xasprintf("%s(%s)", s->ctx->path, zipin_name(s->z, idx));
-	if (zipin_read(s->z, idx, &m->buf, &m->len))
+	m->name = xasprintf(s->z ? "%s(%s)" : "%s/%s", s->ctx->path, ex_name(s, idx));
+	if (ex_read(s, idx, &m->buf, &m->len))
 		return -1;
 	m->d = jsondoc_new_mem(m->buf, m->len, m->name);
 	rc = jsondoc_next(m->d, &m->v);
@@ -138,29 +163,77 @@ static void member_close(struct member_doc *m)
 }
 
 struct find_name {
-	const char *root, *base;
+	const char *root, *ws, *base;
 };
 
 static int match_root_file(const char *name, void *user)
 {
 	const struct find_name *f = user;
-	size_t rl = strlen(f->root);
-	return !strncmp(name, f->root, rl) && !strcmp(name + rl, f->base);
+	size_t rl = strlen(f->root), wl = strlen(f->ws);
+	return !strncmp(name, f->root, rl) && !strncmp(name + rl, f->ws, wl) &&
+	       !strcmp(name + rl + wl, f->base);
 }
 
-static long find_member(struct slack *s, const char *base)
+/* ROOT/WS/BASE (ws "" for the root's own). */
+static long find_member(struct slack *s, const char *ws, const char *base)
 {
-	struct find_name f = { s->root, base };
-	return zipin_find(s->z, match_root_file, &f);
+	struct find_name f = { s->root, ws, base };
+	return ex_find(s, match_root_file, &f);
 }
 
-static int match_users(const char *name, void *user)
+/* users.json at the root, or in the one folder a re-zipped export has:
+ * the shallowest (an org export's, not a workspace's). -1 when none. */
+static long find_users(const struct slack *s)
 {
-	const char *slash = strrchr(name, '/');
-	(void)user;
-	/* at the root, or in the one folder a re-zipped export has */
-	return !strcmp(slash ? slash + 1 : name, "users.json") &&
-	       (!slash || !memchr(name, '/', (size_t)(slash - name)));
+	const char *name;
+	long best = -1;
+	int best_depth = 2;
+
+	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
+		const char *slash = strrchr(name, '/');
+		int depth = 0;
+		if (strcmp(slash ? slash + 1 : name, "users.json"))
+			continue;
+		for (const char *p = name; *p; p++)
+			depth += *p == '/';
+		if (depth < best_depth) {
+			best = i;
+			best_depth = depth;
+		}
+	}
+	return best;
+}
+
+static const char *const listings[] = { "channels.json", "groups.json", "dms.json",
+					"mpims.json", "users.json", NULL };
+
+/* An Enterprise Grid org export keeps the org's users and its org-level
+ * conversations (DMs, group DMs, org-wide channels) at the root and each
+ * workspace's listings and conversation folders in a folder of its own:
+ * a folder right under the root with a listing of its own is a
+ * workspace. */
+static void find_workspaces(struct slack *s)
+{
+	size_t rl = strlen(s->root);
+	const char *name;
+
+	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
+		const char *rest = name + rl, *slash = strchr(rest, '/');
+		int listing = 0;
+		size_t k;
+		if (strncmp(name, s->root, rl) || !slash || slash == rest || strchr(slash + 1, '/'))
+			continue;
+		for (int j = 0; listings[j]; j++)
+			listing |= !strcmp(slash + 1, listings[j]);
+		for (k = 0; listing && k < s->nws; k++)
+			if (!strncmp(s->ws[k], rest, (size_t)(slash - rest) + 1) &&
+			    !s->ws[k][slash - rest + 1])
+				break;
+		if (!listing || k < s->nws)
+			continue;
+		s->ws = xgrow(s->ws, s->nws + 1, &s->ws_alloc, sizeof(*s->ws));
+		s->ws[s->nws++] = xstrndup(rest, (size_t)(slash - rest) + 1);
+	}
 }
 
 /* ---- users and conversations ---- */
@@ -180,12 +253,11 @@ static int cmp_conv(const void *a, const void *b)
 static int load_users(struct slack *s, long idx)
 {
 	struct member_doc m;
-	size_t alloc = 0;
 	int rc = member_open(s, idx, &m, 0);
 
 	if (rc) {
 		member_close(&m);
-		return -1;
+		return rc > 0 ? 0 : -1;
 	}
 	for (size_t i = 0; i < json_len(m.root); i++) {
 		const struct json *u = json_at(m.root, i);
@@ -198,7 +270,7 @@ static int load_users(struct slack *s, long idx)
 		}
 		if (!mail || !*mail || strlen(mail) >= SLACK_MAX_HANDLE)
 			mail = NULL;
-		s->users = xgrow(s->users, s->nusers + 1, &alloc, sizeof(*s->users));
+		s->users = xgrow(s->users, s->nusers + 1, &s->users_alloc, sizeof(*s->users));
 		s->users[s->nusers].id = xstrdup(id);
 		s->users[s->nusers].handle = xstrdup(mail ? mail : id);
 		if (mail)
@@ -220,11 +292,13 @@ static const struct slack_user *find_user(const struct slack *s, const char *id)
 }
 
 /* channels.json and groups.json name their folders by channel name;
- * dms.json by id; mpims.json by name. */
-static int load_convs(struct slack *s, const char *base, int by_id, size_t *alloc)
+ * dms.json by id; mpims.json by name. A workspace's folders are in its
+ * folder (ws, "" at the root). */
+static int load_convs(struct slack *s, const char *ws, const char *base, int by_id,
+		      size_t *alloc)
 {
 	struct member_doc m;
-	int rc = member_open(s, find_member(s, base), &m, 0);
+	int rc = member_open(s, find_member(s, ws, base), &m, 0);
 
 	if (rc) {
 		member_close(&m);
@@ -240,45 +314,30 @@ static int load_convs(struct slack *s, const char *base, int by_id, size_t *allo
 			continue;
 		}
 		s->convs = xgrow(s->convs, s->nconvs + 1, alloc, sizeof(*s->convs));
-		s->convs[s->nconvs].folder = xstrdup(folder);
+		s->convs[s->nconvs].folder = xasprintf("%s%s", ws, folder);
 		s->convs[s->nconvs++].id = xstrdup(id);
 	}
 	member_close(&m);
 	return 0;
 }
 
+/* The conversation of a folder: its workspace's listing names it, else
+ * (a workspace folder without a listing of it) the root's. */
 static const char *conv_id(const struct slack *s, const char *folder)
 {
 	struct slack_conv key = { (char *)folder, NULL }, *c;
+	const char *slash = strchr(folder, '/');
+
 	c = s->nconvs ? bsearch(&key, s->convs, s->nconvs, sizeof(*s->convs), cmp_conv) : NULL;
+	if (!c && slash) {
+		key.folder = (char *)slash + 1;
+		c = s->nconvs ? bsearch(&key, s->convs, s->nconvs, sizeof(*s->convs), cmp_conv)
+			      : NULL;
+	}
 	return c ? c->id : NULL;
 }
 
 /* ---- messages ---- */
-
-/* "1452837318.000002" into whole seconds. */
-static int parse_ts(const char *v, long long *ts)
-{
-	long long n = 0;
-	int k = 0;
-
-	if (!v)
-		return -1;
-	for (; isdigit((unsigned char)*v); v++, k++) {
-		if (k >= 12)
-			return -1;
-		n = n * 10 + (*v - '0');
-	}
-	if (!k)
-		return -1;
-	if (*v == '.')
-		for (v++; isdigit((unsigned char)*v); v++)
-			;
-	if (*v)
-		return -1;
-	*ts = n;
-	return 0;
-}
 
 static void account_of(struct slack *s, const char *uid, char *out, size_t n)
 {
@@ -368,7 +427,7 @@ static int on_deleted(struct slack *s, const struct json *m, const char *conv, u
 	char account[SLACK_MAX_HANDLE + 8], id[SLACK_MAX_ID * 2 + 40];
 	long long ts, t0;
 
-	if (parse_ts(ts_s, &ts) || parse_ts(target, &t0))
+	if (time_parse_epoch(ts_s, &ts) || time_parse_epoch(target, &t0))
 		return bad_record(&s->ctx->bad, line, 0, "message_deleted without a usable"
 				  " 'ts' and 'deleted_ts'");
 	if (!uid || !*uid)
@@ -409,7 +468,7 @@ static int on_message(struct slack *s, const struct json *m, const char *conv, c
 		s->ctx->ignored++;
 		return 0;
 	}
-	if (parse_ts(ts_s, &ts) || strlen(ts_s) >= sizeof(s->seen->ts))
+	if (time_parse_epoch(ts_s, &ts) || strlen(ts_s) >= sizeof(s->seen->ts))
 		return bad_record(&s->ctx->bad, line, 0, "message without a usable 'ts'");
 	if (thread && parent && *parent && strlen(thread) < sizeof(s->seen->ts) &&
 	    strlen(parent) < SLACK_MAX_ID)
@@ -473,7 +532,7 @@ static int end_conversation(struct slack *s, const char *conv)
 		const char *uid = recall(s->parents, s->nparents, t->ts);
 		long long ts;
 		char account[SLACK_MAX_HANDLE + 8];
-		if (!uid || parse_ts(t->ts, &ts)) {
+		if (!uid || time_parse_epoch(t->ts, &ts)) {
 			struct src_loc at = { t->where, t->line, 0 };
 			if (!s->orphan_tombs++)
 				diag_warn(&at, "deleted message (tombstone) whose sender no reply"
@@ -502,23 +561,30 @@ static int cmp_daily(const void *a, const void *b)
 	return strcmp(((const struct daily *)a)->name, ((const struct daily *)b)->name);
 }
 
-/* ROOT/FOLDER/YYYY-MM-DD.json: the folder's length, else 0. */
-static size_t daily_folder(const char *root, const char *name)
+/* ROOT/FOLDER/YYYY-MM-DD.json or ROOT/WS/FOLDER/YYYY-MM-DD.json of a
+ * workspace WS: the length of FOLDER or WS/FOLDER, else 0. */
+static size_t daily_folder(const struct slack *s, const char *name)
 {
-	size_t rl = strlen(root), n;
+	size_t rl = strlen(s->root), n;
 	const char *rest = name + rl, *slash;
 	long long days;
 	char date[TIME_DATE_LEN];
 
-	if (strncmp(name, root, rl) || !(slash = strchr(rest, '/')) || slash == rest ||
-	    strchr(slash + 1, '/'))
+	if (strncmp(name, s->root, rl))
+		return 0;
+	for (size_t k = 0; k < s->nws; k++)
+		if (!strncmp(rest, s->ws[k], strlen(s->ws[k]))) {
+			rest += strlen(s->ws[k]);
+			break;
+		}
+	if (!(slash = strchr(rest, '/')) || slash == rest || strchr(slash + 1, '/'))
 		return 0;
 	n = strlen(slash + 1);
 	if (n != 15 || strcmp(slash + 11, ".json"))
 		return 0;
 	memcpy(date, slash + 1, 10);
 	date[10] = '\0';
-	return time_parse_date(date, &days) ? 0 : (size_t)(slash - rest);
+	return time_parse_date(date, &days) ? 0 : (size_t)(slash - (name + rl));
 }
 
 static int read_daily(struct slack *s, const struct daily *dl, const char *conv)
@@ -552,8 +618,8 @@ static int read_conversations(struct slack *s)
 	const char *name;
 	int rc = 0;
 
-	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = zipin_name(s->z, i)); i++) {
-		if (!daily_folder(s->root, name))
+	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
+		if (!daily_folder(s, name))
 			continue;
 		dl = xgrow(dl, n + 1, &alloc, sizeof(*dl));
 		dl[n].name = xstrdup(name);
@@ -562,7 +628,7 @@ static int read_conversations(struct slack *s)
 	if (n)
 		qsort(dl, n, sizeof(*dl), cmp_daily);   /* by folder, then date */
 	for (size_t i = 0; i < n && !rc;) {
-		size_t fl = daily_folder(s->root, dl[i].name), j = i;
+		size_t fl = daily_folder(s, dl[i].name), j = i;
 		char folder[SLACK_MAX_ID * 2];
 		const char *conv;
 		snprintf(folder, sizeof(folder), "%.*s", (int)fl, dl[i].name + rl);
@@ -574,7 +640,7 @@ static int read_conversations(struct slack *s)
 					  " listing: its name is the conversation id", folder);
 			conv = folder;
 		}
-		for (; j < n && daily_folder(s->root, dl[j].name) == fl &&
+		for (; j < n && daily_folder(s, dl[j].name) == fl &&
 		       !strncmp(dl[j].name, dl[i].name, rl + fl + 1); j++)
 			if (!rc)
 				rc = read_daily(s, &dl[j], conv);
@@ -601,57 +667,89 @@ static int options(struct slack *s)
 	return 0;
 }
 
+/* Open the export: the zip, or the folder it unzips to. */
+static int open_export(struct slack *s)
+{
+	struct src_loc at = { s->ctx->path, 0, 0 };
+	int dir = dirin_is_dir(s->ctx->path), zip;
+
+	if (dir < 0)
+		return -1;
+	if (dir)
+		return (s->d = dirin_open(s->ctx->path)) ? 0 : -1;
+	zip = zipin_is_zip(s->ctx->path);
+	if (zip <= 0)
+		return zip < 0 ? -1 : diag_error(&at, "not a zip archive (expected the Slack"
+						 " export zip or its folder)");
+	return (s->z = zipin_open(s->ctx->path)) ? 0 : -1;
+}
+
+/* users.json and the conversation listings of the root and of each
+ * workspace. */
+static int load_listings(struct slack *s)
+{
+	struct src_loc at = { s->ctx->path, 0, 0 };
+	size_t conv_alloc = 0;
+	long users = find_users(s);
+	const char *un, *slash;
+
+	if (users < 0)
+		return diag_error(&at, "no users.json in the %s: not a Slack workspace export",
+				  s->z ? "zip" : "folder");
+	un = ex_name(s, users);
+	slash = strrchr(un, '/');
+	s->root = xstrndup(un, slash ? (size_t)(slash - un + 1) : 0);
+	find_workspaces(s);
+	for (size_t k = 0; k <= s->nws; k++) {
+		const char *ws = k ? s->ws[k - 1] : "";
+		if (load_users(s, k ? find_member(s, ws, "users.json") : users))
+			return -1;
+		for (int i = 0; i < 4; i++)
+			if (load_convs(s, ws, listings[i], !strcmp(listings[i], "dms.json"),
+				       &conv_alloc))
+				return -1;
+	}
+	if (s->nconvs)
+		qsort(s->convs, s->nconvs, sizeof(*s->convs), cmp_conv);
+	return 0;
+}
+
+static void summary(struct slack *s)
+{
+	struct src_loc at = { s->ctx->path, 0, 0 };
+
+	if (s->nws)
+		diag_note("%s: an Enterprise Grid export: %zu workspaces", s->ctx->path, s->nws);
+	if (s->system || s->bots || s->edits)
+		diag_note("%s: ignored %lu system messages (joins, topics, ...), %lu bot"
+			  " messages; %lu edits (not new messages)", s->ctx->path, s->system, s->bots,
+			  s->edits);
+	if (s->unknown_users)
+		diag_warn(&at, "%lu messages from users not in users.json (first '%s'): their"
+			  " accounts are slack:<user id>", s->unknown_users, s->first_unknown);
+	if (s->orphan_tombs > 1)
+		diag_warn(&at, "%lu deleted messages (tombstones) have no known sender",
+			  s->orphan_tombs);
+	if (s->no_listing > 1)
+		diag_warn(&at, "%lu folders are in no conversation listing", s->no_listing);
+}
+
 int load_slack(struct ingest_ctx *ctx)
 {
-	static const char *const lists[] = { "channels.json", "groups.json", "dms.json",
-					     "mpims.json" };
 	struct slack s;
-	struct src_loc at = { ctx->path, 0, 0 };
-	size_t conv_alloc = 0;
-	long users;
-	int rc = -1, zip;
+	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = ctx;
 	if (options(&s))
 		return -1;
-	zip = zipin_is_zip(ctx->path);
-	if (zip <= 0)
-		return zip < 0 ? -1 : diag_error(&at, "not a zip archive (expected the Slack"
-						 " export zip)");
-	if (!(s.z = zipin_open(ctx->path)))
+	if (open_export(&s))
 		return -1;
-	users = zipin_find(s.z, match_users, NULL);
-	if (users < 0) {
-		diag_error(&at, "no users.json in the zip: not a Slack workspace export");
+	if (load_listings(&s))
 		goto out;
-	}
-	{
-		const char *un = zipin_name(s.z, users), *slash = strrchr(un, '/');
-		s.root = xstrndup(un, slash ? (size_t)(slash - un + 1) : 0);
-	}
-	if (load_users(&s, users))
-		goto out;
-	for (int i = 0; i < 4; i++)
-		if (load_convs(&s, lists[i], !strcmp(lists[i], "dms.json"), &conv_alloc))
-			goto out;
-	if (s.nconvs)
-		qsort(s.convs, s.nconvs, sizeof(*s.convs), cmp_conv);
 	rc = read_conversations(&s);
-	if (rc)
-		goto out;
-	if (s.system || s.bots || s.edits)
-		diag_note("%s: ignored %lu system messages (joins, topics, ...), %lu bot"
-			  " messages; %lu edits (not new messages)", ctx->path, s.system, s.bots,
-			  s.edits);
-	if (s.unknown_users)
-		diag_warn(&at, "%lu messages from users not in users.json (first '%s'): their"
-			  " accounts are slack:<user id>", s.unknown_users, s.first_unknown);
-	if (s.orphan_tombs > 1)
-		diag_warn(&at, "%lu deleted messages (tombstones) have no known sender",
-			  s.orphan_tombs);
-	if (s.no_listing > 1)
-		diag_warn(&at, "%lu folders are in no conversation listing", s.no_listing);
+	if (!rc)
+		summary(&s);
 out:
 	drop_conversation(&s);          /* what a failed conversation left */
 	for (size_t i = 0; i < s.nusers; i++) {
@@ -662,6 +760,9 @@ out:
 		free(s.convs[i].folder);
 		free(s.convs[i].id);
 	}
+	for (size_t i = 0; i < s.nws; i++)
+		free(s.ws[i]);
+	free(s.ws);
 	free(s.users);
 	free(s.convs);
 	free(s.seen);
@@ -669,5 +770,6 @@ out:
 	free(s.tombs);
 	free(s.root);
 	zipin_close(s.z);
+	dirin_close(s.d);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "dirin.h"
 #include "hash.h"
 #include "store.h"
 
@@ -43,7 +44,7 @@ static int verify_run(struct cli_args *a)
 		if (access(where, R_OK) != 0) {
 			printf("MISSING  %-15s %s\n", kind, path);
 			bad = 1;
-		} else if (sha256_file(where, got, &size)) {
+		} else if (dirin_sha256_input(where, got, &size)) {
 			printf("MISSING  %-15s %s (cannot read)\n", kind, path);
 			bad = 1;
 		} else if (strcmp(got, want)) {

@@ -76,6 +76,75 @@ rm -f "$T/o.db"
 run ingest --db "$T/o.db" --opt record_copy=maybe slack "$A"
 t_contains "record copy: bad option" "$T/err" "bad record_copy option 'maybe' (expected yes or no)"
 
+# The same export as the folder it unzips to (what a user has after
+# opening the zip): the same events. The manifest's hash of a folder is
+# the SHA-256 of its listing in sha256sum's format, files in byte order of
+# their names (hidden files and links left out); each file is listed with
+# its own hash in input_files
+mkdir -p "$T/unzipped"
+(cd "$T/unzipped" && unzip -q "$OLDPWD/$A")
+F="$T/unzipped/Example Agency Slack export Jun 1 2024 - Jun 30 2024"
+touch "$F/.DS_Store"
+rm -f "$T/f.db"
+run ingest --db "$T/f.db" slack "$F"
+t_eq "folder: exit" "$rc" 0
+t_contains "folder: summary" "$T/out" "14 records      2 skipped"
+t_contains "folder: a bad record names the file in the folder" "$T/err" "udaudit: $F/eoc-ops/2024-06-04.json:65: error: message without a usable 'ts'"
+t_eq "folder: the zip's events" "$(sql "$T/f.db" "SELECT line, ts, event, account, message_id, conversation_id FROM usage ORDER BY event_id")" \
+	"$(sql "$T/a.db" "SELECT line, ts, event, account, message_id, conversation_id FROM usage ORDER BY event_id")"
+digest=$(cd "$F" && find . -type f ! -path '*[/].*' -printf '%P\n' | LC_ALL=C sort |
+	while IFS= read -r f; do sha256sum "$f"; done | sha256sum | cut -d' ' -f1)
+t_eq "folder: its hash, as documented" "$(sql "$T/f.db" "SELECT sha256, size FROM inputs")" \
+	"$digest|$(cat "$F"/*.json "$F"/*/*.json | wc -c)"
+t_eq "folder: each file listed" "$(sql "$T/f.db" "SELECT count(*), sum(path = 'eoc-ops/2024-06-04.json'),
+	sum(path LIKE '%.DS_Store') FROM input_files")" "13|1|0"
+t_eq "folder: a file's hash" "$(sql "$T/f.db" "SELECT sha256 FROM input_files WHERE path = 'users.json'")" \
+	"$(sha256sum "$F/users.json" | cut -d' ' -f1)"
+run ingest --db "$T/f.db" slack "$F"
+t_contains "folder: the same folder again is already loaded" "$T/out" "already loaded"
+run verify --db "$T/f.db"
+t_contains "folder: verify ok" "$T/out" "ok       slack"
+printf ' ' >>"$F/users.json"
+run verify --db "$T/f.db"
+t_contains "folder: verify sees a changed file" "$T/out" "CHANGED  slack"
+run ingest --db "$T/b.db" devices "$F"
+t_contains "folder: other kinds take files only" "$T/err" "not a regular file (a folder, device or FIFO is not an input)"
+
+# An Enterprise Grid org export, as a folder: the org's users.json and its
+# org-level conversations (an org-wide channel, a DM, a group DM) at the
+# root; one folder per workspace with its own listings and channel
+# folders (both workspaces have a #general). By hand: 11 messages by
+# people in 7 conversations, 2 deletions, 3 senders
+G=$D/grid_export
+rm -f "$T/g.db"
+run ingest --db "$T/g.db" slack $G
+t_eq "grid: exit" "$rc" 0
+t_contains "grid: summary" "$T/out" "13 records      0 skipped"
+t_contains "grid: said" "$T/err" "an Enterprise Grid export: 2 workspaces"
+t_contains "grid: ignored" "$T/err" "ignored 1 system messages (joins, topics, ...), 1 bot messages; 1 edits (not new messages)"
+t_eq "grid: messages, deletions, senders, conversations, first and last" "$(sql "$T/g.db" "SELECT
+	(SELECT count(*) FROM usage WHERE event = 'sent'), (SELECT count(*) FROM usage WHERE event = 'deleted'),
+	(SELECT count(DISTINCT account) FROM usage), (SELECT count(DISTINCT conversation_id) FROM usage),
+	(SELECT strftime('%Y-%m-%dT%H:%M:%SZ', min(ts), 'unixepoch') || ' ' || strftime('%Y-%m-%dT%H:%M:%SZ', max(ts), 'unixepoch') FROM usage WHERE event = 'sent')")" \
+	"11|2|3|7|2024-03-01T10:00:00Z 2024-03-04T10:01:00Z"
+t_eq "grid: conversations (the two #general apart)" "$(sql "$T/g.db" "SELECT conversation_id, count(*) FROM usage WHERE event = 'sent' GROUP BY 1 ORDER BY 1")" \
+"C01EOCGEN|2
+C01EOCINC|2
+C02FLDGEN|1
+C0ORGANN|1
+D0JDKR|2
+G02FLDLEAD|2
+G0MPIM1|1"
+t_eq "grid: deletions" "$(sql "$T/g.db" "SELECT account, message_id FROM usage WHERE event = 'deleted' ORDER BY 2")" \
+"slack:k.ray@example.gov|D0JDKR:1709373660.000200
+slack:j.doe@example.gov|G02FLDLEAD:1709546400.000100"
+# and zipped, as the org owner downloads it: the same events
+(cd $G && zip -qr "$T/grid.zip" .)
+rm -f "$T/gz.db"
+run ingest --db "$T/gz.db" slack "$T/grid.zip"
+t_eq "grid zip: the folder's events" "$(sql "$T/gz.db" "SELECT ts, event, account, message_id FROM usage ORDER BY message_id, event")" \
+	"$(sql "$T/g.db" "SELECT ts, event, account, message_id FROM usage ORDER BY message_id, event")"
+
 # a cut zip, a zip that is no export, a file that is no zip
 rm -f "$T/b.db"
 run ingest --db "$T/b.db" slack $D/truncated.zip
@@ -86,5 +155,5 @@ run ingest --db "$T/b.db" slack tests/data/adapters/rsmf/rsmf.zip
 t_eq "not an export: exit" "$rc" 3
 t_contains "not an export" "$T/err" "no users.json in the zip: not a Slack workspace export"
 run ingest --db "$T/b.db" slack tests/data/adapters/teams/users.csv
-t_contains "not a zip" "$T/err" "not a zip archive (expected the Slack export zip)"
+t_contains "not a zip" "$T/err" "not a zip archive (expected the Slack export zip or its folder)"
 t_done
