@@ -17,6 +17,9 @@ void ingest_kind_hint(const char *name, char *out, size_t size);
 /* The options (key=value on an [inputs] line, --opt on the command line)
  * that kind takes; NULL-ended, empty for none. */
 const char *const *ingest_kind_options(const struct ingest_kind *k);
+/* 1 when that option of kind k names a file (teams users=): audit.ini
+ * resolves it relative to itself, as every [inputs] path. */
+int ingest_option_is_path(const struct ingest_kind *k, const char *key);
 /* Every option must be one the kind takes: an unknown one ("timezone" for
  * "tz") would change the results silently. 0, or -1 after printing each
  * unknown option at `at` (may be NULL) with the valid ones. */

@@ -220,7 +220,9 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(w[i], '=');
 		in->opt[i - 1].key = xstrndup(w[i], (size_t)(eq - w[i]));
-		in->opt[i - 1].value = xstrdup(eq + 1);
+		/* a file option is relative to audit.ini, as the input is */
+		in->opt[i - 1].value = eq[1] && ingest_option_is_path(k, in->opt[i - 1].key) ?
+				       path_resolve(cfg->dir, eq + 1) : xstrdup(eq + 1);
 	}
 	free_words(w, n);
 	return ingest_check_options(k, in->opt, in->nopt, at);

@@ -73,6 +73,13 @@ static const struct {
 	{ "jamf", { "device_id", NULL } },
 };
 
+/* Options whose value is a file: in audit.ini it is relative to the
+ * file, like the input's own path. */
+int ingest_option_is_path(const struct ingest_kind *k, const char *key)
+{
+	return !strcmp(k->name, "teams") && !strcmp(key, "users");
+}
+
 const char *const *ingest_kind_options(const struct ingest_kind *k)
 {
 	static const char *const none[] = { NULL };

@@ -126,7 +126,7 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	struct json *audit;
 	const char *err;
 	unsigned long col;
-	char account[320], idbuf[32], convbuf[32], datebuf[64], derived[32];
+	char account[320], idbuf[32], convbuf[32], datebuf[64], derived[32], qual[640];
 	struct usage_rec r;
 	int rc = 0, k = -1;
 	size_t n;
@@ -178,6 +178,12 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	if (!msgid) {
 		rc = bad_record(&ctx->bad, line, 0, "%s without a MessageId", op);
 		goto out;
+	}
+	/* a MessageId is unique only within its chat: qualified by the chat,
+	   as teams.c writes the same message from the Graph export */
+	if (msgid != derived && conv && *conv) {
+		snprintf(qual, sizeof(qual), "%s:%s", conv, msgid);
+		msgid = qual;
 	}
 	/* accounts are UPNs, which are case-insensitive: keep them lower case */
 	n = (size_t)snprintf(account, sizeof(account), "teams:%s", user);

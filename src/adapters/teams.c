@@ -5,7 +5,10 @@
  * [chatMessage...], "@odata.nextLink"}, several pages (concatenated or one
  * per line, as a paging loop appends them), an array of pages, or an array
  * of chatMessages (Get-MgChatMessage | ConvertTo-Json). Each chatMessage
- * is named by the line it starts on. */
+ * is named by the line it starts on. A chatMessage id is unique only
+ * within its chat or channel (it is the creation time in milliseconds):
+ * the message id stored is "<chatId or channelId>:<id>", as purview.c
+ * writes the same message ("<ChatThreadId>:<MessageId>"). */
 #include "adapters.h"
 
 #include <ctype.h>
@@ -38,7 +41,7 @@ struct teams {
 	unsigned long loaded;           /* messages loaded so far */
 	struct user_map *map;
 	size_t nmap;
-	unsigned long system, apps, unmapped;
+	unsigned long system, apps, unmapped, no_conv;
 	char first_unmapped[TEAMS_MAX_ID];
 	struct tz_guess tz;             /* Graph times carry a zone: one without is said */
 };
@@ -177,6 +180,7 @@ static int on_message(struct teams *t, const struct json *m, unsigned long line)
 	const char *uid = str_field(user, "id"), *conv = str_field(m, "chatId");
 	const char *body = str_field(json_get(m, "body"), "content");
 	char idbuf[TEAMS_MAX_ID], account[TEAMS_MAX_ID + 8], hex[SHA256_HEX_LEN];
+	char mid[2 * TEAMS_MAX_ID + 2];
 	long long sent, deleted;
 	int drc;
 
@@ -208,12 +212,20 @@ static int on_message(struct teams *t, const struct json *m, unsigned long line)
 				  TEAMS_MAX_ID - 1);
 	if (!conv || !*conv)
 		conv = str_field(json_get(m, "channelIdentity"), "channelId");
+	if (conv && strlen(conv) >= TEAMS_MAX_ID)
+		return bad_record(&ctx->bad, line, 0, "'chatId' longer than %d bytes",
+				  TEAMS_MAX_ID - 1);
+	if (conv && *conv)
+		snprintf(mid, sizeof(mid), "%s:%s", conv, id);
+	else
+		snprintf(mid, sizeof(mid), "%s", id);   /* counted: may meet another chat's */
+	t->no_conv += !conv || !*conv;
 	snprintf(idbuf, sizeof(idbuf), "%s", uid);
 	snprintf(account, sizeof(account), "teams:%s", handle_of(t, idbuf));
 
 	struct usage_rec u = {
 		.ts = sent, .event = EV_SENT, .app = "teams", .account = account,
-		.message_id = id, .conversation_id = conv, .ttl_seconds = -1,
+		.message_id = mid, .conversation_id = conv, .ttl_seconds = -1,
 	};
 	if (records_put_usage(ctx, line, &u))
 		return -1;
@@ -225,7 +237,7 @@ static int on_message(struct teams *t, const struct json *m, unsigned long line)
 	}
 	if (t->retained == 1) {
 		struct store_msg_rec r = {
-			.message_id = id, .app = "teams", .account = account,
+			.message_id = mid, .app = "teams", .account = account,
 			.conversation_id = conv, .sent_ts = sent, .captured_ts = sent,
 			.purged_ts = -1, .sha256 = NULL, .purge_reason = NULL,
 		};
@@ -362,6 +374,11 @@ int load_teams(struct ingest_ctx *ctx)
 	if (t.system || t.apps)
 		diag_note("%s: ignored %lu system-event messages and %lu messages from"
 			  " applications or bots", ctx->path, t.system, t.apps);
+	if (t.no_conv) {
+		struct src_loc at = { ctx->path, 0, 0 };
+		diag_warn(&at, "%lu messages without 'chatId' or 'channelIdentity': their ids are"
+			  " not qualified by a conversation and may meet another chat's", t.no_conv);
+	}
 	if (t.unmapped) {
 		struct src_loc at = { ctx->path, 0, 0 };
 		diag_warn(&at, "%lu messages from users not in the users file (first '%s'):"
