@@ -486,15 +486,57 @@ static int check_json_size(const char *path, const char *buf, size_t len)
 	return 0;
 }
 
+/* The manifest's text as JSON: a UTF-8 BOM (as Windows tools write) is
+ * dropped; invalid UTF-8, a NUL, an oversized document or bad JSON is an
+ * error at its line and column (path names the file or member). NULL on
+ * error (printed). */
+static struct json *parse_manifest(const char *path, char *buf, size_t len)
+{
+	struct json *doc;
+	const char *err;
+	unsigned long ecol;
+	size_t badpos;
+
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+		memmove(buf, buf + 3, len - 3 + 1);
+		len -= 3;
+	}
+	badpos = utf8_check(buf, len);
+	if (badpos || memchr(buf, '\0', len)) {
+		struct src_loc at = { path, 1, 1 };
+		size_t upto = badpos ? badpos - 1 : (size_t)((char *)memchr(buf, '\0', len) - buf);
+		for (size_t i = 0; i < upto; i++, at.col++)
+			if (buf[i] == '\n') {
+				at.line++;
+				at.col = 0;
+			}
+		diag_error(&at, "invalid UTF-8");
+		return NULL;
+	}
+	if (check_json_size(path, buf, len))
+		return NULL;
+	doc = json_parse(buf, len, &ecol, &err);
+	if (!doc) {
+		/* a byte offset into the file: make it line and column */
+		struct src_loc at = { path, 1, 1 };
+		for (size_t i = 0; i + 1 < ecol && i < len; i++, at.col++)
+			if (buf[i] == '\n') {
+				at.line++;
+				at.col = 0;
+			}
+		diag_error(&at, "bad JSON: %s", err);
+	}
+	return doc;
+}
+
 int load_rsmf(struct ingest_ctx *ctx)
 {
 	struct rsmf r;
 	struct json *doc = NULL;
 	const struct json *events;
-	const char *err, *version, *saved = ctx->bad.path;
+	const char *version, *saved = ctx->bad.path;
 	char *buf = NULL, *name = NULL;
-	unsigned long ecol;
-	size_t len = 0, badpos;
+	size_t len = 0;
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -503,39 +545,8 @@ int load_rsmf(struct ingest_ctx *ctx)
 		goto out;
 	if (name)
 		ctx->bad.path = name;
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		memmove(buf, buf + 3, len - 3 + 1);     /* a UTF-8 BOM, as Windows tools write */
-		len -= 3;
-	}
-	badpos = utf8_check(buf, len);
-	if (badpos || memchr(buf, '\0', len)) {
-		struct src_loc at = { ctx->bad.path, 0, 0 };
-		unsigned long l = 1, c = 1;
-		size_t upto = badpos ? badpos - 1 : (size_t)((char *)memchr(buf, '\0', len) - buf);
-		for (size_t i = 0; i < upto; i++, c++)
-			if (buf[i] == '\n') {
-				l++;
-				c = 0;
-			}
-		at.line = l;
-		at.col = c;
-		diag_error(&at, "invalid UTF-8");
+	if (!(doc = parse_manifest(ctx->bad.path, buf, len)))
 		goto out;
-	}
-	if (check_json_size(ctx->bad.path, buf, len))
-		goto out;
-	doc = json_parse(buf, len, &ecol, &err);
-	if (!doc) {
-		/* a byte offset into the file: make it line and column */
-		struct src_loc at = { ctx->bad.path, 1, 1 };
-		for (size_t i = 0; i + 1 < ecol && i < len; i++, at.col++)
-			if (buf[i] == '\n') {
-				at.line++;
-				at.col = 0;
-			}
-		diag_error(&at, "bad JSON: %s", err);
-		goto out;
-	}
 	if (json_type_of(doc) != JT_OBJECT) {
 		struct src_loc at = { ctx->bad.path, 0, 0 };
 		diag_error(&at, "not an RSMF manifest (expected a JSON object)");
