@@ -678,9 +678,10 @@ static int open_export(struct slack *s)
 	if (dir)
 		return (s->d = dirin_open(s->ctx->path)) ? 0 : -1;
 	zip = zipin_is_zip(s->ctx->path);
+	if (zip == 0)
+		diag_error(&at, "not a zip archive (expected the Slack export zip or its folder)");
 	if (zip <= 0)
-		return zip < 0 ? -1 : diag_error(&at, "not a zip archive (expected the Slack"
-						 " export zip or its folder)");
+		return -1;
 	return (s->z = zipin_open(s->ctx->path)) ? 0 : -1;
 }
 
@@ -693,9 +694,11 @@ static int load_listings(struct slack *s)
 	long users = find_users(s);
 	const char *un, *slash;
 
-	if (users < 0)
-		return diag_error(&at, "no users.json in the %s: not a Slack workspace export",
-				  s->z ? "zip" : "folder");
+	if (users < 0) {
+		diag_error(&at, "no users.json in the %s: not a Slack workspace export",
+			   s->z ? "zip" : "folder");
+		return -1;
+	}
 	un = ex_name(s, users);
 	slash = strrchr(un, '/');
 	s->root = xstrndup(un, slash ? (size_t)(slash - un + 1) : 0);
