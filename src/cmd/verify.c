@@ -1,6 +1,7 @@
 /* udaudit verify: re-hash every input in the manifest. Records are
  * evidence: a changed or missing input is said, with exit 3. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "dirin.h"
 #include "hash.h"
 #include "store.h"
+#include "xalloc.h"
 
 static const struct cli_opt verify_opts[] = {
 	{ "db", 0, "DB", "the audit database", CLI_ANY, 0 },
@@ -23,6 +25,46 @@ static const char *const verify_notes[] = {
 	NULL
 };
 
+/* A changed folder input (an unzipped export): which of its files changed,
+ * went missing or are new, against the files the manifest listed
+ * (input_files); both lists are in byte order of the names. */
+static void folder_changes(struct store *st, long long input_id, const char *where)
+{
+	struct dirin *d = dirin_open(where);
+	struct stmt *s = d ? stmt_prepare(st, "SELECT path, sha256 FROM input_files"
+					 " WHERE input_id = ?1 ORDER BY path") : NULL;
+	char **name = NULL, **sha = NULL, hex[SHA256_HEX_LEN];
+	size_t n = 0, alloc = 0, alloc2 = 0, i = 0, k = 0;
+	long long size;
+
+	if (s && !dirin_hash(d, hex, &size)) {
+		stmt_bind_int(s, 1, input_id);
+		while (stmt_step(s) == 1) {
+			name = xgrow(name, n + 1, &alloc, sizeof(*name));
+			sha = xgrow(sha, n + 1, &alloc2, sizeof(*sha));
+			name[n] = xstrdup(stmt_text(s, 0));
+			sha[n++] = xstrdup(stmt_text(s, 1));
+		}
+		while (k < n || i < dirin_count(d)) {
+			int c = k >= n ? 1 : i >= dirin_count(d) ? -1 : strcmp(name[k], dirin_name(d, i));
+			if (c < 0)
+				printf("           missing  %s\n", name[k++]);
+			else if (c > 0)
+				printf("           new      %s\n", dirin_name(d, i++));
+			else if (strcmp(sha[k++], dirin_file_sha256(d, i++)))
+				printf("           changed  %s\n", name[k - 1]);
+		}
+	}
+	for (size_t m = 0; m < n; m++) {
+		free(name[m]);
+		free(sha[m]);
+	}
+	free(name);
+	free(sha);
+	stmt_free(s);
+	dirin_close(d);
+}
+
 static int verify_run(struct cli_args *a)
 {
 	struct store *st = a->st;
@@ -31,8 +73,8 @@ static int verify_run(struct cli_args *a)
 
 	/* the absolute path recorded at load time finds the file from any
 	   directory; databases from before it have only the path as given */
-	s = stmt_prepare(st, "SELECT kind, path, size, sha256, coalesce(abs_path, path)"
-			 " FROM inputs ORDER BY input_id");
+	s = stmt_prepare(st, "SELECT kind, path, size, sha256, coalesce(abs_path, path),"
+			 " input_id FROM inputs ORDER BY input_id");
 	if (!s)
 		return EXIT_DB;
 	while ((rc = stmt_step(s)) == 1) {
@@ -50,6 +92,8 @@ static int verify_run(struct cli_args *a)
 		} else if (strcmp(got, want)) {
 			printf("CHANGED  %-15s %s (sha256 was %.12s, is %.12s; size was %lld, is %lld)\n",
 			       kind, path, want, got, stmt_int(s, 2), size);
+			if (dirin_is_dir(where) == 1)
+				folder_changes(st, stmt_int(s, 5), where);
 			bad = 1;
 		} else {
 			printf("ok       %-15s %s\n", kind, path);
