@@ -145,6 +145,25 @@ G0MPIM1|1"
 t_eq "grid: deletions" "$(sql "$T/g.db" "SELECT account, message_id FROM usage WHERE event = 'deleted' ORDER BY 2")" \
 "slack:k.ray@example.gov|D0JDKR:1709373660.000200
 slack:j.doe@example.gov|G02FLDLEAD:1709546400.000100"
+# from [inputs] of audit.ini, a folder relative to audit.ini
+mkdir -p "$T/audit/exports"
+cp -r $G "$T/audit/exports/slack-org"
+cat >"$T/audit/audit.ini" <<INI
+[audit]
+agency = Example Agency
+quarter = 2024Q1
+db = audit.db
+
+[inputs]
+slack = exports/slack-org
+
+[rules]
+dir = $(pwd)/rules
+INI
+run run "$T/audit/audit.ini"
+t_eq "grid from audit.ini: exit" "$rc" 0
+t_eq "grid from audit.ini: loaded" "$(sql "$T/audit/audit.db" "SELECT kind, records, size FROM inputs")" \
+	"slack|13|$(sql "$T/g.db" "SELECT size FROM inputs")"
 # and zipped, as the org owner downloads it: the same events
 (cd $G && zip -qr "$T/grid.zip" .)
 rm -f "$T/gz.db"
