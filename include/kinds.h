@@ -9,7 +9,7 @@
 #include "ingest.h"
 
 extern const struct ingest_kind ingest_kinds[];        /* ends with {NULL} */
-/* The kind of that name, or NULL. */
+/* The kind of that name (in any case: "Usage" is usage), or NULL. */
 const struct ingest_kind *ingest_find_kind(const char *name);
 
 /* The hint for an unknown kind name: " (expected ...; did you mean 'x'?)". */

@@ -211,7 +211,7 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	cfg->inputs = xgrow(cfg->inputs, cfg->ninputs + 1, &cfg->inputs_alloc, sizeof(*in));
 	in = &cfg->inputs[cfg->ninputs++];
 	memset(in, 0, sizeof(*in));     /* config_key is set later, or never */
-	in->kind = xstrdup(kind);
+	in->kind = xstrdup(k->name);    /* the kind's own spelling, e.g. device-apps */
 	in->path = path_resolve(cfg->dir, w[0]);
 	in->given = path_resolve(".", w[0]);
 	in->line = at->line;

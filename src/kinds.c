@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "suggest.h"
 
@@ -36,7 +37,7 @@ const struct ingest_kind ingest_kinds[] = {
 const struct ingest_kind *ingest_find_kind(const char *name)
 {
 	for (const struct ingest_kind *k = ingest_kinds; k->name; k++)
-		if (!strcmp(k->name, name))
+		if (!strcasecmp(k->name, name))         /* any case, as every enumeration */
 			return k;
 	return NULL;
 }

@@ -29,11 +29,18 @@ void ingest_print_result(const char *kind, const char *path, const struct ingest
 		printf("%-15s %-40s FAILED (not loaded)\n", kind, path);
 }
 
+/* The kinds, each with the options it takes (--opt KEY=VALUE, or
+ * key=value on an [inputs] line). */
 static void list_kinds(FILE *fp)
 {
 	fputs("input kinds:\n", fp);
-	for (const struct ingest_kind *k = ingest_kinds; k->name; k++)
+	for (const struct ingest_kind *k = ingest_kinds; k->name; k++) {
+		const char *const *opt = ingest_kind_options(k);
 		fprintf(fp, "  %-15s %s\n", k->name, k->summary);
+		for (int i = 0; opt[i]; i++)
+			fprintf(fp, "%s%s%s", i ? ", " : "                  options: ", opt[i],
+				opt[i + 1] ? "" : "\n");
+	}
 }
 
 enum {
@@ -134,7 +141,7 @@ static int ingest_run(struct cli_args *a)
 		struct ingest_result res;
 		if (ingest_file(a->st, kind, a->pos[i], &opts, &res))
 			failed = 1;
-		ingest_print_result(a->pos[0], a->pos[i], &res);
+		ingest_print_result(kind->name, a->pos[i], &res);
 	}
 	for (int i = 0; i < nkeys; i++)
 		free(keys_of_opt[i]);

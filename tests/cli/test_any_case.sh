@@ -60,6 +60,27 @@ run report incident --db "$DB" --case "$T/key.ini" -o "$T/c.pdf"
 t_eq "case file key typo: exit 3" "$rc" 3
 t_contains "case file key typo: nearest key" "$T/err" "$T/key.ini:8: error: unknown key 'opend_on' in [case] (expected id, title, opened_on, nara_letter_on, response_due_on or last_update_on; did you mean 'opened_on'?)"
 
+# input kinds in any case, on the command line and in [inputs]; stored as
+# the kind's own name
+run ingest --db "$T/k.db" Accounts "$S/samples/accounts.csv" --strict
+t_eq "ingest Accounts: exit" "$rc" 0
+t_contains "ingest Accounts: printed as accounts" "$T/out" "accounts        $S/samples/accounts.csv"
+mkdir -p "$T/kc"
+cp "$S/samples/devices.csv" "$S/samples/device_apps.csv" "$T/kc/"
+printf '[audit]\nquarter = 2021Q3\n\n[inputs]\nDevices = devices.csv\nDevice_Apps = device_apps.csv\n' >"$T/kc/audit.ini"
+(cd "$T/kc" && "$UDAUDIT" run -q audit.ini >run.out 2>run.err); rc=$?
+t_eq "[inputs] Devices, Device_Apps: exit" "$rc" 0
+t_eq "kinds stored in their own spelling" \
+	"$(sql "$T/k.db" "SELECT kind FROM inputs"; sql "$T/kc/out/audit.db" "SELECT kind FROM inputs ORDER BY input_id")" \
+	"accounts
+devices
+device-apps"
+run ingest --db "$T/k2.db" acounts "$S/samples/accounts.csv"
+t_eq "unknown kind: exit 2" "$rc" 2
+t_contains "unknown kind: nearest" "$T/err" "did you mean 'accounts'?)"
+run ingest --help
+t_contains "ingest --help: the options of each kind" "$T/out" "                  options: users, retained, tz"
+
 # [tracker] paths: as written in audit.ini, whatever folder run starts from
 (cd "$S/samples" && "$UDAUDIT" run -q audit.ini >../run2.out 2>../run2.err); rc=$?
 t_eq "run from the config's folder: exit" "$rc" 0
