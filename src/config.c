@@ -327,6 +327,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return conf_unknown_key(c->path, line, section, key, tracker_keys);
 		if (c->tracker[i])
 			return diag_error(&at, "'%s' given twice", key);
+		if (!*value)
+			return diag_error(&at, "'%s' has no file", key);
 		c->tracker[i] = path_resolve(c->dir, value);
 		c->tracker_given[i] = path_resolve(".", value);
 		return 0;

@@ -182,6 +182,7 @@ static void test_errors(void)
 		    "2: error: bad date '2021-02-29' for 'as_of' (expected YYYY-MM-DD)");
 	check_fails("[audit]\ndb = a.db\n\ndb = b.db\n", "4: error: 'db' given twice");
 	check_fails("[inputs]\nusage =\n", "2: error: input 'usage' has no file");
+	check_fails("[tracker]\ncases =\n", "2: error: 'cases' has no file");
 	check_fails("[inputs]\nusage = u.jsonl tz\n", "2: error: input option 'tz' is not key=value");
 	check_fails("[inputs]\nusage = \"my usage.jsonl\n", "2: error: input 'usage': unterminated quote");
 	check_fails("[inputs]\nusage = u.jsonl self=\"Jane\n", "2: error: input 'usage': unterminated quote");
