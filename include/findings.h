@@ -60,6 +60,18 @@
  *   per finding (the copy events, the loss event: deletion, device row,
  *   account row or account_deleted event; forwards/exports; store rows;
  *   inventory rows; policy rows).
+ *   What the row records (migration 10), stored by the analysis after the
+ *   findings (src/analyze/evidence.c), NULL when the row is in no input
+ *   table (or the run was analyzed before migration 10):
+ *     event       usage: the line's events ("sent", "received,deleted");
+ *                 a store row: 'captured in the store' | 'purged from the
+ *                 store'; 'device STATUS'; 'account' | 'account closes';
+ *                 'app on device: APP_ID'
+ *     message_id  usage and store rows
+ *     ts          usage: the line's first event; store: purged_ts, else
+ *                 captured_ts (Unix seconds UTC)
+ *     day         devices.status_on, accounts.closed_on, device_apps
+ *                 first_seen (YYYY-MM-DD) for rows with a date only
  *
  * finding_copies: every message copy behind a message finding (not capped;
  *   one row per copy). CAPTURE_OUTAGE copies are not repeated here (they
@@ -309,10 +321,13 @@ struct finding_message_row {
 	long long copies;
 };
 
-/* One evidence row with its input. */
+/* One evidence row with its input and what the row records (NULL or
+ * FINDING_NO_TS: not known; see evidence above). */
 struct finding_evidence_row {
 	const char *finding_id, *type, *kind, *path, *sha256;
 	long long input_id, line;
+	const char *event, *message_id, *day;
+	long long ts;
 };
 
 struct findings_cursor;
@@ -337,6 +352,18 @@ int finding_messages_next(struct findings_cursor *c, struct finding_message_row 
 struct findings_cursor *finding_evidence_open(struct store *st, const struct finding_filter *f,
 					      const char *finding_id);
 int finding_evidence_next(struct findings_cursor *c, struct finding_evidence_row *out);
+
+/* The same for findings.type: the vocabulary's order, FT_COUNT for an
+ * unknown type (buf: at least 600 + 12 * strlen(col) bytes). */
+const char *finding_type_order_sql(const char *col, char *buf, size_t len);
+/* The workbook order of findings (aliased f): the most serious class
+ * first, the types in the vocabulary's order, then office, custodian,
+ * account, finding_id. Writes it into buf (at least 1024 bytes); returns
+ * buf. */
+const char *finding_workbook_order_sql(char *buf, size_t len);
+/* Every evidence row of a run, its findings in the workbook order, then
+ * by input and line (finding_evidence_next reads them). */
+struct findings_cursor *finding_evidence_workbook_open(struct store *st, long long run_id);
 
 /* The rule packs of a run's snapshot, by file name. */
 struct rule_pack_row {

@@ -550,8 +550,8 @@ struct findings_cursor *finding_evidence_open(struct store *st, const struct fin
 	struct strbuf sql = STRBUF_INIT;
 
 	strbuf_addstr(&sql,
-		"SELECT e.finding_id, f.type, i.kind, i.path, i.sha256, e.input_id, e.line"
-		" FROM findings f CROSS JOIN evidence e"
+		"SELECT e.finding_id, f.type, i.kind, i.path, i.sha256, e.input_id, e.line,"
+		" e.event, e.message_id, e.day, e.ts FROM findings f CROSS JOIN evidence e"
 		"  ON e.run_id = f.run_id AND e.finding_id = f.finding_id"
 		" LEFT JOIN inputs i ON i.input_id = e.input_id");
 	filter_sql(&sql, f);
@@ -574,7 +574,48 @@ int finding_evidence_next(struct findings_cursor *c, struct finding_evidence_row
 	out->sha256 = stmt_text(s, 4);
 	out->input_id = stmt_int(s, 5);
 	out->line = stmt_int(s, 6);
+	out->event = stmt_text(s, 7);
+	out->message_id = stmt_text(s, 8);
+	out->day = stmt_text(s, 9);
+	out->ts = col_ts(s, 10);
 	return 1;
+}
+
+const char *finding_type_order_sql(const char *col, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "CASE %s", col);
+	for (int i = 0; i < FT_COUNT && n > 0 && (size_t)n < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, " WHEN '%s' THEN %d", finding_type_names[i], i);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " ELSE %d END", FT_COUNT);
+	return buf;
+}
+
+const char *finding_workbook_order_sql(char *buf, size_t len)
+{
+	char cls[160], type[640];
+
+	snprintf(buf, len, "%s, %s, f.type, f.office, f.custodian_id, f.account, f.finding_id",
+		 finding_class_order_sql("f.class", cls, sizeof(cls)),
+		 finding_type_order_sql("f.type", type, sizeof(type)));
+	return buf;
+}
+
+struct findings_cursor *finding_evidence_workbook_open(struct store *st, long long run_id)
+{
+	struct finding_filter f = { .run_id = run_id };
+	struct strbuf sql = STRBUF_INIT;
+	char order[1024];
+
+	strbuf_addstr(&sql,
+		"SELECT e.finding_id, f.type, i.kind, i.path, i.sha256, e.input_id, e.line,"
+		" e.event, e.message_id, e.day, e.ts FROM findings f CROSS JOIN evidence e"
+		"  ON e.run_id = f.run_id AND e.finding_id = f.finding_id"
+		" LEFT JOIN inputs i ON i.input_id = e.input_id");
+	filter_sql(&sql, &f);
+	strbuf_addf(&sql, " ORDER BY %s, e.input_id, e.line",
+		    finding_workbook_order_sql(order, sizeof(order)));
+	return cursor_open(st, &sql, &f, NULL);
 }
 
 struct findings_cursor *run_rules_open(struct store *st, long long run_id)

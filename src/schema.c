@@ -177,5 +177,12 @@ const char *const schema_migrations[] = {
 	"CREATE TABLE input_files ("
 	"  input_id INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, PRIMARY KEY (input_id, path));",
+	/* 10: what each evidence row records (its event, message and time),
+	   stored by the analysis so that no writer reads usage or
+	   store_messages (findings.h) */
+	"ALTER TABLE evidence ADD COLUMN event TEXT;"
+	"ALTER TABLE evidence ADD COLUMN message_id TEXT;"
+	"ALTER TABLE evidence ADD COLUMN ts INTEGER;"
+	"ALTER TABLE evidence ADD COLUMN day TEXT;",
 	NULL
 };

@@ -10,6 +10,7 @@
  *                   of every copy
  *   other.c         CAPTURE_OUTAGE, EPHEMERAL_ENABLED, PROHIBITED_APP,
  *                   UNAPPROVED_APP
+ *   evidence.c      what each evidence row records, stored with it
  * Times are Unix seconds UTC; "days" are days since 1970. */
 #ifndef UDAUDIT_AN_H
 #define UDAUDIT_AN_H
@@ -315,5 +316,8 @@ int outages(struct an *a);
 int ephemeral(struct an *a);
 int app_findings(struct an *a);
 int unapproved(struct an *a);
+/* evidence.c: after the findings, what each evidence row of the run
+ * records (its event, message and time), stored with it. */
+int evidence_facts(struct an *a);
 
 #endif

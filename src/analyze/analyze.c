@@ -434,6 +434,9 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	if (outages(&a) || ephemeral(&a) || app_findings(&a) || unapproved(&a))
 		goto fail;
 	phase("other findings");
+	if (evidence_facts(&a))
+		goto fail;
+	phase("evidence facts");
 	sum->gave_up = rules_gave_up(r) - gave_up0;
 	sum->disabled = rules_disabled(r) - disabled0;
 	sum->findings = a.w.findings;

@@ -33,7 +33,9 @@ INSERT INTO findings SELECT 1, printf('F%08d', i),
  printf('%d WhatsApp messages of custodian C-%05d were deleted without a copy in any recordkeeping system',
   1 + i % 50, i % 5000) FROM k""", (n,))
 c.execute("""WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ?1 - 1)
-INSERT INTO evidence SELECT 1, printf('F%08d', i), 100, i + 1 FROM k""", (n,))
+INSERT INTO evidence (run_id, finding_id, input_id, line, event, message_id, ts)
+ SELECT 1, printf('F%08d', i), 100, i + 1, 'deleted', printf('m-%08d', i), 1539353002 + i * 60
+ FROM k""", (n,))
 c.commit()
 PY
 	"$BENCH" time xlsx "$n" "$UDAUDIT" -q report findings --db "$d/audit.db" -o "$d/findings.xlsx"

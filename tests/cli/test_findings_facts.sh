@@ -50,6 +50,22 @@ t_eq "late forward" "$(facts m6)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|forward|
 t_eq "late export" "$(facts m7)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|export|1617357600|12"
 t_eq "late store capture (day)" "$(facts m8)" "LATE_FORWARD|whatsapp:+1001|sent|-|-|store|1617580800|9"
 
+# --- what each evidence row records is stored by analyze: the Evidence
+# sheet prints it even when the input tables no longer hold the rows ---
+t_eq "evidence facts stored" "$(sql "$T/a.db" "SELECT group_concat(x, ' ') FROM (SELECT coalesce(e.event, '-') || '|' || coalesce(e.message_id, '-') || '|' || coalesce(e.ts, e.day, '-') AS x FROM evidence e JOIN inputs i USING (input_id) ORDER BY i.kind, e.line)")" \
+	"account|-|- sent|m6|1614592800 forwarded|m6|1617271200 sent|m7|1614592800 exported|-|1617357600 sent|m8|1614592800"
+run report findings --db "$T/a.db" -o "$T/ev1.xlsx"
+cp "$T/a.db" "$T/b.db"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM usage"); c.execute("DELETE FROM store_messages"); c.commit()' "$T/b.db"
+run report findings --db "$T/b.db" -o "$T/ev2.xlsx"
+t_eq "workbook without the input rows" "$rc" 0
+$PY tests/cli/xlsx_dump.py "$T/ev1.xlsx" | grep '^Evidence!' >"$T/ev1"
+$PY tests/cli/xlsx_dump.py "$T/ev2.xlsx" | grep '^Evidence!' >"$T/ev2"
+t_contains "Evidence: the event" "$T/ev1" "=s:forwarded"
+t_contains "Evidence: the message" "$T/ev1" "=s:m6"
+t_contains "Evidence: the time" "$T/ev1" "=d:2021-04-01 10:00:00"
+t_ok "Evidence sheet the same without usage and store rows" cmp -s "$T/ev1" "$T/ev2"
+
 # --- a message read from a chat export survives in it; its tombstone does not, and
 # a tombstone of a received message is the sender's deletion ---
 d_reset

@@ -37,8 +37,11 @@ for run, n in ((1, 3), (2, 5)):
                   (run, "F-%d-%03d" % (run, i), types[i % 4], classes[i % 4], sev[classes[i % 4]],
                    "EOC" if i % 2 else None, "C-001", "whatsapp:+15550100001", "whatsapp",
                    "D-1", 1539353002 + i * 86400, 1539353002 + i * 90000, i + 1, 1, detail))
-c.execute("INSERT INTO evidence VALUES (2, 'F-2-000', 10, 7), (2, 'F-2-000', 10, 9),"
-          " (2, 'F-2-001', 10, 3)")
+# with what each row records, as analyze stores it (findings.h)
+c.execute("INSERT INTO evidence (run_id, finding_id, input_id, line, event, message_id, ts) VALUES"
+          " (2, 'F-2-000', 10, 7, 'sent', 'm-1', 1539353002),"
+          " (2, 'F-2-000', 10, 9, 'deleted', 'm-1', 1539353100),"
+          " (2, 'F-2-001', 10, 3, 'received', 'm-2', 1539440000)")
 import hashlib, os   # the rule packs as analyze stores them with a run
 for f in ("apps.ini", "retention.ini"):
     t = open(os.path.join(sys.argv[2], f)).read()
