@@ -37,7 +37,7 @@ enum xlsx_style {
 	XS_INT,                 /* #,##0 */
 	XS_HEADER_NUM,          /* a header over numbers: as XS_HEADER, right-aligned */
 	XS_PERCENT,             /* 0% (the value is a fraction: 0.4 shows 40%) */
-	XS_LINK,                /* a hyperlink: blue, underlined */
+	XS_LINK,                /* a link to rows: blue, underlined, "3 rows" */
 	XS_FLAG,                /* bold dark red on light red, wrapped (needs attention) */
 	XS_TOP,                 /* plain, top-aligned (beside wrapped cells) */
 	XS_COUNT_
@@ -87,10 +87,14 @@ int xlsx_header(struct xlsx_sheet *sh, unsigned row, const char *const *names, i
 int xlsx_header_at(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *const *names,
 		   int n, unsigned long long numeric);
 /* A link to row to_row (0-based) of the sheet named to_sheet (a program
- * constant; it may be added later), showing text (program text). Past
- * Excel's 65,530 links a sheet the text is written plain. */
-int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
-	      const char *to_sheet, unsigned to_row);
+ * constant; it may be added later) showing n, the number of rows it leads
+ * to, as "1 row" or "n rows" (XS_LINK). It is a HYPERLINK() formula, not
+ * a hyperlink: Excel and libxlsxwriter allow 65,530 hyperlinks a sheet but
+ * any number of formulas, and constant-memory mode writes a formula with
+ * its row where it keeps every hyperlink until close. Its stored value is
+ * n, so a reader that does not calculate shows the count too. */
+int xlsx_link_rows(struct xlsx_sheet *sh, unsigned row, unsigned col, long long n,
+		   const char *to_sheet, unsigned to_row);
 
 /* Row heights: a wrapped cell (style XS_WRAP, XS_HEADER, XS_HEADER_NUM,
  * XS_FLAG, or XS_NONE in a column set XS_WRAP) makes its row tall enough

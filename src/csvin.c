@@ -182,6 +182,88 @@ static void fill_row(struct csv_reader *r, struct csv_row *row)
 	row->line = r->row_line;
 }
 
+/* The end of the input: 0 when no row is open, 1 when the open row is
+ * complete, -1 (err set) when its quote never closed. */
+static int end_of_input(struct csv_reader *r, struct csv_row *row, const char **err)
+{
+	r->eof = 1;
+	if (!r->row_line)
+		return 0;
+	csv_fini(&r->p, on_field, on_row, r);
+	if (csv_error(&r->p) == CSV_EPARSE || !r->row_done) {
+		row->line = r->row_line;
+		*err = "unterminated quoted field";
+		r->eof = 0;     /* the replayed lines still follow */
+		resync(r, NULL, 0);
+		return -1;
+	}
+	return 1;
+}
+
+/* Add a line to the open row's raw text: 0, or -1 (err set) for a line
+ * too long to read or one the row's buffer cannot take. */
+static int take_line(struct csv_reader *r, struct csv_row *row, const char **err,
+		     const char *line, size_t len, int too_long)
+{
+	if (too_long && r->row_line != r->lineno) {
+		/* inside a row opened on an earlier line: that row is bad,
+		   its later lines are read again, then this line is
+		   reported in its turn (no record goes uncounted) */
+		row->line = r->row_line;
+		*err = "unterminated quoted field";
+		r->long_line = r->lineno;
+		resync(r, NULL, 0);
+		return -1;
+	}
+	if (too_long) {
+		row->line = r->lineno;
+		*err = "line too long";
+		csv_free(&r->p);
+		parser_start(r);
+		row_clear(r);
+		return -1;
+	}
+	if (strbuf_add(&r->raw, line, len) || strbuf_addch(&r->raw, '\n')) {
+		row->line = r->row_line;
+		if (r->row_line == r->lineno) {
+			/* one line bigger than a whole row may be: skip it */
+			*err = "row too large (too many or too long fields)";
+			csv_free(&r->p);
+			parser_start(r);
+			row_clear(r);
+			return -1;
+		}
+		/* a quote swallowed lines up to the cap: this line and
+		   the ones after the row's first are read again */
+		*err = "unterminated quoted field";
+		resync(r, line, len);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse a line into the open row: 0, or -1 (err set). */
+static int parse_line(struct csv_reader *r, struct csv_row *row, const char **err,
+		      const char *line, size_t len)
+{
+	if (csv_parse(&r->p, line, len, on_field, on_row, r) == len &&
+	    csv_parse(&r->p, "\n", 1, on_field, on_row, r) == 1)
+		return 0;
+	row->line = r->row_line;
+	/* on the row's first line: garbage after a closing quote; on a later
+	   line: the quote opened on the first line was never closed and
+	   swallowed the lines after it, which are read again (a single-line
+	   row is skipped whole) */
+	if (csv_error(&r->p) != CSV_EPARSE)
+		*err = "cannot parse row";
+	else if (r->row_line == r->lineno)
+		*err = "malformed quoted field";
+	else
+		*err = "unterminated quoted field";
+	resync(r, NULL, 0);
+	return -1;
+}
+
 int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 {
 	const char *line;
@@ -195,17 +277,9 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 		if (rc < 0)
 			return -2;
 		if (rc == 0) {
-			r->eof = 1;
-			if (!r->row_line)
-				return 0;
-			csv_fini(&r->p, on_field, on_row, r);
-			if (csv_error(&r->p) == CSV_EPARSE || !r->row_done) {
-				row->line = r->row_line;
-				*err = "unterminated quoted field";
-				r->eof = 0;     /* the replayed lines still follow */
-				resync(r, NULL, 0);
-				return -1;
-			}
+			rc = end_of_input(r, row, err);
+			if (rc <= 0)
+				return rc;
 			break;
 		}
 		if (!r->row_line) {
@@ -213,56 +287,9 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **err)
 				continue;       /* blank line between rows */
 			r->row_line = r->lineno;
 		}
-		if (too_long && r->row_line != r->lineno) {
-			/* inside a row opened on an earlier line: that row is bad,
-			   its later lines are read again, then this line is
-			   reported in its turn (no record goes uncounted) */
-			row->line = r->row_line;
-			*err = "unterminated quoted field";
-			r->long_line = r->lineno;
-			resync(r, NULL, 0);
+		if (take_line(r, row, err, line, len, too_long) ||
+		    parse_line(r, row, err, line, len))
 			return -1;
-		}
-		if (too_long) {
-			row->line = r->lineno;
-			*err = "line too long";
-			csv_free(&r->p);
-			parser_start(r);
-			row_clear(r);
-			return -1;
-		}
-		if (strbuf_add(&r->raw, line, len) || strbuf_addch(&r->raw, '\n')) {
-			row->line = r->row_line;
-			if (r->row_line == r->lineno) {
-				/* one line bigger than a whole row may be: skip it */
-				*err = "row too large (too many or too long fields)";
-				csv_free(&r->p);
-				parser_start(r);
-				row_clear(r);
-				return -1;
-			}
-			/* a quote swallowed lines up to the cap: this line and
-			   the ones after the row's first are read again */
-			*err = "unterminated quoted field";
-			resync(r, line, len);
-			return -1;
-		}
-		if (csv_parse(&r->p, line, len, on_field, on_row, r) != len ||
-		    csv_parse(&r->p, "\n", 1, on_field, on_row, r) != 1) {
-			row->line = r->row_line;
-			/* on the row's first line: garbage after a closing quote;
-			   on a later line: the quote opened on the first line was
-			   never closed and swallowed the lines after it, which are
-			   read again (a single-line row is skipped whole) */
-			if (csv_error(&r->p) != CSV_EPARSE)
-				*err = "cannot parse row";
-			else if (r->row_line == r->lineno)
-				*err = "malformed quoted field";
-			else
-				*err = "unterminated quoted field";
-			resync(r, NULL, 0);
-			return -1;
-		}
 		if (r->row_done)
 			break;
 	}

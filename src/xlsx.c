@@ -28,7 +28,6 @@
 #define DEFAULT_WIDTH 8.43      /* Excel's default column width (characters) */
 #define LINE_PT 15.0            /* height of one line of 11 pt text */
 #define MAX_ROW_PT 409.0        /* Excel's tallest row */
-#define MAX_LINKS 65530         /* hyperlinks per worksheet (Excel) */
 
 struct xlsx_sheet {
 	struct xlsx *x;
@@ -38,7 +37,6 @@ struct xlsx_sheet {
 	unsigned char wrap_col[MAX_WIDTH_COLS]; /* column style wraps */
 	unsigned fit_row;               /* row whose height was last set */
 	int fit_lines;                  /* its line count so far */
-	unsigned long links;
 };
 
 struct xlsx {
@@ -127,6 +125,7 @@ static void make_formats(struct xlsx *x)
 	format_set_num_format(f, "0%");
 	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
 	f = x->fmt[XS_LINK] = workbook_add_format(x->wb);
+	format_set_num_format(f, "[=1]0\" row\";#,##0\" rows\"");
 	format_set_font_color(f, 0x0563C1);
 	format_set_underline(f, LXW_UNDERLINE_SINGLE);
 	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
@@ -419,23 +418,18 @@ int xlsx_str(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *s,
 	return xlsx_ok(x, err, sh->name);
 }
 
-int xlsx_link(struct xlsx_sheet *sh, unsigned row, unsigned col, const char *text,
-	      const char *to_sheet, unsigned to_row)
+int xlsx_link_rows(struct xlsx_sheet *sh, unsigned row, unsigned col, long long n,
+		   const char *to_sheet, unsigned to_row)
 {
-	char url[96];
+	char formula[128];
 
 	if (sh->x->failed)
 		return -1;
-	if (sh->links >= MAX_LINKS)
-		return xlsx_str(sh, row, col, text, XS_NONE);
 	/* sheet names are program constants: quoting is enough */
-	snprintf(url, sizeof(url), "internal:'%s'!A%u", to_sheet, to_row + 1);
-	sh->links++;
-	char *clean = clean_text(text, strlen(text));
-	lxw_error err = worksheet_write_url_opt(sh->ws, row, (lxw_col_t)col, url,
-						sh->x->fmt[XS_LINK], clean ? clean : text, NULL);
-	free(clean);
-	return xlsx_ok(sh->x, err, sh->name);
+	snprintf(formula, sizeof(formula), "=HYPERLINK(\"#'%s'!A%u\",%lld)", to_sheet,
+		 to_row + 1, n);
+	return xlsx_ok(sh->x, worksheet_write_formula_num(sh->ws, row, (lxw_col_t)col, formula,
+							  sh->x->fmt[XS_LINK], (double)n), sh->name);
 }
 
 int xlsx_num(struct xlsx_sheet *sh, unsigned row, unsigned col, double v,

@@ -19,10 +19,10 @@
 
 #include "cli.h"
 #include "diag.h"
-#include "redact.h"
 #include "store.h"
 #include "strbuf.h"
 #include "tracker.h"
+#include "workbook.h"
 #include "xalloc.h"
 #include "xlsx.h"
 
@@ -220,22 +220,12 @@ static int write_recommendations(struct store *st, struct xlsx_sheet *sh, long l
 			t->rec_awaiting++;
 		add_days(issued, 90, d90);
 		add_months(issued, 6, d6m);
-		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
-		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
-		xlsx_str(sh, row, 2, stmt_text(s, 2), XS_NONE);
-		xlsx_date_str(sh, row, 3, issued);
+		sheet_cells(sh, row, 0, s, 0, "tttd");
 		num_or_text(sh, row, 4, stmt_text(s, 4));
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
-		xlsx_str(sh, row, 6, stmt_text(s, 6), XS_NONE);
-		xlsx_str(sh, row, 7, stmt_text(s, 7), XS_NONE);
+		sheet_cells(sh, row, 5, s, 5, "ttt");
 		xlsx_date_str(sh, row, 8, d90);
 		xlsx_date_str(sh, row, 9, d6m);
-		xlsx_date_str(sh, row, 10, stmt_text(s, 8));
-		xlsx_str(sh, row, 11, status, XS_NONE);
-		xlsx_date_str(sh, row, 12, stmt_text(s, 10));
-		xlsx_str(sh, row, 13, stmt_text(s, 11), XS_NONE);
-		xlsx_str(sh, row, 14, stmt_text(s, 12), XS_NONE);
-		xlsx_date_str(sh, row, 15, stmt_text(s, 13));
+		sheet_cells(sh, row, 10, s, 8, "dtdttd");
 		standing_cells(sh, row, 16, &sd);
 		row++;
 	}
@@ -310,6 +300,95 @@ static char *due_changes(struct store *st, const char *id, const char *due, cons
 	return sb.len ? strbuf_detach(&sb) : (strbuf_release(&sb), NULL);
 }
 
+/* One row per action: the weakness (each linked recommendation's text,
+ * or the case's records), the sources (each linked recommendation's, NARA
+ * for a case), the linked items, the original detection date, then the
+ * action's own columns and its last update. */
+static const char action_sql[] =
+	"SELECT a.action_id,"
+	" (SELECT group_concat(w, char(10)) FROM (SELECT x.ref || ': ' || coalesce("
+	"   (SELECT r.text FROM recommendations r WHERE r.report_id || '#' || r.rec_no = x.ref),"
+	"   (SELECT 'NARA case: ' || c.records FROM cases c WHERE c.case_id = x.ref), '') AS w"
+	"  FROM action_refs x WHERE x.action_id = a.action_id ORDER BY instr(x.ref, '#') = 0,"
+	"  x.ref)),"
+	" (SELECT group_concat(src, '; ') FROM (SELECT DISTINCT"
+	"  CASE WHEN instr(x.ref, '#') > 0 THEN (SELECT r.source FROM recommendations r"
+	"   WHERE r.report_id || '#' || r.rec_no = x.ref) ELSE 'NARA' END AS src"
+	"  FROM action_refs x WHERE x.action_id = a.action_id AND src IS NOT NULL"
+	"  ORDER BY src)),"
+	" (SELECT group_concat(ref, '; ') FROM (SELECT ref FROM action_refs"
+	"  WHERE action_id = a.action_id ORDER BY instr(ref, '#') = 0, ref)),"
+	" (SELECT min(d) FROM (SELECT r.issued_on AS d FROM action_refs x JOIN"
+	"  recommendations r ON r.report_id || '#' || r.rec_no = x.ref"
+	"  WHERE x.action_id = a.action_id UNION ALL SELECT c.opened_on FROM action_refs x"
+	"  JOIN cases c ON c.case_id = x.ref WHERE x.action_id = a.action_id)),"
+	" a.title, a.owner_office, a.owner, a.resources, a.risk, a.due_on, a.revised_due_on,"
+	" a.status, a.percent,"
+	" (SELECT max(on_date) FROM status_updates u WHERE u.item_kind = 'action'"
+	"  AND u.item_id = a.action_id),"
+	" a.evidence, a.comments"
+	" FROM actions a ORDER BY a.action_id";
+
+/* Count the action open or closed under each of its sources, and overdue
+ * (once more when under an overdue recommendation or case). */
+static void tally_action(struct tally *t, const char *sources, int closed,
+			 const struct tracker_standing *sd, const char *linked)
+{
+	int counted = 0;
+
+	for (int i = 0; i < SRC_OTHER; i++)
+		if (sources && strstr(sources, tracker_sources[i])) {
+			counted = 1;
+			if (closed)
+				t->act_closed[i]++;
+			else
+				t->act_open[i]++;
+		}
+	if (!counted) {
+		if (closed)
+			t->act_closed[SRC_OTHER]++;
+		else
+			t->act_open[SRC_OTHER]++;
+	}
+	if (sd->days) {
+		t->act_overdue++;
+		if (id_any(&t->overdue, linked))
+			t->act_overdue_under++;
+	}
+}
+
+/* The cells of the action at s's current row. */
+static void action_cells(struct store *st, struct xlsx_sheet *sh, unsigned row, struct stmt *s,
+			 const struct tracker_standing *sd)
+{
+	const char *id = stmt_text(s, 0), *status = stmt_text(s, 12);
+	char *ms = milestones(st, id);
+	char *ch = due_changes(st, id, stmt_text(s, 10), stmt_text(s, 11));
+
+	xlsx_str(sh, row, A_ID, id, XS_NONE);
+	xlsx_str(sh, row, A_WEAKNESS, stmt_text(s, 1), XS_NONE);
+	xlsx_str(sh, row, A_SOURCE, stmt_text(s, 2), XS_NONE);
+	xlsx_str(sh, row, A_LINKED, stmt_text(s, 3), XS_NONE);
+	xlsx_date_str(sh, row, A_DETECTED, stmt_text(s, 4));
+	for (int c = 5; c <= 9; c++)
+		xlsx_str(sh, row, (unsigned)(A_TITLE + c - 5), stmt_text(s, c), XS_NONE);
+	xlsx_date_str(sh, row, A_DUE, stmt_text(s, 10));
+	xlsx_date_str(sh, row, A_REVISED, stmt_text(s, 11));
+	xlsx_str(sh, row, A_MILESTONES, ms, XS_NONE);
+	xlsx_str(sh, row, A_CHANGES, ch, XS_NONE);
+	xlsx_str(sh, row, A_STATUS, status, XS_NONE);
+	/* Complete and Closed are 100 % whatever an old row says */
+	if (!stmt_is_null(s, 13) || !tracker_is_pending(TK_ACTION, status))
+		xlsx_num(sh, row, A_PERCENT, tracker_is_pending(TK_ACTION, status)
+			 ? (double)stmt_int(s, 13) / 100.0 : 1.0, XS_PERCENT);
+	xlsx_date_str(sh, row, A_LAST, stmt_text(s, 14));
+	xlsx_str(sh, row, A_EVIDENCE, stmt_text(s, 15), XS_NONE);
+	xlsx_str(sh, row, A_COMMENTS, stmt_text(s, 16), XS_NONE);
+	standing_cells(sh, row, A_STANDING, sd);
+	free(ms);
+	free(ch);
+}
+
 static int write_actions(struct store *st, struct xlsx_sheet *open_sh, struct xlsx_sheet *closed_sh,
 			 long long as_of, struct tally *t)
 {
@@ -319,88 +398,19 @@ static int write_actions(struct store *st, struct xlsx_sheet *open_sh, struct xl
 
 	start_sheet(open_sh, action_hdr, action_w, A_NCOLS, 1u << A_PERCENT | 1u << A_DAYS);
 	start_sheet(closed_sh, action_hdr, action_w, A_NCOLS, 1u << A_PERCENT | 1u << A_DAYS);
-	/* the weakness: each linked recommendation's text, or the case's
-	 * records; sources: each linked recommendation's, NARA for a case */
-	s = stmt_prepare(st,
-		"SELECT a.action_id,"
-		" (SELECT group_concat(w, char(10)) FROM (SELECT x.ref || ': ' || coalesce("
-		"   (SELECT r.text FROM recommendations r WHERE r.report_id || '#' || r.rec_no = x.ref),"
-		"   (SELECT 'NARA case: ' || c.records FROM cases c WHERE c.case_id = x.ref), '') AS w"
-		"  FROM action_refs x WHERE x.action_id = a.action_id ORDER BY instr(x.ref, '#') = 0,"
-		"  x.ref)),"
-		" (SELECT group_concat(src, '; ') FROM (SELECT DISTINCT"
-		"  CASE WHEN instr(x.ref, '#') > 0 THEN (SELECT r.source FROM recommendations r"
-		"   WHERE r.report_id || '#' || r.rec_no = x.ref) ELSE 'NARA' END AS src"
-		"  FROM action_refs x WHERE x.action_id = a.action_id AND src IS NOT NULL"
-		"  ORDER BY src)),"
-		" (SELECT group_concat(ref, '; ') FROM (SELECT ref FROM action_refs"
-		"  WHERE action_id = a.action_id ORDER BY instr(ref, '#') = 0, ref)),"
-		" (SELECT min(d) FROM (SELECT r.issued_on AS d FROM action_refs x JOIN"
-		"  recommendations r ON r.report_id || '#' || r.rec_no = x.ref"
-		"  WHERE x.action_id = a.action_id UNION ALL SELECT c.opened_on FROM action_refs x"
-		"  JOIN cases c ON c.case_id = x.ref WHERE x.action_id = a.action_id)),"
-		" a.title, a.owner_office, a.owner, a.resources, a.risk, a.due_on, a.revised_due_on,"
-		" a.status, a.percent,"
-		" (SELECT max(on_date) FROM status_updates u WHERE u.item_kind = 'action'"
-		"  AND u.item_id = a.action_id),"
-		" a.evidence, a.comments"
-		" FROM actions a ORDER BY a.action_id");
+	s = stmt_prepare(st, action_sql);
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
-		const char *status = stmt_text(s, 12), *sources = stmt_text(s, 2);
+		const char *status = stmt_text(s, 12);
 		const char *due = stmt_text(s, 11) ? stmt_text(s, 11) : stmt_text(s, 10);
-		int closed = tracker_is_closed(status), counted = 0;
-		struct xlsx_sheet *sh = closed ? closed_sh : open_sh;
-		unsigned row = closed ? row_closed++ : row_open++;
+		int closed = tracker_is_closed(status);
 		struct tracker_standing sd;
-		const char *id = stmt_text(s, 0);
-		char *ms, *ch;
 
 		tracker_standing(TK_ACTION, status, due, NULL, 0, as_of, &sd);
-		for (int i = 0; i < SRC_OTHER; i++)
-			if (sources && strstr(sources, tracker_sources[i])) {
-				counted = 1;
-				if (closed)
-					t->act_closed[i]++;
-				else
-					t->act_open[i]++;
-			}
-		if (!counted) {
-			if (closed)
-				t->act_closed[SRC_OTHER]++;
-			else
-				t->act_open[SRC_OTHER]++;
-		}
-		if (sd.days) {
-			t->act_overdue++;
-			if (id_any(&t->overdue, stmt_text(s, 3)))
-				t->act_overdue_under++;
-		}
-		ms = milestones(st, id);
-		ch = due_changes(st, id, stmt_text(s, 10), stmt_text(s, 11));
-		xlsx_str(sh, row, A_ID, id, XS_NONE);
-		xlsx_str(sh, row, A_WEAKNESS, stmt_text(s, 1), XS_NONE);
-		xlsx_str(sh, row, A_SOURCE, sources, XS_NONE);
-		xlsx_str(sh, row, A_LINKED, stmt_text(s, 3), XS_NONE);
-		xlsx_date_str(sh, row, A_DETECTED, stmt_text(s, 4));
-		for (int c = 5; c <= 9; c++)
-			xlsx_str(sh, row, (unsigned)(A_TITLE + c - 5), stmt_text(s, c), XS_NONE);
-		xlsx_date_str(sh, row, A_DUE, stmt_text(s, 10));
-		xlsx_date_str(sh, row, A_REVISED, stmt_text(s, 11));
-		xlsx_str(sh, row, A_MILESTONES, ms, XS_NONE);
-		xlsx_str(sh, row, A_CHANGES, ch, XS_NONE);
-		xlsx_str(sh, row, A_STATUS, status, XS_NONE);
-		/* Complete and Closed are 100 % whatever an old row says */
-		if (!stmt_is_null(s, 13) || !tracker_is_pending(TK_ACTION, status))
-			xlsx_num(sh, row, A_PERCENT, tracker_is_pending(TK_ACTION, status)
-				 ? (double)stmt_int(s, 13) / 100.0 : 1.0, XS_PERCENT);
-		xlsx_date_str(sh, row, A_LAST, stmt_text(s, 14));
-		xlsx_str(sh, row, A_EVIDENCE, stmt_text(s, 15), XS_NONE);
-		xlsx_str(sh, row, A_COMMENTS, stmt_text(s, 16), XS_NONE);
-		standing_cells(sh, row, A_STANDING, &sd);
-		free(ms);
-		free(ch);
+		tally_action(t, stmt_text(s, 2), closed, &sd, stmt_text(s, 3));
+		action_cells(st, closed ? closed_sh : open_sh, closed ? row_closed++ : row_open++, s,
+			     &sd);
 	}
 	stmt_free(s);
 	finish_sheet(open_sh, row_open - 1, A_NCOLS, A_STATUS, tracker_action_statuses, A_DAYS);
@@ -490,18 +500,7 @@ static int write_cases(struct store *st, struct xlsx_sheet *sh, long long as_of,
 		}
 		if (!strcmp(sd.state, "report sent"))
 			t->case_sent++;
-		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
-		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
-		xlsx_date_str(sh, row, 2, stmt_text(s, 2));
-		xlsx_date_str(sh, row, 3, stmt_text(s, 3));
-		xlsx_str(sh, row, 4, status, XS_NONE);
-		xlsx_str(sh, row, 5, stmt_text(s, 5), XS_NONE);
-		xlsx_date_str(sh, row, 6, stmt_text(s, 6));
-		xlsx_date_str(sh, row, 7, stmt_text(s, 7));
-		xlsx_date_str(sh, row, 8, stmt_text(s, 8));
-		xlsx_str(sh, row, 9, stmt_text(s, 9), XS_NONE);
-		xlsx_str(sh, row, 10, stmt_text(s, 10), XS_NONE);
-		xlsx_date_str(sh, row, 11, stmt_text(s, 11));
+		sheet_cells(sh, row, 0, s, 0, "ttddttdddttd");
 		standing_cells(sh, row, 12, &sd);
 		row++;
 	}
@@ -578,7 +577,7 @@ int report_tracker(struct store *st, const struct report_opts *o)
 {
 	struct xlsx_opts xo = { 0, 0, "Corrective-action tracker", "OIG/GAO/NARA recommendations",
 				NULL, NULL };
-	struct redactor *red = NULL;
+	struct redactor *red;
 	struct xlsx_sheet *recs, *acts, *closed, *hist, *cases, *summary, *inputs;
 	struct tally t;
 	char date[TIME_DATE_LEN];
@@ -590,20 +589,10 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	if (tracker_as_of(st, o->as_of, &xo.created, date))
 		return EXIT_USAGE;
 	time_parse_date(date, &as_of);
-	if (o->redact) {
-		/* every string cell (notes, owners, evidence) through the redaction pass */
-		red = redactor_load(st);
-		if (!red)
-			return EXIT_DB;
-		xo.title = "Corrective-action tracker (Redacted copy)";
-		xo.filter = redactor_filter;
-		xo.filter_ctx = red;
-	}
-	x = xlsx_new(o->out, &xo);
-	if (!x) {
-		redactor_free(red);
+	/* with --redact: notes, owners, evidence through the redaction pass */
+	x = report_workbook_new(st, o, &xo, "Corrective-action tracker (Redacted copy)", &red);
+	if (!x)
 		return EXIT_DB;
-	}
 	memset(&t, 0, sizeof(t));
 	recs = xlsx_add_sheet(x, "Recommendations");
 	acts = xlsx_add_sheet(x, "Corrective Actions");
@@ -623,12 +612,5 @@ int report_tracker(struct store *st, const struct report_opts *o)
 	if (!err)
 		write_summary(summary, date, &t);
 	id_release(&t.overdue);
-	if (err || report_store_ok(st, o->out)) {
-		xlsx_discard(x);
-		redactor_free(red);
-		return EXIT_DB;
-	}
-	err = xlsx_close(x);
-	redactor_free(red);
-	return err ? EXIT_DB : EXIT_OK;
+	return report_workbook_end(st, o, x, red, err);
 }

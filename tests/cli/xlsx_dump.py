@@ -6,7 +6,7 @@
 #   SHEET!CELL=type:value   for every non-empty cell (type: s, n, d, b)
 #   SHEET!print=landscape|fit=W:H|titles=ROWS|scale=N|breaks=R,R
 #   SHEET!height:ROW=POINTS  for every row with a set height
-#   SHEET!link:CELL=TARGET   internal hyperlinks
+#   SHEET!link:CELL=TARGET   internal hyperlinks (and HYPERLINK("#...") formulas)
 #   SHEET!numfmt:CELL=FORMAT for cells whose number format is not General
 #   SHEET!align:CELL=H       for cells with a horizontal alignment
 import sys
@@ -40,6 +40,8 @@ for ws in wb:
         for c in r:
             if c.hyperlink is not None:
                 print("%s!link:%s=%s" % (t, c.coordinate, c.hyperlink.location or c.hyperlink.target))
+            if c.data_type == "f" and str(c.value).startswith('=HYPERLINK("#'):
+                print("%s!link:%s=%s" % (t, c.coordinate, str(c.value)[13:].split('"')[0]))
             if c.value is not None and c.number_format != "General":
                 print("%s!numfmt:%s=%s" % (t, c.coordinate, c.number_format))
             if c.value is not None and c.alignment is not None and c.alignment.horizontal:
