@@ -77,4 +77,24 @@ run run "$W/samples/bad.ini"
 t_eq "bad redact value: exit 3" "$rc" 3
 t_contains "bad redact value: file:line" "$T/err" "bad.ini:"
 t_contains "bad redact value: message" "$T/err" "bad value 'maybe' for 'redact' (expected yes or no)"
+# the Data quality sheet: its values are accounts (an account seen only
+# in usage, one only in the compliance store), files and lines; redacted
+# like every cell (the internal copy has them, so the check can fail)
+Q=$T/q
+mkdir -p "$Q" && cp -r samples rules reports "$Q/"
+sed -i 's/^\[output\]$/[output]\nredact = yes/' "$Q/samples/audit.ini"
+echo '{"ts":"2021-08-02T15:04:05Z","app":"whatsapp","account":"whatsapp:+15559990123","device_id":"D-0001","event":"sent","message_id":"wa-zz-1","conversation_id":"wa-conv-zz","peer":"+15559990177"}' >>"$Q/samples/usage.jsonl"
+"$UDAUDIT" run "$Q/samples/audit.ini" >"$T/q.out" 2>"$T/q.err"
+t_eq "run with an account only in usage" "$?" 0
+$PY tests/cli/redact_terms.py "$Q/samples" >"$T/qterms"
+t_contains "the usage-only handle is a term" "$T/qterms" "+15559990123"
+quality() { $PY tests/cli/xlsx_dump.py "$1" | grep '^Data quality!' | sed 's/^[^=]*=[a-z]://'; }
+quality "$Q/out/2021Q3-findings-redacted.xlsx" >"$T/q.red"
+quality "$Q/out/2021Q3-findings.xlsx" >"$T/q.int"
+t_eq "Data quality: the same rows" "$(grep -c '^unknown_account$' "$T/q.red")" 2
+t_eq "Data quality, internal: the usage-only account" "$(grep -c -x 'whatsapp:+15559990123' "$T/q.int")" 1
+t_ok "Data quality, internal: names people" test "$(grep -o -w -F -f "$T/qterms" "$T/q.int" | sort -u | wc -l)" -gt 0
+t_eq "Data quality, redacted: no name, handle or number" \
+	"$(grep -o -w -F -f "$T/qterms" "$T/q.red" | sort -u | tr '\n' ' ')" ""
+t_contains "Data quality, redacted: the account's pseudonym" "$T/q.red" "whatsapp:Counterpart"
 t_done
