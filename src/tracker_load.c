@@ -530,9 +530,10 @@ static int action_refs_resolve(struct ingest_ctx *ctx, const char *const *v, uns
  * yields to a dated update, and so does its percent; its evidence adds to
  * what the updates brought; Complete and Closed mean 100 %. */
 struct action_kept {
-	const char *status;
+	const char *status;     /* may point into l */
 	long long percent;
 	char *evidence;         /* owned */
+	struct latest l;        /* the latest dated update */
 };
 
 /* 1 kept, 0 skipped (closed without evidence), -1 error. */
@@ -540,17 +541,17 @@ static int action_keep(struct ingest_ctx *ctx, const char *const *v, unsigned lo
 		       const char *status, long long percent, struct action_kept *k)
 {
 	struct src_loc at = { ctx->path, line, 0 };
-	struct latest l;
+	const struct latest *l = &k->l;
 
-	if (tracker_latest_update(ctx->st, TK_ACTION, v[0], &l))
+	if (tracker_latest_update(ctx->st, TK_ACTION, v[0], &k->l))
 		return -1;
-	k->status = ranked_status(ctx, line, TK_ACTION, v[0], status, NULL, &l);
-	if (l.pct >= 0) {
-		if (percent >= 0 && percent != l.pct)
+	k->status = ranked_status(ctx, line, TK_ACTION, v[0], status, NULL, l);
+	if (l->pct >= 0) {
+		if (percent >= 0 && percent != l->pct)
 			diag_warn(&at, "action '%s': the file's percent %lld conflicts with the update"
-				  " of %s (%lld %%); kept %lld %%", v[0], percent, l.pct_on, l.pct,
-				  l.pct);
-		percent = l.pct;
+				  " of %s (%lld %%); kept %lld %%", v[0], percent, l->pct_on, l->pct,
+				  l->pct);
+		percent = l->pct;
 	}
 	if (tracker_implied_percent(TK_ACTION, k->status, percent) != percent) {
 		if (percent >= 0)
@@ -563,7 +564,7 @@ static int action_keep(struct ingest_ctx *ctx, const char *const *v, unsigned lo
 	if (tracker_is_closed(k->status) && !k->evidence) {
 		struct item it;
 		/* closed by a dated update on the evidence it had then: keep it */
-		if (l.found && !tracker_item_load(ctx->st, TK_ACTION, v[0], &it)) {
+		if (l->found && !tracker_item_load(ctx->st, TK_ACTION, v[0], &it)) {
 			k->evidence = it.evidence;
 			it.evidence = NULL;
 			tracker_item_release(&it);
@@ -661,7 +662,7 @@ static int action_store(struct ingest_ctx *ctx, const char *const *v, unsigned l
 static int action_row(struct ingest_ctx *ctx, const char *const *v, unsigned long line)
 {
 	const char *status = NULL;
-	struct action_kept k = { NULL, -1, NULL };
+	struct action_kept k = { .percent = -1 };
 	char *refbuf, *ref[MAX_REFS];
 	long long percent;
 	int nref, rc;
