@@ -218,10 +218,14 @@ static void find_workspaces(struct slack *s)
 	const char *name;
 
 	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
-		const char *rest = name + rl, *slash = strchr(rest, '/');
+		const char *rest, *slash;
 		int listing = 0;
 		size_t k;
-		if (strncmp(name, s->root, rl) || !slash || slash == rest || strchr(slash + 1, '/'))
+		if (strncmp(name, s->root, rl))
+			continue;       /* a shorter name: nothing past its end is read */
+		rest = name + rl;
+		slash = strchr(rest, '/');
+		if (!slash || slash == rest || strchr(slash + 1, '/'))
 			continue;
 		for (int j = 0; listings[j]; j++)
 			listing |= !strcmp(slash + 1, listings[j]);
