@@ -378,11 +378,41 @@ static void an_caches(struct an *a)
 				a->excl_uses[f] = 1;
 }
 
+/* The two scans, read ahead by the reader thread: the store in load order,
+   then usage up to the cutoff. */
+static int scan_inputs(struct an *a)
+{
+	struct rs_query scans[2] = {
+		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
+		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "KTHTIIIII", 0, 0 },
+		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
+		  " conversation_id, peer, ttl, ts_bound FROM usage WHERE ts < ?1", "IIITTHTKHTII",
+		  a->cutoff, 1 },
+	};
+	struct reader *rd;
+	int rc = -1;
+
+	if (an_load_accounts(a) || an_load_devices(a) || load_policies(a))
+		return -1;
+	rd = reader_start(a->st, scans, 2);
+	phase("setup");
+	if (store_pass(a, rd, &scans[0]))
+		goto out;
+	phase("store scan");
+	if (usage_pass(a, rd, &scans[1]))
+		goto out;
+	rc = 0;
+out:
+	reader_finish(rd);
+	if (!rc)
+		phase("usage scan");
+	return rc;
+}
+
 int analyze_run(struct store *st, const struct rules *r, const struct analyze_opts *o,
 		struct analyze_summary *sum)
 {
 	struct an a;
-	struct reader *rd = NULL;
 	int rc = -1;
 
 	memset(sum, 0, sizeof(*sum));
@@ -406,25 +436,8 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 		if (store_exec(st, temp_tables[i]))
 			goto fail;
 	phase(NULL);
-	if (an_load_accounts(&a) || an_load_devices(&a) || load_policies(&a))
+	if (scan_inputs(&a))
 		goto fail;
-	struct rs_query scans[2] = {
-		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
-		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "KTHTIIIII", 0, 0 },
-		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		  " conversation_id, peer, ttl, ts_bound FROM usage WHERE ts < ?1", "IIITTHTKHTII",
-		  a.cutoff, 1 },
-	};
-	rd = reader_start(st, scans, 2);
-	phase("setup");
-	if (store_pass(&a, rd, &scans[0]))
-		goto fail;
-	phase("store scan");
-	if (usage_pass(&a, rd, &scans[1]))
-		goto fail;
-	reader_finish(rd);
-	rd = NULL;
-	phase("usage scan");
 	if (open_run(&a, o) || findings_writer_open(&a.w, st, a.run_id) || early_purge(&a) || retention_shortfall(&a))
 		goto fail;
 	phase("store findings");
@@ -453,8 +466,6 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	rc = 0;
 	goto out;
 fail:
-	reader_finish(rd);
-	rd = NULL;
 	store_rollback(st);
 	diag_error(NULL, "analysis failed; the findings are unchanged");
 out:
