@@ -49,6 +49,7 @@ enum { EV_SELF, EV_OTHER, EV_EXPIRED, EV_BURNED, EV_COUNT };
 struct loss_stat {
 	long long lo, hi;
 	long long n[EV_COUNT], undated;
+	long long bound;                /* copies sent no later than ts (findings.h ts_bound) */
 	enum copy_loss lo_kind;         /* the loss at lo */
 };
 
@@ -101,6 +102,7 @@ static void add_loss(struct loss_stat *ls, const struct finding_copy_row *r, int
 
 	if (!by_account) {
 		ls->n[deletion_event(r)]++;
+		ls->bound += r->ts_bound != 0;
 		if (t == FINDING_NO_TS) {
 			ls->undated++;
 		} else {
@@ -379,6 +381,22 @@ static void loss_events_var(struct case_ctx *c, const struct loss_stat *ls)
 	strbuf_release(&out);
 }
 
+/* {bound_note}: the copies known only from their deletion (a Wickr 4011 of
+ * a message no input captured): sent no later than it, never "at". */
+static void bound_note_var(struct case_ctx *c, const struct loss_stat *ls)
+{
+	char num[W_NUM], *t;
+
+	casereport_var(c, "bound_note", "");
+	if (!ls || !ls->bound)
+		return;
+	casereport_var(c, "k", casereport_num(num, sizeof(num), ls->bound));
+	casereport_var(c, "its_their", ls->bound == 1 ? "its" : "their");
+	t = casereport_text(c, "circumstances", "bound_note", 0);
+	casereport_varf(c, "bound_note", " %s", t ? t : "");
+	free(t);
+}
+
 /* {loss_first} {loss_last} {loss_when} {loss_events}: the deletions of the
  * group's app; "date of deletion unknown" for the copies the inputs gave
  * no time for. */
@@ -411,6 +429,7 @@ static void group_loss_vars(struct case_ctx *c, const struct loss_map *loss,
 		casereport_var(c, "loss_when", casereport_range(c, l1, l2, range, sizeof(range)));
 	}
 	loss_events_var(c, ls);
+	bound_note_var(c, ls);
 }
 
 /* {after_nara}: a closure after NARA's letter is said, with the days. */

@@ -219,6 +219,23 @@ run report incident --db "$T/undated.db" --case "$CASE" -o "$T/undated2.pdf"
 pdftotext "$T/undated2.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/undated2.txt"
 t_contains "no deletion dated: said" "$T/undated2.txt" "were lost on the devices on dates the inputs do not give (date of deletion unknown) without a copy"
 
+# a Wickr deletion of a message no input captured: the copy is known only
+# from it, so the letter says "sent no later than", never a sent time
+rm -f "$T/wb.db"
+printf 'account,app,custodian_id,custodian_name,office,role,official,capture,approved_on,opened_on,closed_on\nwickr:compliancetest1@example.gov,wickr,C1,Test One,OPS,standard,yes,archiver,,2018-01-01,\n' >"$T/wacc.csv"
+"$UDAUDIT" -q ingest --db "$T/wb.db" wickr tests/data/adapters/wickr/enterprise_appendix_b.txt >/dev/null 2>&1
+"$UDAUDIT" -q ingest --db "$T/wb.db" accounts "$T/wacc.csv" >/dev/null 2>&1
+"$UDAUDIT" -q analyze --db "$T/wb.db" --as-of 2018-12-31 >/dev/null 2>&1
+sed -e 's/^id = .*/id = UD-2018-0009/' -e 's/^opened_on = .*/opened_on = 2018-12-01/' \
+    -e '/^app = /d' -e '/^office = /d' -e '/^custodian = /d' -e '/^from = /d' -e '/^to = /d' \
+    -e '/^nara_letter_on = /d' -e '/^response_due_on = /d' "$CASE" >"$T/wcase.ini"
+mkdir -p "$T/rep3" && cp reports/*.ini "$T/rep3/"
+sed -i 's/^\[letterhead\]$/[letterhead]\nagency = Example Agency/' "$T/rep3/incident.ini"
+run report incident --db "$T/wb.db" --case "$T/wcase.ini" -o "$T/w.pdf" --reports "$T/rep3"
+t_eq "sent no later than: exit" "$rc" 0
+pdftotext "$T/w.pdf" - | tr '\n' ' ' | tr -s ' ' >"$T/w.txt"
+t_contains "sent no later than: said" "$T/w.txt" "sent or received on October 18, 2018 (1 known only from its deletion: sent no later than that), was lost"
+
 # ---- PDF quality ------------------------------------------------------------
 t_ok "qpdf --check" sh -c "qpdf --check '$PDF' >/dev/null 2>&1"
 pdffonts "$PDF" >"$T/fonts" 2>&1
