@@ -198,6 +198,7 @@ bench: $(PROG) $(BUILD)/bench
 
 lint:
 	$(Q)sh tests/lint/layers.sh
+	$(Q)sh tests/lint/functions.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -Iinclude src/
 	$(Q)clang-tidy --quiet --warnings-as-errors='*' -checks=$(TIDY_CHECKS) $(SRC) -- \

@@ -118,15 +118,35 @@ static void derive_id(const char *user, const char *when, const char *conv,
 
 static unsigned long ctx_derived;       /* ids derived in this file */
 
+/* The CSV's CreationDate carries a zone (one without is said); else
+ * AuditData's CreationTime, UTC without one by Microsoft's schema. 0: read;
+ * 1: the row is a bad record, *rc what bad_record() said. */
+static int row_time(struct ingest_ctx *ctx, const char *const *val, struct json *audit,
+		    unsigned long line, long long *ts, int *rc)
+{
+	const char *created = str_field(audit, "CreationTime");
+	char datebuf[64];
+
+	if (!time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), ts, NULL)) {
+		tz_guess_apply(ctx->user, datebuf, ts, line, NULL);
+		return 0;
+	}
+	if (!created || time_parse(created, ts, NULL)) {
+		*rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
+		return 1;
+	}
+	return 0;
+}
+
 static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long line)
 {
 	const char *op = *val[PF_OP] ? val[PF_OP] : val[PF_OPS];
 	const char *user = *val[PF_USER] ? val[PF_USER] : val[PF_USERS];
-	const char *msgid, *conv, *created;
+	const char *msgid, *conv;
 	struct json *audit;
 	const char *err;
 	unsigned long col;
-	char account[320], idbuf[32], convbuf[32], datebuf[64], derived[32], qual[640];
+	char account[320], idbuf[32], convbuf[32], derived[32], qual[640];
 	struct usage_rec r;
 	int rc = 0, k = -1;
 	size_t n;
@@ -155,15 +175,8 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	}
 	memset(&r, 0, sizeof(r));
 	r.ttl_seconds = -1;
-	created = str_field(audit, "CreationTime");
-	/* the CSV's CreationDate carries a zone (one without is said); else
-	   AuditData's CreationTime, UTC without one by Microsoft's schema */
-	if (!time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), &r.ts, NULL)) {
-		tz_guess_apply(ctx->user, datebuf, &r.ts, line, NULL);
-	} else if (!created || time_parse(created, &r.ts, NULL)) {
-		rc = bad_record(&ctx->bad, line, 0, "bad CreationDate '%s'", val[PF_DATE]);
+	if (row_time(ctx, val, audit, line, &r.ts, &rc))
 		goto out;
-	}
 	conv = msg_field(audit, "ChatThreadId", "ChatThreadId", convbuf, sizeof(convbuf));
 	if (!conv)
 		conv = msg_field(audit, "ChannelGuid", "ChannelGuid", convbuf, sizeof(convbuf));

@@ -32,6 +32,13 @@ t_contains "quirks: deletion without id" "$T/err" "audit_quirks.csv:4: error: Me
 t_eq "quirks: events" "$(sql "$T/q.db" "SELECT line, strftime('%Y-%m-%dT%H:%M:%SZ', ts, 'unixepoch'), event, message_id FROM usage ORDER BY event_id")" \
 "2|2024-06-12T08:00:00Z|sent|19:q1@thread.v2:1718179200000
 3|2024-06-12T08:05:00Z|deleted|19:q1@thread.v2:1718179200000"
+# a CreationDate that is no time, and no CreationTime in AuditData: skipped
+{ head -n 2 $D/audit_quirks.csv; sed -n 2p $D/audit_quirks.csv | sed 's/^"2024-06-12T08:00:00.0000000Z "/"last Tuesday"/'; } >"$T/baddate.csv"
+rm -f "$T/b.db"
+run ingest --db "$T/b.db" purview "$T/baddate.csv"
+t_eq "bad date: exit" "$rc" 0
+t_contains "bad date: said" "$T/err" "baddate.csv:3: error: bad CreationDate 'last Tuesday'"
+t_eq "bad date: only the good row" "$(sql "$T/b.db" "SELECT group_concat(line) FROM usage")" "2"
 printf 'RecordId,Operation,UserId\nx,MessageSent,y\n' >"$T/noaudit.csv"
 run ingest --db "$T/p.db" purview "$T/noaudit.csv"
 t_contains "purview: needs AuditData" "$T/err" "header has no column 'CreationDate'"
