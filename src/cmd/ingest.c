@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "diag.h"
 #include "ingest.h"
 #include "kinds.h"
@@ -137,6 +138,10 @@ static int ingest_run(struct cli_args *a)
 		}
 	}
 	int bad_opts = ingest_check_options(kind, opt, opts.nopt, NULL) != 0;
+	/* the installation's rules (whatsapp.ini), never ./rules */
+	char *inst = opts.rules_dir ? NULL : data_dir("rules");
+	if (inst)
+		opts.rules_dir = inst;
 	for (int i = 1; !bad_opts && i < a->npos; i++) {
 		struct ingest_result res;
 		if (ingest_file(a->st, kind, a->pos[i], &opts, &res))
@@ -145,6 +150,7 @@ static int ingest_run(struct cli_args *a)
 	}
 	for (int i = 0; i < nkeys; i++)
 		free(keys_of_opt[i]);
+	free(inst);
 	if (bad_opts)
 		return EXIT_USAGE;
 	return failed ? EXIT_INPUT : EXIT_OK;

@@ -139,7 +139,8 @@ static int pick_run(struct case_ctx *c)
 		free(rules_dir);
 		return -1;
 	}
-	/* --reports, else reports/ beside the rules dir the run used, else ./reports */
+	/* --reports, else reports/ beside the rules dir the run used, else the
+	   installation's */
 	if (c->o->reports_dir) {
 		c->reports_dir = xstrdup(c->o->reports_dir);
 	} else if (rules_dir) {
@@ -153,6 +154,8 @@ static int pick_run(struct case_ctx *c)
 		free(probe);
 		free(parent);
 	}
+	if (!c->reports_dir)
+		c->reports_dir = data_dir("reports");   /* the installation's, never ./reports */
 	if (!c->reports_dir)
 		c->reports_dir = xstrdup("reports");
 	free(rules_dir);

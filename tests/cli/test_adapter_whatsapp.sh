@@ -335,4 +335,14 @@ t_eq "macos zip: events" "$(ev mac)" "$(ev iosus)"
 # ---- excerpts in messages never cut a UTF-8 character ----
 wa u8 $D/bad_start_utf8.txt $ACC "Dana Reyes"
 t_contains "excerpt: whole characters" "$T/err" "not a WhatsApp message header: 'this is not a header: the excerpt stops at 60 bytes, hh€'"
+# ---- the locale tables are the installation's, never ./rules ----
+# (from a folder without rules/, Czech media lines are still media)
+wa here $D/android_cs.txt $ACC "Dana Reyes"
+here=$(sql "$T/here.db" "SELECT count(*) FROM usage")
+mkdir -p "$T/elsewhere"
+cp $D/android_cs.txt "$T/elsewhere/"
+(cd "$T/elsewhere" && "$UDAUDIT" ingest --db "$T/elsewhere.db" $ACC "Dana Reyes" whatsapp android_cs.txt >"$T/out" 2>"$T/err")
+t_eq "elsewhere: exit" "$?" 0
+t_eq "elsewhere: the same events as in the source tree" "$(sql "$T/elsewhere.db" "SELECT count(*) FROM usage")" "$here"
+t_not_contains "elsewhere: the locale tables were found" "$T/err" "whatsapp.ini"
 t_done
