@@ -426,7 +426,7 @@ static int write_history(struct store *st, struct xlsx_sheet *sh)
 		"Item kind", "Item", "Date", "Status", "% complete", "Note", "Evidence",
 		"Recorded from"
 	};
-	static const double w[] = { 14, 16, 11, 20, 10, 50, 30, 30 };
+	static const double w[] = { 16, 16, 11, 20, 10, 50, 30, 30 };   /* "recommendation" on one line */
 	struct stmt *s;
 	unsigned row = 1;
 	int rc;

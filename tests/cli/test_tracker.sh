@@ -148,6 +148,7 @@ t_contains "actions header (POA&M)" "$T/dump" \
 t_contains "closed actions: same columns" "$T/dump" "Closed Actions!header=ID|Weakness or recommendation|Source|Linked items"
 t_contains "recommendations header" "$T/dump" "Recommendations!header=Report|Report title|Source|Issued|Rec no|Recommendation"
 t_contains "history header" "$T/dump" "Status History!header=Item kind|Item|Date|Status|% complete|Note|Evidence|Recorded from"
+t_eq "history: 'recommendation' fits its column" "$(/usr/bin/python3 -c "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1])['Status History']; print(ws.column_dimensions['A'].width >= 16)" "$T/tr.xlsx")" True
 t_contains "cases header" "$T/dump" "NARA Cases!header=Case|Agency|Opened|Closed|Status|Records|NARA letter|Response due"
 t_eq "open action rows = DB" "$(grep -c '^Corrective Actions!A[0-9]*=' "$T/dump")" \
 	"$(($(sql "$DB" "SELECT count(*) FROM actions WHERE status <> 'Closed'") + 1))"
