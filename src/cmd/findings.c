@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -317,7 +318,7 @@ static int findings_validate(struct cli_args *a)
 
 	if (a->npos)
 		return cli_usage_error(a, "unexpected argument '%s'", a->pos[0]);
-	if (format && strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+	if (format && strcasecmp(format, "table") && strcasecmp(format, "csv") && strcasecmp(format, "json"))
 		return cli_usage_error(a, "bad format '%s' (expected table, csv or json)", format);
 	return -1;      /* --type and --class: checked by the table (any case) */
 }
@@ -352,7 +353,7 @@ static int findings_run(struct cli_args *a)
 	stmt_bind_text(s, 2, type >= 0 ? finding_type_names[type] : NULL);
 	stmt_bind_text(s, 3, cls >= 0 ? finding_class_names[cls] : NULL);
 	stmt_bind_text(s, 4, cli_get(a, O_OFFICE));
-	int csv = !strcmp(format, "csv"), json = !strcmp(format, "json");
+	int csv = !strcasecmp(format, "csv"), json = !strcasecmp(format, "json");
 	unsigned long n = 0;
 	if (csv) {
 		for (int i = 0; columns[i]; i++)

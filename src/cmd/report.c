@@ -4,6 +4,7 @@
  * use and says which it requires through flags. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "diag.h"
@@ -68,7 +69,7 @@ static void list_kinds(FILE *fp)
 static const struct report_kind *find_kind(const char *name)
 {
 	for (const struct report_kind *k = report_kinds; k->name; k++)
-		if (!strcmp(name, k->name))
+		if (!strcasecmp(name, k->name))    /* any case, as every enumeration */
 			return k;
 	return NULL;
 }

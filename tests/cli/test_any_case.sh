@@ -22,6 +22,14 @@ t_eq "any case: the same findings" "$(cat "$T/out")" "$(cat "$T/canonical.csv")"
 run findings --db "$DB" --format csv --class THREATENED
 t_eq "--class THREATENED: 14 findings" "$(($(wc -l <"$T/out") - 1))" 14
 
+# --format and report kinds too
+run findings --db "$DB" --format CSV --type DEVICE_LOSS --class actual
+t_eq "--format CSV: exit" "$rc" 0
+t_eq "--format CSV: the same as csv" "$(cat "$T/out")" "$(cat "$T/canonical.csv")"
+run report Findings --db "$DB" -o "$T/anycase.xlsx"
+t_eq "report Findings: exit" "$rc" 0
+t_ok "report Findings: written" test -s "$T/anycase.xlsx"
+
 run findings --db "$DB" --type DEVICE_LOS
 t_eq "unknown type: exit 2" "$rc" 2
 t_contains "unknown type: valid values and the nearest" "$T/err" "udaudit: error: bad finding type 'DEVICE_LOS' for --type (expected UNCAPTURED_DELETION, DEVICE_LOSS, ACCOUNT_DELETION, CAPTURE_GAP, NOT_FORWARDED, LATE_FORWARD, EARLY_PURGE, RETENTION_SHORTFALL, CAPTURE_OUTAGE, EPHEMERAL_ENABLED, PROHIBITED_APP or UNAPPROVED_APP; did you mean 'DEVICE_LOSS'?)"

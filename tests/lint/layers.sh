@@ -38,5 +38,13 @@ forbid "$(echo "$all" | grep -E '^src/adapters/')" \
 forbid "$(echo "$all" | grep -E '^src/report/')" 'records\.h|ingest\.h|adapters\.h' \
 	'writers read findings, not input records'
 
+# writers print what the analysis stored (findings.h): no query of the
+# input tables, no rule pack read again at report time
+hits=$(grep -nHE "(FROM|JOIN)[[:space:]]+(main\.)?(usage|store_messages)\b|rules_load\(" src/report/*.c)
+if [ -n "$hits" ]; then
+	echo "$hits" | sed 's|$|    <- writers read findings, never usage, store_messages or rules/|'
+	status=1
+fi
+
 [ "$status" = 0 ] || echo "layering check failed (tests/lint/layers.sh)"
 exit "$status"
