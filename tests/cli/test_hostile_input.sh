@@ -49,7 +49,7 @@ done
 
 # the sample audit, run under umask 000: every report and the DB are 0600
 W=$T/w
-mkdir -p "$W" && cp -r samples rules reports "$W/"
+sample_audit "$W"
 (umask 000 && "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err")
 t_eq "run: exit" "$?" 0
 t_eq "run: outputs 0600" "$(cd "$W/out" && stat -c '%a' * | sort -u)" 600

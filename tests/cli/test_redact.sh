@@ -9,7 +9,7 @@
 PY=/usr/bin/python3
 
 W=$T/w
-mkdir -p "$W" && cp -r samples rules reports "$W/"
+sample_audit "$W"
 sed -i 's/^\[output\]$/[output]\nredact = yes/' "$W/samples/audit.ini"
 "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err"
 t_eq "run exit" "$?" 0
@@ -81,7 +81,7 @@ t_contains "bad redact value: message" "$T/err" "bad value 'maybe' for 'redact' 
 # in usage, one only in the compliance store), files and lines; redacted
 # like every cell (the internal copy has them, so the check can fail)
 Q=$T/q
-mkdir -p "$Q" && cp -r samples rules reports "$Q/"
+sample_audit "$Q"
 sed -i 's/^\[output\]$/[output]\nredact = yes/' "$Q/samples/audit.ini"
 echo '{"ts":"2021-08-02T15:04:05Z","app":"whatsapp","account":"whatsapp:+15559990123","device_id":"D-0001","event":"sent","message_id":"wa-zz-1","conversation_id":"wa-conv-zz","peer":"+15559990177"}' >>"$Q/samples/usage.jsonl"
 "$UDAUDIT" run "$Q/samples/audit.ini" >"$T/q.out" 2>"$T/q.err"

@@ -9,7 +9,7 @@ PY=/usr/bin/python3
 # ---- the sample audit in a private tree (run writes the PDFs) ----------------
 # (in $W: lib.sh's run() keeps its stdout in $T/out)
 W=$T/w
-mkdir -p "$W" && cp -r samples rules reports "$W/"
+sample_audit "$W"
 "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err"
 t_eq "run exit" "$?" 0
 DB=$W/out/audit.db

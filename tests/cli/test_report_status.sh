@@ -8,7 +8,7 @@
 PY=/usr/bin/python3
 
 W=$T/w
-mkdir -p "$W" && cp -r samples rules reports "$W/"
+sample_audit "$W"
 "$UDAUDIT" run "$W/samples/audit.ini" >"$T/run.out" 2>"$T/run.err"
 t_eq "run exit" "$?" 0
 DB=$W/out/audit.db
@@ -86,7 +86,7 @@ t_contains "pseudonym in the note" "$T/r.txt" "exported by Custodian B"
 
 # a closed case gets no status letter from run
 W2=$T/w2
-mkdir -p "$W2" && cp -r samples rules reports "$W2/"
+sample_audit "$W2"
 $PY - "$W2/samples/tracker/cases.csv" <<'EOF'
 import sys
 p = sys.argv[1]
@@ -117,7 +117,7 @@ t_contains "newer changes in" "$T/sent.txt" "August 16, 2021: In progress"
 t_contains "percent then" "$T/sent.txt" "In progress (55%)"
 # a case opened after the audit date gets no status letter from run
 W3=$T/w3
-mkdir -p "$W3" && cp -r samples rules reports "$W3/"
+sample_audit "$W3"
 sed -i 's/^opened_on = 2019-03-08/opened_on = 2021-10-01/' "$W3/samples/cases/UD-2019-0001.ini"
 sed -i 's/^nara_letter_on = 2019-03-01/nara_letter_on = 2021-09-30/' "$W3/samples/cases/UD-2019-0001.ini"
 "$UDAUDIT" run "$W3/samples/audit.ini" >"$T/run3.out" 2>"$T/run3.err"

@@ -6,12 +6,7 @@
 # table sheet. Runs on a copy, so nothing is written into the tree.
 . tests/cli/lib.sh
 PY=/usr/bin/python3
-cp -r samples rules "$T/"
-[ -d reports ] && cp -r reports "$T/"
-if [ ! -f "$T/samples/compliance.sqlite" ]; then
-	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()" \
-		"$T/samples/compliance.sqlite" "$T/samples/compliance.sql"
-fi
+sample_audit "$T"
 (cd "$T" && "$UDAUDIT" run samples/audit.ini >run.out 2>run.err); rc=$?
 t_eq "run exit 0" "$rc" 0
 DB=$T/out/audit.db
