@@ -48,6 +48,8 @@ const char *redactor_custodian(struct redactor *r, const char *id, const char *n
 const char *redactor_account(struct redactor *r, const char *account, const char *custodian_id);
 const char *redactor_counterpart(struct redactor *r, const char *peer);
 const char *redactor_official(struct redactor *r, const char *name);
+/* "Addressee": the letter's addressee (NARA's, not an agency official) */
+const char *redactor_addressee(struct redactor *r, const char *name);
 const char *redactor_conversation(struct redactor *r, const char *conversation_id);
 /* path as recorded in the manifest; abs_path may be NULL */
 const char *redactor_file(struct redactor *r, long long input_id, const char *path,

@@ -331,6 +331,24 @@ const char *redactor_official(struct redactor *r, const char *name)
 	return pseudonym;
 }
 
+/* The letter's addressee is NARA's official, not one of the agency's: a
+ * pseudonym of its own, so that the legend's "Official N" stays the
+ * agency's people and the salutation reads "Dear Addressee:". */
+const char *redactor_addressee(struct redactor *r, const char *name)
+{
+	const struct entry *e;
+	const char *pseudonym;
+
+	if (!name || !*name)
+		return "";
+	e = lookup(r, name);
+	if (e)
+		return e->to;
+	pseudonym = add_str(r, name, "Addressee");
+	add_words(r, name, "Addressee");
+	return pseudonym;
+}
+
 const char *redactor_conversation(struct redactor *r, const char *conversation_id)
 {
 	const char *pseudonym;

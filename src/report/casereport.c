@@ -391,7 +391,7 @@ static int red_build(struct case_ctx *c)
 	if (!c->red)
 		return -1;
 	redactor_official(c->red, cf->sig_name);
-	redactor_official(c->red, cf->to_name);
+	redactor_addressee(c->red, cf->to_name);
 	redactor_keep_words(c->red, c->agency);
 	redactor_keep_words(c->red, c->component);
 	redactor_keep_words(c->red, cf->to_title);

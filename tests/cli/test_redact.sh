@@ -50,6 +50,10 @@ t_contains "custodians" "$T/inc.txt" "Custodian A"
 t_contains "accounts keep the app" "$T/inc.txt" "whatsapp:B-1"
 t_contains "the note of a tracker update" "$T/st.txt" "exported by Custodian B"
 t_contains "an official" "$T/st.txt" "Official "
+# NARA's addressee is no agency official: a pseudonym of its own
+t_contains "addressee" "$T/inc.txt" "Dear Addressee:"
+t_contains "addressee in the legend" "$T/inc.txt" "Addressee for the addressee"
+t_eq "status letter's addressee" "$(grep -c 'Dear Addressee:' "$T/st.txt")" 1
 t_contains "pdf title" "$(pdfinfo "$O/UD-2019-0001-incident-redacted.pdf" >"$T/info"; echo "$T/info")" "(Redacted copy)"
 t_contains "running header" "$T/inc.txt" "Redacted copy · Unauthorized disposition report"
 unzip -p "$O/2021Q3-findings-redacted.xlsx" docProps/core.xml >"$T/core.xml"

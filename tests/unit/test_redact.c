@@ -29,6 +29,8 @@ static void test_pseudonyms(void)
 	CHECK_STR(redactor_counterpart(r, "Ana Castillo"), "Counterpart 2");
 	CHECK_STR(redactor_counterpart(r, "+15550100002"), "B-1");     /* a known handle */
 	CHECK_STR(redactor_official(r, "Evelyn Brandt"), "Official 1");
+	CHECK_STR(redactor_addressee(r, "Laurence Brewer"), "Addressee");
+	CHECK_STR(redactor_addressee(r, "Evelyn Brandt"), "Official 1");	/* known already */
 	CHECK_STR(redactor_conversation(r, "wa-dm-0131-bell"), "conv-1");
 	CHECK_STR(redactor_file(r, 7, "samples/exports/natarajan-castillo.txt", NULL),
 		  "input-7.txt");
