@@ -64,6 +64,8 @@ struct stmt {
 static int db_error(struct store *st, const char *what)
 {
 	mark_failed(st);
+	if (st->stopped)	/* the budget's error said why: "interrupted" adds nothing */
+		return -1;
 	return diag_error(NULL, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 }
 

@@ -94,6 +94,7 @@ UDAUDIT_TEST_STORE_BUDGET=20000 "$UDAUDIT" ingest --db "$T/o.db" compliance "$T/
 rc=$?
 t_eq "budget: exit" "$rc" 3
 t_contains "budget: said, the store named" "$T/err" "udaudit: $T/many.sqlite: error: stopped after 21000 SQLite instructions, its budget (20000, from UDAUDIT_TEST_STORE_BUDGET); a compliance store must be plain tables"
+t_eq "budget: said once, no SQLite 'interrupted' after it" "$(grep -c 'interrupted' "$T/err")" 0
 t_contains "budget: not loaded" "$T/err" "udaudit: $T/many.sqlite: error: not loaded; the audit database is unchanged"
 t_eq "budget: no message kept" "$(sql "$T/o.db" "SELECT count(*) FROM store_messages")" 0
 t_eq "budget: not in the manifest" "$(sql "$T/o.db" "SELECT count(*) FROM inputs")" 0
