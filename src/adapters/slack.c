@@ -181,8 +181,10 @@ static long find_member(struct slack *s, const char *ws, const char *base)
 	return ex_find(s, match_root_file, &f);
 }
 
-/* users.json at the root, or in the one folder a re-zipped export has:
- * the shallowest (an org export's, not a workspace's). -1 when none. */
+/* The member list: users.json, or org_users.json in an Enterprise Grid
+ * org export (Slack's "How to read Slack data exports"), at the root or in
+ * the one folder a re-zipped export has: the shallowest (an org export's,
+ * not a workspace's). -1 when none. */
 static long find_users(const struct slack *s)
 {
 	const char *name;
@@ -192,7 +194,8 @@ static long find_users(const struct slack *s)
 	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
 		const char *slash = strrchr(name, '/');
 		int depth = 0;
-		if (strcmp(slash ? slash + 1 : name, "users.json"))
+		const char *base = slash ? slash + 1 : name;
+		if (strcmp(base, "users.json") && strcmp(base, "org_users.json"))
 			continue;
 		for (const char *p = name; *p; p++)
 			depth += *p == '/';
@@ -207,36 +210,44 @@ static long find_users(const struct slack *s)
 static const char *const listings[] = { "channels.json", "groups.json", "dms.json",
 					"mpims.json", "users.json", NULL };
 
-/* An Enterprise Grid org export keeps the org's users and its org-level
- * conversations (DMs, group DMs, org-wide channels) at the root and each
- * workspace's listings and conversation folders in a folder of its own:
- * a folder right under the root with a listing of its own is a
- * workspace. */
+/* The workspace folder of REST (a name under the root) when REST is one
+ * of the folder's listings: "teams/NAME/", where an Enterprise Grid org
+ * export keeps each workspace as an export of its own (its users.json,
+ * listings and conversation folders; the org's users, DMs, group DMs and
+ * multi-workspace channels are at the root), as Mattermost's mmetl
+ * grid-transform reads it; or a folder right under the root holding a
+ * listing. Its length, else 0. */
+static size_t workspace_of(const char *rest)
+{
+	size_t pre = strncmp(rest, "teams/", 6) ? 0 : 6;
+	const char *slash = strchr(rest + pre, '/');
+
+	if (!slash || slash == rest + pre || strchr(slash + 1, '/'))
+		return 0;
+	for (int j = 0; listings[j]; j++)
+		if (!strcmp(slash + 1, listings[j]))
+			return (size_t)(slash - rest) + 1;
+	return 0;
+}
+
 static void find_workspaces(struct slack *s)
 {
 	size_t rl = strlen(s->root);
 	const char *name;
 
 	for (long i = 0; i < (long)ZIPIN_MAX_ENTRIES && (name = ex_name(s, i)); i++) {
-		const char *rest, *slash;
-		int listing = 0;
-		size_t k;
+		size_t w, k;
 		if (strncmp(name, s->root, rl))
 			continue;       /* a shorter name: nothing past its end is read */
-		rest = name + rl;
-		slash = strchr(rest, '/');
-		if (!slash || slash == rest || strchr(slash + 1, '/'))
+		if (!(w = workspace_of(name + rl)))
 			continue;
-		for (int j = 0; listings[j]; j++)
-			listing |= !strcmp(slash + 1, listings[j]);
-		for (k = 0; listing && k < s->nws; k++)
-			if (!strncmp(s->ws[k], rest, (size_t)(slash - rest) + 1) &&
-			    !s->ws[k][slash - rest + 1])
+		for (k = 0; k < s->nws; k++)
+			if (strlen(s->ws[k]) == w && !strncmp(s->ws[k], name + rl, w))
 				break;
-		if (!listing || k < s->nws)
+		if (k < s->nws)
 			continue;
 		s->ws = xgrow(s->ws, s->nws + 1, &s->ws_alloc, sizeof(*s->ws));
-		s->ws[s->nws++] = xstrndup(rest, (size_t)(slash - rest) + 1);
+		s->ws[s->nws++] = xstrndup(name + rl, w);
 	}
 }
 
@@ -330,14 +341,14 @@ static int load_convs(struct slack *s, const char *ws, const char *base, int by_
 static const char *conv_id(const struct slack *s, const char *folder)
 {
 	struct slack_conv key = { (char *)folder, NULL }, *c;
-	const char *slash = strchr(folder, '/');
 
 	c = s->nconvs ? bsearch(&key, s->convs, s->nconvs, sizeof(*s->convs), cmp_conv) : NULL;
-	if (!c && slash) {
-		key.folder = (char *)slash + 1;
-		c = s->nconvs ? bsearch(&key, s->convs, s->nconvs, sizeof(*s->convs), cmp_conv)
-			      : NULL;
-	}
+	for (size_t k = 0; !c && k < s->nws; k++)
+		if (!strncmp(folder, s->ws[k], strlen(s->ws[k]))) {
+			key.folder = (char *)folder + strlen(s->ws[k]);
+			c = s->nconvs ? bsearch(&key, s->convs, s->nconvs, sizeof(*s->convs),
+						cmp_conv) : NULL;
+		}
 	return c ? c->id : NULL;
 }
 
@@ -699,8 +710,8 @@ static int load_listings(struct slack *s)
 	const char *un, *slash;
 
 	if (users < 0) {
-		diag_error(&at, "no users.json in the %s: not a Slack workspace export",
-			   s->z ? "zip" : "folder");
+		diag_error(&at, "no users.json (org_users.json of an Enterprise Grid org) in the %s:"
+			   " not a Slack workspace export", s->z ? "zip" : "folder");
 		return -1;
 	}
 	un = ex_name(s, users);
@@ -709,7 +720,8 @@ static int load_listings(struct slack *s)
 	find_workspaces(s);
 	for (size_t k = 0; k <= s->nws; k++) {
 		const char *ws = k ? s->ws[k - 1] : "";
-		if (load_users(s, k ? find_member(s, ws, "users.json") : users))
+		if (load_users(s, find_member(s, ws, "users.json")) ||
+		    load_users(s, find_member(s, ws, "org_users.json")))
 			return -1;
 		for (int i = 0; i < 4; i++)
 			if (load_convs(s, ws, listings[i], !strcmp(listings[i], "dms.json"),

@@ -117,11 +117,13 @@ t_eq "folder: only those" "$(grep -c '^           ' "$T/out")" 3
 run ingest --db "$T/b.db" devices "$F"
 t_contains "folder: other kinds take files only" "$T/err" "not a regular file (a folder, device or FIFO is not an input)"
 
-# An Enterprise Grid org export, as a folder: the org's users.json and its
+# An Enterprise Grid org export, as a folder: the org's members
+# (org_users.json, Slack's name for them in an org export) and its
 # org-level conversations (an org-wide channel, a DM, a group DM) at the
-# root; one folder per workspace with its own listings and channel
-# folders (both workspaces have a #general). By hand: 11 messages by
-# people in 7 conversations, 2 deletions, 3 senders
+# root; each workspace a nested export under teams/ with its own
+# users.json, listings and channel folders (both workspaces have a
+# #general). By hand: 11 messages by people in 7 conversations, 2
+# deletions, 3 senders
 G=$D/grid_export
 rm -f "$T/g.db"
 run ingest --db "$T/g.db" slack $G
@@ -179,7 +181,7 @@ t_contains "truncated: message" "$T/err" "udaudit: $D/truncated.zip: error: not 
 t_contains "truncated: nothing loaded" "$T/err" "not loaded; the audit database is unchanged"
 run ingest --db "$T/b.db" slack tests/data/adapters/rsmf/rsmf.zip
 t_eq "not an export: exit" "$rc" 3
-t_contains "not an export" "$T/err" "no users.json in the zip: not a Slack workspace export"
+t_contains "not an export" "$T/err" "no users.json (org_users.json of an Enterprise Grid org) in the zip: not a Slack workspace export"
 run ingest --db "$T/b.db" slack tests/data/adapters/teams/users.csv
 t_contains "not a zip" "$T/err" "not a zip archive (expected the Slack export zip or its folder)"
 t_done
