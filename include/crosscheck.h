@@ -8,6 +8,7 @@
  *   unknown_app        an app key not in the rules' apps.ini
  *   unknown_device     a device in usage or device_apps that devices.csv lacks
  *   custodian_without_account  a custodian with devices but no account
+ *   device_status_conflict, device_without_inventory  (devstatus.h)
  *
  * Each warning is one row of `data_quality` per check and value, with the
  * count and the file:line of the first occurrence; ingest adds the

@@ -63,11 +63,17 @@ struct retention_rec {
  * evidence); 0 or -1 (database error, printed). */
 int records_put_account(struct ingest_ctx *ctx, unsigned long line, const struct account_rec *r);
 int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct device_rec *r);
-/* A new status of a device already loaded (a wipe in a device's history):
- * status, status_on and the evidence (this input and line) of its row are
- * replaced. 0 done, 1 no such device, -1 database error (printed). */
-int records_put_device_status(struct ingest_ctx *ctx, unsigned long line, const char *device_id,
-			      const char *status, const char *status_on);
+/* A device's status from an input that is not its inventory (a wipe in a
+ * device's history, an MDM erase command): its own row (device_events),
+ * which the analysis applies to the device whatever the load order
+ * (schema.c, device_state). device_ref is the device_id or an alias of
+ * it (records_put_device_id). */
+int records_put_device_event(struct ingest_ctx *ctx, unsigned long line, const char *device_ref,
+			     const char *status, const char *status_on);
+/* Another id of a device an inventory lists (Jamf's managementId, which
+ * MDM commands name). */
+int records_put_device_id(struct ingest_ctx *ctx, unsigned long line, const char *alias,
+			  const char *device_id);
 int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const struct device_app_rec *r);
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devstatus.h"
 #include "diag.h"
 #include "hashmap.h"
 #include "rules.h"
@@ -277,7 +278,7 @@ static int cc_checks(struct cc *c, const char *const *app_keys)
 	for (int t = 0; t < T_COUNT; t++)
 		if (emit(c, t, app_keys))
 			return -1;
-	return custodians(c->st);
+	return custodians(c->st) || devstatus_check(c->st) ? -1 : 0;
 }
 
 static void cc_free(struct cc *c)

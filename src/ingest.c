@@ -107,7 +107,7 @@ static int add_input(struct ingest_ctx *ctx, long long size, const char *sha)
  * crosscheck.c); the tracker's are not here (keep_versions). */
 static const char *const record_tables[] = {
 	"accounts", "devices", "device_apps", "usage", "store_messages",
-	"retention_policies", "data_quality",
+	"retention_policies", "data_quality", "device_events", "device_ids",
 };
 
 int ingest_retire(struct store *st, long long id, long long by, const char *reason)

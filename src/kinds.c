@@ -26,7 +26,7 @@ const struct ingest_kind ingest_kinds[] = {
 	{ "purview", load_purview, "Purview audit log CSV, Teams messages -> usage events (spec 6)", 0, 0 },
 	{ "teams", load_teams, "Teams messages, Graph export API pages (JSON) -> usage events, retained -> store (spec 6)", 0, 0 },
 	{ "slack", load_slack, "Slack workspace or Enterprise Grid export, zip or folder -> usage events, record_copy=yes -> store (spec 6)", 0, 1 },
-	{ "jamf", load_jamf, "Jamf Pro inventory (Pro API JSON, Classic JSON/XML, Advanced Search CSV) -> devices, device apps (spec 6)", 0, 0 },
+	{ "jamf", load_jamf, "Jamf Pro inventory (Pro API JSON, Classic JSON/XML, Advanced Search CSV; device histories, MDM commands) -> devices, device apps, wipes (spec 6)", 0, 0 },
 	{ "recommendations", load_recommendations, "tracker: OIG/GAO/NARA recommendations (spec 3.6)", 1, 0 },
 	{ "actions", load_actions, "tracker: corrective actions (spec 3.6; after recommendations, cases)", 1, 0 },
 	{ "updates", load_updates, "tracker: dated status updates (spec 3.6; after actions)", 1, 0 },

@@ -23,8 +23,8 @@ int usage_kind_from_name(const char *name)
 }
 
 enum put_slot {
-	PUT_ACCOUNT, PUT_DEVICE, PUT_DEVICE_STATUS, PUT_DEVICE_APP, PUT_USAGE, PUT_STORE_MSG,
-	PUT_RETENTION
+	PUT_ACCOUNT, PUT_DEVICE, PUT_DEVICE_EVENT, PUT_DEVICE_ID, PUT_DEVICE_APP, PUT_USAGE,
+	PUT_STORE_MSG, PUT_RETENTION
 };
 
 static const char *const put_sql[] = {
@@ -34,8 +34,10 @@ static const char *const put_sql[] = {
 	[PUT_DEVICE] = "INSERT OR REPLACE INTO devices (device_id, custodian_id, platform,"
 		" model, ownership, managed, status, status_on, replaced_by, enrolled_on,"
 		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-	[PUT_DEVICE_STATUS] = "UPDATE devices SET status = ?1, status_on = ?2, input_id = ?3,"
-		" line = ?4 WHERE device_id = ?5",
+	[PUT_DEVICE_EVENT] = "INSERT INTO device_events (device_ref, status, status_on, input_id,"
+		" line) VALUES (?1,?2,?3,?4,?5)",
+	[PUT_DEVICE_ID] = "INSERT INTO device_ids (alias, device_id, input_id, line)"
+		" VALUES (?1,?2,?3,?4)",
 	[PUT_DEVICE_APP] = "INSERT OR REPLACE INTO device_apps (device_id, app_id, app_name,"
 		" version, first_seen, last_seen, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
@@ -119,27 +121,33 @@ int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct 
 	return finish(ctx, s, 12, line);
 }
 
-int records_put_device_status(struct ingest_ctx *ctx, unsigned long line, const char *device_id,
-			      const char *status, const char *status_on)
+int records_put_device_event(struct ingest_ctx *ctx, unsigned long line, const char *device_ref,
+			     const char *status, const char *status_on)
 {
-	struct stmt *s = put_stmt(ctx, PUT_DEVICE_STATUS);
+	struct stmt *s = put_stmt(ctx, PUT_DEVICE_EVENT);
+	if (!s)
+		return -1;
+	bind_opt(s, 1, device_ref);
+	bind_opt(s, 2, status);
+	bind_opt(s, 3, status_on);
+	return finish(ctx, s, 5, line);
+}
+
+int records_put_device_id(struct ingest_ctx *ctx, unsigned long line, const char *alias,
+			  const char *device_id)
+{
+	struct stmt *s = put_stmt(ctx, PUT_DEVICE_ID);
 	int rc;
 
 	if (!s)
 		return -1;
-	bind_opt(s, 1, status);
-	bind_opt(s, 2, status_on);
+	bind_opt(s, 1, alias);
+	bind_opt(s, 2, device_id);
 	stmt_bind_int(s, 3, ctx->input_id);
 	stmt_bind_int(s, 4, (long long)line);
-	bind_opt(s, 5, device_id);
 	rc = stmt_step(s);
 	stmt_reset(s);
-	if (rc < 0)
-		return -1;
-	if (store_changes(ctx->st) == 0)
-		return 1;
-	ctx->records++;
-	return 0;
+	return rc < 0 ? -1 : 0;         /* not a record of its own: the device's row is */
 }
 
 int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const struct device_app_rec *r)

@@ -184,5 +184,45 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE evidence ADD COLUMN message_id TEXT;"
 	"ALTER TABLE evidence ADD COLUMN ts INTEGER;"
 	"ALTER TABLE evidence ADD COLUMN day TEXT;",
+	/* 11: a device's status from an input that is not its inventory (a
+	   Jamf device history, a list of MDM commands) is a row of its own,
+	   so no inventory loaded before or after it overwrites it;
+	   device_ids maps another id of a device (Jamf's managementId, which
+	   MDM commands name) to its device_id. device_state is the status the
+	   analysis uses, whatever the load order: the latest of the
+	   inventory's status and the events' (an event on the same day wins;
+	   an inventory's 'active' or no status yields to any event); a device
+	   only an event names is there too. crosscheck says where they
+	   disagree (devstatus.c). */
+	"CREATE TABLE device_events ("
+	"  device_ref TEXT NOT NULL, status TEXT NOT NULL, status_on TEXT NOT NULL,"
+	"  input_id INTEGER, line INTEGER);"
+	"CREATE TABLE device_ids ("
+	"  alias TEXT NOT NULL, device_id TEXT NOT NULL, input_id INTEGER, line INTEGER);"
+	"CREATE INDEX device_ids_alias ON device_ids (alias);"
+	"CREATE VIEW device_events_resolved AS"
+	"  SELECT coalesce((SELECT min(a.device_id) FROM device_ids a WHERE a.alias = e.device_ref),"
+	"    e.device_ref) AS device_id, e.device_ref, e.status, e.status_on, e.input_id, e.line"
+	"  FROM device_events e;"
+	"CREATE VIEW device_state AS"
+	"  WITH last AS (SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.device_id"
+	"      ORDER BY r.status_on DESC, r.status, r.input_id, r.line) AS k"
+	"    FROM device_events_resolved r) WHERE k = 1),"
+	"  src AS (SELECT d.device_id, d.custodian_id, d.platform, d.model, d.ownership, d.managed,"
+	"      d.replaced_by, d.enrolled_on, d.status AS inv_status, d.status_on AS inv_on,"
+	"      d.input_id AS inv_input, d.line AS inv_line, l.status AS ev_status,"
+	"      l.status_on AS ev_on, l.input_id AS ev_input, l.line AS ev_line"
+	"    FROM devices d LEFT JOIN last l ON l.device_id = d.device_id"
+	"    UNION ALL SELECT l.device_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+	"      NULL, NULL, l.status, l.status_on, l.input_id, l.line FROM last l"
+	"    WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = l.device_id)),"
+	"  pick AS (SELECT src.*, ev_status IS NOT NULL AND (inv_status IS NULL"
+	"      OR inv_status = 'active' OR ev_on >= coalesce(inv_on, '')) AS by_event FROM src)"
+	"  SELECT device_id, custodian_id, platform, model, ownership, managed, replaced_by,"
+	"    enrolled_on, CASE WHEN by_event THEN ev_status ELSE inv_status END AS status,"
+	"    CASE WHEN by_event THEN ev_on ELSE inv_on END AS status_on,"
+	"    CASE WHEN by_event THEN ev_input ELSE inv_input END AS input_id,"
+	"    CASE WHEN by_event THEN ev_line ELSE inv_line END AS line, by_event"
+	"  FROM pick;",
 	NULL
 };

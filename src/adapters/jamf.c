@@ -137,7 +137,7 @@ static int next_item(struct iter *it, struct node *out)
 enum shape { CLASSIC_MOBILE, CLASSIC_COMPUTER, PRO_MOBILE, PRO_COMPUTER, NSHAPE };
 enum field {
 	F_ID, F_NAME, F_SERIAL, F_UDID, F_MODEL, F_OS, F_MANAGED, F_OWNER, F_EMAIL, F_USER,
-	F_ENROLLED, F_SEEN, F_LOST, F_LOST_ON, F_APPS, NFIELD
+	F_ENROLLED, F_SEEN, F_LOST, F_LOST_ON, F_MGMT, F_APPS, NFIELD
 };
 
 /* Up to three paths per field and shape, tried in order. */
@@ -158,6 +158,7 @@ static const char *const paths[NSHAPE][NFIELD][4] = {
 		[F_LOST] = { "security.lost_mode_enabled" },
 		[F_LOST_ON] = { "security.lost_mode_enable_issued_utc",
 				"security.lost_mode_enable_issued_epoch" },
+		[F_MGMT] = { "general.management_id" },
 		[F_APPS] = { "applications" },
 	},
 	[CLASSIC_COMPUTER] = {
@@ -189,6 +190,7 @@ static const char *const paths[NSHAPE][NFIELD][4] = {
 		[F_SEEN] = { "general.lastInventoryUpdateDate", "lastInventoryUpdateDate" },
 		[F_LOST] = { "security.lostModeEnabled", "lostModeEnabled" },
 		[F_LOST_ON] = { "security.lostModeEnabledDate", "lostModeEnabledDate" },
+		[F_MGMT] = { "managementId", "general.managementId" },
 		[F_APPS] = { "applications" },
 	},
 	[PRO_COMPUTER] = {
@@ -204,6 +206,7 @@ static const char *const paths[NSHAPE][NFIELD][4] = {
 		[F_USER] = { "userAndLocation.username" },
 		[F_ENROLLED] = { "general.lastEnrolledDate", "general.initialEntryDate" },
 		[F_SEEN] = { "general.reportDate", "general.lastContactTime" },
+		[F_MGMT] = { "general.managementId" },
 		[F_APPS] = { "applications" },
 	},
 };
@@ -222,7 +225,8 @@ enum key { KEY_SERIAL, KEY_UDID, KEY_NAME, KEY_ID };
 struct jamf {
 	struct ingest_ctx *ctx;
 	enum key key;
-	unsigned long devices, apps, unmanaged, wiped, lost, histories;
+	unsigned long devices, apps, unmanaged, wiped, lost, histories, commands, undone, by_sent;
+	unsigned long by_sent_line;
 };
 
 static int truthy(const char *v)
@@ -448,7 +452,8 @@ static int put_vals(struct jamf *j, struct vals *x, enum shape s, unsigned long 
 	rc = status_of(j, x, id, wiped, seen, &r, lost_on, line);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (records_put_device(j->ctx, line, &r))
+	if (records_put_device(j->ctx, line, &r) ||
+	    (*x->v[F_MGMT] && records_put_device_id(j->ctx, line, x->v[F_MGMT], id)))
 		return -1;
 	j->devices++;
 	return 1;
@@ -471,8 +476,18 @@ static int put_device(struct jamf *j, struct node d, enum shape s, unsigned long
 	return put_apps(j, d, s, x.v[key_field[j->key]], seen, line);
 }
 
-/* A device history document on its own: its wipe is the new status of the
- * device its inventory loaded (the history has no model, user, apps). */
+/* A wipe that is not in the device's inventory record (a history, an MDM
+ * command): a status event of its own, which the analysis applies to the
+ * device the inventory lists, whichever is loaded first (records.h). */
+static int put_wipe(struct jamf *j, const char *device_ref, const char *day, unsigned long line)
+{
+	if (records_put_device_event(j->ctx, line, device_ref, "wiped", day))
+		return -1;
+	j->wiped++;
+	return 0;
+}
+
+/* A device history document on its own (it has no model, user, apps). */
 static int put_history(struct jamf *j, struct node d, enum shape s, unsigned long line)
 {
 	char id[JAMF_MAX_VALUE], wiped[TIME_DATE_LEN];
@@ -486,15 +501,38 @@ static int put_history(struct jamf *j, struct node d, enum shape s, unsigned lon
 	if (rc)
 		return rc < 0 ? -1 : 0;
 	j->histories++;
-	if (!*wiped)
+	return *wiped ? put_wipe(j, id, wiped, line) : 0;
+}
+
+/* One command of the Jamf Pro API's MDM command list (GET /api/v2/mdm/
+ * commands, /api/preview/mdm/commands): an erase the device acknowledged
+ * is a wipe of the device its client.managementId names, on the day of
+ * its dateCompleted (the preview API has none: its dateSent, said). A
+ * pending, refused or failed erase did not wipe. */
+static int put_command(struct jamf *j, const struct json *c, unsigned long line)
+{
+	struct node n = { c, NULL };
+	static const char *const state[] = { "commandState", "status", NULL };
+	char type[64], st[32], ref[JAMF_MAX_VALUE], v[JAMF_MAX_VALUE], day[TIME_DATE_LEN];
+
+	j->commands++;
+	if (!is_wipe(text(child(n, "commandType"), type, sizeof(type))))
 		return 0;
-	rc = records_put_device_status(j->ctx, line, id, "wiped", wiped);
-	if (rc == 1)
-		return bad_record(&j->ctx->bad, line, 0, "device '%s': wiped on %s, but its inventory is"
-				  " not in the audit database (load the inventory first)", id, wiped);
-	if (rc == 0)
-		j->wiped++;
-	return rc;
+	first(n, state, st, sizeof(st));
+	if (strcasecmp(st, "ACKNOWLEDGED") && strcasecmp(st, "COMPLETED")) {
+		j->undone++;
+		return 0;
+	}
+	if (!*text(at(n, "client.managementId"), ref, sizeof(ref)))
+		return bad_record(&j->ctx->bad, line, 0, "an MDM command ('%s') without"
+				  " client.managementId", type);
+	if (!*text(child(n, "dateCompleted"), v, sizeof(v)) && *text(child(n, "dateSent"), v, sizeof(v)))
+		if (!j->by_sent++)
+			j->by_sent_line = line;
+	if (to_date(v, day) || !*day)
+		return bad_record(&j->ctx->bad, line, 0, "device '%s': a wipe ('%s') without a"
+				  " completion date", ref, type);
+	return put_wipe(j, ref, day, line);
 }
 
 /* ---- JSON ---- */
@@ -553,8 +591,9 @@ static int on_json(struct jamf *j, const struct jsondoc_value *v)
 		lines = jsondoc_lines(v, "results", &n);
 		for (size_t i = 0; i < json_len(list) && !rc; i++) {
 			const struct json *e = json_at(list, i);
-			rc = put_device(j, (struct node){ e, NULL }, pro_shape(e),
-					lines && i < n ? lines[i] : v->line);
+			unsigned long at_line = lines && i < n ? lines[i] : v->line;
+			rc = json_get(e, "commandType") ? put_command(j, e, at_line)
+				: put_device(j, (struct node){ e, NULL }, pro_shape(e), at_line);
 		}
 	} else if (json_get(o, "general") || json_get(o, "hardware")) {
 		rc = put_device(j, (struct node){ o, NULL }, pro_shape(o), v->line);
@@ -790,5 +829,13 @@ int load_jamf(struct ingest_ctx *ctx)
 			  ctx->path, j.devices, j.wiped, j.lost, j.unmanaged, j.apps);
 	else if (j.histories)
 		diag_note("%s: %lu device histories, %lu wipes", ctx->path, j.histories, j.wiped);
+	else if (j.commands)
+		diag_note("%s: %lu MDM commands, %lu wipes (%lu erase commands not acknowledged:"
+			  " no wipe)", ctx->path, j.commands, j.wiped, j.undone);
+	if (j.by_sent) {
+		struct src_loc w = { ctx->path, j.by_sent_line, 0 };
+		diag_warn(&w, "%lu wipes dated by their dateSent: the commands have no"
+			  " dateCompleted (the preview API's)", j.by_sent);
+	}
 	return 0;
 }

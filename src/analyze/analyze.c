@@ -113,7 +113,8 @@ static int an_load_devices(struct an *a)
 {
 	static const char *const lost[] = { "replaced", "wiped", "retired", "lost", "stolen", NULL };
 	struct stmt *s = stmt_prepare(a->st,
-		"SELECT device_id, custodian_id, status, status_on, input_id, line FROM devices");
+		/* the status whatever the load order: inventory and events (schema.c) */
+		"SELECT device_id, custodian_id, status, status_on, input_id, line FROM device_state");
 	int rc;
 
 	if (!s)

@@ -18,6 +18,9 @@ static const char *const facts[] = {
 	"INSERT OR IGNORE INTO temp.evf SELECT k.rid, 'device ' || coalesce(d.status, '?'),"
 	" NULL, NULL, d.status_on FROM main.devices d CROSS JOIN temp.evk k"
 	" ON k.input_id = d.input_id AND k.line = d.line",
+	"INSERT OR IGNORE INTO temp.evf SELECT k.rid, 'device ' || e.status, NULL, NULL,"
+	" e.status_on FROM main.device_events e CROSS JOIN temp.evk k"
+	" ON k.input_id = e.input_id AND k.line = e.line",
 	"INSERT OR IGNORE INTO temp.evf SELECT k.rid, CASE WHEN a.closed_on IS NOT NULL"
 	" THEN 'account closes' ELSE 'account' END, NULL, NULL, a.closed_on FROM main.accounts a"
 	" CROSS JOIN temp.evk k ON k.input_id = a.input_id AND k.line = a.line",

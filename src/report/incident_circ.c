@@ -212,9 +212,9 @@ static struct stmt *group_stmt(struct case_ctx *c, const struct type_group *g)
 	strbuf_addf(&sql,
 		"SELECT g.k, g.class, g.nf, g.n, g.ncust, g.first, g.last, g.device, g.account,"
 		" g.app, d.nmsg, g.conv, g.cust,"
-		" (SELECT status FROM main.devices v WHERE v.device_id = g.device),"
-		" (SELECT status_on FROM main.devices v WHERE v.device_id = g.device),"
-		" (SELECT model FROM main.devices v WHERE v.device_id = g.device)"
+		" (SELECT status FROM main.device_state v WHERE v.device_id = g.device),"
+		" (SELECT status_on FROM main.device_state v WHERE v.device_id = g.device),"
+		" (SELECT model FROM main.device_state v WHERE v.device_id = g.device)"
 		" FROM (SELECT coalesce(%s, '') AS k, min(class) AS class, count(*) AS nf,"
 		"  sum(message_count) AS n, count(DISTINCT custodian_id) AS ncust,"
 		"  min(first_ts) AS first, max(last_ts) AS last, min(device_id) AS device,"
