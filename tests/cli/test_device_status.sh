@@ -111,6 +111,17 @@ run ingest --db "$T/r.db" devices "$T/devices.csv"
 t_eq "devices.csv after: active yields to the wipe" "$(sql "$T/r.db" "SELECT status, status_on FROM device_state
 	WHERE device_id = 'F2LXX0000001'")" "wiped|2024-06-12"
 
+# an Intune inventory loaded after the wipe (the same iPhone, known by
+# its name in both: GOV-IPH-0042) replaces the device's row, not its wipe
+rm -f "$T/i.db"
+run ingest --db "$T/i.db" --opt device_id=name jamf $D/pro_mobile_devices.json
+run ingest --db "$T/i.db" jamf $D/pro_mdm_commands.json
+run ingest --db "$T/i.db" --opt device_id=name intune-devices tests/data/adapters/intune/devices_by_name.csv
+t_eq "intune after: its row" "$(sql "$T/i.db" "SELECT d.status, i.kind FROM devices d JOIN inputs i USING (input_id)
+	WHERE device_id = 'GOV-IPH-0042'")" "active|intune-devices"
+t_eq "intune after: the wipe kept" "$(sql "$T/i.db" "SELECT status, status_on FROM device_state
+	WHERE device_id = 'GOV-IPH-0042'")" "wiped|2024-06-12"
+
 # two inputs that disagree: the inventory says retired on 2024-06-20, a
 # history says wiped on 2024-06-25 (the latest is used), each named
 sed 's/AB44F4D060A4/F2LXX0000003/; s/2021-05-03T/2024-06-25T/; s/1620050531000/1719306131000/' \
