@@ -52,5 +52,14 @@ const char *walocale_lang_order(const struct walocale *l, int lang);
  * October, pl and cs "lis" November). */
 int walocale_month(const struct walocale *l, const char *name, size_t len, int lang,
 		   unsigned long *hits);
+/* (A name with a space is a month_word and the month's number: vi "thg 3".) */
 
+/* The day-period words of every language (am, pm and hours keys): the
+ * number of them, and each; walocale_ampm: 'a', 'p', 'n' (a word after a
+ * 24-hour time, th "น.") for a word as written, or 0, and in *lang the
+ * language of the word (-1 when several languages write it). */
+#define WA_MAX_AMPM_WORD 32     /* bytes of a day-period word */
+size_t walocale_ampm_count(const struct walocale *l);
+const char *walocale_ampm_word(const struct walocale *l, size_t i);
+int walocale_ampm(const struct walocale *l, const char *word, size_t len, int *lang);
 #endif

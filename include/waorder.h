@@ -20,7 +20,7 @@ struct wa_order_score {
 
 struct wa_dates {
 	struct wa_order_score score[DO_COUNT];
-	char prevf[3][8];               /* the previous header's date fields */
+	char prevf[3][12];              /* the previous header's date fields */
 	int have_prev;
 	unsigned long headers, ampm;    /* every header; those with AM/PM */
 	unsigned long scored;           /* headers with a numeric date */

@@ -56,6 +56,7 @@ struct lang {
 	char *code, *order;
 	char *dur[5][4];                /* unit words of {dur}: s, min, h, d, w */
 	char *months[12][WL_MAX_MONTHS]; /* names and abbreviations */
+	char *month_word[WL_MAX_MONTHS]; /* a word before the month's number (vi "thg 3") */
 };
 
 /* Each template under the rarest byte pair of its literal (the text must
@@ -68,8 +69,18 @@ struct tpl_index {
 	size_t nalways;
 };
 
+/* A day-period word of a clock ("PM", "오후", "μ.μ."; "น." after a 24-hour
+ * time): 'a', 'p' or 'n' (none). */
+struct ampm {
+	char *word;
+	char kind;
+	int lang;                       /* its language, -1 when several have it */
+};
+
 struct walocale {
 	struct tpl *t;
+	struct ampm *ampm;
+	size_t nampm, aampm;
 	size_t n, alloc;
 	struct tpl_index index;
 	unsigned *rank;                 /* per template: its place in the order of trying */
@@ -447,6 +458,32 @@ static int add_months(struct lang *lg, const char *p, const struct src_loc *at)
 	return 0;
 }
 
+/* am, pm, hours: a day-period word, in the header as written (a word two
+ * languages share is kept once). */
+static int add_ampm(struct walocale *l, int lg, char kind, const char *value,
+		    const struct src_loc *at)
+{
+	size_t n = strlen(value);
+
+	if (!n || n > WA_MAX_AMPM_WORD || strpbrk(value, "0123456789[]-:*"))
+		return diag_error(at, "%s: a word of 1 to %d bytes without digits, brackets,"
+				  " '-', ':' or '*'", kind == 'n' ? "hours" : kind == 'a' ? "am" : "pm",
+				  WA_MAX_AMPM_WORD);
+	for (size_t i = 0; i < l->nampm; i++)
+		if (!strcmp(l->ampm[i].word, value)) {
+			if (l->ampm[i].kind != kind)
+				return diag_error(at, "'%s' is already a word of another day period", value);
+			if (l->ampm[i].lang != lg)
+				l->ampm[i].lang = -1;
+			return 0;
+		}
+	l->ampm = xgrow(l->ampm, l->nampm + 1, &l->aampm, sizeof(*l->ampm));
+	l->ampm[l->nampm].word = xstrdup(value);
+	l->ampm[l->nampm].lang = lg;
+	l->ampm[l->nampm++].kind = kind;
+	return 0;
+}
+
 static int on_key(void *user, const char *section, const char *key, const char *value,
 		  unsigned long line)
 {
@@ -476,6 +513,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	}
 	if (!strcmp(key, "months"))
 		return add_months(&l->lang[lg], value, &at);
+	if (!strcmp(key, "am") || !strcmp(key, "pm") || !strcmp(key, "hours"))
+		return add_ampm(l, lg, key[0] == 'h' ? 'n' : key[0], value, &at);
+	if (!strcmp(key, "month_word"))
+		return add_word(l->lang[lg].month_word, WL_MAX_MONTHS, value, strlen(value)) ?
+		       diag_error(&at, "month_word: at most %d per language", WL_MAX_MONTHS) : 0;
 	for (size_t k = 0; k < sizeof(tpl_keys) / sizeof(tpl_keys[0]); k++)
 		if (!strcmp(key, tpl_keys[k].key))
 			return add_template(l, lg, &tpl_keys[k], value, &at);
@@ -557,7 +599,12 @@ void walocale_free(struct walocale *l)
 		for (int m = 0; m < 12; m++)
 			for (int k = 0; k < WL_MAX_MONTHS; k++)
 				free(l->lang[i].months[m][k]);
+		for (int k = 0; k < WL_MAX_MONTHS; k++)
+			free(l->lang[i].month_word[k]);
 	}
+	for (size_t i = 0; i < l->nampm; i++)
+		free(l->ampm[i].word);
+	free(l->ampm);
 	free(l->t);
 	free(l->lang);
 	free(l->index.start);
@@ -600,6 +647,36 @@ const char *walocale_lang_order(const struct walocale *l, int lang)
 	return l->lang[lang].order;
 }
 
+/* A month as a word and its number ("thg 3", "tháng 3"): the number, or 0. */
+static int month_numbered(const struct walocale *l, const char *name, size_t len, int lang,
+			  unsigned long *hits)
+{
+	const char *sp = memchr(name, ' ', len);
+	int m = 0, found = 0;
+
+	if (!sp || len - (size_t)(sp + 1 - name) > 2)
+		return 0;
+	for (const char *p = sp + 1; p < name + len; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		m = m * 10 + (*p - '0');
+	}
+	if (m < 1 || m > 12)
+		return 0;
+	for (size_t i = 0; i < l->nlang; i++)
+		for (int k = 0; k < WL_MAX_MONTHS && l->lang[i].month_word[k]; k++)
+			if (strlen(l->lang[i].month_word[k]) == (size_t)(sp - name) &&
+			    !strncasecmp(l->lang[i].month_word[k], name, (size_t)(sp - name))) {
+				found = m;
+				if (hits)
+					hits[i]++;
+				if ((int)i == lang || !hits)
+					return m;
+				break;
+			}
+	return found;
+}
+
 int walocale_month(const struct walocale *l, const char *name, size_t len, int lang,
 		   unsigned long *hits)
 {
@@ -607,6 +684,8 @@ int walocale_month(const struct walocale *l, const char *name, size_t len, int l
 
 	if (!l)
 		return 0;
+	if (memchr(name, ' ', len))
+		return month_numbered(l, name, len, lang, hits);
 	for (size_t i = 0; i < l->nlang; i++)
 		for (int m = 0; m < 12; m++)
 			for (int k = 0; k < WL_MAX_MONTHS && l->lang[i].months[m][k]; k++)
@@ -623,4 +702,25 @@ int walocale_month(const struct walocale *l, const char *name, size_t len, int l
 					}
 				}
 	return found;
+}
+
+size_t walocale_ampm_count(const struct walocale *l)
+{
+	return l ? l->nampm : 0;
+}
+
+const char *walocale_ampm_word(const struct walocale *l, size_t i)
+{
+	return l->ampm[i].word;
+}
+
+int walocale_ampm(const struct walocale *l, const char *word, size_t len, int *lang)
+{
+	*lang = -1;
+	for (size_t i = 0; l && i < l->nampm; i++)
+		if (strlen(l->ampm[i].word) == len && !memcmp(l->ampm[i].word, word, len)) {
+			*lang = l->ampm[i].lang;
+			return l->ampm[i].kind;
+		}
+	return 0;
 }

@@ -17,12 +17,12 @@ void wa_dates_add(struct wa_dates *d, const struct wa_header *h)
 	long long days[DO_COUNT];
 
 	d->headers++;
-	d->ampm += h->ampm != 0;
+	d->ampm += h->ampm && h->ampm_latin;   /* the 12-hour clock of US exports */
 	if (h->named)
 		return;                 /* a month name: its order is known */
 	d->scored++;
 	d->bracketed += h->sig & 1;
-	d->year4 += strlen(h->f[2]) == 4 || strlen(h->f[2]) == 7;      /* 2024, 2565 BE */
+	d->year4 += strlen(h->f[2]) >= 4;       /* 2024, 2565 BE */
 	d->padded += (h->f[0][0] == '0' && h->f[0][1]) || (h->f[1][0] == '0' && h->f[1][1]);
 	d->unpadded += !h->f[0][1] || !h->f[1][1];
 	d->dotted += h->dsep == '.';
@@ -51,6 +51,7 @@ void wa_dates_add(struct wa_dates *d, const struct wa_header *h)
 		d->differ[0]++;
 	if (days[DO_YMD] >= 0 && days[DO_YDM] >= 0 && days[DO_YMD] != days[DO_YDM])
 		d->differ[1]++;
+	_Static_assert(sizeof(d->prevf) == sizeof(h->f), "the fields of a header");
 	memcpy(d->prevf, h->f, sizeof(d->prevf));
 	d->have_prev = 1;
 }

@@ -55,8 +55,10 @@ struct wa {
 	/* pass 1 */
 	struct wa_dates dates;
 	unsigned long sig_count[WA_NSIG], h24_headers;
+	unsigned long cal_headers[WA_NCAL];     /* headers in each calendar */
 	unsigned long *lang_hits;       /* lines in each language of whatsapp.ini */
 	unsigned long *month_hits;      /* month names of the file in each language */
+	unsigned long *ampm_hits;       /* AM/PM words of one language, in each */
 	unsigned long unknown_notices;  /* U+200E lines that match no notice */
 	int lang;                       /* most of the notices' language, -1 none */
 	int month_lang;                 /* the language of the file's month names, -1 none */
@@ -372,6 +374,10 @@ static int on_header_line(struct wa *w, const struct wa_header *h, unsigned long
 	if (flush(w))
 		return -1;
 	w->p.kind = P_SKIP;
+	if (h->cal == WA_CAL_HIJRI)
+		return bad_record(&w->ctx->bad, lineno, 0, "date '%s%c%s%c%s' is in the Islamic (Hijri)"
+				  " calendar, which is not read: export the chat with the phone set to"
+				  " the Gregorian calendar", h->f[0], h->dsep, h->f[1], h->dsep, h->f[2]);
 	return bad_record(&w->ctx->bad, lineno, 0, "date '%s%c%s%c%s' cannot exist in %s order"
 			  " (see --date-order)", h->f[0], h->dsep, h->f[1], h->dsep, h->f[2],
 			  date_order_name(w->order));
@@ -388,6 +394,9 @@ static int on_line(struct wa *w, unsigned long lineno, int pass)
 		if (pass == 1) {
 			w->sig_count[h.sig]++;
 			w->h24_headers += h.h24 != 0;
+			w->cal_headers[h.cal]++;
+			if (h.ampm_lang >= 0)
+				w->ampm_hits[h.ampm_lang]++;
 			wa_dates_add(&w->dates, &h);
 			return on_header(w, &h, 0, lineno, 1);
 		}
@@ -518,6 +527,7 @@ static int options(struct wa *w)
 				  " the rules directory, --rules DIR)");
 	w->lang_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->lang_hits));
 	w->month_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->month_hits));
+	w->ampm_hits = xcalloc((size_t)walocale_langs(w->loc) + 1, sizeof(*w->ampm_hits));
 	w->scan = walocale_scan_new();
 	return 0;
 }
@@ -556,19 +566,27 @@ static int read_zip(struct ingest_ctx *ctx, char **buf, size_t *len, char **name
 static void settle(struct wa *w)
 {
 	const char *guess = NULL, *lang_order;
+	int lang, by_words = 0;
 
 	w->lang = top_lang(w, w->lang_hits, -1);
 	w->month_lang = top_lang(w, w->month_hits, w->lang);
 	if (w->order_given)
 		return;
-	lang_order = w->lang >= 0 ? walocale_lang_order(w->loc, w->lang) : NULL;
+	lang = w->lang;
+	lang_order = lang >= 0 ? walocale_lang_order(w->loc, lang) : NULL;
+	if (!lang_order && (lang = top_lang(w, w->ampm_hits, -1)) >= 0) {
+		/* no notice says it: the language of the AM/PM words ("오후") */
+		lang_order = walocale_lang_order(w->loc, lang);
+		by_words = 1;
+	}
 	w->order = wa_dates_pick(&w->dates, lang_order, &w->why_layout, &guess);
 	if (guess) {
 		int by_lang = !strcmp(guess, "the language of its notices");
 		struct src_loc at = { w->ctx->bad.path, 0, 0 };
 		diag_warn(&at, "the dates do not tell d/m from m/d: read as %s from %s%s%s%s;"
-			  " give --date-order if that is wrong", date_order_name(w->order), guess,
-			  by_lang ? " (" : "", by_lang ? walocale_lang_code(w->loc, w->lang) : "",
+			  " give --date-order if that is wrong", date_order_name(w->order),
+			  by_lang && by_words ? "the language of its AM/PM words" : guess,
+			  by_lang ? " (" : "", by_lang ? walocale_lang_code(w->loc, lang) : "",
 			  by_lang ? ")" : "");
 	}
 }
@@ -576,11 +594,17 @@ static void settle(struct wa *w)
 /* What the file was read as. */
 static void summary(const struct wa *w)
 {
+	static const char *const cal_names[WA_NCAL] = {
+		[WA_CAL_BUDDHIST] = "Buddhist era (2565 BE, or 65, is 2022)",
+		[WA_CAL_JAPANESE] = "Japanese era (R4 is 2022)",
+		[WA_CAL_PERSIAN] = "Persian (Solar Hijri) calendar (1401/1/7 is 2022-03-27)",
+	};
 	const char *path = w->ctx->path;
 	unsigned long n = w->dates.headers, ign = w->ctx->ignored, u = w->unknown_notices;
 
 	diag_note("%s: %lu message header%s, dates read as %s%s%s%s%s, %lu system line%s ignored",
-		  path, n, n == 1 ? "" : "s", date_order_name(w->order),
+		  path, n, n == 1 ? "" : "s",
+		  w->dates.scored ? date_order_name(w->order) : "written (month names, 年月日)",
 		  w->order_given ? " (--date-order)" : "", w->why_layout ? " (from " : "",
 		  w->why_layout ? w->why_layout : "", w->why_layout ? ")" : "", ign,
 		  ign == 1 ? "" : "s");
@@ -588,6 +612,10 @@ static void summary(const struct wa *w)
 		diag_note("%s: %lu header%s with a 24-hour hour and AM/PM (\"00:04 AM\", \"23:59 PM\"):"
 			  " read as 24-hour times", path, w->h24_headers,
 			  w->h24_headers == 1 ? "" : "s");
+	for (int c = WA_CAL_BUDDHIST; c < WA_CAL_HIJRI; c++)
+		if (w->cal_headers[c])
+			diag_note("%s: %lu header%s in the %s: converted to the Gregorian calendar", path,
+				  w->cal_headers[c], w->cal_headers[c] == 1 ? "" : "s", cal_names[c]);
 	if (u)
 		diag_note("%s: %lu message%s begin%s with U+200E (as iOS marks its notices) but"
 			  " match%s no notice of whatsapp.ini: kept as message%s", path, u,
@@ -636,7 +664,7 @@ int load_whatsapp(struct ingest_ctx *ctx)
 	strbuf_init(&w->self_clean, WA_MAX_AUTHOR * 4);
 	strbuf_init(&w->p.author, WA_MAX_AUTHOR * 2);
 	strbuf_init(&w->p.body, WA_MAX_BODY);
-	if (options(w) || !(w->grammar = wa_grammar_new()))
+	if (options(w) || !(w->grammar = wa_grammar_new(w->loc)))
 		goto out;
 	zip = zipin_is_zip(ctx->path);
 	if (zip < 0 || (zip && read_zip(ctx, &buf, &len, &name)))
@@ -649,6 +677,7 @@ out:
 	wa_grammar_free(w->grammar);
 	free(w->lang_hits);
 	free(w->month_hits);
+	free(w->ampm_hits);
 	walocale_scan_free(w->scan);
 	strbuf_release(&w->ln.norm);
 	strbuf_release(&w->self_clean);

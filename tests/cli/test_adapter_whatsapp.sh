@@ -326,6 +326,88 @@ for f in $D/month_names/*.txt; do
 		"2013-09-21T23:08 2013-10-02T08:15 2014-03-05T12:00 2014-05-17T07:30"
 done
 
+# ---- the numeric layouts of ja, ko, zh, fa, th, vi (locales/, each header
+# as ICU 72 / CLDR 42 formats that locale's date and time, Android's
+# yMd + time, iOS's short date + medium time, the medium date; SOURCES.md):
+# 年月日 and 년 월 일, AM/PM words before the time with or without a space
+# (오후 9:41, 下午9:41, 午後0:30 is 12:30, zh-Hant's 晚上/中午/凌晨), after it
+# (CH, หลังเที่ยง, بعدازظهر), th's "น."; Persian digits, the Persian calendar
+# (1401/1/7) and Thai Buddhist years (2565, and 65 of th-TH's d/M/yy),
+# converted; vi's time first and "27 thg 3, 2022". Each: the same four
+# messages (Pat Lee thrice, one of them the language's tombstone; Dana Reyes
+# once) on 27-29 March 2022 at 21:41, 09:05, 12:30 and 00:30 ----
+for f in $D/locales/*.txt; do
+	l=$(basename "$f" .txt)
+	wa "lc$l" "$f" $ACC "Dana Reyes"
+	t_eq "locale $l: messages, sent, deleted, times" "$(sql "$T/lc$l.db" "SELECT sum(event IN ('sent', 'received')),
+		sum(event = 'sent'), sum(event = 'deleted'), group_concat(strftime('%Y-%m-%dT%H:%M', ts, 'unixepoch'), ' ')
+		FROM usage WHERE event <> 'deleted'")" \
+		"4|1|0|2022-03-27T21:41 2022-03-28T09:05 2022-03-28T12:30 2022-03-29T00:30"
+	t_eq "locale $l: the tombstone" "$(sql "$T/lc$l.db" "SELECT count(*) FROM usage WHERE event = 'deleted'
+		AND strftime('%H:%M', ts, 'unixepoch') = '12:30'")" 1
+	t_not_contains "locale $l: no warning" "$T/err" "warning"
+	case $l in
+	*persian) t_contains "locale $l: the calendar said" "$T/err" "4 headers in the Persian (Solar Hijri) calendar (1401/1/7 is 2022-03-27): converted to the Gregorian calendar" ;;
+	*buddhist*) t_contains "locale $l: the calendar said" "$T/err" "4 headers in the Buddhist era (2565 BE, or 65, is 2022): converted to the Gregorian calendar" ;;
+	*) t_not_contains "locale $l: Gregorian" "$T/err" "calendar" ;;
+	esac
+done
+wa koios $D/locales/ko_ios.txt $ACC "Dana Reyes"
+t_contains "ko iOS 22. 3. 27.: read as y/m/d" "$T/err" "dates read as ymd"
+wa zhmed $D/locales/zh-Hans_medium.txt $ACC "Dana Reyes"
+t_contains "zh 2022年3月27日: as written" "$T/err" "4 message headers, dates read as written (month names, 年月日), 0 system lines ignored"
+# Persian Android as rwhatsapp's issue 28 shows it: Persian digits, the
+# Gregorian calendar, the Arabic comma, the notice without an author
+wa farw $D/fa_android_rwhatsapp.txt $ACC "Dana Reyes"
+t_eq "fa android (rwhatsapp): events" "$(ev farw)" \
+"2|2021-05-30T18:44:00Z|received|Pat Lee|
+3|2021-05-30T18:49:00Z|received|Pat Lee|
+4|2021-05-31T09:02:00Z|sent|Pat Lee|
+5|2021-06-01T00:15:00Z|received|Pat Lee|
+5|2021-06-01T00:15:00Z|deleted||"
+t_contains "fa android (rwhatsapp): the notice" "$T/err" "1 system line ignored"
+# an English iPhone set to the Persian calendar ("1/7/1401 AP")
+wa faen $D/persian_ios_en.txt $ACC "Dana Reyes"
+t_eq "en, Persian calendar" "$(sql "$T/faen.db" "SELECT group_concat(strftime('%Y-%m-%dT%H:%M:%S', ts, 'unixepoch'), ' ') FROM usage")" \
+	"2022-03-27T21:41:35 2022-03-28T09:05:12 2022-03-28T12:30:00 2022-03-29T00:30:48"
+# the last day of a Persian leap year (30 Esfand 1403 is 2025-03-20), and
+# of a common one, which has none (30 Esfand 1402)
+printf '[1403/12/29, 10:00:00] Pat Lee: a\n[1403/12/30, 10:00:00] Pat Lee: b\n[1404/1/1, 10:00:00] Pat Lee: c\n[1402/12/30, 10:00:00] Pat Lee: d\n' >"$T/leap.txt"
+wa leap "$T/leap.txt" $ACC "Dana Reyes"
+t_eq "Persian leap year" "$(sql "$T/leap.db" "SELECT group_concat(strftime('%Y-%m-%d', ts, 'unixepoch'), ' ') FROM usage")" \
+	"2025-03-19 2025-03-20 2025-03-21"
+t_contains "Persian common year: no 30 Esfand" "$T/err" "leap.txt:4: error: date '1402/12/30' cannot exist in ymd order"
+# the Islamic calendar is refused, each header with its line, never a wrong year
+for l in en ar; do
+	wa "hj$l" "$D/hijri_ios_$l.txt" $ACC "Dana Reyes"
+	t_eq "hijri $l: refused" "$rc" 3
+	t_eq "hijri $l: nothing stored" "$(sql "$T/hj$l.db" "SELECT count(*) FROM usage")" 0
+done
+t_contains "hijri ar: said" "$T/err" "hijri_ios_ar.txt:1: error: date '25/8/1443 هـ' is in the Islamic (Hijri) calendar, which is not read: export the chat with the phone set to the Gregorian calendar"
+# ambiguity kept: a one-day Korean iOS export (22. 3. 27.: 2022-03-27 or
+# 22 March 2027) is read y/m/d from its 오후 and says so; a one-day Hong Kong
+# export (3/4/2022 下午9:41) has no US AM/PM: d/m, with the warning
+wa ko1 $D/ko_ios_one_day.txt $ACC "Dana Reyes"
+t_contains "ko one day: warning" "$T/err" "warning: the dates do not tell d/m from m/d: read as ymd from the language of its AM/PM words (ko); give --date-order if that is wrong"
+t_eq "ko one day: 2022-03-27" "$(first ko1)" "2022-03-27T21:41:35Z received"
+wa hk1 $D/zh-HK_undecidable.txt $ACC "Dana Reyes"
+t_contains "zh-HK undecidable: warning" "$T/err" "warning: the dates do not tell d/m from m/d: read as dmy from nothing in the file; give --date-order if that is wrong"
+t_eq "zh-HK undecidable: 3 April" "$(first hk1)" "2022-04-03T21:41:00Z received"
+wa hk2 $D/zh-HK_undecidable.txt $ACC "Dana Reyes" --date-order mdy
+t_eq "zh-HK undecidable, --date-order mdy" "$(first hk2)" "2022-03-04T21:41:00Z received"
+t_not_contains "zh-HK undecidable, given: no warning" "$T/err" "warning"
+
+# ---- the 12-hour medium dates of 35 locales (medium_12h/, ICU 72's
+# "yMMMd" + "h:mm a" in each): their AM/PM of CLDR 42 from whatsapp.ini,
+# after the time (PTG, μ.μ., ip., odp., em, p.m., da tarde, пп, אחה״צ, م,
+# หลังเที่ยง, CH) or before it (tr ÖS, hu du.); 9:41 PM is 21:41 ----
+for f in $D/medium_12h/*.txt; do
+	l=$(basename "$f" .txt)
+	wa "m12$l" "$f" $ACC "Dana Reyes"
+	t_eq "12-hour medium $l" "$(sql "$T/m12$l.db" "SELECT sum(event = 'sent'), group_concat(strftime('%Y-%m-%dT%H:%M', ts, 'unixepoch'), ' ') FROM usage")" \
+		"1|2022-03-27T21:41 2022-03-28T09:05 2022-03-28T12:30 2022-03-29T00:30"
+done
+
 # ---- a zip made on macOS (headers that disagree, __MACOSX/) ----
 wa mac $D/macos_export.zip $ACC "Dana Reyes"
 t_eq "macos zip: exit" "$rc" 0
