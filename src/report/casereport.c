@@ -221,6 +221,35 @@ static void build_filter(struct case_ctx *c)
 }
 
 
+/* temp.case_copies of the case's findings, and temp.case_names. */
+static int select_copies(struct store *st, long long run_id)
+{
+	struct stmt *s;
+	int rc;
+
+	/* a name by custodian_id (INC_CUSTODIAN_NAME): accounts has no index
+	 * on it, and a scan per finding is quadratic */
+	if (store_exec(st, "INSERT INTO temp.case_names SELECT custodian_id, max(custodian_name)"
+		       " FROM main.accounts WHERE custodian_id IS NOT NULL GROUP BY custodian_id;"))
+		return -1;
+	s = stmt_prepare(st,
+		"INSERT INTO temp.case_copies SELECT c.finding_id, c.account, c.message_id, c.ts,"
+		" c.conversation_id, f.type, f.class, f.custodian_id, f.app, f.device_id"
+		" FROM temp.case_findings f CROSS JOIN main.finding_copies c"
+		"  ON c.run_id = ?1 AND c.finding_id = f.finding_id");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, run_id);
+	rc = stmt_step(s);
+	stmt_free(s);
+	if (rc < 0)
+		return -1;
+	return store_exec(st,
+		"CREATE INDEX temp.case_copies_msg ON case_copies (message_id);"
+		"CREATE INDEX temp.case_copies_conv ON case_copies (conversation_id, ts);"
+		"ANALYZE temp;");
+}
+
 /* The temporary tables case_findings and case_copies (casereport.h). */
 static int select_findings(struct case_ctx *c)
 {
@@ -239,7 +268,9 @@ int casereport_select(struct store *st, long long run_id, const struct case_file
 
 	if (store_exec(st, "DROP TABLE IF EXISTS temp.case_findings;"
 		       "DROP TABLE IF EXISTS temp.case_copies;"
+		       "DROP TABLE IF EXISTS temp.case_names;"
 		       "CREATE TEMP TABLE case_findings AS SELECT * FROM main.findings WHERE 0;"
+		       "CREATE TEMP TABLE case_names (custodian_id TEXT PRIMARY KEY, name TEXT);"
 		       "CREATE TEMP TABLE case_copies (finding_id TEXT, account TEXT,"
 		       "  message_id TEXT, ts INTEGER, conversation_id TEXT, type TEXT,"
 		       "  class TEXT, custodian_id TEXT, app TEXT, device_id TEXT);"))
@@ -286,24 +317,7 @@ int casereport_select(struct store *st, long long run_id, const struct case_file
 	 * its (run_id, finding_id) index; the other order is quadratic */
 	if (store_exec(st, "CREATE INDEX temp.case_findings_id ON case_findings (finding_id);"))
 		return -1;
-	if (!copies)
-		return 0;
-	s = stmt_prepare(st,
-		"INSERT INTO temp.case_copies SELECT c.finding_id, c.account, c.message_id, c.ts,"
-		" c.conversation_id, f.type, f.class, f.custodian_id, f.app, f.device_id"
-		" FROM temp.case_findings f CROSS JOIN main.finding_copies c"
-		"  ON c.run_id = ?1 AND c.finding_id = f.finding_id");
-	if (!s)
-		return -1;
-	stmt_bind_int(s, 1, run_id);
-	rc = stmt_step(s);
-	stmt_free(s);
-	if (rc < 0)
-		return -1;
-	return store_exec(st,
-		"CREATE INDEX temp.case_copies_msg ON case_copies (message_id);"
-		"CREATE INDEX temp.case_copies_conv ON case_copies (conversation_id, ts);"
-		"ANALYZE temp;");
+	return copies ? select_copies(st, run_id) : 0;
 }
 
 void casereport_long_day(long long ts, char *out, size_t len)

@@ -55,11 +55,10 @@ int inc_query_ll(struct case_ctx *c, const char *sql, long long *out);
 
 /* SQL: the custodian's name of finding row F (an alias): by its account,
  * else by its custodian_id (UNAPPROVED_APP, PROHIBITED_APP have no
- * account), else NULL. */
+ * account; temp.case_names of casereport_select), else NULL. */
 #define INC_CUSTODIAN_NAME(F) \
 	"coalesce((SELECT custodian_name FROM main.accounts a WHERE a.account = " F ".account)," \
-	" (SELECT max(custodian_name) FROM main.accounts a WHERE a.custodian_id = " \
-	F ".custodian_id))"
+	" (SELECT n.name FROM temp.case_names n WHERE n.custodian_id = " F ".custodian_id))"
 
 /* The parts, in the order of the letter; each 0 or -1. */
 int incident_section1(struct case_ctx *c, const struct figures *f);

@@ -135,7 +135,9 @@ static int salvage_table(struct case_ctx *c, long long n[SV_COUNT])
 		return -1;
 	ins = stmt_prepare(c->st, "INSERT INTO temp.case_held (message_id) VALUES (?1)");
 	cur = ins ? finding_messages_open(c->st, &c->flt) : NULL;
-	if (!cur) {
+	/* one transaction of the temp database, not one per message */
+	if (!cur || store_exec(c->st, "SAVEPOINT case_held")) {
+		findings_close(cur);
 		stmt_free(ins);
 		return -1;
 	}
@@ -152,6 +154,10 @@ static int salvage_table(struct case_ctx *c, long long n[SV_COUNT])
 	}
 	findings_close(cur);
 	stmt_free(ins);
+	if (rc < 0)
+		store_exec(c->st, "ROLLBACK TO case_held");
+	if (store_exec(c->st, "RELEASE case_held"))
+		rc = -1;
 	return rc < 0 ? -1 : 0;
 }
 
