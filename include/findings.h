@@ -361,8 +361,14 @@ const char *finding_type_order_sql(const char *col, char *buf, size_t len);
  * account, finding_id. Writes it into buf (at least 1024 bytes); returns
  * buf. */
 const char *finding_workbook_order_sql(char *buf, size_t len);
+/* The findings of run_id in the workbook order, numbered from 1, as the
+ * temporary table temp.workbook_order (ord, finding_id, type): the sheets
+ * that follow that order read it by ord, and SQLite sorts only the rows of
+ * one finding at a time, not all of them. 0 or -1. */
+int finding_workbook_order(struct store *st, long long run_id);
 /* Every evidence row of a run, its findings in the workbook order, then
- * by input and line (finding_evidence_next reads them). */
+ * by input and line (finding_evidence_next reads them); after
+ * finding_workbook_order. */
 struct findings_cursor *finding_evidence_workbook_open(struct store *st, long long run_id);
 
 /* The rule packs of a run's snapshot, by file name. */

@@ -601,20 +601,44 @@ const char *finding_workbook_order_sql(char *buf, size_t len)
 	return buf;
 }
 
+int finding_workbook_order(struct store *st, long long run_id)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char order[1024];
+	struct stmt *s;
+	int rc;
+
+	if (store_exec(st, "DROP TABLE IF EXISTS temp.workbook_order;"
+		       "CREATE TEMP TABLE workbook_order (ord INTEGER PRIMARY KEY,"
+		       "  finding_id TEXT NOT NULL, type TEXT NOT NULL);"))
+		return -1;
+	/* the order ends with finding_id: a total order, so ord is exact */
+	strbuf_addf(&sql, "INSERT INTO temp.workbook_order SELECT row_number() OVER (ORDER BY %s),"
+		    " f.finding_id, f.type FROM main.findings f WHERE f.run_id = ?1",
+		    finding_workbook_order_sql(order, sizeof(order)));
+	s = stmt_prepare(st, sql.buf);
+	strbuf_release(&sql);
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, run_id);
+	rc = stmt_step(s);
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
 struct findings_cursor *finding_evidence_workbook_open(struct store *st, long long run_id)
 {
 	struct finding_filter f = { .run_id = run_id };
 	struct strbuf sql = STRBUF_INIT;
-	char order[1024];
 
+	/* by ord, then each finding's few rows sorted apart ("RIGHT PART OF
+	 * ORDER BY"); evidence rows are distinct by (input_id, line) */
 	strbuf_addstr(&sql,
-		"SELECT e.finding_id, f.type, i.kind, i.path, i.sha256, e.input_id, e.line,"
-		" e.event, e.message_id, e.day, e.ts FROM findings f CROSS JOIN evidence e"
-		"  ON e.run_id = f.run_id AND e.finding_id = f.finding_id"
-		" LEFT JOIN inputs i ON i.input_id = e.input_id");
-	filter_sql(&sql, &f);
-	strbuf_addf(&sql, " ORDER BY %s, e.input_id, e.line",
-		    finding_workbook_order_sql(order, sizeof(order)));
+		"SELECT e.finding_id, o.type, i.kind, i.path, i.sha256, e.input_id, e.line,"
+		" e.event, e.message_id, e.day, e.ts FROM temp.workbook_order o"
+		" CROSS JOIN main.evidence e ON e.run_id = ?1 AND e.finding_id = o.finding_id"
+		" LEFT JOIN main.inputs i ON i.input_id = e.input_id"
+		" ORDER BY o.ord, e.input_id, e.line");
 	return cursor_open(st, &sql, &f, NULL);
 }
 

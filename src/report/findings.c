@@ -29,15 +29,6 @@
 #include "xalloc.h"
 #include "xlsx.h"
 
-/* The one order of the Findings sheet, which the Evidence sheet follows
- * (finding_evidence_workbook_open): the most serious first, then grouped
- * as the officer reads them. */
-static void findings_order_sql(struct strbuf *sb)
-{
-	char buf[1024];
-	strbuf_addf(sb, " ORDER BY %s", finding_workbook_order_sql(buf, sizeof(buf)));
-}
-
 /* ---- the run ---- */
 
 static void run_release(struct run_info *r)
@@ -156,7 +147,7 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 	struct stmt *s;
 	int rc;
 
-	if (findings_widths(st, run_id, redact, width))
+	if (findings_widths(st, run_id, redact, width) || finding_workbook_order(st, run_id))
 		return -1;
 	sheet_stream_start(&ss, sh);
 	strbuf_addstr(&sql,
@@ -165,11 +156,11 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 		" f.message_count, f.conversation_count, f.detail,"
 		" (SELECT group_concat(case_id, '; ') FROM temp.case_cover v"
 		"  WHERE v.finding_id = f.finding_id),"
-		" (SELECT count(*) FROM evidence e WHERE e.run_id = f.run_id"
+		" (SELECT count(*) FROM main.evidence e WHERE e.run_id = f.run_id"
 		"  AND e.finding_id = f.finding_id)"
-		" FROM findings f LEFT JOIN accounts a ON a.account = f.account"
-		" WHERE f.run_id = ?1");
-	findings_order_sql(&sql);
+		" FROM temp.workbook_order o CROSS JOIN main.findings f"
+		"  ON f.run_id = ?1 AND f.finding_id = o.finding_id"
+		" LEFT JOIN main.accounts a ON a.account = f.account ORDER BY o.ord");
 	s = stmt_prepare(st, sql.buf);
 	strbuf_release(&sql);
 	if (!s)

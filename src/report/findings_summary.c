@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "findings.h"
+#include "hashmap.h"
 #include "store.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 static const char *const classes[] = { "actual", "impending", "threatened", "policy", NULL };
 
@@ -86,15 +88,135 @@ static int count_rows(struct store *st, const char *sql, long long run_id)
 	return n;
 }
 
-/* A block "label [| class] | findings | messages | copies | counted by the
- * finding" from sql, which binds the run as ?1 and returns: key, class
- * (or NULL), findings, messages (distinct), copies, counted. With a total
- * row. Returns the next free row; first and last: the data rows. */
-static unsigned count_block(struct store *st, struct xlsx_sheet *sh, unsigned row,
-			    const char *label, int with_class, const char *sql, long long run_id,
-			    const long long total[4], unsigned *first, unsigned *last, int *err,
-			    const char *(*name)(const char *))
+/* The distinct messages and the copies of each group of the blocks (a
+ * class, a type and class, an office), from one pass over the run's copies
+ * in message order, not a grouped query per block: a group's counter
+ * remembers the last message it counted, so a message counts once in each
+ * group it is in. Keys: 'C' class, 'T' class US type, 'O' office, 'N' no
+ * office. The groups are few (offices at most): memory is flat in the
+ * number of findings. */
+struct copy_count {
+	long long msgs, copies, last;
+};
+
+struct copy_stats {
+	struct strmap idx;              /* key -> index in c */
+	struct copy_count *c;
+	size_t n, alloc;
+	long long msgs, copies;         /* the run's: distinct messages, copies */
+	struct strbuf key;
+};
+
+static void stats_key(struct strbuf *key, char kind, const char *a, const char *b)
 {
+	strbuf_reset(key);
+	strbuf_addch(key, a ? kind : 'N');
+	if (a)
+		strbuf_addstr(key, a);
+	if (b) {
+		strbuf_addch(key, 0x1f);
+		strbuf_addstr(key, b);
+	}
+}
+
+static void stats_count(struct copy_stats *cs, long long seq)
+{
+	int is_new;
+	size_t *slot = strmap_slot(&cs->idx, cs->key.buf, &is_new);
+	struct copy_count *k;
+
+	if (is_new) {
+		cs->c = xgrow(cs->c, cs->n + 1, &cs->alloc, sizeof(*cs->c));
+		cs->c[cs->n] = (struct copy_count){ 0, 0, -1 };
+		*slot = cs->n++;
+	}
+	k = &cs->c[*slot];
+	k->copies++;
+	if (k->last != seq) {
+		k->msgs++;
+		k->last = seq;
+	}
+}
+
+static int stats_load(struct store *st, long long run_id, struct copy_stats *cs)
+{
+	struct stmt *s = stmt_prepare(st,
+		"SELECT c.message_id, f.class, f.type, f.office, f.finding_id IS NOT NULL"
+		" FROM finding_copies c LEFT JOIN findings f"
+		"  ON f.run_id = c.run_id AND f.finding_id = c.finding_id"
+		" WHERE c.run_id = ?1 ORDER BY c.message_id");
+	struct strbuf prev = STRBUF_INIT;
+	int rc;
+
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, run_id);
+	while ((rc = stmt_step(s)) == 1) {
+		const char *m = stmt_text(s, 0);
+		size_t len = (size_t)stmt_text_len(s, 0);
+		if (!cs->copies || len != prev.len || memcmp(m, prev.buf, len)) {
+			cs->msgs++;
+			strbuf_reset(&prev);
+			strbuf_add(&prev, m, len);
+		}
+		cs->copies++;
+		if (!stmt_int(s, 4))
+			continue;       /* a copy of no finding: in the totals only */
+		stats_key(&cs->key, 'C', stmt_text(s, 1), NULL);
+		stats_count(cs, cs->msgs);
+		stats_key(&cs->key, 'T', stmt_text(s, 1), stmt_text(s, 2));
+		stats_count(cs, cs->msgs);
+		stats_key(&cs->key, 'O', stmt_text(s, 3), NULL);
+		stats_count(cs, cs->msgs);
+	}
+	strbuf_release(&prev);
+	stmt_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The distinct messages and copies of a group (0 and 0 when none). */
+static void stats_get(struct copy_stats *cs, char kind, const char *a, const char *b,
+		      long long *msgs, long long *copies)
+{
+	const size_t *i;
+
+	stats_key(&cs->key, kind, a, b);
+	i = strmap_get(&cs->idx, cs->key.buf);
+	*msgs = i ? cs->c[*i].msgs : 0;
+	*copies = i ? cs->c[*i].copies : 0;
+}
+
+static void stats_free(struct copy_stats *cs)
+{
+	strmap_clear(&cs->idx);
+	free(cs->c);
+	strbuf_release(&cs->key);
+}
+
+/* The four counts of a group row of group_sql (key, class or NULL,
+ * findings, counted): findings, messages, copies, counted. */
+static void group_counts(struct stmt *s, struct copy_stats *cs, char kind, long long n[4])
+{
+	const char *k = stmt_text(s, 0), *k2 = stmt_text(s, 1);
+
+	n[0] = stmt_int(s, 2);
+	if (kind == 'T')
+		stats_get(cs, kind, k2, k, &n[1], &n[2]);
+	else
+		stats_get(cs, kind, k, NULL, &n[1], &n[2]);
+	n[3] = stmt_int(s, 3);
+}
+
+/* A block "label [| class] | findings | messages | copies | counted by the
+ * finding" from sql (group_sql), which binds the run as ?1; the groups'
+ * messages and copies from cs (kind: their key). With a total row.
+ * Returns the next free row; first and last: the data rows. */
+static unsigned count_block(struct store *st, struct xlsx_sheet *sh, unsigned row,
+			    const char *label, char kind, const char *sql, long long run_id,
+			    struct copy_stats *cs, const long long total[4], unsigned *first,
+			    unsigned *last, int *err, const char *(*name)(const char *))
+{
+	int with_class = kind == 'T';
 	const char *hdr5[] = { label, "Findings", "Messages", "Copies", "Counted by the finding" };
 	const char *hdr6[] = { label, "Class", "Findings", "Messages", "Copies",
 			       "Counted by the finding" };
@@ -113,11 +235,13 @@ static unsigned count_block(struct store *st, struct xlsx_sheet *sh, unsigned ro
 	while ((rc = stmt_step(s)) == 1) {
 		const char *v = stmt_text(s, 0);
 		xlsx_str(sh, row, 0, v ? (name ? name(v) : v) : "(unknown)", XS_NONE);
+		long long n[4];
 		if (with_class)
 			xlsx_str(sh, row, 1, class_label(stmt_text(s, 1)), XS_NONE);
+		group_counts(s, cs, kind, n);
 		for (unsigned c = 0; c < 4; c++)
-			if (c < 3 || stmt_int(s, (int)c + 2))
-				xlsx_num(sh, row, c0 + c, (double)stmt_int(s, (int)c + 2), XS_INT);
+			if (c < 3 || n[c])
+				xlsx_num(sh, row, c0 + c, (double)n[c], XS_INT);
 		row++;
 	}
 	if (rc < 0)
@@ -130,23 +254,20 @@ static unsigned count_block(struct store *st, struct xlsx_sheet *sh, unsigned ro
 	return row + 2;
 }
 
-/* Group-by SQL over findings and their copies for a key expression of f
- * (and a second one, or NULL), ordered by order_by. */
+/* Group-by SQL over the findings for a key expression of f (and a second
+ * one, or NULL), ordered by order_by: key, key2, findings, counted by the
+ * finding (the messages and copies are the copy_stats'). */
 static char *group_sql(const char *key, const char *key2, const char *order_by)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addf(&sb,
-		"SELECT g.k, g.k2, g.n, coalesce(m.msgs, 0), coalesce(m.copies, 0), g.counted FROM"
+		"SELECT g.k, g.k2, g.n, g.counted FROM"
 		" (SELECT %s AS k, %s AS k2, count(*) AS n, sum(CASE WHEN EXISTS (SELECT 1 FROM"
 		"  finding_copies c WHERE c.run_id = f.run_id AND c.finding_id = f.finding_id)"
 		"  THEN 0 ELSE f.message_count END) AS counted"
-		"  FROM findings f WHERE f.run_id = ?1 GROUP BY 1, 2) g"
-		" LEFT JOIN (SELECT %s AS k, %s AS k2, count(DISTINCT c.message_id) AS msgs,"
-		"  count(*) AS copies FROM finding_copies c JOIN findings f ON f.run_id = c.run_id"
-		"  AND f.finding_id = c.finding_id WHERE c.run_id = ?1 GROUP BY 1, 2) m"
-		" ON m.k IS g.k AND m.k2 IS g.k2 ORDER BY %s",
-		key, key2 ? key2 : "NULL", key, key2 ? key2 : "NULL", order_by);
+		"  FROM findings f WHERE f.run_id = ?1 GROUP BY 1, 2) g ORDER BY %s",
+		key, key2 ? key2 : "NULL", order_by);
 	return strbuf_detach(&sb);
 }
 
@@ -168,6 +289,7 @@ struct summary {
 	struct xlsx_sheet *sh;
 	const struct run_info *run;
 	struct summary_layout L;
+	struct copy_stats cs;
 	long long total[4];     /* findings, messages, copies, counted by the finding */
 	unsigned row;
 	int err;
@@ -189,20 +311,22 @@ static int summary_totals(struct summary *S)
 
 	if (S->run->run_id < 0)
 		return 0;
-	s = stmt_prepare(S->st, "SELECT (SELECT count(*) FROM findings WHERE run_id = ?1),"
-			 " count(DISTINCT message_id), count(*),"
-			 " (SELECT coalesce(sum(message_count), 0) FROM findings f WHERE run_id = ?1"
-			 "  AND NOT EXISTS (SELECT 1 FROM finding_copies c WHERE c.run_id = ?1"
-			 "  AND c.finding_id = f.finding_id))"
-			 " FROM finding_copies WHERE run_id = ?1");
+	if (stats_load(S->st, S->run->run_id, &S->cs))
+		return -1;
+	s = stmt_prepare(S->st, "SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM"
+			 "  finding_copies c WHERE c.run_id = ?1 AND c.finding_id = f.finding_id)"
+			 "  THEN 0 ELSE message_count END), 0) FROM findings f WHERE run_id = ?1");
 	if (!s)
 		return -1;
 	stmt_bind_int(s, 1, S->run->run_id);
-	if (stmt_step(s) == 1)
-		for (int i = 0; i < 4; i++)
-			S->total[i] = stmt_int(s, i);
-	else
+	if (stmt_step(s) == 1) {
+		S->total[0] = stmt_int(s, 0);
+		S->total[3] = stmt_int(s, 1);
+	} else {
 		S->err = 1;
+	}
+	S->total[1] = S->cs.msgs;
+	S->total[2] = S->cs.copies;
 	stmt_free(s);
 	return 0;
 }
@@ -260,8 +384,7 @@ static int summary_classes(struct summary *S)
 	while ((rc = stmt_step(s)) == 1)
 		for (int i = 0; classes[i]; i++)
 			if (stmt_text(s, 0) && !strcmp(stmt_text(s, 0), classes[i]))
-				for (int c = 0; c < 4; c++)
-					cn[i][c] = stmt_int(s, c + 2);
+				group_counts(s, &S->cs, 'C', cn[i]);
 	if (rc < 0)
 		S->err = 1;
 	stmt_free(s);
@@ -297,8 +420,8 @@ static void summary_types_offices(struct summary *S)
 	class_rank_sql(&ord, "g.k2");
 	sql = group_sql("f.type", "f.class", ord.buf);
 	strbuf_release(&ord);
-	S->row = count_block(S->st, S->sh, S->row, "Type", 1, sql, S->run->run_id, S->total, &f, &l,
-			     &S->err, type_label);
+	S->row = count_block(S->st, S->sh, S->row, "Type", 'T', sql, S->run->run_id, &S->cs,
+			     S->total, &f, &l, &S->err, type_label);
 	free(sql);
 	if (n > 0)
 		xlsx_chart(S->sh, start, CHART_COL, XC_COLUMN, "Findings by type", S->sh,
@@ -310,8 +433,8 @@ static void summary_types_offices(struct summary *S)
 		       " WHERE run_id = ?1", S->run->run_id);
 	S->row = block_at(&S->L, S->row, (unsigned)n + 3);
 	sql = group_sql("f.office", NULL, "g.k IS NULL, g.k");
-	S->row = count_block(S->st, S->sh, S->row, "Office", 0, sql, S->run->run_id, S->total, &f,
-			     &l, &S->err, NULL);
+	S->row = count_block(S->st, S->sh, S->row, "Office", 'O', sql, S->run->run_id, &S->cs,
+			     S->total, &f, &l, &S->err, NULL);
 	free(sql);
 }
 
@@ -358,11 +481,15 @@ static int summary_trend(struct summary *S)
 		" (SELECT count(*) FROM findings f WHERE f.run_id = r.run_id AND class = 'threatened'),"
 		" (SELECT count(*) FROM findings f WHERE f.run_id = r.run_id AND class = 'policy'),"
 		" (SELECT count(*) FROM findings f WHERE f.run_id = r.run_id),"
-		" (SELECT count(DISTINCT message_id) FROM finding_copies c WHERE c.run_id = r.run_id)"
-		" FROM runs r WHERE ?1 IS NULL OR r.as_of <= ?1 ORDER BY r.as_of");
+		" CASE WHEN r.run_id = ?2 THEN ?3 ELSE"
+		"  (SELECT count(DISTINCT message_id) FROM finding_copies c WHERE c.run_id = r.run_id)"
+		" END FROM runs r WHERE ?1 IS NULL OR r.as_of <= ?1 ORDER BY r.as_of");
 	if (!s)
 		return -1;
 	stmt_bind_text(s, 1, S->run->as_of);
+	/* this run's messages are counted already */
+	stmt_bind_int(s, 2, S->run->run_id);
+	stmt_bind_int(s, 3, S->cs.msgs);
 	while ((rc = stmt_step(s)) == 1) {
 		const char *q = stmt_text(s, 0);
 		long qi = quarter_index(q);
@@ -391,21 +518,28 @@ static int summary_trend(struct summary *S)
 int findings_summary_sheet(struct store *st, struct xlsx_sheet *sh, const struct run_info *run,
 			   const char *as_of, const struct report_coverage *cov)
 {
-	struct summary S = { st, sh, run, { sh, 40, 0, { 0 }, 0 }, { 0, 0, 0, 0 }, 0, 0 };
+	struct summary S = { st, sh, run, { sh, 40, 0, { 0 }, 0 },
+			     { STRMAP_INIT, NULL, 0, 0, 0, 0, STRBUF_INIT }, { 0, 0, 0, 0 }, 0, 0 };
+	int rc;
 
 	xlsx_col_width(sh, 0, 0, 30, XS_TOP);
 	xlsx_col_width(sh, 1, 1, 12, XS_TOP);
 	xlsx_col_width(sh, 2, 8, 11, XS_TOP);
 	xlsx_print_setup(sh, 0, XP_NO_FIT);
 	S.L.page_rows = xlsx_page_rows(xlsx_print_scale_to(sh, CHART_COL, CHART_PX)) - 4;
-	if (summary_totals(&S))
-		return -1;
-	summary_head(&S, as_of, cov);
-	if (summary_classes(&S))
-		return -1;
-	summary_types_offices(&S);
-	if (summary_trend(&S))
-		return -1;
-	xlsx_page_breaks(sh, S.L.breaks, S.L.nbreaks);
-	return S.err ? -1 : 0;
+	rc = summary_totals(&S);
+	if (!rc) {
+		summary_head(&S, as_of, cov);
+		rc = summary_classes(&S);
+	}
+	if (!rc) {
+		summary_types_offices(&S);
+		rc = summary_trend(&S);
+	}
+	if (!rc) {
+		xlsx_page_breaks(sh, S.L.breaks, S.L.nbreaks);
+		rc = S.err ? -1 : 0;
+	}
+	stats_free(&S.cs);
+	return rc;
 }
