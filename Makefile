@@ -192,7 +192,7 @@ bench-peer:
 		--prefix build/duckdb $(DUCKDB_NODE_API)
 
 bench: $(PROG) $(BUILD)/bench
-	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" sh tests/bench/run.sh
+	$(Q)BENCH_EVENTS="$(BENCH_EVENTS)" BENCH_CC="$(CC)" BENCH_CFLAGS="$(CFLAGS)" sh tests/bench/run.sh
 	$(Q)BENCH_FINDINGS="$(BENCH_FINDINGS)" sh tests/bench/xlsx.sh
 	$(Q)sh tests/bench/whatsapp.sh
 

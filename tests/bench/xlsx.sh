@@ -7,8 +7,9 @@ set -eu
 BENCH=${BENCH:-build/bench}
 UDAUDIT=${UDAUDIT:-$(pwd)/udaudit}
 BENCH_DIR=${BENCH_DIR:-/tmp/udaudit-bench}
-FINDINGS=${BENCH_FINDINGS:-1000000}
+FINDINGS=${BENCH_FINDINGS-1000000}
 for n in $FINDINGS; do
+	[ "$n" -gt 0 ] || continue      # BENCH_FINDINGS=0: none
 	d=$BENCH_DIR/xlsx-$n
 	rm -rf "$d"
 	mkdir -p "$d"
