@@ -15,7 +15,8 @@ typedef int (*pipeline_fill)(void *user, void *slot);
 typedef int (*pipeline_drain)(void *user, void *slot);
 
 /* Run until the input ends or a side fails. 0, or -1 (a side failed, or
- * the thread could not start: printed). */
+ * the thread could not start: printed). With UDAUDIT_TIMING, the busy time
+ * and CPU of each side are parts of the phase under way (timing.h). */
 int pipeline_run(void *const *slots, int nslots, pipeline_fill fill,
 		 pipeline_drain drain, void *user);
 

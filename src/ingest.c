@@ -17,6 +17,7 @@
 #include "suggest.h"
 #include "textin.h"
 #include "timeutil.h"
+#include "timing.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -214,12 +215,17 @@ struct sha_job {
 	char hex[SHA256_HEX_LEN];
 	long long size;
 	int rc;
+	double busy, cpu;               /* its time, for timing.h */
 };
 
 static void *sha_main(void *arg)
 {
 	struct sha_job *j = arg;
+	double start = timing_now(CLOCK_MONOTONIC);
+
 	j->rc = sha256_file(j->path, j->hex, &j->size);
+	j->busy = timing_now(CLOCK_MONOTONIC) - start;
+	j->cpu = timing_now(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
@@ -349,6 +355,7 @@ static int join_hash(struct ingest_ctx *ctx, struct sha_job *job, struct ingest_
 		     int rc)
 {
 	pthread_join(job->tid, NULL);
+	phase_part(job->busy, job->cpu, "hash (thread)");
 	if (rc || job->rc)
 		return -1;
 	memcpy(res->sha256, job->hex, sizeof(res->sha256));
@@ -384,9 +391,12 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 
 	memset(res, 0, sizeof(*res));
 	res->status = INGEST_FAILED;
+	phase_stage("ingest %s", k->name);
 	if (stat(path, &hashed))        /* before hashing: see check_unchanged */
 		memset(&hashed, 0, sizeof(hashed));
 	rc = hash_input(st, k, path, res, &job, &later, &folder);
+	if (!later)
+		phase("hash");
 	if (!rc && !later) {
 		rc = find_input(st, k->name, res->sha256, &existing, &res->skipped);
 		if (rc == 1) {
@@ -420,6 +430,7 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		rc = k->load(&ctx);
 	if (later)
 		rc = join_hash(&ctx, &job, res, rc);
+	phase("load");
 	if (!rc)
 		rc = is_folder ? check_folder_unchanged(&ctx, res->sha256)
 			       : check_unchanged(&ctx, &hashed, res->sha256);
@@ -441,6 +452,7 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		diag_error(&at, "not loaded; the audit database is unchanged");
 		return -1;
 	}
+	phase("commit");
 	bad_records_summary(&ctx.bad);
 	res->status = INGEST_LOADED;
 	res->records = ctx.records;

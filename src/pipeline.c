@@ -2,8 +2,10 @@
 #include "pipeline.h"
 
 #include <pthread.h>
+#include <time.h>
 
 #include "diag.h"
+#include "timing.h"
 
 struct pipeline {
 	void *const *slot;
@@ -15,17 +17,21 @@ struct pipeline {
 	void *user;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	double fill_busy, fill_cpu;     /* the producer's, set before it ends */
 };
 
 static void *produce(void *arg)
 {
 	struct pipeline *p = arg;
+	double start = timing_now(CLOCK_MONOTONIC), waited = 0;
 	int rc = 1;
 
 	while (rc == 1) {
 		pthread_mutex_lock(&p->mu);
+		double t = timing_now(CLOCK_MONOTONIC);
 		while (p->full[p->head] && !p->stop)
 			pthread_cond_wait(&p->cv, &p->mu);
+		waited += timing_now(CLOCK_MONOTONIC) - t;
 		int stop = p->stop;
 		void *slot = p->slot[p->head];
 		pthread_mutex_unlock(&p->mu);
@@ -42,6 +48,8 @@ static void *produce(void *arg)
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
+	p->fill_busy = timing_now(CLOCK_MONOTONIC) - start - waited;
+	p->fill_cpu = timing_now(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
@@ -50,6 +58,7 @@ int pipeline_run(void *const *slots, int nslots, pipeline_fill fill,
 {
 	struct pipeline p = { 0 };
 	pthread_t thread;
+	double busy = 0, cpu = 0;
 	int rc = 0;
 
 	if (nslots < 1 || nslots > PIPELINE_MAX_SLOTS)
@@ -72,8 +81,11 @@ int pipeline_run(void *const *slots, int nslots, pipeline_fill fill,
 		pthread_mutex_unlock(&p.mu);
 		if (!have)
 			break;
+		double t = timing_now(CLOCK_MONOTONIC), c = timing_now(CLOCK_THREAD_CPUTIME_ID);
 		if (drain(user, p.slot[p.tail]))
 			rc = -1;
+		busy += timing_now(CLOCK_MONOTONIC) - t;
+		cpu += timing_now(CLOCK_THREAD_CPUTIME_ID) - c;
 		pthread_mutex_lock(&p.mu);
 		p.full[p.tail] = 0;
 		p.tail = (p.tail + 1) % p.n;
@@ -87,6 +99,9 @@ int pipeline_run(void *const *slots, int nslots, pipeline_fill fill,
 	pthread_join(thread, NULL);
 	if (p.failed)
 		rc = -1;
+	/* the parts of the load: which side waits for the other */
+	phase_part(p.fill_busy, p.fill_cpu, "read (thread)");
+	phase_part(busy, cpu, "insert");
 out:
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.cv);

@@ -26,6 +26,7 @@
 #include "rules.h"
 #include "store.h"
 #include "timeutil.h"
+#include "timing.h"
 
 #define DAY 86400LL
 #define NO_DAY LLONG_MIN
@@ -214,7 +215,6 @@ void ev_push(struct ev_ref **arr, size_t *n, size_t cap, long long ts,
 int step_done(struct stmt *s);
 void fmt_day(long long ts, char out[TIME_DATE_LEN]);
 const char *plural(unsigned long long n, const char *one, const char *many);
-void phase(const char *name);
 
 /* ---- the row sources of the two scans (reader.c) ---- */
 

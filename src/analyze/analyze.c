@@ -344,28 +344,6 @@ static const char *const temp_tables[] = {
 	NULL
 };
 
-/* UDAUDIT_TIMING=1 prints the time of each phase on stderr (make bench):
- * wall and CPU seconds (all threads), the CPU being the fairer figure on
- * a loaded machine. */
-void phase(const char *name)
-{
-	static struct timespec last, last_cpu;
-	struct timespec now, cpu;
-	static int on = -1;
-
-	if (on < 0)
-		on = getenv("UDAUDIT_TIMING") != NULL;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-	if (on && name)
-		fprintf(stderr, "udaudit: analyze: %-22s %7.2f s  cpu %7.2f s\n", name,
-			(double)(now.tv_sec - last.tv_sec) + (double)(now.tv_nsec - last.tv_nsec) / 1e9,
-			(double)(cpu.tv_sec - last_cpu.tv_sec) +
-			(double)(cpu.tv_nsec - last_cpu.tv_nsec) / 1e9);
-	last = now;
-	last_cpu = cpu;
-}
-
 /* The exclusion caches, and which fields some exclusion looks at. */
 static void an_caches(struct an *a)
 {
@@ -416,6 +394,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	struct an a;
 	int rc = -1;
 
+	phase_stage("analyze");
 	memset(sum, 0, sizeof(*sum));
 	memset(&a, 0, sizeof(a));
 	a.st = st;
@@ -436,7 +415,6 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	for (int i = 0; temp_tables[i]; i++)
 		if (store_exec(st, temp_tables[i]))
 			goto fail;
-	phase(NULL);
 	if (scan_inputs(&a))
 		goto fail;
 	if (open_run(&a, o) || findings_writer_open(&a.w, st, a.run_id) || early_purge(&a) || retention_shortfall(&a))

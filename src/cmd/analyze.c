@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "crosscheck.h"
+#include "timing.h"
 #include "diag.h"
 #include "rules.h"
 #include "store.h"
@@ -80,12 +81,15 @@ static int analyze_cmd(struct cli_args *a)
 
 	if (cli_get(a, O_RULES))
 		o.rules_dir = cli_get(a, O_RULES);
+	phase_stage("analyze");
 	struct rules *r = rules_load(o.rules_dir);
 	if (!r)
 		return EXIT_INPUT;
+	phase("rules");
 	long nq = crosscheck_run(a->st, r);
 	if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
 		nq = -1;
+	phase("cross-file checks");
 	if (nq < 0 || (nq > 0 && cli_count(a, O_STRICT))) {
 		if (nq > 0)
 			diag_error(NULL, "%ld data-quality warning%s and --strict: nothing analyzed",

@@ -18,6 +18,7 @@
 #include "reportdef.h"
 #include "rules.h"
 #include "store.h"
+#include "timing.h"
 #include "xalloc.h"
 
 enum { O_STRICT, O_FAIL_ON };
@@ -85,6 +86,13 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 	return failed;
 }
 
+/* The file name of a path, for its phase (timing.h). */
+static const char *path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 /* OUT/NAME-redacted.EXT beside OUT/NAME.EXT ([output] redact = yes). */
 static char *redacted_path(const char *path)
 {
@@ -122,6 +130,7 @@ static int write_workbooks(struct store *st, const struct audit_config *cfg)
 				.case_paths = (const char *const *)cfg->cases, .ncase_paths = cfg->ncases,
 			};
 			int r = books[i].write(st, &o);
+			phase("%s", path_base(path));
 			if (r == EXIT_OK)
 				printf("%-15s %s\n", red ? "redacted copy" : "workbook", path);
 			else if (rc == EXIT_OK)
@@ -246,6 +255,7 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
 					.letter_date = cfg->letter_date,
 				};
 				int r = k ? report_status(st, &o) : report_incident(st, &o);
+				phase("%s", path_base(path));
 				if (r == EXIT_OK)
 					printf("%-15s %s\n", red ? "redacted copy" :
 					       k ? "status letter" : "incident", path);
@@ -265,16 +275,19 @@ static int write_case_reports(struct store *st, const struct audit_config *cfg)
  * summary; with --strict any data-quality warning stops the run. */
 static int check_quality(struct store *st, const struct rules *r, int strict)
 {
+	phase_stage("run");
 	long n = crosscheck_run(st, r);
 
+	if (n > 0)
+		printf("data quality: %ld warning%s (also on the findings workbook's"
+		       " \"Data quality\" sheet)\n", n, n == 1 ? "" : "s");
+	if (n > 0 && crosscheck_print(st, stdout) < 0)
+		n = -1;
+	phase("cross-file checks");
 	if (n < 0)
 		return EXIT_DB;
 	if (!n)
 		return EXIT_OK;
-	printf("data quality: %ld warning%s (also on the findings workbook's"
-	       " \"Data quality\" sheet)\n", n, n == 1 ? "" : "s");
-	if (crosscheck_print(st, stdout) < 0)
-		return EXIT_DB;
 	if (strict) {
 		diag_error(NULL, "%ld data-quality warning%s and --strict: nothing analyzed",
 			   n, n == 1 ? "" : "s");
@@ -296,6 +309,7 @@ static int run_analysis(struct store *st, const struct audit_config *cfg, const 
 	if (rc != EXIT_OK)
 		return rc;
 	rc = analyze_run(st, r, &o, &sum);
+	phase_stage("run");
 	if (rc || record_agency(st, sum.run_id, cfg))
 		return EXIT_DB;
 	analyze_print_summary(&sum);
@@ -306,6 +320,7 @@ static int run_analysis(struct store *st, const struct audit_config *cfg, const 
 		return EXIT_DB;
 	report_coverage_sentence(&cov, line, sizeof(line));
 	printf("not yet reported to NARA: %s\n", line);
+	phase("summary and coverage");
 	if (fail_on >= 0 && analyze_worst_class(&sum) >= fail_on) {
 		printf("findings at or above '%s': exit 1 (--fail-on)\n", finding_class_names[fail_on]);
 		return EXIT_FINDINGS;
@@ -326,10 +341,12 @@ static int run_run(struct cli_args *a)
 	struct audit_config cfg = { 0 };
 	struct store *st = NULL;
 
+	phase_stage("run");
 	if (config_load(a->pos[0], &cfg))
 		return EXIT_INPUT;
 	struct rules *rules = NULL;
 	rc = check_config(&cfg, &rules);
+	phase("config and rules");
 	if (rc != EXIT_OK) {
 		config_release(&cfg);
 		return rc;
@@ -350,6 +367,7 @@ static int run_run(struct cli_args *a)
 	}
 	printf("udaudit run: %s (%s, as of %s)\n", cfg.path,
 	       cfg.quarter ? cfg.quarter : "no quarter", cfg.as_of ? cfg.as_of : "-");
+	phase("open audit DB");
 	int failed = load_inputs(st, &cfg, strict);
 	failed += load_tracker(st, &cfg, strict);
 	if (failed) {
@@ -368,6 +386,8 @@ static int run_run(struct cli_args *a)
 			rc = wrc;
 	}
 	store_close(st);
+	phase_stage("run");
+	phase("close");
 	rules_free(rules);
 	config_release(&cfg);
 	return rc;
