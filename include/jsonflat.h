@@ -20,5 +20,9 @@ typedef int (*jf_member)(void *user, const char *key, size_t klen, enum jf_type 
  * or -1 with *err (static text) and *col (1-based byte column). */
 int jsonflat_parse(const char *buf, size_t len, jf_member cb, void *user,
 		   const char **err, unsigned long *col);
+/* The same through yajl alone, without the fast path for flat lines (the
+ * tests compare the two). */
+int jsonflat_parse_yajl(const char *buf, size_t len, jf_member cb, void *user,
+			const char **err, unsigned long *col);
 
 #endif

@@ -107,34 +107,45 @@ static size_t keep(struct batch *b, const char *s, size_t n)
 	return at;
 }
 
+/* Which member a key names: its field, or F_TS, F_EVENT, F_TTL, -1. */
+enum { F_TS = F_COUNT, F_EVENT, F_TTL };
+
+static int member_of(const char *key, size_t klen)
+{
+	static const struct { const char *name; int len, f; } keys[] = {
+		{ "ts", 2, F_TS }, { "event", 5, F_EVENT }, { "app", 3, F_APP },
+		{ "account", 7, F_ACCOUNT }, { "device_id", 9, F_DEVICE },
+		{ "message_id", 10, F_MESSAGE }, { "conversation_id", 15, F_CONVERSATION },
+		{ "peer", 4, F_PEER }, { "to_account", 10, F_TO }, { "ttl_seconds", 11, F_TTL },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((size_t)keys[i].len == klen && !memcmp(key, keys[i].name, klen))
+			return keys[i].f;
+	return -1;
+}
+
 static int on_member(void *user, const char *key, size_t klen, enum jf_type type,
 		     const char *str, size_t slen, long long num)
 {
 	struct line_fields *lf = user;
-	size_t *slot = NULL;
-	(void)klen;
+	int f = member_of(key, klen);
+	size_t *slot;
 
-	if (!strcmp(key, "ttl_seconds")) {
+	if (f == F_TTL) {
 		lf->ttl = num;
 		lf->ttl_given = type == JF_INT ? 1 : -1;
 		return 0;
 	}
-	if (!strcmp(key, "ts"))
-		slot = &lf->ts;
-	else if (!strcmp(key, "event"))
-		slot = &lf->event;
-	for (int i = 0; !slot && i < F_COUNT; i++)
-		if (!strcmp(key, field_names[i]))
-			slot = &lf->field[i];
-	if (!slot) {
+	if (f < 0) {
 		lf->unknown++;
 		return 0;
 	}
+	slot = f == F_TS ? &lf->ts : f == F_EVENT ? &lf->event : &lf->field[f];
 	if (type == JF_STRING)
 		*slot = keep(lf->b, str, slen);
 	else if (!lf->wrong_type)
-		lf->wrong_type = slot == &lf->ts ? "ts" : slot == &lf->event ? "event" :
-			field_names[slot - lf->field];
+		lf->wrong_type = f == F_TS ? "ts" : f == F_EVENT ? "event" : field_names[f];
 	return 0;
 }
 
