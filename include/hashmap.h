@@ -5,9 +5,9 @@
  *   struct hashmap  exact 64-bit integer key -> 64-bit value (every key,
  *                   0 included); a set when the value is not used
  *   struct strmap   exact string key -> size_t (an index in the caller's
- *                   array); the key is copied. Strings with the same
- *                   64-bit hash are chained, so a collision never merges
- *                   two keys.
+ *                   array); the key is copied. Keys are compared whenever
+ *                   their 64-bit hashes are equal, so a collision never
+ *                   merges two keys.
  *
  * hash_str64 is the string hash both use (and the analysis's store index,
  * which compares the ids themselves too); a test may replace it for one
@@ -42,19 +42,24 @@ int hashmap_add(struct hashmap *m, uint64_t key);
 int hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, uint64_t *val);
 void hashmap_clear(struct hashmap *m);  /* free; the map is empty and usable */
 
-struct strmap_entry {
-	char *key;
-	size_t val;
-	size_t next;                    /* + 1: next entry of the same hash */
+/* One flat table of (hash, entry) slots; the entries (value and key) in
+ * an arena, in insertion order: a lookup reads a slot and an entry, and
+ * compares the key itself whenever the 64-bit hashes are equal. */
+struct strmap_slot {
+	uint64_t h;
+	size_t at;                      /* + 1: the entry's offset in the arena; 0 empty */
 };
 
 struct strmap {
-	struct hashmap first;           /* hash -> first entry + 1 */
-	struct strmap_entry *e;
+	struct strmap_slot *slot;
+	size_t cap;
+	char *arena;                    /* entries: value, key, NUL, padding */
+	size_t used, size;
+	size_t *order;                  /* the offset of each entry, in insertion order */
 	size_t n, alloc;
 	uint64_t (*hash)(const char *); /* NULL: hash_str64 */
 };
-#define STRMAP_INIT { HASHMAP_INIT, NULL, 0, 0, NULL }
+#define STRMAP_INIT { NULL, 0, NULL, 0, 0, NULL, 0, 0, NULL }
 
 /* The value of key (h: its hash, computed once by the caller), inserted as
  * 0 when absent (*is_new = 1). Valid until the next insert. */
@@ -62,6 +67,8 @@ size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new
 size_t *strmap_slot(struct strmap *m, const char *key, int *is_new);
 /* The value of key, or NULL (also for a NULL key). */
 const size_t *strmap_get(const struct strmap *m, const char *key);
-void strmap_clear(struct strmap *m);
+/* The key of the i-th entry inserted (i < m->n). */
+const char *strmap_key(const struct strmap *m, size_t i);
+void strmap_clear(struct strmap *m);    /* free; empty and usable (hash kept) */
 
 #endif

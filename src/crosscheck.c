@@ -192,7 +192,7 @@ static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
 				t == T_DEVICE ? &c->devices : &c->accounts;
 			const size_t *e = strmap_get(known, v);
 			if (e)
-				last[k] = known->e[*e].key;
+				last[k] = strmap_key(known, *e);
 			else
 				tally(&c->t[t], v, stmt_int(s, ncols) * 4294967296LL +
 				      stmt_int(s, ncols + 1));
@@ -202,10 +202,9 @@ static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
 	return rc < 0 ? -1 : 0;
 }
 
-static int cmp_entry(const void *x, const void *y)
+static int cmp_key(const void *x, const void *y)
 {
-	const struct strmap_entry *const *a = x, *const *b = y;
-	return strcmp((*a)->key, (*b)->key);
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
 /* The warnings of one tally, in the order of the values. */
@@ -213,16 +212,16 @@ static int emit(struct cc *c, int t, const char *const *app_keys)
 {
 	const struct check *k = &checks[t];
 	struct tally *ty = &c->t[t];
-	const struct strmap_entry **e = xcalloc(ty->m.n + 1, sizeof(*e));
+	const char **e = xcalloc(ty->m.n + 1, sizeof(*e));
 	int rc = 0;
 
 	for (size_t i = 0; i < ty->m.n; i++)
-		e[i] = &ty->m.e[i];
-	qsort(e, ty->m.n, sizeof(*e), cmp_entry);
+		e[i] = strmap_key(&ty->m, i);
+	qsort(e, ty->m.n, sizeof(*e), cmp_key);
 	for (size_t i = 0; !rc && i < ty->m.n; i++) {
-		const struct tally_val *v = &ty->v[e[i]->val];
-		char *hint = hint_for(c->st, c->r, k->hint, e[i]->key, app_keys);
-		rc = quality_add(c->st, k->name, k->message, e[i]->key, hint, v->count, k->unit,
+		const struct tally_val *v = &ty->v[*strmap_get(&ty->m, e[i])];
+		char *hint = hint_for(c->st, c->r, k->hint, e[i], app_keys);
+		rc = quality_add(c->st, k->name, k->message, e[i], hint, v->count, k->unit,
 				 v->loc >> 32, (unsigned long)(v->loc & 0xffffffffLL), 0);
 		free(hint);
 	}

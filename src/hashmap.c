@@ -54,11 +54,13 @@ static void grow(struct hashmap *m)
 		big.keys[j] = m->keys[i];
 		big.vals[j] = m->vals[i];
 	}
-	big.n = m->n;
 	free(m->keys);
 	free(m->vals);
 	free(m->used);
-	*m = big;
+	m->keys = big.keys;
+	m->vals = big.vals;
+	m->used = big.used;
+	m->cap = big.cap;
 }
 
 uint64_t *hashmap_slot(struct hashmap *m, uint64_t key, int *is_new)
@@ -126,25 +128,79 @@ void hashmap_clear(struct hashmap *m)
 
 /* ---- strmap ---- */
 
+/* An entry in the arena: its value, then the key and its NUL, padded so
+ * that the next value is aligned. */
+#define ENTRY_ALIGN sizeof(size_t)
+
+static size_t *entry_val(const struct strmap *m, size_t at)
+{
+	return (size_t *)(void *)(m->arena + at);
+}
+
+static const char *entry_key(const struct strmap *m, size_t at)
+{
+	return m->arena + at + sizeof(size_t);
+}
+
+static void strmap_grow(struct strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 16;
+	struct strmap_slot *slot = xcalloc(cap, sizeof(*slot));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slot[i].at)
+			continue;
+		size_t j = (size_t)(hash_mix64(m->slot[i].h) & (cap - 1));
+		while (slot[j].at)
+			j = (j + 1) & (cap - 1);
+		slot[j] = m->slot[i];
+	}
+	free(m->slot);
+	m->slot = slot;
+	m->cap = cap;
+}
+
+/* The slot of key (hash h): its entry's, or the empty one where it goes. */
+static struct strmap_slot *find(const struct strmap *m, const char *key, uint64_t h)
+{
+	size_t i = (size_t)(hash_mix64(h) & (m->cap - 1));
+
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		struct strmap_slot *sl = &m->slot[i];
+		if (!sl->at || (sl->h == h && !strcmp(entry_key(m, sl->at - 1), key)))
+			return sl;
+	}
+}
+
+static size_t add_entry(struct strmap *m, const char *key)
+{
+	size_t klen = strlen(key) + 1, at = m->used;
+	size_t need = sizeof(size_t) + (klen + ENTRY_ALIGN - 1) / ENTRY_ALIGN * ENTRY_ALIGN;
+
+	if (m->used + need > m->size) {
+		while (m->used + need > m->size)
+			m->size = m->size ? m->size * 2 : 1024;
+		m->arena = xrealloc(m->arena, m->size);
+	}
+	*entry_val(m, at) = 0;
+	memcpy(m->arena + at + sizeof(size_t), key, klen);
+	m->used += need;
+	m->order = xgrow(m->order, m->n + 1, &m->alloc, sizeof(*m->order));
+	m->order[m->n++] = at;
+	return at;
+}
+
 size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new)
 {
-	int fresh;
-	uint64_t *first = hashmap_slot(&m->first, h, &fresh);
-	size_t i = fresh ? 0 : (size_t)*first;
-
-	for (size_t k = i; k; k = m->e[k - 1].next) {
-		if (!strcmp(m->e[k - 1].key, key)) {
-			*is_new = 0;
-			return &m->e[k - 1].val;
-		}
+	if ((m->n + 1) * 4 > m->cap * 3)
+		strmap_grow(m);
+	struct strmap_slot *sl = find(m, key, h);
+	*is_new = !sl->at;
+	if (!sl->at) {
+		sl->h = h;
+		sl->at = add_entry(m, key) + 1;
 	}
-	m->e = xgrow(m->e, m->n + 1, &m->alloc, sizeof(*m->e));
-	m->e[m->n].key = xstrdup(key);
-	m->e[m->n].val = 0;
-	m->e[m->n].next = i;            /* in front of the chain */
-	*first = ++m->n;
-	*is_new = 1;
-	return &m->e[m->n - 1].val;
+	return entry_val(m, sl->at - 1);
 }
 
 size_t *strmap_slot(struct strmap *m, const char *key, int *is_new)
@@ -156,19 +212,22 @@ const size_t *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!key || !m->n)
 		return NULL;
-	const uint64_t *first = hashmap_get(&m->first, m->hash ? m->hash(key) : hash_str64(key));
-	for (size_t k = first ? (size_t)*first : 0; k; k = m->e[k - 1].next)
-		if (!strcmp(m->e[k - 1].key, key))
-			return &m->e[k - 1].val;
-	return NULL;
+	const struct strmap_slot *sl = find(m, key, m->hash ? m->hash(key) : hash_str64(key));
+	return sl->at ? entry_val(m, sl->at - 1) : NULL;
+}
+
+const char *strmap_key(const struct strmap *m, size_t i)
+{
+	return entry_key(m, m->order[i]);
 }
 
 void strmap_clear(struct strmap *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->e[i].key);
-	free(m->e);
-	hashmap_clear(&m->first);
-	m->e = NULL;
-	m->n = m->alloc = 0;
+	uint64_t (*hash)(const char *) = m->hash;
+
+	free(m->slot);
+	free(m->arena);
+	free(m->order);
+	memset(m, 0, sizeof(*m));
+	m->hash = hash;
 }
