@@ -275,10 +275,8 @@ int canon_csv_columns(const char *kind, const struct csv_col **cols)
 
 /* A store timestamp column: NULL is -1 (when allowed), else ISO 8601; one
  * without a zone is read in tz=, or taken as UTC and said (tzguess.h). */
-static int store_time(struct tz_guess *tz, struct stmt *s, int col, unsigned long row,
-		      long long *out)
+static int store_time(struct tz_guess *tz, const char *v, unsigned long row, long long *out)
 {
-	const char *v = stmt_text(s, col);
 	if (!v) {
 		*out = -1;
 		return 0;
@@ -291,14 +289,10 @@ static int store_time(struct tz_guess *tz, struct stmt *s, int col, unsigned lon
 
 /* A store text value: NULL, or valid UTF-8 without NUL of at most
  * CSV_MAX_FIELD bytes like a CSV field; else what is wrong with it. */
-static const char *store_text_bad(struct stmt *s, int col)
+static const char *store_text_bad(const char *v, size_t n)
 {
-	const char *v = stmt_text(s, col);
-	size_t n;
-
 	if (!v)
 		return NULL;
-	n = (size_t)stmt_text_len(s, col);
 	if (n > CSV_MAX_FIELD)
 		return "longer than 65536 bytes";
 	if (memchr(v, '\0', n))
@@ -307,12 +301,16 @@ static const char *store_text_bad(struct stmt *s, int col)
 }
 
 /* The first bad text column of a row (columns 1..ncol-1 of the SELECT,
- * named by names[col]): 0 when all are good. */
+ * named by names[col]): 0 when all are good. Each column's text and length
+ * into v and n (read once: valid until the next step). */
 static int store_row_text(struct ingest_ctx *ctx, struct stmt *s, const char *table,
-			  unsigned long row, const char *const *names, int ncol, int *stop)
+			  unsigned long row, const char *const *names, int ncol,
+			  const char **v, size_t *n, int *stop)
 {
 	for (int col = 1; col < ncol; col++) {
-		const char *why = store_text_bad(s, col);
+		v[col] = stmt_text(s, col);
+		n[col] = v[col] ? (size_t)stmt_text_len(s, col) : 0;
+		const char *why = store_text_bad(v[col], n[col]);
 		if (why) {
 			*stop = bad_record(&ctx->bad, row, 0, "%s row %lu: %s in '%s'", table,
 					   row, why, names[col]);
@@ -350,17 +348,18 @@ struct sm_load {
 	unsigned long last;             /* rowid of the last row read */
 };
 
-static size_t sm_keep(struct sm_batch *b, const char *v)
+static size_t sm_keep(struct sm_batch *b, const char *v, size_t len)
 {
 	if (!v)
 		return 0;
-	size_t n = strlen(v) + 1, at = b->used;
+	size_t n = len + 1, at = b->used;
 	if (b->used + n > b->alloc) {
 		while (b->used + n > b->alloc)
 			b->alloc = b->alloc ? b->alloc * 2 : 1 << 20;
 		b->strings = xrealloc(b->strings, b->alloc);
 	}
-	memcpy(b->strings + at, v, n);
+	memcpy(b->strings + at, v, len);
+	b->strings[at + len] = '\0';
 	b->used += n;
 	return at + 1;
 }
@@ -375,35 +374,35 @@ static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
 {
 	struct sm_item *it = &b->item[b->n];
 	unsigned long row = (unsigned long)stmt_int(s, 0);
-	const char *mid, *app, *account;
+	const char *v[10], *mid, *app, *account;
 	const char *bad = NULL;
+	size_t n[10];
 	int stop = 0;
 
-	if (store_row_text(ctx, s, "messages", row, sm_cols, 10, &stop))
+	if (store_row_text(ctx, s, "messages", row, sm_cols, 10, v, n, &stop))
 		return stop;
-	mid = stmt_text(s, 1);
-	app = stmt_text(s, 2);
-	account = stmt_text(s, 3);
+	mid = v[1];
+	app = v[2];
+	account = v[3];
 	if (!mid || !*mid)
 		bad = "empty 'message_id'";
 	else if (!app || !*app || !account || check_account(account))
 		bad = "bad 'app' or 'account'";
-	else if (store_time(ctx->user, s, 5, row, &it->sent) || it->sent < 0)
+	else if (store_time(ctx->user, v[5], row, &it->sent) || it->sent < 0)
 		bad = "bad 'sent_at'";
-	else if (store_time(ctx->user, s, 6, row, &it->captured) || it->captured < 0)
+	else if (store_time(ctx->user, v[6], row, &it->captured) || it->captured < 0)
 		bad = "bad 'captured_at'";
-	else if (store_time(ctx->user, s, 8, row, &it->purged))
+	else if (store_time(ctx->user, v[8], row, &it->purged))
 		bad = "bad 'purged_at'";
 	if (bad)
 		return bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad) ? -1 : 0;
 	it->row = row;
-	/* the text of a column is valid until the next column is read as text */
-	it->str[SM_MID] = sm_keep(b, stmt_text(s, 1));
-	it->str[SM_APP] = sm_keep(b, stmt_text(s, 2));
-	it->str[SM_ACCOUNT] = sm_keep(b, stmt_text(s, 3));
-	it->str[SM_CONV] = sm_keep(b, stmt_text(s, 4));
-	it->str[SM_SHA] = sm_keep(b, stmt_text(s, 7));
-	it->str[SM_REASON] = sm_keep(b, stmt_text(s, 9));
+	it->str[SM_MID] = sm_keep(b, v[1], n[1]);
+	it->str[SM_APP] = sm_keep(b, v[2], n[2]);
+	it->str[SM_ACCOUNT] = sm_keep(b, v[3], n[3]);
+	it->str[SM_CONV] = sm_keep(b, v[4], n[4]);
+	it->str[SM_SHA] = sm_keep(b, v[7], n[7]);
+	it->str[SM_REASON] = sm_keep(b, v[9], n[9]);
 	b->n++;
 	return 0;
 }
@@ -497,7 +496,9 @@ static int load_policies(struct ingest_ctx *ctx, struct store *cs)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
 		unsigned long row = (unsigned long)stmt_int(s, 0);
-		if (store_row_text(ctx, s, "retention_policies", row, rp_cols, 5, &stop)) {
+		const char *v[5];
+		size_t n[5];
+		if (store_row_text(ctx, s, "retention_policies", row, rp_cols, 5, v, n, &stop)) {
 			if (stop)
 				break;
 			continue;
