@@ -60,9 +60,12 @@
  *   per finding (the copy events, the loss event: deletion, device row,
  *   account row or account_deleted event; forwards/exports; store rows;
  *   inventory rows; policy rows).
- *   What the row records (migration 10), stored by the analysis after the
- *   findings (src/analyze/evidence.c), NULL when the row is in no input
- *   table (or the run was analyzed before migration 10):
+ *   What the row records (migration 10), stored with the row by the
+ *   analysis (src/analyze/evidence.c), NULL when the row is in no input
+ *   table below (a retention policy row records none), or the run was
+ *   analyzed before migration 10; a line in several of them has the facts
+ *   of the first of usage, store_messages, devices, device_events,
+ *   accounts, device_apps:
  *     event       usage: the line's events ("sent", "received,deleted");
  *                 a store row: 'captured in the store' | 'purged from the
  *                 store'; 'device STATUS'; 'account' | 'account closes';
@@ -70,8 +73,9 @@
  *     message_id  usage and store rows
  *     ts          usage: the line's first event; store: purged_ts, else
  *                 captured_ts (Unix seconds UTC)
- *     day         devices.status_on, accounts.closed_on, device_apps
- *                 first_seen (YYYY-MM-DD) for rows with a date only
+ *     day         devices.status_on, device_events.status_on,
+ *                 accounts.closed_on, device_apps first_seen (YYYY-MM-DD)
+ *                 for rows with a date only
  *
  * finding_copies: every message copy behind a message finding (not capped;
  *   one row per copy). CAPTURE_OUTAGE copies are not repeated here (they
@@ -254,10 +258,16 @@ void finding_make_id(char out[17], enum finding_type t, enum finding_class c, co
 /* Insert the finding row (its counts are filled by finding_end). */
 int finding_begin(struct findings_writer *w, struct finding_acc *f, enum finding_type t,
 		  enum finding_class c, const char *key, const struct finding_who *who);
-/* An input row behind the finding (input_id <= 0, a repeat, or past
- * FINDINGS_MAX_EVIDENCE: ignored). */
+/* What an evidence row records (the evidence columns above; NULL and
+ * FINDING_NO_TS: not known). */
+struct finding_evidence_facts {
+	const char *event, *message_id, *day;
+	long long ts;
+};
+/* An input row behind the finding, with what it records (facts NULL: all
+ * NULL) (input_id <= 0, a repeat, or past FINDINGS_MAX_EVIDENCE: ignored). */
 int finding_evidence(struct findings_writer *w, struct finding_acc *f, long long input_id,
-		     long long line);
+		     long long line, const struct finding_evidence_facts *facts);
 void finding_time(struct finding_acc *f, long long ts);
 void finding_conv(struct finding_acc *f, const char *conv);
 void finding_conv_hash(struct finding_acc *f, uint64_t conv_hash);

@@ -160,7 +160,8 @@ int findings_writer_open(struct findings_writer *w, struct store *st, long long 
 		"UPDATE findings SET first_ts = ?3, last_ts = ?4, message_count = ?5,"
 		" conversation_count = ?6, detail = ?7 WHERE run_id = ?1 AND finding_id = ?2");
 	w->ins_evidence = stmt_prepare(st,
-		"INSERT INTO evidence (run_id, finding_id, input_id, line) VALUES (?1,?2,?3,?4)");
+		"INSERT INTO evidence (run_id, finding_id, input_id, line, event, message_id, ts,"
+		" day) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
 	w->ins_copy = stmt_prepare(st,
 		"INSERT INTO finding_copies (run_id, finding_id, account, message_id, ts,"
 		" conversation_id, direction, loss, loss_ts, retained, retained_ts, survives,"
@@ -222,19 +223,29 @@ int finding_begin(struct findings_writer *w, struct finding_acc *f, enum finding
 	return step_done(s);
 }
 
+static void bind_ts(struct stmt *s, int idx, long long ts);
+
 int finding_evidence(struct findings_writer *w, struct finding_acc *f, long long input_id,
-		     long long line)
+		     long long line, const struct finding_evidence_facts *facts)
 {
+	struct stmt *s = w->ins_evidence;
+
 	if (input_id <= 0 || f->nev >= FINDINGS_MAX_EVIDENCE)
 		return 0;
 	if (!hashmap_add(&f->ev, ((uint64_t)input_id << 40) ^ (uint64_t)line))
 		return 0;
 	f->nev++;
-	stmt_bind_int(w->ins_evidence, 1, w->run_id);
-	stmt_bind_text(w->ins_evidence, 2, f->id);
-	stmt_bind_int(w->ins_evidence, 3, input_id);
-	stmt_bind_int(w->ins_evidence, 4, line);
-	return step_done(w->ins_evidence);
+	stmt_bind_int(s, 1, w->run_id);
+	stmt_bind_text_borrowed(s, 2, f->id, -1);
+	stmt_bind_int(s, 3, input_id);
+	stmt_bind_int(s, 4, line);
+	if (facts) {
+		stmt_bind_text_borrowed(s, 5, facts->event, -1);
+		stmt_bind_text_borrowed(s, 6, facts->message_id, -1);
+		bind_ts(s, 7, facts->ts);
+		stmt_bind_text_borrowed(s, 8, facts->day, -1);
+	}
+	return step_done(s);
 }
 
 void finding_time(struct finding_acc *f, long long ts)
@@ -268,23 +279,25 @@ int finding_copy(struct findings_writer *w, struct finding_acc *f,
 		 const struct finding_copy_facts *c)
 {
 	struct stmt *s = w->ins_copy;
+	const char *conv = c->conversation_id && *c->conversation_id ? c->conversation_id : NULL;
 
+	/* texts borrowed: each outlives the step, done at once */
 	f->count++;
 	finding_time(f, c->ts);
 	finding_conv(f, c->conversation_id);
 	stmt_bind_int(s, 1, w->run_id);
-	stmt_bind_text(s, 2, f->id);
-	stmt_bind_text(s, 3, c->account);
-	stmt_bind_text(s, 4, c->message_id);
+	stmt_bind_text_borrowed(s, 2, f->id, -1);
+	stmt_bind_text_borrowed(s, 3, c->account, -1);
+	stmt_bind_text_borrowed(s, 4, c->message_id, -1);
 	stmt_bind_int(s, 5, c->ts);
-	stmt_bind_text(s, 6, c->conversation_id && *c->conversation_id ? c->conversation_id : NULL);
-	stmt_bind_text(s, 7, c->direction == COPY_RECEIVED ? "received" : "sent");
-	stmt_bind_text(s, 8, c->loss > LOSS_NONE && c->loss < LOSS_COUNT ?
-		       copy_loss_names[c->loss] : NULL);
+	stmt_bind_text_borrowed(s, 6, conv, -1);
+	stmt_bind_text_borrowed(s, 7, c->direction == COPY_RECEIVED ? "received" : "sent", -1);
+	stmt_bind_text_borrowed(s, 8, c->loss > LOSS_NONE && c->loss < LOSS_COUNT ?
+				copy_loss_names[c->loss] : NULL, -1);
 	if (c->loss != LOSS_NONE)
 		bind_ts(s, 9, c->loss_ts);
 	if (c->retained > RET_NONE && c->retained < RET_COUNT) {
-		stmt_bind_text(s, 10, copy_retained_names[c->retained]);
+		stmt_bind_text_borrowed(s, 10, copy_retained_names[c->retained], -1);
 		bind_ts(s, 11, c->retained_ts);
 	}
 	stmt_bind_int(s, 12, c->survives);

@@ -1,7 +1,8 @@
 /* an.h: what the files of the analysis share (private to src/analyze/).
  *   analyze.c       orchestration: as_of, the run, accounts and devices,
  *                   the order of the passes, the summary
- *   tables.c        the compact store index and the per-app seconds maps
+ *   tables.c        the compact store index, the per-app seconds maps and
+ *                   the key filters
  *   reader.c        the reader thread and the row sources of the two scans
  *   store_detect.c  the store pass: the index, EARLY_PURGE, RETENTION_SHORTFALL
  *   usage.c         the usage pass: copies settled on the spot or kept as
@@ -10,7 +11,7 @@
  *                   of every copy
  *   other.c         CAPTURE_OUTAGE, EPHEMERAL_ENABLED, PROHIBITED_APP,
  *                   UNAPPROVED_APP
- *   evidence.c      what each evidence row records, stored with it
+ *   evidence.c      what each evidence row records, written with it
  * Times are Unix seconds UTC; "days" are days since 1970. */
 #ifndef UDAUDIT_AN_H
 #define UDAUDIT_AN_H
@@ -111,8 +112,29 @@ void secmap_clear(struct secmap *m);
 
 enum capture { CAP_UNKNOWN, CAP_ARCHIVER, CAP_MANUAL, CAP_NONE };
 
+/* What an input row records for its evidence rows (findings.h), as the
+ * pass that read it saw it: a usage line's events (every row of the line,
+ * in load order, distinct, comma-separated), its least message_id and its
+ * least time; a store row's. event NULL: a row of neither table (devices,
+ * accounts, device_apps, policies: evidence.c looks those up). Borrowed:
+ * event from an_event_name or static, mid from the row. */
+struct line_facts {
+	const char *event, *mid;
+	long long ts;
+};
+
+/* Which table a line was read from (evidence.c: its facts hold unless a
+   table before it in this order has the line too); a retention policy
+   records none (its line may be a store message's too: the compliance
+   store's tables number their rows each from 1). */
+enum ev_src { EVS_USAGE, EVS_STORE, EVS_OTHER, EVS_POLICY };
+
 struct ev_ref {
 	long long ts, input_id, line;
+	const char *event;              /* an_event_name's or static */
+	char *mid;                      /* owned */
+	long long fts;
+	enum ev_src src;
 };
 
 struct acct {
@@ -156,6 +178,57 @@ struct device {
 	long long input_id, line;
 };
 
+/* ---- the inputs' lines (evidence.c) ---- */
+
+/* The tables an input has rows in, and whether its rows came in line
+ * order (each usage line's rows side by side, each store line once): then
+ * the passes know each line's facts exactly. */
+enum { IN_USAGE = 1, IN_STORE = 2, IN_DEVICES = 4, IN_DEVICE_EVENTS = 8, IN_ACCOUNTS = 16,
+       IN_DEVICE_APPS = 32 };
+struct in_state {
+	long long input_id;
+	unsigned mask, disorder;        /* IN_* */
+	long long usage_line, store_line;       /* the last seen */
+};
+
+/* The facts of the small tables' lines (devices, device_events, accounts,
+   device_apps). */
+struct small_fact {
+	long long input_id, line;
+	const char *event;              /* an_event_name's */
+	char *day;
+};
+
+/* A set of 64-bit hashes that only ever answers "no" for sure: a key not
+ * in it was never added; a key in it may have been (the caller then looks
+ * the value itself up). A Bloom filter of two probes in 2^26 bits (8 MB,
+ * allocated on the first key): about 1 answer in 1000 is a wrong "maybe"
+ * at a million keys, 1 in 70 at four million. */
+#define FILTER_BITS 26
+struct key_filter {
+	uint64_t *bits;
+};
+
+static inline uint64_t filter_probe(uint64_t key, int i)
+{
+	uint64_t h = i ? hash_mix64(key) : key;
+	return h & ((1ULL << FILTER_BITS) - 1);
+}
+
+void filter_add(struct key_filter *f, uint64_t key);
+
+static inline int filter_may(const struct key_filter *f, uint64_t key)
+{
+	if (!f->bits)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		uint64_t b = filter_probe(key, i);
+		if (!(f->bits[b / 64] & (1ULL << (b % 64))))
+			return 0;
+	}
+	return 1;
+}
+
 /* ---- the analysis state ---- */
 
 /* The retention policy in force for one (app, role). */
@@ -197,6 +270,21 @@ struct an {
 	size_t npols;
 	struct short_pair *shorts;
 	size_t nshort, shorts_alloc;
+	/* evidence.c */
+	struct in_state *ins;
+	size_t nins, ins_alloc;
+	struct hashmap in_map;                  /* input_id -> index in ins */
+	struct small_fact *smalls;
+	size_t nsmalls, smalls_alloc;
+	struct hashmap small_map;               /* an_line_key -> index in smalls */
+	struct strmap ev_names;                 /* interned event texts */
+	char **ev_name;
+	size_t nev_names, ev_names_alloc;
+	struct hashmap fallback;                /* inputs whose facts SQL resolves */
+	/* the hashes of the forwarded messages (an_key_hash) and of the
+	   exported conversations (hash_str64): a copy whose hash is not there
+	   has none (the lookup would find nothing) */
+	struct key_filter fwd_keys, exp_keys;
 };
 
 #define EXCL_CACHE 65536
@@ -211,7 +299,10 @@ size_t app_index(struct an *a, const char *app);
 long long day_of(const char *date);
 const struct device *dev_get(const struct an *a, const char *id);
 void ev_push(struct ev_ref **arr, size_t *n, size_t cap, long long ts,
-		    long long input_id, long long line);
+	     long long input_id, long long line, enum ev_src src, const struct line_facts *lf);
+void ev_set(struct ev_ref *e, long long ts, long long input_id, long long line,
+	    enum ev_src src, const struct line_facts *lf);
+void ev_free(struct ev_ref *arr, size_t n);
 int step_done(struct stmt *s);
 void fmt_day(long long ts, char out[TIME_DATE_LEN]);
 const char *plural(unsigned long long n, const char *one, const char *many);
@@ -295,6 +386,16 @@ static inline uint64_t rs_hash_ahead(const struct rowsrc *r, int col, size_t ahe
 
 #define PREFETCH_AHEAD 8
 
+/* 1 when the next row is read and differs from this one in its first two
+   (integer) columns; 0 when it is the same or not known yet. */
+static inline int rs_next_differs(const struct rowsrc *r)
+{
+	if (r->s || !r->b || r->i + 1 >= r->b->n)
+		return 0;
+	const long long *c = &r->b->ival[r->i * r->ncol];
+	return c[0] != c[r->ncol] || c[1] != c[r->ncol + 1];
+}
+
 static inline int rs_is_null(const struct rowsrc *r, int col)
 {
 	if (r->s)
@@ -316,8 +417,22 @@ int outages(struct an *a);
 int ephemeral(struct an *a);
 int app_findings(struct an *a);
 int unapproved(struct an *a);
-/* evidence.c: after the findings, what each evidence row of the run
- * records (its event, message and time), stored with it. */
-int evidence_facts(struct an *a);
+/* evidence.c: the facts of evidence rows. */
+struct in_state *in_get(struct an *a, long long input_id);
+const char *an_event_name(struct an *a, const char *text);
+int small_facts_load(struct an *a);
+/* An evidence row of f for the line (input_id, line) read from src, with
+   lf: its facts (NULL for EVS_OTHER: looked up). */
+int an_evidence(struct an *a, struct finding_acc *f, long long input_id, long long line,
+		enum ev_src src, const struct line_facts *lf);
+static inline int an_evidence_ref(struct an *a, struct finding_acc *f, const struct ev_ref *e)
+{
+	struct line_facts lf = { e->event, e->mid, e->fts };
+	return an_evidence(a, f, e->input_id, e->line, e->src, &lf);
+}
+/* After the findings: the facts of the lines the passes could not know
+   exactly (an input out of line order, a line in two tables), by SQL. */
+int evidence_fallback(struct an *a);
+void evidence_release(struct an *a);
 
 #endif

@@ -148,16 +148,35 @@ const struct device *dev_get(const struct an *a, const char *id)
 	return i ? &a->devs[*i] : NULL;
 }
 
+void ev_set(struct ev_ref *e, long long ts, long long input_id, long long line,
+	    enum ev_src src, const struct line_facts *lf)
+{
+	free(e->mid);
+	e->ts = ts;
+	e->input_id = input_id;
+	e->line = line;
+	e->src = src;
+	e->event = lf ? lf->event : NULL;
+	e->mid = lf && lf->mid ? xstrdup(lf->mid) : NULL;
+	e->fts = lf ? lf->ts : FINDING_NO_TS;
+}
+
 void ev_push(struct ev_ref **arr, size_t *n, size_t cap, long long ts,
-		    long long input_id, long long line)
+	     long long input_id, long long line, enum ev_src src, const struct line_facts *lf)
 {
 	if (*n >= cap)
 		return;
 	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
-	(*arr)[*n].ts = ts;
-	(*arr)[*n].input_id = input_id;
-	(*arr)[*n].line = line;
+	(*arr)[*n].mid = NULL;
+	ev_set(&(*arr)[*n], ts, input_id, line, src, lf);
 	(*n)++;
+}
+
+void ev_free(struct ev_ref *arr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(arr[i].mid);
+	free(arr);
 }
 
 /* ---- writing findings ---- */
@@ -290,9 +309,10 @@ static void an_release(struct an *a)
 		free(ac->custodian_id);
 		free(ac->custodian_name);
 		free(ac->office);
-		free(ac->deleted);
-		free(ac->timers);
-		free(ac->purge_ev);
+		ev_free(ac->deleted, ac->ndeleted);
+		ev_free(ac->timers, ac->ntimers);
+		ev_free(ac->purge_ev, ac->npurge_ev);
+		free(ac->first_ev.mid);
 		hashmap_clear(&ac->purge_convs);
 		hashmap_clear(&ac->store_convs);
 	}
@@ -322,6 +342,9 @@ static void an_release(struct an *a)
 	free(a->peer_cache_m);
 	free(a->conv_cache_h);
 	free(a->conv_cache_m);
+	evidence_release(a);
+	free(a->fwd_keys.bits);
+	free(a->exp_keys.bits);
 }
 
 static const char *const temp_tables[] = {
@@ -329,18 +352,24 @@ static const char *const temp_tables[] = {
 	"DROP TABLE IF EXISTS temp.an_fwd", "DROP TABLE IF EXISTS temp.an_exp",
 	"DROP TABLE IF EXISTS temp.an_gap",
 	"DROP TABLE IF EXISTS temp.an_devapp", "DROP TABLE IF EXISTS temp.an_alive",
+	/* fev, fmid, fts: the facts of the row's line (an.h line_facts); in
+	   an_cand, an_del and an_fwd NULL when they are the row's own (its
+	   event, mid and ts: a line of one row) */
 	"CREATE TEMP TABLE an_cand (account TEXT, mid TEXT, ts INTEGER, device TEXT,"
 	" conv TEXT, app TEXT, input_id INTEGER, line INTEGER, store_day INTEGER, dir INTEGER,"
-	" store_kept INTEGER, bound INTEGER)",
+	" store_kept INTEGER, bound INTEGER, fev TEXT, fmid TEXT, fts INTEGER)",
 	"CREATE TEMP TABLE an_del (account TEXT, mid TEXT, ts INTEGER, input_id INTEGER,"
-	" line INTEGER, kind INTEGER)",
+	" line INTEGER, kind INTEGER, fev TEXT, fmid TEXT, fts INTEGER)",
 	"CREATE TEMP TABLE an_alive (mid TEXT, account TEXT)",
-	"CREATE TEMP TABLE an_fwd (mid TEXT, ts INTEGER, input_id INTEGER, line INTEGER)",
-	"CREATE TEMP TABLE an_exp (conv TEXT, ts INTEGER, input_id INTEGER, line INTEGER)",
+	"CREATE TEMP TABLE an_fwd (mid TEXT, ts INTEGER, input_id INTEGER, line INTEGER,"
+	" fev TEXT, fmid TEXT, fts INTEGER)",
+	"CREATE TEMP TABLE an_exp (conv TEXT, ts INTEGER, input_id INTEGER, line INTEGER,"
+	" fev TEXT, fmid TEXT, fts INTEGER)",
 	"CREATE TEMP TABLE an_gap (app TEXT, ts INTEGER, account TEXT, mid TEXT, conv TEXT,"
-	" input_id INTEGER, line INTEGER)",
+	" input_id INTEGER, line INTEGER, fev TEXT, fmid TEXT, fts INTEGER)",
+	/* fev NULL: an inventory row (device_apps) */
 	"CREATE TEMP TABLE an_devapp (device TEXT, app TEXT, ts INTEGER, ts2 INTEGER,"
-	" input_id INTEGER, line INTEGER)",
+	" input_id INTEGER, line INTEGER, fev TEXT, fmid TEXT, fts INTEGER)",
 	NULL
 };
 
@@ -357,21 +386,22 @@ static void an_caches(struct an *a)
 				a->excl_uses[f] = 1;
 }
 
-/* The two scans, read ahead by the reader thread: the store in load order,
-   then usage up to the cutoff. */
+/* The two scans, read ahead by the reader thread: the store, then usage,
+   in load order. */
 static int scan_inputs(struct an *a)
 {
 	struct rs_query scans[2] = {
 		{ "SELECT message_id, app, account, conversation_id, sent_ts, captured_ts,"
 		  " purged_ts, input_id, line FROM store_messages ORDER BY rowid", "KTHTIIIII", 0, 0 },
+		/* every row: the events of a line after the cutoff are still
+		   its facts (evidence.c); the pass judges those before it */
 		{ "SELECT input_id, line, ts, event, app, account, device_id, message_id,"
-		  " conversation_id, peer, ttl, ts_bound FROM usage WHERE ts < ?1", "IIITTHTKHTII",
-		  a->cutoff, 1 },
+		  " conversation_id, peer, ttl, ts_bound FROM usage", "IIITTHTKHTII", 0, 0 },
 	};
 	struct reader *rd;
 	int rc = -1;
 
-	if (an_load_accounts(a) || an_load_devices(a) || load_policies(a))
+	if (an_load_accounts(a) || an_load_devices(a) || load_policies(a) || small_facts_load(a))
 		return -1;
 	rd = reader_start(a->st, scans, 2);
 	phase("setup");
@@ -415,6 +445,10 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	for (int i = 0; temp_tables[i]; i++)
 		if (store_exec(st, temp_tables[i]))
 			goto fail;
+	/* the candidates' temp tables in memory up to 64 MB, as the main
+	   database's pages (store.c): beyond, SQLite spills them to its file */
+	if (store_exec(st, "PRAGMA temp.cache_size = -65536"))
+		goto fail;
 	if (scan_inputs(&a))
 		goto fail;
 	if (open_run(&a, o) || findings_writer_open(&a.w, st, a.run_id) || early_purge(&a) || retention_shortfall(&a))
@@ -426,9 +460,10 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	if (outages(&a) || ephemeral(&a) || app_findings(&a) || unapproved(&a))
 		goto fail;
 	phase("other findings");
-	if (evidence_facts(&a))
+	if (evidence_fallback(&a))
 		goto fail;
-	phase("evidence facts");
+	if (a.fallback.n)
+		phase("evidence facts");
 	sum->gave_up = rules_gave_up(r) - gave_up0;
 	sum->disabled = rules_disabled(r) - disabled0;
 	sum->findings = a.w.findings;
@@ -449,6 +484,7 @@ fail:
 	diag_error(NULL, "analysis failed; the findings are unchanged");
 out:
 	store_exec(st, "PRAGMA foreign_keys = ON");
+	store_exec(st, "PRAGMA temp.cache_size = -2000");      /* SQLite's default */
 	an_release(&a);
 	return rc;
 }

@@ -121,6 +121,9 @@ struct cand {
 	long long store_day, del_ts, del_in, del_line, fwd_ts, fwd_in, fwd_line;
 	long long exp_ts, exp_in, exp_line;
 	int del_kind;
+	/* the facts of the copy's, the deletion's, the forward's and the
+	   export's lines (an.h), resolved */
+	struct line_facts lf, del_lf, fwd_lf, exp_lf;
 };
 
 /* What 4.1 decides for a copy: its row (-1: no finding), the loss or
@@ -129,12 +132,26 @@ struct verdict {
 	int row;
 	long long loss;                 /* LLONG_MAX: no loss event (rows 4-7) */
 	long long ev_in, ev_line;       /* the loss or retaining event's row */
+	enum ev_src ev_src;             /* its table and facts */
+	struct line_facts ev_lf;
 	long long retained_days;        /* row 7: day(retained) - day(t) */
 	struct finding_copy_facts facts;
 };
 
+/* The facts at columns i..i+2 (fev, fmid, fts), the row's own when NULL
+   (a line of one row, an.h). */
+static void read_facts(struct stmt *s, int i, struct line_facts *lf, const char *event,
+		       const char *mid, long long ts)
+{
+	int own = stmt_is_null(s, i);
+	lf->event = own ? event : stmt_text(s, i);
+	lf->mid = own ? mid : stmt_text(s, i + 1);
+	lf->ts = own ? ts : stmt_is_null(s, i + 2) ? FINDING_NO_TS : stmt_int(s, i + 2);
+}
+
 static void read_cand(struct stmt *s, struct cand *c)
 {
+	memset(c, 0, sizeof(*c));
 	c->account = stmt_text(s, 0);
 	c->device = stmt_text(s, 1);
 	c->mid = stmt_text(s, 2);
@@ -145,27 +162,46 @@ static void read_cand(struct stmt *s, struct cand *c)
 	c->line = stmt_int(s, 6);
 	c->has_store = !stmt_is_null(s, 7);
 	c->store_day = stmt_int(s, 7);
-	c->has_del = !stmt_is_null(s, 8);
-	c->del_ts = stmt_int(s, 8);
-	c->del_in = stmt_int(s, 9);
-	c->del_line = stmt_int(s, 10);
-	c->has_fwd = !stmt_is_null(s, 11);
-	c->fwd_ts = stmt_int(s, 11);
-	c->fwd_in = stmt_int(s, 12);
-	c->fwd_line = stmt_int(s, 13);
-	c->has_exp = !stmt_is_null(s, 14);
-	c->exp_ts = stmt_int(s, 14);
-	c->exp_in = stmt_int(s, 15);
-	c->exp_line = stmt_int(s, 16);
-	c->app = stmt_text(s, 17);
-	c->received = stmt_int(s, 18) == EV_RECEIVED;
-	c->store_kept = stmt_int(s, 19) != 0;
-	c->del_kind = (int)stmt_int(s, 20);
-	c->bound = stmt_int(s, 21) != 0;
+	c->app = stmt_text(s, 8);
+	c->received = stmt_int(s, 9) == EV_RECEIVED;
+	c->store_kept = stmt_int(s, 10) != 0;
+	c->bound = stmt_int(s, 11) != 0;
+	read_facts(s, 12, &c->lf, c->received ? "received" : "sent", c->mid, c->ts);
+}
+
+/* The forward or the export of the copy: a row of FWD_SQL or EXP_SQL. */
+static void read_fwd(struct stmt *s, struct cand *c)
+{
+	c->has_fwd = 1;
+	c->fwd_ts = stmt_int(s, 0);
+	c->fwd_in = stmt_int(s, 1);
+	c->fwd_line = stmt_int(s, 2);
+	read_facts(s, 3, &c->fwd_lf, "forwarded", c->mid, c->fwd_ts);
+}
+
+static void read_exp(struct stmt *s, struct cand *c)
+{
+	c->has_exp = 1;
+	c->exp_ts = stmt_int(s, 0);
+	c->exp_in = stmt_int(s, 1);
+	c->exp_line = stmt_int(s, 2);
+	read_facts(s, 3, &c->exp_lf, NULL, NULL, FINDING_NO_TS);
+}
+
+/* The deletion of the copy: a row of DEL_SQL or DEL_ONE_SQL. */
+static void read_del(struct stmt *s, struct cand *c)
+{
+	c->has_del = 1;
+	c->del_ts = stmt_int(s, 2);
+	c->del_in = stmt_int(s, 3);
+	c->del_line = stmt_int(s, 4);
+	c->del_kind = (int)stmt_int(s, 5);
+	read_facts(s, 6, &c->del_lf, c->del_kind >= 0 && c->del_kind < EV_COUNT ?
+		   usage_kind_names[c->del_kind] : NULL, c->mid, c->del_ts);
 }
 
 static void set_loss(struct verdict *v, int row, long long ts, enum copy_loss kind,
-		     long long in, long long line)
+		     long long in, long long line, enum ev_src src, const struct line_facts *lf)
 {
 	v->row = row;
 	v->loss = ts;
@@ -173,6 +209,9 @@ static void set_loss(struct verdict *v, int row, long long ts, enum copy_loss ki
 	v->facts.loss_ts = ts;
 	v->ev_in = in;
 	v->ev_line = line;
+	v->ev_src = src;
+	if (lf)
+		v->ev_lf = *lf;
 }
 
 /* Rows 1-6 for a copy no recordkeeping system has: the earliest loss event
@@ -183,20 +222,23 @@ static void judge_lost(const struct an *a, const struct acct *ac, const struct c
 	if (c->has_del)
 		set_loss(v, ROW_DELETION, c->del_ts, c->del_kind == EV_EXPIRED ? LOSS_EXPIRED :
 			 c->del_kind == EV_BURNED ? LOSS_BURNED : LOSS_DELETED, c->del_in,
-			 c->del_line);
+			 c->del_line, EVS_USAGE, &c->del_lf);
 	const struct device *d = c->device ? dev_get(a, c->device) : NULL;
 	if (d && d->lost && d->status_day != NO_DAY && d->status_day >= c->day &&
 	    d->status_day <= a->asof_day && d->status_day * DAY < v->loss)
 		set_loss(v, ROW_DEVICE, d->status_day * DAY, copy_loss_of_device_status(d->status),
-			 d->input_id, d->line);
+			 d->input_id, d->line, EVS_OTHER, NULL);
 	if (ac->closed_day != NO_DAY && ac->closed_day >= c->day &&
 	    ac->closed_day <= a->asof_day && ac->closed_day * DAY < v->loss)
 		set_loss(v, ROW_CLOSED, ac->closed_day * DAY, LOSS_ACCOUNT_CLOSED, ac->input_id,
-			 ac->line);
+			 ac->line, EVS_OTHER, NULL);
 	for (size_t k = 0; k < ac->ndeleted; k++) {
 		const struct ev_ref *e = &ac->deleted[k];
-		if (e->ts >= c->ts && e->ts < v->loss)
-			set_loss(v, ROW_CLOSED, e->ts, LOSS_ACCOUNT_DELETED, e->input_id, e->line);
+		if (e->ts >= c->ts && e->ts < v->loss) {
+			struct line_facts lf = { e->event, e->mid, e->fts };
+			set_loss(v, ROW_CLOSED, e->ts, LOSS_ACCOUNT_DELETED, e->input_id, e->line,
+				 e->src, &lf);
+		}
 	}
 	if (v->row >= 0)
 		return;
@@ -230,6 +272,8 @@ static void judge_retained(const struct an *a, const struct acct *ac, const stru
 		v->facts.retained_ts = c->fwd_ts;
 		v->ev_in = c->fwd_in;
 		v->ev_line = c->fwd_line;
+		v->ev_src = EVS_USAGE;
+		v->ev_lf = c->fwd_lf;
 	}
 	if (c->has_exp && time_day(c->exp_ts) < rday) {
 		rday = time_day(c->exp_ts);
@@ -237,6 +281,8 @@ static void judge_retained(const struct an *a, const struct acct *ac, const stru
 		v->facts.retained_ts = c->exp_ts;
 		v->ev_in = c->exp_in;
 		v->ev_line = c->exp_line;
+		v->ev_src = EVS_USAGE;
+		v->ev_lf = c->exp_lf;
 	}
 	v->facts.survives |= FINDING_SURVIVES_DEVICE;
 	if (ac->capture != CAP_ARCHIVER && rday - c->day > a->r->window_days) {
@@ -273,7 +319,7 @@ static void judge(const struct an *a, const struct acct *ac, const struct cand *
 
 /* Add the copy to the group's finding of its row (begun on first use). */
 static int add_copy(struct an *a, struct group *g, const struct verdict *v,
-		    long long input_id, long long line)
+		    const struct cand *c)
 {
 	int row = v->row;
 	struct finding_acc *f = &g->f[row];
@@ -291,10 +337,11 @@ static int add_copy(struct an *a, struct group *g, const struct verdict *v,
 		if (rc)
 			return -1;
 		if (ac->known && row >= ROW_CLOSED &&
-		    finding_evidence(&a->w, f, ac->input_id, ac->line))
+		    an_evidence(a, f, ac->input_id, ac->line, EVS_OTHER, NULL))
 			return -1;
 	}
-	if (finding_copy(&a->w, f, &v->facts) || finding_evidence(&a->w, f, input_id, line))
+	if (finding_copy(&a->w, f, &v->facts) ||
+	    an_evidence(a, f, c->input_id, c->line, EVS_USAGE, &c->lf))
 		return -1;
 	if (row == ROW_LATE && v->retained_days > g->retained_max_days[row])
 		g->retained_max_days[row] = v->retained_days;
@@ -305,33 +352,45 @@ static int add_copy(struct an *a, struct group *g, const struct verdict *v,
 			g->loss_last[row] = v->loss;
 	}
 	if (v->loss != LLONG_MAX || row == ROW_LATE)
-		return finding_evidence(&a->w, f, v->ev_in, v->ev_line);
+		return an_evidence(a, f, v->ev_in, v->ev_line, v->ev_src, &v->ev_lf);
 	return 0;
 }
 
-/* One row per copy (the earliest event of each account and message), with
-   the first deletion by that account after it, the first forward of the
-   message and the first export of its conversation at or after the copy's
-   time. Rows come grouped by account (the GROUP BY's sort order, one sort
-   for the whole query); the device groups of one account are kept side by
-   side in C, so no second sort is needed. An account seen twice would fail
-   loudly on the findings key, never split a finding silently. */
+/* One row per copy (the earliest event of each account and message). Rows
+   come in (account, mid) order (the GROUP BY's sort, one sort for the
+   whole query): the device groups of one account are kept side by side in
+   C, so no second sort is needed, and the deletions are merged in
+   (DEL_SQL). An account seen twice would fail loudly on the findings key,
+   never split a finding silently. */
 #define CAND_SQL \
-	"SELECT c.account, c.device, c.mid, c.ts, c.conv, c.input_id, c.line, c.store_day," \
-	" d.ts, d.input_id, d.line, f.ts, f.input_id, f.line, e.ts, e.input_id, e.line, c.app," \
-	" c.dir, c.store_kept, d.kind, c.bound" \
-	" FROM (SELECT account, mid, min(ts) AS ts, device, conv, input_id, line, store_day," \
-	"   app, dir, store_kept, bound FROM an_cand GROUP BY account, mid) AS c" \
-	" LEFT JOIN an_del AS d ON d.rowid = (SELECT rowid FROM an_del WHERE account = c.account" \
-	"   AND mid = c.mid AND ts >= c.ts ORDER BY ts LIMIT 1)" \
-	" LEFT JOIN an_fwd AS f ON f.rowid = (SELECT rowid FROM an_fwd WHERE mid = c.mid" \
-	"   ORDER BY ts LIMIT 1)" \
-	" LEFT JOIN an_exp AS e ON e.rowid = (SELECT rowid FROM an_exp WHERE conv = c.conv" \
-	"   AND ts >= c.ts ORDER BY ts LIMIT 1)"
+	"SELECT account, device, mid, min(ts), conv, input_id, line, store_day, app, dir," \
+	" store_kept, bound, fev, fmid, fts FROM an_cand GROUP BY account, mid"
+
+/* The first forward of the copy's message, and the first export of its
+   conversation at or after the copy: looked up only when the usage pass
+   saw one for that message or conversation (struct an's filters). */
+#define FWD_SQL "SELECT ts, input_id, line, fev, fmid, fts FROM an_fwd WHERE mid = ?1" \
+	" ORDER BY ts, rowid LIMIT 1"
+#define EXP_SQL "SELECT ts, input_id, line, fev, fmid, fts FROM an_exp WHERE conv = ?1" \
+	" AND ts >= ?2 ORDER BY ts, rowid LIMIT 1"
+
+/* The first deletion by the copy's account of its message at or after the
+   copy: read alongside the candidates in the same (account, mid) order
+   (and by time, then load order, as the index gives them); one lookup a
+   copy (DEL_ONE_SQL) should the candidates come in another order. */
+#define DEL_COLS "account, mid, ts, input_id, line, kind, fev, fmid, fts FROM an_del"
+#define DEL_SQL "SELECT " DEL_COLS " ORDER BY account, mid, ts, rowid"
+#define DEL_ONE_SQL "SELECT " DEL_COLS " WHERE account = ?1 AND mid = ?2 AND ts >= ?3" \
+	" ORDER BY ts, rowid LIMIT 1"
 
 /* The statements of the message pass. */
 struct msg_pass {
 	struct stmt *cand, *gap, *alive;
+	struct stmt *del, *del_one, *fwd, *exp;
+	int del_row;                    /* del is on a row (1), at its end (0) */
+	int merge;                      /* 0: the candidates left (account, mid) order */
+	char *prev_mid;                 /* the previous candidate's */
+	size_t prev_alloc;
 	struct group *groups;
 	size_t ngroups, galloc;
 	char *cur;                      /* the account of groups[] */
@@ -395,6 +454,11 @@ static void msg_pass_free(struct msg_pass *p)
 	stmt_free(p->cand);
 	stmt_free(p->gap);
 	stmt_free(p->alive);
+	stmt_free(p->del);
+	stmt_free(p->del_one);
+	stmt_free(p->fwd);
+	stmt_free(p->exp);
+	free(p->prev_mid);
 }
 
 /* The group of the copy's account and device; the groups of the previous
@@ -428,23 +492,89 @@ static int msg_side_rows(struct msg_pass *p, const struct acct *ac, const struct
 {
 	int retained = c->has_store || c->has_fwd || c->has_exp;
 
+	/* texts borrowed from the candidate's row, stepped at once */
 	if (!retained && ac->capture == CAP_ARCHIVER && c->app) {
-		stmt_bind_text(p->gap, 1, c->app);
+		stmt_bind_text_borrowed(p->gap, 1, c->app, -1);
 		stmt_bind_int(p->gap, 2, c->ts);
-		stmt_bind_text(p->gap, 3, c->account);
-		stmt_bind_text(p->gap, 4, c->mid);
-		stmt_bind_text(p->gap, 5, c->conv);
+		stmt_bind_text_borrowed(p->gap, 3, c->account, -1);
+		stmt_bind_text_borrowed(p->gap, 4, c->mid, -1);
+		stmt_bind_text_borrowed(p->gap, 5, c->conv, -1);
 		stmt_bind_int(p->gap, 6, c->input_id);
 		stmt_bind_int(p->gap, 7, c->line);
+		stmt_bind_text_borrowed(p->gap, 8, c->lf.event, -1);
+		stmt_bind_text_borrowed(p->gap, 9, c->lf.mid, -1);
+		stmt_bind_int(p->gap, 10, c->lf.ts);
 		if (step_done(p->gap))
 			return -1;
 	}
 	if (v->facts.survives & FINDING_SURVIVES_DEVICE) {
-		stmt_bind_text(p->alive, 1, c->mid);
-		stmt_bind_text(p->alive, 2, c->account);
+		stmt_bind_text_borrowed(p->alive, 1, c->mid, -1);
+		stmt_bind_text_borrowed(p->alive, 2, c->account, -1);
 		if (step_done(p->alive))
 			return -1;
 	}
+	return 0;
+}
+
+/* One lookup of a copy's deletion, forward or export: its row is read into
+   c and stays the statement's (its texts valid) until the next lookup. */
+static int msg_lookup(struct stmt *s, const char *k1, const char *k2, long long ts,
+		      struct cand *c, void (*read)(struct stmt *, struct cand *))
+{
+	int i = 1;
+	stmt_reset(s);
+	stmt_bind_text(s, i++, k1);
+	if (k2)
+		stmt_bind_text(s, i++, k2);
+	if (ts != LLONG_MIN)
+		stmt_bind_int(s, i, ts);
+	int rc = stmt_step(s);
+	if (rc == 1)
+		read(s, c);
+	return rc < 0 ? -1 : 0;
+}
+
+/* (account, mid) against the deletion cursor's row: SQLite's BINARY
+   order, which strcmp gives for texts without NUL. */
+static int key_cmp(const char *acc, const char *mid, struct stmt *d)
+{
+	int c = strcmp(acc, stmt_text(d, 0));
+	return c ? c : strcmp(mid, stmt_text(d, 1));
+}
+
+/* The copy's deletion (c->has_del), merged or looked up. */
+static int msg_deletion(struct msg_pass *p, struct cand *c)
+{
+	if (p->merge && p->prev_mid) {
+		int o = strcmp(p->cur, c->account);
+		if (o > 0 || (o == 0 && strcmp(p->prev_mid, c->mid) >= 0))
+			p->merge = 0;
+	}
+	if (!p->merge)
+		return msg_lookup(p->del_one, c->account, c->mid, c->ts, c, read_del);
+	size_t len = strlen(c->mid) + 1;
+	p->prev_mid = xgrow(p->prev_mid, len, &p->prev_alloc, 1);
+	memcpy(p->prev_mid, c->mid, len);
+	int k = -1;
+	while (p->del_row == 1 && ((k = key_cmp(c->account, c->mid, p->del)) > 0 ||
+				   (k == 0 && stmt_int(p->del, 2) < c->ts)))
+		p->del_row = stmt_step(p->del);
+	if (p->del_row < 0)
+		return -1;
+	if (p->del_row == 1 && k == 0)
+		read_del(p->del, c);
+	return 0;
+}
+
+/* The copy's forward and export, where the filters say one may exist. */
+static int msg_retained(const struct an *a, struct msg_pass *p, struct cand *c)
+{
+	if (filter_may(&a->fwd_keys, an_key_hash(c->mid)) &&
+	    msg_lookup(p->fwd, c->mid, NULL, LLONG_MIN, c, read_fwd))
+		return -1;
+	if (c->conv && filter_may(&a->exp_keys, hash_str64(c->conv)) &&
+	    msg_lookup(p->exp, c->conv, NULL, c->ts, c, read_exp))
+		return -1;
 	return 0;
 }
 
@@ -481,10 +611,17 @@ int message_findings(struct an *a)
 	memset(&p, 0, sizeof(p));
 	p.cand = stmt_prepare(a->st, CAND_SQL);
 	p.gap = stmt_prepare(a->st,
-		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7)");
+		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line, fev, fmid,"
+		" fts) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
 	p.alive = stmt_prepare(a->st, "INSERT INTO temp.an_alive (mid, account) VALUES (?1,?2)");
-	if (!p.cand || !p.gap || !p.alive || load_exports(a, &p)) {
+	p.del = stmt_prepare(a->st, DEL_SQL);
+	p.del_one = stmt_prepare(a->st, DEL_ONE_SQL);
+	p.fwd = stmt_prepare(a->st, FWD_SQL);
+	p.exp = stmt_prepare(a->st, EXP_SQL);
+	p.merge = 1;
+	if (!p.cand || !p.gap || !p.alive || !p.del || !p.del_one || !p.fwd || !p.exp ||
+	    load_exports(a, &p) ||
+	    (p.del_row = stmt_step(p.del)) < 0) {
 		msg_pass_free(&p);
 		return -1;
 	}
@@ -492,6 +629,8 @@ int message_findings(struct an *a)
 		struct cand c;
 		struct verdict v;
 		read_cand(p.cand, &c);
+		if (msg_deletion(&p, &c) || msg_retained(a, &p, &c))
+			break;
 		struct group *g = msg_group(a, &p, &c);
 		if (!g)
 			break;
@@ -502,7 +641,7 @@ int message_findings(struct an *a)
 				secmap_set(app_secs(a, c.app), c.ts);
 		}
 		if (msg_side_rows(&p, g->ac, &c, &v) ||
-		    (v.row >= 0 && add_copy(a, g, &v, c.input_id, c.line)))
+		    (v.row >= 0 && add_copy(a, g, &v, &c)))
 			break;
 	}
 	if (rc == 0) {

@@ -52,7 +52,8 @@ static int outage_emit(struct an *a, struct stmt *rows, const struct outage_run 
 		f.count++;
 		finding_time(&f, stmt_int(rows, 0));
 		finding_conv(&f, stmt_text(rows, 3));
-		rc = finding_evidence(&a->w, &f, stmt_int(rows, 4), stmt_int(rows, 5));
+		struct line_facts lf = { stmt_text(rows, 6), stmt_text(rows, 7), stmt_int(rows, 8) };
+		rc = an_evidence(a, &f, stmt_int(rows, 4), stmt_int(rows, 5), EVS_USAGE, &lf);
 	}
 	stmt_reset(rows);
 	if (rc < 0) {
@@ -79,7 +80,7 @@ int outages(struct an *a)
 	/* two passes would need the rows twice; instead collect a run's
 	   bounds, then re-read its rows only when it is long enough */
 	struct stmt *rows = stmt_prepare(a->st,
-		"SELECT ts, account, mid, conv, input_id, line FROM an_gap"
+		"SELECT ts, account, mid, conv, input_id, line, fev, fmid, fts FROM an_gap"
 		" WHERE app = ?1 AND ts BETWEEN ?2 AND ?3 ORDER BY ts, account, mid");
 	if (!rows) {
 		stmt_free(s);
@@ -141,9 +142,9 @@ int ephemeral(struct an *a)
 		finding_time(&f, ac->timer_first);
 		finding_time(&f, ac->timer_last);
 		for (size_t k = 0; k < ac->ntimers; k++)
-			if (finding_evidence(&a->w, &f, ac->timers[k].input_id, ac->timers[k].line))
+			if (an_evidence_ref(a, &f, &ac->timers[k]))
 				return -1;
-		if (ac->known && finding_evidence(&a->w, &f, ac->input_id, ac->line))
+		if (ac->known && an_evidence(a, &f, ac->input_id, ac->line, EVS_OTHER, NULL))
 			return -1;
 		fmt_day(ac->timer_first, d1);
 		const char *cap = ac->capture == CAP_MANUAL ? "manual" :
@@ -211,6 +212,16 @@ static int devapp_inventory(struct an *a)
 	return 0;
 }
 
+/* The evidence of an an_devapp row (columns i: input_id, line, fev, fmid,
+   fts): a usage line, or an inventory row (fev NULL). */
+static int devapp_evidence(struct an *a, struct finding_acc *f, struct stmt *s, int i)
+{
+	struct line_facts lf = { stmt_text(s, i + 2), stmt_text(s, i + 3), stmt_int(s, i + 4) };
+	int usage = !stmt_is_null(s, i + 2);
+	return an_evidence(a, f, stmt_int(s, i), stmt_int(s, i + 1),
+			   usage ? EVS_USAGE : EVS_OTHER, usage ? &lf : NULL);
+}
+
 int app_findings(struct an *a)
 {
 	int rc;
@@ -222,7 +233,7 @@ int app_findings(struct an *a)
 		"SELECT device, app, min(ts), max(coalesce(ts2, ts)), input_id, line FROM an_devapp"
 		" GROUP BY device, app ORDER BY device, app");
 	struct stmt *ev = stmt_prepare(a->st,
-		"SELECT input_id, line FROM an_devapp WHERE device = ?1 AND app = ?2"
+		"SELECT input_id, line, fev, fmid, fts FROM an_devapp WHERE device = ?1 AND app = ?2"
 		" ORDER BY input_id, line");
 	if (!s || !ev) {
 		stmt_free(s);
@@ -250,7 +261,7 @@ int app_findings(struct an *a)
 		stmt_bind_text(ev, 1, device);
 		stmt_bind_text(ev, 2, app);
 		while (!rc && stmt_step(ev) == 1)
-			rc = finding_evidence(&a->w, &f, stmt_int(ev, 0), stmt_int(ev, 1));
+			rc = devapp_evidence(a, &f, ev, 0);
 		stmt_reset(ev);
 		char d1[TIME_DATE_LEN];
 		fmt_day(f.first_ts, d1);
@@ -309,7 +320,7 @@ static void uses_free(struct uses *s)
 		free(s->u[i].custodian);
 		free(s->u[i].app);
 		free(s->u[i].account);
-		free(s->u[i].ev);
+		ev_free(s->u[i].ev, s->u[i].nev);
 	}
 	free(s->u);
 	strmap_clear(&s->map);
@@ -327,11 +338,14 @@ static int uses_collect(struct an *a, struct uses *s)
 		struct unapproved *x = use_get(s, ac->custodian_id, ac->account, ra->key);
 		if (ac->first_ts < x->first_ts)
 			x->first_ts = ac->first_ts;
-		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, ac->first_ev.ts,
-			ac->first_ev.input_id, ac->first_ev.line);
+		const struct ev_ref *e = &ac->first_ev;
+		struct line_facts lf = { e->event, e->mid, e->fts };
+		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, e->ts, e->input_id, e->line, e->src,
+			&lf);
 	}
 	struct stmt *st = stmt_prepare(a->st,
-		"SELECT device, app, ts, input_id, line FROM an_devapp ORDER BY device, app, ts");
+		"SELECT device, app, ts, input_id, line, fev, fmid, fts FROM an_devapp"
+		" ORDER BY device, app, ts");
 	int rc;
 	if (!st)
 		return -1;
@@ -343,7 +357,10 @@ static int uses_collect(struct an *a, struct uses *s)
 		struct unapproved *x = use_get(s, d->custodian_id, NULL, ra->key);
 		if (!stmt_is_null(st, 2) && stmt_int(st, 2) < x->first_ts)
 			x->first_ts = stmt_int(st, 2);
-		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, 0, stmt_int(st, 3), stmt_int(st, 4));
+		struct line_facts lf = { stmt_text(st, 5), stmt_text(st, 6), stmt_int(st, 7) };
+		int usage = !stmt_is_null(st, 5);
+		ev_push(&x->ev, &x->nev, FINDINGS_MAX_EVIDENCE, 0, stmt_int(st, 3), stmt_int(st, 4),
+			usage ? EVS_USAGE : EVS_OTHER, usage ? &lf : NULL);
 	}
 	stmt_free(st);
 	return rc < 0 ? -1 : 0;
@@ -412,9 +429,9 @@ static int unapproved_one(struct an *a, const struct unapproved *x, const struct
 	if (x->first_ts != LLONG_MAX)
 		finding_time(&f, x->first_ts);
 	for (size_t k = 0; !rc && k < x->nev; k++)
-		rc = finding_evidence(&a->w, &f, x->ev[k].input_id, x->ev[k].line);
+		rc = an_evidence_ref(a, &f, &x->ev[k]);
 	if (!rc && any && any->known)
-		rc = finding_evidence(&a->w, &f, any->input_id, any->line);
+		rc = an_evidence(a, &f, any->input_id, any->line, EVS_OTHER, NULL);
 	char d1[TIME_DATE_LEN], ap[TIME_DATE_LEN];
 	fmt_day(x->first_ts, d1);
 	const char *name = ca && ca->custodian_name ? ca->custodian_name : who;

@@ -19,9 +19,26 @@ static int is_short(const struct an *a, const struct acct *ac)
 	return 0;
 }
 
+/* The input's tables and line order (evidence.c): each store line once,
+   in increasing order, else its facts are SQL's. */
+static struct in_state *store_track(struct an *a, struct in_state *in, const struct rowsrc *src)
+{
+	if (rs_is_null(src, 7))
+		return in;              /* matches no evidence row */
+	long long input_id = rs_int(src, 7), line = rs_int(src, 8);
+	if (!in || in->input_id != input_id)
+		in = in_get(a, input_id);
+	in->mask |= IN_STORE;
+	if (rs_is_null(src, 8) || line <= in->store_line)
+		in->disorder |= IN_STORE;
+	in->store_line = line;
+	return in;
+}
+
 int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 {
 	struct rowsrc src;
+	struct in_state *in = NULL;
 	int rc;
 
 	if (rs_open(&src, a, rd, q))
@@ -42,6 +59,7 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 
 		sidx_prefetch(&a->sidx, rs_hash_ahead(&src, 0, PREFETCH_AHEAD));
 		int purged_row = !rs_is_null(&src, 6);
+		in = store_track(a, in, &src);
 
 		if (!mid || !rs_text(&src, 2))
 			continue;       /* NOT NULL in spirit; SQLite allows a NULL key */
@@ -86,8 +104,9 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 				const char *conv = rs_text(&src, 3);
 				if (conv && *conv)
 					hashmap_add(&ac->purge_convs, hash_str64(conv));
+				struct line_facts lf = { "purged from the store", mid, purged };
 				ev_push(&ac->purge_ev, &ac->npurge_ev, FINDINGS_MAX_EVIDENCE, sent,
-					rs_int(&src, 7), rs_int(&src, 8));
+					rs_int(&src, 7), rs_int(&src, 8), EVS_STORE, &lf);
 			}
 		}
 	}
@@ -112,9 +131,9 @@ int early_purge(struct an *a)
 		f.convs = ac->purge_convs;
 		memset(&ac->purge_convs, 0, sizeof(ac->purge_convs));
 		for (size_t k = 0; k < ac->npurge_ev; k++)
-			if (finding_evidence(&a->w, &f, ac->purge_ev[k].input_id, ac->purge_ev[k].line))
+			if (an_evidence_ref(a, &f, &ac->purge_ev[k]))
 				return -1;
-		if (ac->known && finding_evidence(&a->w, &f, ac->input_id, ac->line))
+		if (ac->known && an_evidence(a, &f, ac->input_id, ac->line, EVS_OTHER, NULL))
 			return -1;
 		fmt_day(f.first_ts, d1);
 		fmt_day(f.last_ts, d2);
@@ -241,7 +260,7 @@ int retention_shortfall(struct an *a)
 		f.convs = convs;
 		finding_time(&f, first);
 		finding_time(&f, last);
-		rc = finding_evidence(&a->w, &f, p->input_id, p->line);
+		rc = an_evidence(a, &f, p->input_id, p->line, EVS_POLICY, NULL);
 		char need_s[32], eff[40] = "";
 		if (need < 0)
 			snprintf(need_s, sizeof(need_s), "permanently");

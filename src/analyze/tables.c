@@ -1,5 +1,5 @@
-/* The store index (a packed specialisation: 12 bytes a slot) and the
- * per-app seconds maps of retained archiver copies (an.h). */
+/* The store index (a packed specialisation: 12 bytes a slot), the per-app
+ * seconds maps of retained archiver copies and the key filters (an.h). */
 #include "an.h"
 
 #include <stdlib.h>
@@ -25,6 +25,16 @@ static struct sidx_slot *sidx_alloc(size_t cap)
 }
 
 uint64_t (*an_key_hash)(const char *) = hash_str64;
+
+void filter_add(struct key_filter *f, uint64_t key)
+{
+	if (!f->bits)
+		f->bits = xcalloc((1ULL << FILTER_BITS) / 64, sizeof(uint64_t));
+	for (int i = 0; i < 2; i++) {
+		uint64_t b = filter_probe(key, i);
+		f->bits[b / 64] |= 1ULL << (b % 64);
+	}
+}
 
 void analyze_test_key_hash(uint64_t (*h)(const char *))
 {

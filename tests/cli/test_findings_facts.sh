@@ -79,6 +79,8 @@ t_eq "export copies: kept one survives in the export (4) and on the device (8)" 
 	"NOT_FORWARDED|sent|-|12
 UNCAPTURED_DELETION|received|deleted_by_sender|0
 UNCAPTURED_DELETION|sent|deleted|0"
+t_eq "evidence of a line of two events records both" "$(sql "$T/a.db" "SELECT group_concat(x, ' ') FROM (SELECT e.line || ':' || e.event || ':' || e.ts AS x FROM evidence e JOIN inputs i USING (input_id) WHERE i.kind = 'whatsapp' ORDER BY e.line)")" \
+	"1:sent:1614592800 2:received,deleted:1614593100 3:sent,deleted:1614593160"
 
 # --- the rule packs of the run: stored, and the Rules sheet never re-reads them ---
 mkdir -p "$T/rules"
