@@ -34,5 +34,5 @@ t_eq "the other messages the same" "$(grep -v ' s  cpu ' "$T/run.err" | diff - "
 (cd "$T" && UDAUDIT_TIMING=1 "$UDAUDIT" analyze --db out/audit.db --rules rules >an.out 2>an.err); rc=$?
 t_eq "analyze exit 0" "$rc" 0
 t_contains "analyze: cross-file checks" "$T/an.err" "udaudit: analyze: cross-file checks"
-t_contains "analyze: evidence facts" "$T/an.err" "udaudit: analyze: evidence facts"
+t_contains "analyze: other findings" "$T/an.err" "udaudit: analyze: other findings"
 t_done
