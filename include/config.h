@@ -15,6 +15,7 @@ struct audit_input {
 	char *given;                    /* as written (normalized): the manifest's path */
 	char *config_key;               /* "CONFIG#key" when the key is used once, else NULL */
 	struct ingest_opt *opt;         /* owned, with owned strings */
+	char **opt_given;               /* per opt: a file option as written, else NULL */
 	int nopt;
 	unsigned long line;             /* in the config file */
 };

@@ -26,6 +26,9 @@ struct ingest_opts {
 	/* "CONFIG#key" when an audit.ini key names this one input: a new file
 	   under the key supersedes the old one even under another name */
 	const char *config_key;
+	/* per opt[i], how the manifest names the file a file option names
+	   (NULL, or a NULL entry: its value): `run` gives it as written */
+	const char *const *opt_given;
 };
 
 struct ingest_ctx {
@@ -63,6 +66,10 @@ struct ingest_kind {
 	/* 1: the input may be a folder (an unzipped export): hashed as
 	   dirin.h says, its files listed in input_files */
 	int reads_folder;
+	/* the options whose value names a file the loader reads (NULL-ended,
+	   or NULL): each is hashed into input_files beside the input, a new
+	   version of it is a new version of the input, verify checks it */
+	const char *const *file_options;
 };
 
 /* The option's value or NULL. */
@@ -77,6 +84,9 @@ struct ingest_result {
 	long long size;
 	unsigned superseded;            /* earlier versions this one replaced */
 	char old_sha256[65];            /* the (last) one replaced */
+	/* the file is the one replaced, its side file (this option's) is
+	   not: NULL when the input itself changed */
+	const char *side_changed;
 };
 
 /* Load one file as kind (from kinds.h; not NULL). Prints its own errors. Returns 0 (loaded or already

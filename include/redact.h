@@ -14,6 +14,7 @@
  *   an official (action owner, signatory)      -> "Official 1"
  *   a conversation id "wa-dm-0131-bell"        -> "conv-3"
  *   an input file "exports/natarajan-castillo.txt" -> "input-7.txt"
+ *   its side file "exports/users.csv" (users=)   -> "input-7-users.csv"
  *
  * Full names, handles, ids and paths are replaced wherever they occur
  * (case-insensitive; whole words where they begin or end with a letter or
@@ -54,6 +55,10 @@ const char *redactor_conversation(struct redactor *r, const char *conversation_i
 /* path as recorded in the manifest; abs_path may be NULL */
 const char *redactor_file(struct redactor *r, long long input_id, const char *path,
 			  const char *abs_path);
+/* a side file of input input_id (the file its option named):
+ * "input-7-users.csv" */
+const char *redactor_side_file(struct redactor *r, long long input_id, const char *option,
+			       const char *path, const char *abs_path);
 /* Single name words found in text are no longer replaced alone. */
 void redactor_keep_words(struct redactor *r, const char *text);
 

@@ -58,6 +58,17 @@ void report_coverage_sentence(const struct report_coverage *cov, char *buf, size
  * copy, a line saying the names are replaced). 0 or -1. */
 int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact);
 
+/* The manifest's rows, for every report that carries it: each input, and
+ * after it each of its side files (a file an option named, as teams'
+ * users=FILE: kind "teams users=", records NULL). Columns: kind, path,
+ * size, records, skipped, ignored, sha256, side (0 or 1). */
+#define REPORT_MANIFEST_SQL \
+	"SELECT kind, path, size, records, skipped, ignored, sha256, 0 AS side, input_id," \
+	" '' AS opt FROM main.inputs UNION ALL SELECT i.kind || ' ' || f.option || '=', f.path," \
+	" f.size, NULL, NULL, NULL, f.sha256, 1, f.input_id, f.option FROM main.input_files f" \
+	" JOIN main.inputs i ON i.input_id = f.input_id WHERE f.option IS NOT NULL" \
+	" ORDER BY input_id, side, opt"
+
 /* The document date of a report, as Unix seconds (never 0): the given
  * --as-of date, else SOURCE_DATE_EPOCH, else the fallback date (e.g. the
  * run's as_of), else today. Also the date it stands for, "YYYY-MM-DD". A

@@ -217,12 +217,16 @@ static int add_input(struct audit_config *cfg, const char *key, const char *valu
 	in->line = at->line;
 	in->nopt = n - 1;
 	in->opt = xcalloc((size_t)n, sizeof(*in->opt));
+	in->opt_given = xcalloc((size_t)n, sizeof(*in->opt_given));
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(w[i], '=');
+		int is_path;
 		in->opt[i - 1].key = xstrndup(w[i], (size_t)(eq - w[i]));
-		/* a file option is relative to audit.ini, as the input is */
-		in->opt[i - 1].value = eq[1] && ingest_option_is_path(k, in->opt[i - 1].key) ?
-				       path_resolve(cfg->dir, eq + 1) : xstrdup(eq + 1);
+		/* a file option is relative to audit.ini, as the input is; the
+		   manifest names it as written, as it names the input */
+		is_path = eq[1] && ingest_option_is_path(k, in->opt[i - 1].key);
+		in->opt[i - 1].value = is_path ? path_resolve(cfg->dir, eq + 1) : xstrdup(eq + 1);
+		in->opt_given[i - 1] = is_path ? path_resolve(".", eq + 1) : NULL;
 	}
 	free_words(w, n);
 	return ingest_check_options(k, in->opt, in->nopt, at);
@@ -389,8 +393,10 @@ void config_release(struct audit_config *c)
 		for (int k = 0; k < in->nopt; k++) {
 			free((char *)in->opt[k].key);
 			free((char *)in->opt[k].value);
+			free(in->opt_given ? in->opt_given[k] : NULL);
 		}
 		free(in->opt);
+		free(in->opt_given);
 		free(in->kind);
 		free(in->path);
 		free(in->given);

@@ -181,7 +181,7 @@ static int supersede(struct ingest_ctx *ctx, struct ingest_result *res)
 	for (int i = 0; i < n; i++)
 		if (ingest_retire(ctx->st, ids[i], ctx->input_id, "superseded"))
 			return -1;
-	res->superseded = (unsigned)n;
+	res->superseded += (unsigned)n;
 	return 0;
 }
 
@@ -315,6 +315,115 @@ static int put_input_files(struct ingest_ctx *ctx, const struct dirin *d)
 	return rc;
 }
 
+/* ---- side files: files an option names and the loader reads ---------- */
+
+#define MAX_SIDE 4
+
+struct side_file {
+	const char *option, *path, *given;
+	char sha256[SHA256_HEX_LEN];
+	long long size;
+	struct stat st;                 /* when hashed: see same_stat */
+};
+
+struct sides {
+	struct side_file f[MAX_SIDE];
+	int n;
+};
+
+/* Hash each file an option of the kind's file_options names (the first
+ * value of each, as ingest_opt reads it). 0, or -1 (said). */
+static int hash_sides(const struct ingest_kind *k, const struct ingest_opts *o,
+		      struct sides *sd)
+{
+	sd->n = 0;
+	for (const char *const *f = k->file_options; f && *f && sd->n < MAX_SIDE; f++) {
+		int i = 0;
+		while (i < o->nopt && strcmp(o->opt[i].key, *f))
+			i++;
+		if (i == o->nopt || !*o->opt[i].value)
+			continue;
+		struct side_file *s = &sd->f[sd->n++];
+		s->option = *f;
+		s->path = o->opt[i].value;
+		s->given = o->opt_given && o->opt_given[i] ? o->opt_given[i] : s->path;
+		if (stat(s->path, &s->st))
+			memset(&s->st, 0, sizeof(s->st));
+		if (sha256_file(s->path, s->sha256, &s->size))
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when input id was loaded with the same side files (by option and
+ * SHA-256), 0 when not: then this is another version of it. -1 on error. */
+static int same_sides(struct store *st, long long id, const struct sides *sd)
+{
+	struct stmt *s = stmt_prepare(st, "SELECT option, sha256 FROM input_files"
+				      " WHERE input_id = ?1 AND option IS NOT NULL");
+	int rc, rows = 0, same = 1;
+
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, id);
+	while ((rc = stmt_step(s)) == 1) {
+		int found = 0;
+		for (int i = 0; i < sd->n; i++)
+			found |= !strcmp(sd->f[i].option, stmt_text(s, 0)) &&
+				 !strcmp(sd->f[i].sha256, stmt_text(s, 1));
+		same &= found;
+		rows++;
+	}
+	stmt_free(s);
+	return rc < 0 ? -1 : same && rows == sd->n;
+}
+
+static int put_sides(struct ingest_ctx *ctx, const struct sides *sd)
+{
+	struct stmt *s = stmt_prepare(ctx->st, "INSERT INTO input_files (input_id, path, size,"
+				      " sha256, option, abs_path) VALUES (?1,?2,?3,?4,?5,?6)");
+	int rc = s ? 0 : -1;
+
+	for (int i = 0; !rc && i < sd->n; i++) {
+		char *abs = realpath(sd->f[i].path, NULL);
+		stmt_bind_int(s, 1, ctx->input_id);
+		stmt_bind_text(s, 2, sd->f[i].given);
+		stmt_bind_int(s, 3, sd->f[i].size);
+		stmt_bind_text(s, 4, sd->f[i].sha256);
+		stmt_bind_text(s, 5, sd->f[i].option);
+		stmt_bind_text(s, 6, abs);
+		free(abs);
+		rc = stmt_step(s) < 0 ? -1 : 0;
+		stmt_reset(s);
+	}
+	stmt_free(s);
+	return rc;
+}
+
+/* The file is still the one that was hashed: same inode, size and
+ * modification time. */
+static int same_stat(const char *path, const struct stat *hashed)
+{
+	struct stat now;
+
+	return !stat(path, &now) && now.st_dev == hashed->st_dev &&
+	       now.st_ino == hashed->st_ino && now.st_size == hashed->st_size &&
+	       now.st_mtim.tv_sec == hashed->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == hashed->st_mtim.tv_nsec;
+}
+
+static int check_sides_unchanged(const struct sides *sd)
+{
+	for (int i = 0; i < sd->n; i++) {
+		struct src_loc at = { sd->f[i].path, 0, 0 };
+		if (!same_stat(sd->f[i].path, &sd->f[i].st))
+			return diag_error(&at, "changed while it was read (its size, modification"
+					  " time or inode is not what it was when hashed); load it"
+					  " when nothing writes to it");
+	}
+	return 0;
+}
+
 static void ctx_release(struct ingest_ctx *ctx)
 {
 	for (size_t i = 0; i < sizeof(ctx->put) / sizeof(ctx->put[0]); i++) {
@@ -331,7 +440,6 @@ static int check_unchanged(const struct ingest_ctx *ctx, const struct stat *hash
 			   const char *sha256)
 {
 	struct src_loc at = { ctx->path, 0, 0 };
-	struct stat now;
 
 	if (ctx->read_sha256[0] && strcmp(ctx->read_sha256, sha256))
 		return diag_error(&at, "changed while it was read (SHA-256 %.12s when hashed,"
@@ -339,10 +447,7 @@ static int check_unchanged(const struct ingest_ctx *ctx, const struct stat *hash
 				  sha256, ctx->read_sha256);
 	if (ctx->read_sha256[0])
 		return 0;
-	if (stat(ctx->path, &now) || now.st_dev != hashed->st_dev ||
-	    now.st_ino != hashed->st_ino || now.st_size != hashed->st_size ||
-	    now.st_mtim.tv_sec != hashed->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != hashed->st_mtim.tv_nsec)
+	if (!same_stat(ctx->path, hashed))
 		return diag_error(&at, "changed while it was read (its size, modification time"
 				  " or inode is not what it was when hashed); load it when nothing"
 				  " writes to it");
@@ -379,6 +484,47 @@ static int check_folder_unchanged(const struct ingest_ctx *ctx, const char *sha2
 	return 0;
 }
 
+/* The manifest row of the file being loaded, with its folder's files and
+ * its side files. replaced: the same bytes loaded with other side files
+ * (side names the kind's): a kind has one row per SHA-256, so that
+ * version is retired first, then marked superseded by this one. */
+static int start_input(struct ingest_ctx *ctx, struct ingest_result *res,
+		       const struct dirin *folder, const struct sides *sd, long long replaced,
+		       const char *side)
+{
+	struct stmt *s;
+	int rc = replaced ? ingest_retire(ctx->st, replaced, 0, "superseded") : 0;
+
+	if (!rc)
+		rc = add_input(ctx, res->size, res->sha256);
+	if (!rc && folder)
+		rc = put_input_files(ctx, folder);
+	if (!rc)
+		rc = put_sides(ctx, sd);
+	if (rc || !replaced)
+		return rc;
+	s = stmt_prepare(ctx->st, "UPDATE input_history SET superseded_by = ?1 WHERE input_id = ?2");
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, ctx->input_id);
+	stmt_bind_int(s, 2, replaced);
+	rc = stmt_step(s) < 0 ? -1 : 0;
+	stmt_free(s);
+	res->superseded = 1;
+	memcpy(res->old_sha256, res->sha256, sizeof(res->old_sha256));
+	res->side_changed = side;
+	return rc;
+}
+
+/* After the load: what was read is what was hashed. */
+static int check_read(const struct ingest_ctx *ctx, int is_folder, const struct stat *hashed,
+		      const char *sha256, const struct sides *sd)
+{
+	int rc = is_folder ? check_folder_unchanged(ctx, sha256)
+			   : check_unchanged(ctx, hashed, sha256);
+	return rc ? rc : check_sides_unchanged(sd);
+}
+
 int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res)
 {
@@ -386,12 +532,15 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	struct sha_job job = { 0 };
 	struct stat hashed;
 	struct dirin *folder;
-	long long existing;
+	struct sides sd;
+	long long existing = 0;
 	int rc, later, is_folder;
 
 	memset(res, 0, sizeof(*res));
 	res->status = INGEST_FAILED;
 	phase_stage("ingest %s", k->name);
+	if (hash_sides(k, opts, &sd))
+		return -1;
 	if (stat(path, &hashed))        /* before hashing: see check_unchanged */
 		memset(&hashed, 0, sizeof(hashed));
 	rc = hash_input(st, k, path, res, &job, &later, &folder);
@@ -399,6 +548,10 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		phase("hash");
 	if (!rc && !later) {
 		rc = find_input(st, k->name, res->sha256, &existing, &res->skipped);
+		if (rc == 1)            /* the same file with other side files is new */
+			rc = same_sides(st, existing, &sd);
+		else
+			existing = 0;
 		if (rc == 1) {
 			dirin_close(folder);
 			res->status = INGEST_ALREADY;
@@ -421,9 +574,8 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		dirin_close(folder);
 		return -1;
 	}
-	rc = add_input(&ctx, res->size, res->sha256);
-	if (!rc && folder)
-		rc = put_input_files(&ctx, folder);
+	rc = start_input(&ctx, res, folder, &sd, existing,
+			 k->file_options ? k->file_options[0] : NULL);
 	is_folder = folder != NULL;
 	dirin_close(folder);
 	if (!rc)
@@ -432,8 +584,7 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		rc = join_hash(&ctx, &job, res, rc);
 	phase("load");
 	if (!rc)
-		rc = is_folder ? check_folder_unchanged(&ctx, res->sha256)
-			       : check_unchanged(&ctx, &hashed, res->sha256);
+		rc = check_read(&ctx, is_folder, &hashed, res->sha256, &sd);
 	/* a file whose rows all wait for a reference is loaded: they are kept */
 	if (!rc && !ctx.records && !ctx.kept && ctx.bad.count) {
 		struct src_loc at = { path, 0, 0 };

@@ -10,28 +10,31 @@
 #include "adapters.h"
 #include "tracker.h"
 
+/* The options that name a file the loader reads (ingest.h, file_options). */
+static const char *const teams_files[] = { "users", NULL };
+
 /* The tracker kinds keep every version (keep_versions = 1): their rows
  * follow issue 11's re-import rules, and a dated update is never undone. */
 const struct ingest_kind ingest_kinds[] = {
-	{ "accounts", load_accounts, "messaging accounts (accounts.csv, spec 3.1)", 0, 0 },
-	{ "devices", load_devices, "device inventory (devices.csv, spec 3.2)", 0, 0 },
-	{ "device-apps", load_device_apps, "app inventory (device_apps.csv, spec 3.3)", 0, 0 },
-	{ "usage", load_usage, "app-usage events (usage.jsonl, spec 3.4)", 0, 0 },
-	{ "compliance", load_compliance, "compliance store (SQLite, read-only, spec 3.5)", 0, 0 },
-	{ "whatsapp", load_whatsapp, "WhatsApp \"Export chat\" text or zip -> usage events (spec 6)", 0, 0 },
-	{ "wickr", load_wickr, "AWS Wickr data-retention JSON lines -> compliance store, deletions (spec 6)", 0, 0 },
-	{ "rsmf", load_rsmf, "RSMF 2.0 manifest or zip -> compliance store, deletions (spec 6)", 0, 0 },
-	{ "intune-devices", load_intune_devices, "Intune 'All devices' export CSV -> devices (spec 6)", 0, 0 },
-	{ "intune-apps", load_intune_apps, "Intune discovered-apps export CSV -> device apps (spec 6)", 0, 0 },
-	{ "purview", load_purview, "Purview audit log CSV, Teams messages -> usage events (spec 6)", 0, 0 },
-	{ "teams", load_teams, "Teams messages, Graph export API pages (JSON) -> usage events, retained -> store (spec 6)", 0, 0 },
-	{ "slack", load_slack, "Slack workspace or Enterprise Grid export, zip or folder -> usage events, record_copy=yes -> store (spec 6)", 0, 1 },
-	{ "jamf", load_jamf, "Jamf Pro inventory (Pro API JSON, Classic JSON/XML, Advanced Search CSV; device histories, MDM commands) -> devices, device apps, wipes (spec 6)", 0, 0 },
-	{ "recommendations", load_recommendations, "tracker: OIG/GAO/NARA recommendations (spec 3.6)", 1, 0 },
-	{ "actions", load_actions, "tracker: corrective actions (spec 3.6; after recommendations, cases)", 1, 0 },
-	{ "updates", load_updates, "tracker: dated status updates (spec 3.6; after actions)", 1, 0 },
-	{ "cases", load_cases, "tracker: NARA unauthorized-disposition cases (spec 3.6)", 1, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
+	{ "accounts", load_accounts, "messaging accounts (accounts.csv, spec 3.1)", 0, 0, NULL },
+	{ "devices", load_devices, "device inventory (devices.csv, spec 3.2)", 0, 0, NULL },
+	{ "device-apps", load_device_apps, "app inventory (device_apps.csv, spec 3.3)", 0, 0, NULL },
+	{ "usage", load_usage, "app-usage events (usage.jsonl, spec 3.4)", 0, 0, NULL },
+	{ "compliance", load_compliance, "compliance store (SQLite, read-only, spec 3.5)", 0, 0, NULL },
+	{ "whatsapp", load_whatsapp, "WhatsApp \"Export chat\" text or zip -> usage events (spec 6)", 0, 0, NULL },
+	{ "wickr", load_wickr, "AWS Wickr data-retention JSON lines -> compliance store, deletions (spec 6)", 0, 0, NULL },
+	{ "rsmf", load_rsmf, "RSMF 2.0 manifest or zip -> compliance store, deletions (spec 6)", 0, 0, NULL },
+	{ "intune-devices", load_intune_devices, "Intune 'All devices' export CSV -> devices (spec 6)", 0, 0, NULL },
+	{ "intune-apps", load_intune_apps, "Intune discovered-apps export CSV -> device apps (spec 6)", 0, 0, NULL },
+	{ "purview", load_purview, "Purview audit log CSV, Teams messages -> usage events (spec 6)", 0, 0, NULL },
+	{ "teams", load_teams, "Teams messages, Graph export API pages (JSON) -> usage events, retained -> store (spec 6)", 0, 0, teams_files },
+	{ "slack", load_slack, "Slack workspace or Enterprise Grid export, zip or folder -> usage events, record_copy=yes -> store (spec 6)", 0, 1, NULL },
+	{ "jamf", load_jamf, "Jamf Pro inventory (Pro API JSON, Classic JSON/XML, Advanced Search CSV; device histories, MDM commands) -> devices, device apps, wipes (spec 6)", 0, 0, NULL },
+	{ "recommendations", load_recommendations, "tracker: OIG/GAO/NARA recommendations (spec 3.6)", 1, 0, NULL },
+	{ "actions", load_actions, "tracker: corrective actions (spec 3.6; after recommendations, cases)", 1, 0, NULL },
+	{ "updates", load_updates, "tracker: dated status updates (spec 3.6; after actions)", 1, 0, NULL },
+	{ "cases", load_cases, "tracker: NARA unauthorized-disposition cases (spec 3.6)", 1, 0, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL },
 };
 
 const struct ingest_kind *ingest_find_kind(const char *name)
@@ -78,7 +81,10 @@ static const struct {
  * file, like the input's own path. */
 int ingest_option_is_path(const struct ingest_kind *k, const char *key)
 {
-	return !strcmp(k->name, "teams") && !strcmp(key, "users");
+	for (const char *const *f = k->file_options; f && *f; f++)
+		if (!strcmp(*f, key))
+			return 1;
+	return 0;
 }
 
 const char *const *ingest_kind_options(const struct ingest_kind *k)

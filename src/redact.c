@@ -365,13 +365,14 @@ const char *redactor_conversation(struct redactor *r, const char *conversation_i
 	return pseudonym;
 }
 
-const char *redactor_file(struct redactor *r, long long input_id, const char *path,
-			  const char *abs_path)
+/* "input-7.txt", or for a side file "input-7-users.csv" (option "users"). */
+static const char *file_pseudonym(struct redactor *r, long long input_id, const char *option,
+				  const char *path, const char *abs_path)
 {
 	const char *pseudonym;
 	const char *base, *dot;
 	const struct entry *e;
-	char to[64];
+	char to[96];
 
 	if (!path || !*path)
 		return "";
@@ -383,11 +384,24 @@ const char *redactor_file(struct redactor *r, long long input_id, const char *pa
 	dot = strrchr(base, '.');
 	if (!dot || dot == base || strlen(dot) > 8)
 		dot = "";
-	snprintf(to, sizeof(to), "input-%lld%s", input_id, dot);
+	snprintf(to, sizeof(to), "input-%lld%s%.32s%s", input_id, option ? "-" : "",
+		 option ? option : "", dot);
 	pseudonym = add_str(r, path, to);
 	add_str(r, abs_path, to);
 	add_str(r, base, to);
 	return pseudonym;
+}
+
+const char *redactor_file(struct redactor *r, long long input_id, const char *path,
+			  const char *abs_path)
+{
+	return file_pseudonym(r, input_id, NULL, path, abs_path);
+}
+
+const char *redactor_side_file(struct redactor *r, long long input_id, const char *option,
+			       const char *path, const char *abs_path)
+{
+	return file_pseudonym(r, input_id, option, path, abs_path);
 }
 
 void redactor_keep_words(struct redactor *r, const char *text)
@@ -461,6 +475,11 @@ static void on_file(struct redactor *r, struct stmt *s)
 	redactor_file(r, stmt_int(s, 0), stmt_text(s, 1), stmt_text(s, 2));
 }
 
+static void on_side_file(struct redactor *r, struct stmt *s)
+{
+	redactor_side_file(r, stmt_int(s, 0), stmt_text(s, 1), stmt_text(s, 2), stmt_text(s, 3));
+}
+
 struct redactor *redactor_load(struct store *st)
 {
 	struct redactor *r = redactor_new();
@@ -488,7 +507,10 @@ struct redactor *redactor_load(struct store *st)
 		     " UNION SELECT account FROM findings WHERE account <> ''"
 		     " ORDER BY 1", r, on_peer) ||
 	    each_row(st, "SELECT input_id, path, abs_path FROM inputs ORDER BY input_id",
-		     r, on_file)) {
+		     r, on_file) ||
+	    each_row(st, "SELECT f.input_id, f.option, f.path, f.abs_path FROM input_files f"
+		     " JOIN inputs i ON i.input_id = f.input_id WHERE f.option IS NOT NULL"
+		     " ORDER BY f.input_id, f.option", r, on_side_file)) {
 		redactor_free(r);
 		return NULL;
 	}

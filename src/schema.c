@@ -224,5 +224,11 @@ const char *const schema_migrations[] = {
 	"    CASE WHEN by_event THEN ev_input ELSE inv_input END AS input_id,"
 	"    CASE WHEN by_event THEN ev_line ELSE inv_line END AS line, by_event"
 	"  FROM pick;",
+	/* 12: the side files of an input (a file an option names and the
+	   loader reads, as teams' users=FILE): a row with the option's name
+	   and the file's own path (abs_path finds it from any directory); a
+	   folder's files have option NULL */
+	"ALTER TABLE input_files ADD COLUMN option TEXT;"
+	"ALTER TABLE input_files ADD COLUMN abs_path TEXT;",
 	NULL
 };

@@ -20,6 +20,10 @@ void ingest_print_result(const char *kind, const char *path, const struct ingest
 	else if (res->status == INGEST_ALREADY)
 		printf("%-15s %-40s already loaded (sha256 %.12s), nothing added\n",
 		       kind, path, res->sha256);
+	else if (res->status == INGEST_LOADED && res->superseded && res->side_changed)
+		printf("%-15s %-40s %8lu records %6lu skipped  sha256 %.12s, replaces the version"
+		       " read with another %s= file\n", kind, path, res->records, res->skipped,
+		       res->sha256, res->side_changed);
 	else if (res->status == INGEST_LOADED && res->superseded)
 		printf("%-15s %-40s %8lu records %6lu skipped  sha256 %.12s, replaces %.12s\n",
 		       kind, path, res->records, res->skipped, res->sha256, res->old_sha256);
@@ -120,7 +124,7 @@ static int ingest_run(struct cli_args *a)
 	};
 	struct ingest_opt opt[32];
 	struct ingest_opts opts = { cli_count(a, O_STRICT) > 0, cli_get(a, O_RULES), opt, 0,
-				    NULL, NULL };
+				    NULL, NULL, NULL };
 	const struct ingest_kind *kind = ingest_find_kind(a->pos[0]);
 	char *keys_of_opt[32];          /* the KEY of each --opt KEY=VALUE */
 	int failed = 0, nkeys = 0;

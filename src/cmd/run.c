@@ -53,7 +53,8 @@ static int load_inputs(struct store *st, const struct audit_config *cfg, int str
 	for (size_t i = 0; i < cfg->ninputs; i++) {
 		const struct audit_input *in = &cfg->inputs[i];
 		struct ingest_opts opts = { strict, cfg->rules_dir, in->opt, in->nopt,
-					    in->given, in->config_key };
+					    in->given, in->config_key,
+					    (const char *const *)in->opt_given };
 		struct ingest_result res;
 		if (ingest_file(st, ingest_find_kind(in->kind), in->path, &opts, &res))
 			failed++;
@@ -75,7 +76,8 @@ static int load_tracker(struct store *st, const struct audit_config *cfg, int st
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		/* the manifest names it as written, as [inputs]: the same from any folder */
-		struct ingest_opts opts = { strict, NULL, NULL, 0, cfg->tracker_given[order[i]], NULL };
+		struct ingest_opts opts = { strict, NULL, NULL, 0, cfg->tracker_given[order[i]],
+					    NULL, NULL };
 		struct ingest_result res;
 		if (!cfg->tracker[order[i]])
 			continue;

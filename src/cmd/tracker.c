@@ -126,7 +126,7 @@ static int import_validate(struct cli_args *a)
 
 static int tracker_import(struct cli_args *a)
 {
-	struct ingest_opts opts = { cli_count(a, I_STRICT) > 0, NULL, NULL, 0, NULL, NULL };
+	struct ingest_opts opts = { cli_count(a, I_STRICT) > 0, NULL, NULL, 0, NULL, NULL, NULL };
 	const char *file[4] = {                                 /* tracker_load_order */
 		cli_get(a, I_CASES), cli_get(a, I_RECOMMENDATIONS), cli_get(a, I_ACTIONS),
 		cli_get(a, I_UPDATES),

@@ -20,8 +20,9 @@ static const struct cli_opt verify_opts[] = {
 static const char *const verify_synopsis[] = { "udaudit verify --db DB", NULL };
 
 static const char *const verify_notes[] = {
-	"Prints each input with 'ok', 'CHANGED' or 'MISSING'; exit 3 if any input",
-	"changed or is missing.",
+	"Prints each input with 'ok', 'CHANGED' or 'MISSING', and after it each file",
+	"an option of it named (a side file, as teams users=FILE); exit 3 if any",
+	"input or side file changed or is missing.",
 	NULL
 };
 
@@ -65,11 +66,49 @@ static void folder_changes(struct store *st, long long input_id, const char *whe
 	dirin_close(d);
 }
 
+/* The side files of an input (a file an option named, as teams'
+ * users=FILE), each re-hashed as the inputs are: 1 when one changed or is
+ * missing. *n counts them. */
+static int side_files(struct store *st, long long input_id, const char *kind, int *n)
+{
+	struct stmt *s = stmt_prepare(st, "SELECT option, path, size, sha256,"
+				      " coalesce(abs_path, path) FROM input_files"
+				      " WHERE input_id = ?1 AND option IS NOT NULL ORDER BY option");
+	int bad = 0;
+
+	if (!s)
+		return 1;
+	stmt_bind_int(s, 1, input_id);
+	while (stmt_step(s) == 1) {
+		const char *path = stmt_text(s, 1), *want = stmt_text(s, 3);
+		const char *where = stmt_text(s, 4);
+		char label[64], got[SHA256_HEX_LEN];
+		long long size;
+		snprintf(label, sizeof(label), "%s %s=", kind, stmt_text(s, 0));
+		(*n)++;
+		if (access(where, R_OK) != 0 || dirin_is_dir(where) == 1) {
+			printf("MISSING  %-15s %s\n", label, path);
+			bad = 1;
+		} else if (sha256_file(where, got, &size)) {
+			printf("MISSING  %-15s %s (cannot read)\n", label, path);
+			bad = 1;
+		} else if (strcmp(got, want)) {
+			printf("CHANGED  %-15s %s (sha256 was %.12s, is %.12s; size was %lld, is %lld)\n",
+			       label, path, want, got, stmt_int(s, 2), size);
+			bad = 1;
+		} else {
+			printf("ok       %-15s %s\n", label, path);
+		}
+	}
+	stmt_free(s);
+	return bad;
+}
+
 static int verify_run(struct cli_args *a)
 {
 	struct store *st = a->st;
 	struct stmt *s;
-	int rc, bad = 0, n = 0;
+	int rc, bad = 0, n = 0, nside = 0;
 
 	/* the absolute path recorded at load time finds the file from any
 	   directory; databases from before it have only the path as given */
@@ -98,12 +137,15 @@ static int verify_run(struct cli_args *a)
 		} else {
 			printf("ok       %-15s %s\n", kind, path);
 		}
+		bad |= side_files(st, stmt_int(s, 5), kind, &nside);
 	}
 	stmt_free(s);
 	if (rc < 0)
 		return EXIT_DB;
-	printf("%d input%s checked, %s\n", n, n == 1 ? "" : "s",
-	       bad ? "some changed or missing" : "all unchanged");
+	printf("%d input%s", n, n == 1 ? "" : "s");
+	if (nside)
+		printf(" and %d side file%s", nside, nside == 1 ? "" : "s");
+	printf(" checked, %s\n", bad ? "some changed or missing" : "all unchanged");
 	return bad ? EXIT_INPUT : EXIT_OK;
 }
 

@@ -758,8 +758,7 @@ int casereport_manifest(struct case_ctx *c)
 	    (c->red && casereport_pars(c, "manifest", "redacted")) ||
 	    casereport_columns(c, "manifest", "columns", cols, sizeof(cols), hdr, 3))
 		return -1;
-	s = stmt_prepare(c->st, "SELECT kind, path, size, records, sha256 FROM main.inputs"
-			 " ORDER BY input_id");
+	s = stmt_prepare(c->st, REPORT_MANIFEST_SQL);
 	if (!s)
 		return -1;
 	rc = pdf_table_begin(c->doc, 3, hdr, w) | pdf_table_align(c->doc, "lrm");
@@ -767,8 +766,10 @@ int casereport_manifest(struct case_ctx *c)
 		char *file = xasprintf("%s\n%s, %s %s", stmt_text(s, 1), stmt_text(s, 0),
 				       casereport_num(n1, sizeof(n1), stmt_int(s, 2)),
 				       bytes ? bytes : "bytes");
-		const char *cells[3] = { file, n2, stmt_text(s, 4) };
-		casereport_num(n2, sizeof(n2), stmt_int(s, 3));
+		const char *cells[3] = { file, n2, stmt_text(s, 6) };
+		n2[0] = '\0';          /* a side file has no records of its own */
+		if (!stmt_is_null(s, 3))
+			casereport_num(n2, sizeof(n2), stmt_int(s, 3));
 		rc = pdf_table_row(c->doc, cells);
 		free(file);
 	}

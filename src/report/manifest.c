@@ -21,22 +21,24 @@ int report_manifest_sheet(struct store *st, struct xlsx_sheet *sh, int redact)
 	xlsx_freeze(sh, 1, 0);
 	xlsx_header_at(sh, 0, 0, hdr, 7, 0x3C);
 	xlsx_print_setup(sh, 1, XP_FIT_WIDTH);
-	s = stmt_prepare(st, "SELECT kind, path, size, records, skipped, ignored, sha256"
-			 " FROM inputs ORDER BY input_id");
+	s = stmt_prepare(st, REPORT_MANIFEST_SQL);
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1 && row < XLSX_MAX_ROWS) {
 		xlsx_str(sh, row, 0, stmt_text(s, 0), XS_NONE);
 		xlsx_str(sh, row, 1, stmt_text(s, 1), XS_NONE);
+		/* a side file has a size, no records of its own */
 		for (unsigned c = 2; c <= 5; c++)
-			xlsx_num(sh, row, c, (double)stmt_int(s, (int)c), XS_INT);
+			if (!stmt_is_null(s, (int)c))
+				xlsx_num(sh, row, c, (double)stmt_int(s, (int)c), XS_INT);
 		xlsx_str(sh, row, 6, stmt_text(s, 6), XS_NONE);
 		row++;
 	}
 	stmt_free(s);
 	xlsx_autofilter(sh, 0, 0, row > 1 ? row - 1 : 1, 6);
 	if (redact && rc == 0)
-		xlsx_str(sh, row + 1, 0, "Redacted copy: file names are replaced (input-N); each"
+		xlsx_str(sh, row + 1, 0, "Redacted copy: file names are replaced (input-N, a side"
+			 " file input-N-OPTION); each"
 			 " SHA-256 is that of the original file, so the recipient can verify the"
 			 " agency's copies.", XS_BOLD);
 	return rc < 0 ? -1 : 0;

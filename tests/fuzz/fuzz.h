@@ -51,7 +51,7 @@ static inline int fuzz_ingest(const char *kind, const char *suffix, const uint8_
 			      size_t size, const struct ingest_opt *opt, int nopt)
 {
 	const char *path = fuzz_path(suffix);
-	struct ingest_opts opts = { 0, NULL, opt, nopt, NULL, NULL };
+	struct ingest_opts opts = { 0, NULL, opt, nopt, NULL, NULL, NULL };
 	struct ingest_result res;
 	static struct store *st;
 	FILE *fp;

@@ -29,7 +29,7 @@ static int changing_loader(struct ingest_ctx *ctx)
 	return load_compliance(ctx);
 }
 
-static const struct ingest_kind kind = { "compliance", changing_loader, "test", 0, 0 };
+static const struct ingest_kind kind = { "compliance", changing_loader, "test", 0, 0, NULL };
 
 static void copy(const char *from, const char *to)
 {
