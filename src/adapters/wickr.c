@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crosscheck.h"
 #include "hash.h"
 #include "json.h"
 #include "localdate.h"
@@ -31,6 +32,8 @@ struct wickr {
 	unsigned long unknown, controls, edits, others;
 	long long tz;                   /* of time_iso, option tz */
 	unsigned long iso_only, derived;
+	unsigned long iso_line;         /* the first record read by time_iso */
+	char iso_first[40];
 	/* the message ids this file captured, and its deletions: a deletion of
 	   a message the file never captured is a copy that existed (below) */
 	char **ids;
@@ -75,8 +78,12 @@ static int event_ts(struct wickr *w, const struct json *o, long long *ts)
 	}
 	iso = str_field(o, "time_iso");
 	if (iso && !time_parse(iso, ts, NULL)) {
-		*ts -= w->tz;
-		w->iso_only++;
+		if (time_zoneless(iso))
+			*ts -= w->tz;
+		if (!w->iso_only++) {
+			w->iso_line = w->line;
+			snprintf(w->iso_first, sizeof(w->iso_first), "%s", iso);
+		}
 		return 0;
 	}
 	return -2;
@@ -362,6 +369,31 @@ static int feed(struct wickr *w, const char *s, size_t len, unsigned long lineno
 	return 0;
 }
 
+/* Records without msg_ts were read by time_iso, a local time of the bot's
+ * host: in tz= when given (said), else taken as UTC, a guess said with
+ * its first file:line and count and kept in data_quality as every
+ * zone-less time is (tzguess.h). 0 or -1. */
+static int iso_report(const struct wickr *w)
+{
+	struct ingest_ctx *ctx = w->ctx;
+	struct src_loc at = { ctx->path, w->iso_line, 0 };
+	const char *tz = ingest_opt(ctx, "tz");
+	const char *s = w->iso_only == 1 ? "" : "s";
+
+	if (tz) {
+		diag_note("%s:%lu: %lu record%s without msg_ts: time_iso (a local time) read as %s"
+			  " (the first '%s')", ctx->path, w->iso_line, w->iso_only, s, tz,
+			  w->iso_first);
+		return 0;
+	}
+	diag_warn(&at, "%lu record%s without msg_ts: time_iso (a local time of the bot's host,"
+		  " the first '%s') taken as UTC; give the input option tz= with its offset",
+		  w->iso_only, s, w->iso_first);
+	return quality_add(ctx->st, "time_without_zone", "Wickr time_iso without msg_ts, taken"
+			   " as UTC", w->iso_first, NULL, (long long)w->iso_only, "records",
+			   ctx->input_id, w->iso_line, 1);
+}
+
 int load_wickr(struct ingest_ctx *ctx)
 {
 	struct textin *t = textin_open(ctx->path);
@@ -414,10 +446,8 @@ int load_wickr(struct ingest_ctx *ctx)
 	free(w.dels);
 	if (rc < 0)
 		return -1;
-	if (w.iso_only)
-		diag_note("%s: %lu record%s without msg_ts: time_iso (a local time) read as %s",
-			  ctx->path, w.iso_only, w.iso_only == 1 ? "" : "s",
-			  ingest_opt(ctx, "tz") ? ingest_opt(ctx, "tz") : "UTC (set --tz)");
+	if (w.iso_only && iso_report(&w))
+		return -1;
 	if (w.derived)
 		diag_note("%s: %lu text message%s without message_id: id derived (wickr-…)",
 			  ctx->path, w.derived, w.derived == 1 ? "" : "s");

@@ -103,5 +103,16 @@ rm -f "$T/tz.db"
 run ingest --db "$T/tz.db" --tz -05:00 wickr $D/oddities.txt
 t_eq "time_iso in --tz" "$(sql "$T/tz.db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', sent_ts, 'unixepoch') FROM store_messages WHERE line = 3")" \
 	"2018-12-05T19:15:00Z"
-t_contains "time_iso: said" "$T/err" "1 record without msg_ts: time_iso (a local time) read as -05:00"
+t_contains "time_iso: said at its line" "$T/err" "udaudit: $D/oddities.txt:3: 1 record without msg_ts: time_iso (a local time) read as -05:00 (the first '2018-12-05 14:15:00.000')"
+t_eq "time_iso in --tz: no guess stored" "$(sql "$T/tz.db" "SELECT count(*) FROM data_quality")" 0
+# without --tz it is taken as UTC: a guess, said with file:line and count,
+# kept in data_quality as every zone-less time is (so --strict fails a run)
+rm -f "$T/utc.db"
+run ingest --db "$T/utc.db" wickr $D/oddities.txt
+t_eq "time_iso as UTC: exit" "$rc" 0
+t_contains "time_iso as UTC: warned at its line" "$T/err" "udaudit: $D/oddities.txt:3: warning: 1 record without msg_ts: time_iso (a local time of the bot's host, the first '2018-12-05 14:15:00.000') taken as UTC; give the input option tz= with its offset"
+t_eq "time_iso as UTC: the time" "$(sql "$T/utc.db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', sent_ts, 'unixepoch') FROM store_messages WHERE line = 3")" \
+	"2018-12-05T14:15:00Z"
+t_eq "time_iso as UTC: data_quality row" "$(sql "$T/utc.db" "SELECT check_name, subject, count, unit, line, from_input FROM data_quality")" \
+	"time_without_zone|2018-12-05 14:15:00.000|1|records|3|1"
 t_done
