@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "crosscheck.h"
 #include "hash.h"
 #include "json.h"
 #include "records.h"
@@ -116,7 +117,58 @@ static void derive_id(const char *user, const char *when, const char *conv,
 	snprintf(out, 32, "purview-%.16s", hex);
 }
 
-static unsigned long ctx_derived;       /* ids derived in this file */
+/* A row's ids that cannot meet the same message from a Graph export:
+ * counted, with the first value and line. */
+struct unmatched {
+	unsigned long count, line;
+	char first[64];
+	const char *field;              /* the first one's field */
+};
+
+struct purview {
+	struct tz_guess tz;
+	unsigned long derived;          /* ids derived in this file */
+	struct unmatched not_thread;    /* a conversation that is no thread id */
+	struct unmatched no_conv;       /* no conversation at all */
+};
+
+static void unmatched_add(struct unmatched *u, const char *field, const char *value,
+			  unsigned long line)
+{
+	if (!u->count++) {
+		u->line = line;
+		u->field = field;
+		snprintf(u->first, sizeof(u->first), "%s", value);
+	}
+}
+
+/* A Teams thread id, as Graph writes chatId and channelIdentity.channelId:
+ * "19:…@thread.tacv2", "19:…@thread.skype", "19:…@thread.v2",
+ * "19:…@unq.gbl.spaces". */
+static int is_thread_id(const char *v)
+{
+	return !strncmp(v, "19:", 3) && strchr(v, '@');
+}
+
+/* The conversation the row names: ChatThreadId, else ChannelGuid (each at
+ * the top of AuditData, else in Messages[0]); NULL when neither. A value
+ * that is no thread id (a ChannelGuid that is a bare GUID, as the schema's
+ * Edm.Guid type allows) still qualifies the id but cannot meet Graph's:
+ * counted. The result may be buf. */
+static const char *row_conv(struct purview *p, const struct json *audit, char *buf, size_t n,
+			    unsigned long line)
+{
+	const char *field = "ChatThreadId";
+	const char *conv = msg_field(audit, field, field, buf, n);
+
+	if (!conv) {
+		field = "ChannelGuid";
+		conv = msg_field(audit, field, field, buf, n);
+	}
+	if (conv && !is_thread_id(conv))
+		unmatched_add(&p->not_thread, field, conv, line);
+	return conv;
+}
 
 /* The CSV's CreationDate carries a zone (one without is said); else
  * AuditData's CreationTime, UTC without one by Microsoft's schema. 0: read;
@@ -128,7 +180,7 @@ static int row_time(struct ingest_ctx *ctx, const char *const *val, struct json 
 	char datebuf[64];
 
 	if (!time_parse(trimmed(val[PF_DATE], datebuf, sizeof(datebuf)), ts, NULL)) {
-		tz_guess_apply(ctx->user, datebuf, ts, line, NULL);
+		tz_guess_apply(&((struct purview *)ctx->user)->tz, datebuf, ts, line, NULL);
 		return 0;
 	}
 	if (!created || time_parse(created, ts, NULL)) {
@@ -146,6 +198,7 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	struct json *audit;
 	const char *err;
 	unsigned long col;
+	struct purview *p = ctx->user;
 	char account[320], idbuf[32], convbuf[32], derived[32], qual[640];
 	struct usage_rec r;
 	int rc = 0, k = -1;
@@ -177,16 +230,14 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	r.ttl_seconds = -1;
 	if (row_time(ctx, val, audit, line, &r.ts, &rc))
 		goto out;
-	conv = msg_field(audit, "ChatThreadId", "ChatThreadId", convbuf, sizeof(convbuf));
-	if (!conv)
-		conv = msg_field(audit, "ChannelGuid", "ChannelGuid", convbuf, sizeof(convbuf));
+	conv = row_conv(p, audit, convbuf, sizeof(convbuf), line);
 	msgid = msg_field(audit, "MessageId", "Id", idbuf, sizeof(idbuf));
 	if (!msgid && ops[k].ev == EV_SENT) {
 		char iso[TIME_ISO_LEN];
 		time_fmt_iso(r.ts, iso);
 		derive_id(user, iso, conv, str_field(audit, "Id"), derived);
 		msgid = derived;
-		ctx_derived++;
+		p->derived++;
 	}
 	if (!msgid) {
 		rc = bad_record(&ctx->bad, line, 0, "%s without a MessageId", op);
@@ -197,6 +248,8 @@ static int row(struct ingest_ctx *ctx, const char *const *val, unsigned long lin
 	if (msgid != derived && conv && *conv) {
 		snprintf(qual, sizeof(qual), "%s:%s", conv, msgid);
 		msgid = qual;
+	} else if (msgid != derived) {
+		unmatched_add(&p->no_conv, "MessageId", msgid, line);
 	}
 	/* accounts are UPNs, which are case-insensitive: keep them lower case */
 	n = (size_t)snprintf(account, sizeof(account), "teams:%s", user);
@@ -217,22 +270,53 @@ out:
 	return rc;
 }
 
+/* The rows whose ids cannot meet a Graph export's: a warning at the
+ * first one's line with the count, and a data_quality row (spec 7: a
+ * mismatch between inputs is never silent). 0 or -1. */
+static int unmatched_report(struct ingest_ctx *ctx, const struct unmatched *u, int no_conv)
+{
+	struct src_loc at = { ctx->path, u->line, 0 };
+	int one = u->count == 1;
+
+	if (!u->count)
+		return 0;
+	if (no_conv)
+		diag_warn(&at, "%lu Teams message%s without ChatThreadId or ChannelGuid (%s"
+			  " '%s'%s): %s not qualified by a conversation and cannot be matched to"
+			  " the same message from a Graph export", u->count, one ? "" : "s", u->field,
+			  u->first, one ? "" : " the first", one ? "its id is" : "their ids are");
+	else
+		diag_warn(&at, "%lu Teams message%s whose conversation is not a Teams thread id"
+			  " (%s '%s'%s; a Graph export names it 19:…@thread…): %s cannot"
+			  " be matched to the same message from a Graph export", u->count,
+			  one ? "" : "s", u->field, u->first, one ? "" : " the first",
+			  one ? "it" : "they");
+	return quality_add(ctx->st, "teams_id_unmatched", no_conv ? "Teams message without a"
+			   " conversation: cannot be matched to a Graph export" : "Teams conversation"
+			   " that is not a thread id: cannot be matched to a Graph export", u->first,
+			   NULL, (long long)u->count, "messages", ctx->input_id, u->line, 1);
+}
+
 int load_purview(struct ingest_ctx *ctx)
 {
-	struct tz_guess tz;
+	struct purview p;
 	int rc;
 
-	if (tz_guess_init(&tz, ctx))
+	memset(&p, 0, sizeof(p));
+	if (tz_guess_init(&p.tz, ctx))
 		return -1;
-	ctx->user = &tz;
-	ctx_derived = 0;
+	ctx->user = &p;
 	rc = ingest_csv(ctx, cols, PF_COUNT, row);
 	ctx->user = NULL;
 	if (!rc)
-		rc = tz_guess_report(&tz, ctx);
-	if (!rc && ctx_derived)
+		rc = tz_guess_report(&p.tz, ctx);
+	if (!rc)
+		rc = unmatched_report(ctx, &p.not_thread, 0);
+	if (!rc)
+		rc = unmatched_report(ctx, &p.no_conv, 1);
+	if (!rc && p.derived)
 		diag_note("%s: %lu message%s sent without a MessageId: id derived (purview-…)",
-			  ctx->path, ctx_derived, ctx_derived == 1 ? "" : "s");
+			  ctx->path, p.derived, p.derived == 1 ? "" : "s");
 
 	if (!rc && ctx->ignored)
 		diag_note("%s: ignored %lu records that are not Teams message operations",

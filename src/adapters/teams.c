@@ -147,9 +147,7 @@ static const char *handle_of(struct teams *t, char *id)
 	struct user_map key = { id, NULL }, *m;
 
 	lower(id);
-	if (!t->nmap)
-		return id;
-	m = bsearch(&key, t->map, t->nmap, sizeof(*t->map), cmp_map);
+	m = t->nmap ? bsearch(&key, t->map, t->nmap, sizeof(*t->map), cmp_map) : NULL;
 	if (m)
 		return m->handle;
 	if (!t->unmapped++)
@@ -379,7 +377,12 @@ int load_teams(struct ingest_ctx *ctx)
 		diag_warn(&at, "%lu messages without 'chatId' or 'channelIdentity': their ids are"
 			  " not qualified by a conversation and may meet another chat's", t.no_conv);
 	}
-	if (t.unmapped) {
+	if (t.unmapped && !users) {
+		diag_note("%s: no users file: the accounts of %lu messages are teams:<object id>"
+			  " (the first '%s'); Purview and accounts.csv name senders by principal"
+			  " name: give users=FILE to map them", ctx->path, t.unmapped,
+			  t.first_unmapped);
+	} else if (t.unmapped) {
 		struct src_loc at = { ctx->path, 0, 0 };
 		diag_warn(&at, "%lu messages from users not in the users file (first '%s'):"
 			  " their accounts are teams:<object id>", t.unmapped, t.first_unmapped);
