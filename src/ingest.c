@@ -525,6 +525,19 @@ static int check_read(const struct ingest_ctx *ctx, int is_folder, const struct 
 	return rc ? rc : check_sides_unchanged(sd);
 }
 
+/* 1 when this file, with the same side files, is loaded already; 0 when
+ * not (*existing: the version it replaces, or 0); -1 on an error. */
+static int already_loaded(struct store *st, const struct ingest_kind *k,
+			  struct ingest_result *res, const struct sides *sd, long long *existing)
+{
+	int rc = find_input(st, k->name, res->sha256, existing, &res->skipped);
+
+	if (rc == 1)            /* the same file with other side files is new */
+		return same_sides(st, *existing, sd);
+	*existing = 0;
+	return rc;
+}
+
 int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 		const struct ingest_opts *opts, struct ingest_result *res)
 {
@@ -546,17 +559,12 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	rc = hash_input(st, k, path, res, &job, &later, &folder);
 	if (!later)
 		phase("hash");
-	if (!rc && !later) {
-		rc = find_input(st, k->name, res->sha256, &existing, &res->skipped);
-		if (rc == 1)            /* the same file with other side files is new */
-			rc = same_sides(st, existing, &sd);
-		else
-			existing = 0;
-		if (rc == 1) {
-			dirin_close(folder);
-			res->status = INGEST_ALREADY;
-			return 0;
-		}
+	if (!rc && !later)
+		rc = already_loaded(st, k, res, &sd, &existing);
+	if (rc == 1) {
+		dirin_close(folder);
+		res->status = INGEST_ALREADY;
+		return 0;
 	}
 	if (rc < 0) {
 		dirin_close(folder);
