@@ -1,6 +1,8 @@
 /* devstatus: where the inputs disagree on a device's status. A device's
  * status comes from its inventory row and from status events of other
- * inputs (a Jamf device history, an MDM erase command: device_events);
+ * inputs (a Jamf device history, an MDM erase command, or the status an
+ * inventory of another input gave before a later one replaced its row:
+ * device_events);
  * the analysis uses the latest (schema.c, view device_state), whatever
  * the load order. Run by crosscheck_run with the cross-file checks:
  *

@@ -41,7 +41,7 @@ struct ingest_ctx {
 	unsigned long kept;             /* bad rows kept to load later (tracker.c) */
 	unsigned long ignored;          /* unknown events ignored, counted */
 	unsigned long ignored_fields;   /* unknown fields ignored, counted */
-	struct stmt *put[8];            /* statements cached by records.c */
+	struct stmt *put[9];            /* statements cached by records.c */
 	void *user;                     /* the loader's own state, for its row callbacks */
 	/* the SHA-256 of what the loader read when it read a copy of the file
 	   ("" when it read the file itself): ingest_file checks that it is the

@@ -62,6 +62,9 @@ struct retention_rec {
 /* Each writes one record for the current input and line of ctx (the
  * evidence); 0 or -1 (database error, printed). */
 int records_put_account(struct ingest_ctx *ctx, unsigned long line, const struct account_rec *r);
+/* A device row replaces the row another input gave the same device_id
+ * (INSERT OR REPLACE); a status that row had (not 'active') is kept as
+ * that input's status event, so no inventory loaded later erases it. */
 int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct device_rec *r);
 /* A device's status from an input that is not its inventory (a wipe in a
  * device's history, an MDM erase command): its own row (device_events),

@@ -23,8 +23,8 @@ int usage_kind_from_name(const char *name)
 }
 
 enum put_slot {
-	PUT_ACCOUNT, PUT_DEVICE, PUT_DEVICE_EVENT, PUT_DEVICE_ID, PUT_DEVICE_APP, PUT_USAGE,
-	PUT_STORE_MSG, PUT_RETENTION
+	PUT_ACCOUNT, PUT_DEVICE, PUT_DEVICE_KEEP, PUT_DEVICE_EVENT, PUT_DEVICE_ID, PUT_DEVICE_APP,
+	PUT_USAGE, PUT_STORE_MSG, PUT_RETENTION
 };
 
 static const char *const put_sql[] = {
@@ -34,6 +34,12 @@ static const char *const put_sql[] = {
 	[PUT_DEVICE] = "INSERT OR REPLACE INTO devices (device_id, custodian_id, platform,"
 		" model, ownership, managed, status, status_on, replaced_by, enrolled_on,"
 		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+	/* the status another input gave the device, before this row replaces
+	   it: kept as that input's status event (records.h) */
+	[PUT_DEVICE_KEEP] = "INSERT INTO device_events (device_ref, status, status_on, input_id,"
+		" line) SELECT device_id, status, coalesce(status_on, ''), input_id, line"
+		" FROM devices WHERE device_id = ?1 AND input_id IS NOT ?2 AND status IS NOT NULL"
+		" AND status <> 'active'",
 	[PUT_DEVICE_EVENT] = "INSERT INTO device_events (device_ref, status, status_on, input_id,"
 		" line) VALUES (?1,?2,?3,?4,?5)",
 	[PUT_DEVICE_ID] = "INSERT INTO device_ids (alias, device_id, input_id, line)"
@@ -105,8 +111,16 @@ int records_put_account(struct ingest_ctx *ctx, unsigned long line, const struct
 
 int records_put_device(struct ingest_ctx *ctx, unsigned long line, const struct device_rec *r)
 {
-	struct stmt *s = put_stmt(ctx, PUT_DEVICE);
-	if (!s)
+	struct stmt *keep = put_stmt(ctx, PUT_DEVICE_KEEP), *s = put_stmt(ctx, PUT_DEVICE);
+	int rc;
+
+	if (!keep || !s)
+		return -1;
+	bind_opt(keep, 1, r->device_id);
+	stmt_bind_int(keep, 2, ctx->input_id);
+	rc = stmt_step(keep);
+	stmt_reset(keep);
+	if (rc < 0)
 		return -1;
 	bind_opt(s, 1, r->device_id);
 	bind_opt(s, 2, r->custodian_id);

@@ -122,18 +122,37 @@ t_eq "intune after: its row" "$(sql "$T/i.db" "SELECT d.status, i.kind FROM devi
 t_eq "intune after: the wipe kept" "$(sql "$T/i.db" "SELECT status, status_on FROM device_state
 	WHERE device_id = 'GOV-IPH-0042'")" "wiped|2024-06-12"
 
-# two inputs that disagree: the inventory says retired on 2024-06-20, a
-# history says wiped on 2024-06-25 (the latest is used), each named
+# two inventories of the same device: the row of the one loaded last,
+# the status of both (Jamf's Lost Mode of F2LXX0000003 on 2024-04-30 is
+# kept when devices.csv replaces its row), whatever the order
+t_eq "two inventories: the other's status kept" "$(sql "$T/r.db" "SELECT device_ref, status, status_on FROM device_events
+	WHERE device_ref = 'F2LXX0000003'")" "F2LXX0000003|lost|2024-04-30"
+t_eq "two inventories: the latest used" "$(sql "$T/r.db" "SELECT status, status_on FROM device_state
+	WHERE device_id = 'F2LXX0000003'")" "retired|2024-06-20"
+rm -f "$T/o.db"
+run ingest --db "$T/o.db" devices "$T/devices.csv"
+run ingest --db "$T/o.db" jamf "$T/inventory.json" $D/pro_mdm_commands.json
+t_eq "two inventories the other way round: the same" "$(state "$T/o.db" | grep -v '^4f5c')" "$(state "$T/r.db" | grep -v '^4f5c')"
+printf 'device_id,status\nF2LXX0000003,active\n' >"$T/active.csv"
+rm -f "$T/k.db"
+run ingest --db "$T/k.db" jamf "$T/inventory.json"
+run ingest --db "$T/k.db" devices "$T/active.csv"
+t_eq "an inventory saying active: Lost Mode kept" "$(sql "$T/k.db" "SELECT status, status_on FROM device_state
+	WHERE device_id = 'F2LXX0000003'")" "lost|2024-04-30"
+
+# three inputs that disagree: devices.csv says retired on 2024-06-20, the
+# Jamf inventory lost on 2024-04-30, a history wiped on 2024-06-25 (the
+# latest is used), each named
 sed 's/AB44F4D060A4/F2LXX0000003/; s/2021-05-03T/2024-06-25T/; s/1620050531000/1719306131000/' \
 	$D/classic_mobile_device_history.json >"$T/history.json"
 run ingest --db "$T/r.db" jamf "$T/history.json"
 run analyze --db "$T/r.db" --as-of 2024-07-31
 t_eq "disagreement: the latest used" "$(sql "$T/r.db" "SELECT status, status_on FROM device_state
 	WHERE device_id = 'F2LXX0000003'")" "wiped|2024-06-25"
-t_contains "disagreement: said with both" "$T/err" "udaudit: $T/history.json:1: warning: inputs disagree on the device's status (the latest is used): 'F2LXX0000003: wiped on 2024-06-25; not retired on 2024-06-20 ($T/devices.csv:3)' (2 statuses)"
+t_contains "disagreement: said with both" "$T/err" "udaudit: $T/history.json:1: warning: inputs disagree on the device's status (the latest is used): 'F2LXX0000003: wiped on 2024-06-25; not retired on 2024-06-20 ($T/devices.csv:3)' (3 statuses)"
 t_eq "disagreement: its data_quality row" "$(sql "$T/r.db" "SELECT q.check_name, q.count, q.line, i.path = '$T/history.json'
 	FROM data_quality q JOIN inputs i USING (input_id) WHERE q.check_name = 'device_status_conflict'")" \
-	"device_status_conflict|2|1|1"
+	"device_status_conflict|3|1|1"
 # the history taken out of the audit: its wipe goes with it
 hid=$(sql "$T/r.db" "SELECT input_id FROM inputs WHERE path = '$T/history.json'")
 run inputs retire --db "$T/r.db" "$hid"
