@@ -51,6 +51,9 @@ void phase_stage(const char *fmt, ...)
 /* One line: "udaudit: STAGE: NAME  wall s  cpu s", into out (the
  * figures in columns). */
 static void format_line(char *out, size_t size, double wall, double cpu, const char *indent,
+			const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void format_line(char *out, size_t size, double wall, double cpu, const char *indent,
 			const char *fmt, va_list ap)
 {
 	char name[100], label[180];
