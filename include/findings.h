@@ -245,7 +245,8 @@ struct finding_acc {
 	char id[17];
 	unsigned long long count;       /* message_count */
 	long long first_ts, last_ts;    /* LLONG_MAX / LLONG_MIN: none yet */
-	struct hashmap convs, ev;       /* conversation hashes; evidence rows */
+	struct strmap convs;            /* the conversations, exact (never merged on a hash) */
+	struct hashmap ev;              /* evidence rows */
 	size_t nev;
 };
 
@@ -270,7 +271,9 @@ int finding_evidence(struct findings_writer *w, struct finding_acc *f, long long
 		     long long line, const struct finding_evidence_facts *facts);
 void finding_time(struct finding_acc *f, long long ts);
 void finding_conv(struct finding_acc *f, const char *conv);
-void finding_conv_hash(struct finding_acc *f, uint64_t conv_hash);
+/* Tests only: the hash of the findings' conversation sets (NULL:
+   hash_str64), to force collisions. */
+void findings_test_conv_hash(uint64_t (*h)(const char *));
 /* A message copy: counted, timed, its conversation counted, and its row
  * with the facts written to finding_copies. */
 int finding_copy(struct findings_writer *w, struct finding_acc *f,

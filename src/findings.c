@@ -198,12 +198,20 @@ void finding_make_id(char out[17], enum finding_type t, enum finding_class c, co
 	free(buf);
 }
 
+static uint64_t (*conv_hash)(const char *);     /* NULL: hash_str64 */
+
+void findings_test_conv_hash(uint64_t (*h)(const char *))
+{
+	conv_hash = h;
+}
+
 int finding_begin(struct findings_writer *w, struct finding_acc *f, enum finding_type t,
 		  enum finding_class c, const char *key, const struct finding_who *who)
 {
 	struct stmt *s = w->ins_finding;
 
 	memset(f, 0, sizeof(*f));
+	f->convs.hash = conv_hash;
 	f->used = 1;
 	f->type = t;
 	f->cls = c;
@@ -258,15 +266,12 @@ void finding_time(struct finding_acc *f, long long ts)
 		f->last_ts = ts;
 }
 
-void finding_conv_hash(struct finding_acc *f, uint64_t conv_hash)
-{
-	hashmap_add(&f->convs, conv_hash);
-}
-
 void finding_conv(struct finding_acc *f, const char *conv)
 {
+	int is_new;
+
 	if (conv && *conv)
-		hashmap_add(&f->convs, hash_str64(conv));
+		strmap_slot(&f->convs, conv, &is_new);
 }
 
 static void bind_ts(struct stmt *s, int idx, long long ts)
@@ -307,7 +312,7 @@ int finding_copy(struct findings_writer *w, struct finding_acc *f,
 
 void finding_drop(struct finding_acc *f)
 {
-	hashmap_clear(&f->convs);
+	strmap_clear(&f->convs);
 	hashmap_clear(&f->ev);
 	f->used = 0;
 }

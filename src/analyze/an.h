@@ -162,10 +162,10 @@ struct acct {
 	/* from the store scan */
 	unsigned long long store_rows;
 	long long store_first, store_last;
-	struct hashmap store_convs;
+	struct strmap store_convs;              /* its conversations (exact) */
 	unsigned long purged;
 	long long purge_first, purge_last;
-	struct hashmap purge_convs;
+	struct strmap purge_convs;              /* of the purged rows (exact) */
 	struct ev_ref *purge_ev;
 	size_t npurge_ev;
 };
@@ -263,8 +263,9 @@ struct an {
 	struct secmap *secs;                    /* per app */
 	size_t napps, apps_alloc;
 	struct findings_writer w;
-	/* exclusion caches: direct-mapped, bounded */
-	uint64_t *peer_cache_h, *peer_cache_m, *conv_cache_h, *conv_cache_m;
+	/* exclusion caches of peers [0] and conversations [1]: direct-mapped,
+	   bounded, EXCL_CACHE slots each */
+	struct excl_slot *excl_cache[2];
 	int excl_uses[EX_FIELDS];               /* some exclusion has a pattern for it */
 	struct policy *pols;
 	size_t npols;
@@ -288,6 +289,12 @@ struct an {
 };
 
 #define EXCL_CACHE 65536
+/* A cached exclusion mask: the value itself is kept and compared, so two
+   values whose hashes are equal never share a mask. */
+struct excl_slot {
+	uint64_t h, mask;
+	char *value;                    /* NULL: empty */
+};
 
 
 /* ---- helpers (analyze.c) ---- */

@@ -313,8 +313,8 @@ static void an_release(struct an *a)
 		ev_free(ac->timers, ac->ntimers);
 		ev_free(ac->purge_ev, ac->npurge_ev);
 		free(ac->first_ev.mid);
-		hashmap_clear(&ac->purge_convs);
-		hashmap_clear(&ac->store_convs);
+		strmap_clear(&ac->purge_convs);
+		strmap_clear(&ac->store_convs);
 	}
 	free(a->accts);
 	for (size_t i = 0; i < a->ndevs; i++) {
@@ -338,10 +338,11 @@ static void an_release(struct an *a)
 		free(a->pols[i].app);
 	free(a->pols);
 	free(a->shorts);
-	free(a->peer_cache_h);
-	free(a->peer_cache_m);
-	free(a->conv_cache_h);
-	free(a->conv_cache_m);
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; a->excl_cache[k] && i < EXCL_CACHE; i++)
+			free(a->excl_cache[k][i].value);
+		free(a->excl_cache[k]);
+	}
 	evidence_release(a);
 	free(a->fwd_keys.bits);
 	free(a->exp_keys.bits);
@@ -376,10 +377,8 @@ static const char *const temp_tables[] = {
 /* The exclusion caches, and which fields some exclusion looks at. */
 static void an_caches(struct an *a)
 {
-	a->peer_cache_h = xcalloc(EXCL_CACHE, sizeof(uint64_t));
-	a->peer_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
-	a->conv_cache_h = xcalloc(EXCL_CACHE, sizeof(uint64_t));
-	a->conv_cache_m = xcalloc(EXCL_CACHE, sizeof(uint64_t));
+	for (int k = 0; k < 2; k++)
+		a->excl_cache[k] = xcalloc(EXCL_CACHE, sizeof(struct excl_slot));
 	for (size_t i = 0; i < a->r->nexcl; i++)
 		for (int f = 0; f < EX_FIELDS; f++)
 			if (a->r->excl[i].npat[f])

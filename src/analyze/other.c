@@ -28,7 +28,7 @@ struct outage_run {
 	long long first, last, prev;
 	unsigned long long n;
 	char *first_key;
-	struct hashmap accounts;
+	struct strmap accounts;         /* the accounts of the run (exact) */
 };
 
 /* The finding of a run long enough: its rows read back by range. */
@@ -102,7 +102,7 @@ int outages(struct an *a)
 				rc = outage_emit(a, rows, &run);
 			free(run.app);
 			free(run.first_key);
-			hashmap_clear(&run.accounts);
+			strmap_clear(&run.accounts);
 			memset(&run, 0, sizeof(run));
 			if (rc)
 				break;
@@ -116,11 +116,12 @@ int outages(struct an *a)
 		}
 		run.last = run.prev = ts;
 		run.n++;
-		hashmap_add(&run.accounts, hash_str64(stmt_text(s, 2)));
+		int is_new;
+		strmap_slot(&run.accounts, stmt_text(s, 2), &is_new);
 	}
 	free(run.app);
 	free(run.first_key);
-	hashmap_clear(&run.accounts);
+	strmap_clear(&run.accounts);
 	stmt_free(rows);
 	stmt_free(s);
 	return rc;

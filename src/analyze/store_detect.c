@@ -85,8 +85,9 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		if (ac->short_track > 0) {
 			const char *sconv = rs_text(&src, 3);
 			ac->store_rows++;
+			int is_new;
 			if (sconv && *sconv)
-				hashmap_add(&ac->store_convs, hash_str64(sconv));
+				strmap_slot(&ac->store_convs, sconv, &is_new);
 			if (sent < ac->store_first)
 				ac->store_first = sent;
 			if (sent > ac->store_last)
@@ -101,9 +102,10 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 					ac->purge_first = sent;
 				if (sent > ac->purge_last)
 					ac->purge_last = sent;
+				int is_new;
 				const char *conv = rs_text(&src, 3);
 				if (conv && *conv)
-					hashmap_add(&ac->purge_convs, hash_str64(conv));
+					strmap_slot(&ac->purge_convs, conv, &is_new);
 				struct line_facts lf = { "purged from the store", mid, purged };
 				ev_push(&ac->purge_ev, &ac->npurge_ev, FINDINGS_MAX_EVIDENCE, sent,
 					rs_int(&src, 7), rs_int(&src, 8), EVS_STORE, &lf);
@@ -224,7 +226,7 @@ int retention_shortfall(struct an *a)
 		const char *app = p->app;
 		enum role_kind role = p->role;
 		long long need = a->r->retention_days[role];
-		struct hashmap convs = HASHMAP_INIT;
+		struct strmap convs = STRMAP_INIT;
 		unsigned long long rows = 0;
 		long long first = LLONG_MAX, last = LLONG_MIN;
 		int held = 0;
@@ -239,12 +241,12 @@ int retention_shortfall(struct an *a)
 				first = ac->store_first;
 			if (ac->store_last > last)
 				last = ac->store_last;
-			uint64_t conv;
-			for (size_t pos = 0; hashmap_next(&ac->store_convs, &pos, &conv, NULL); )
-				hashmap_add(&convs, conv);
+			int is_new;
+			for (size_t c = 0; c < ac->store_convs.n; c++)
+				strmap_slot(&convs, strmap_key(&ac->store_convs, c), &is_new);
 		}
 		if (!held) {
-			hashmap_clear(&convs);
+			strmap_clear(&convs);
 			continue;
 		}
 		struct finding_acc f;
@@ -253,7 +255,7 @@ int retention_shortfall(struct an *a)
 		rc = finding_begin(&a->w, &f, FT_RETENTION_SHORTFALL, FC_THREATENED, key, &w);
 		free(key);
 		if (rc) {
-			hashmap_clear(&convs);
+			strmap_clear(&convs);
 			break;
 		}
 		f.count = rows;

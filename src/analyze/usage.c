@@ -38,21 +38,19 @@ static int is_excluded(struct an *a, struct acct *ac, const char *peer, const ch
 	   field no rule has a pattern for is not looked at */
 	const char *v[2] = { peer, conv };
 	uint64_t hv[2] = { 0, conv_h };
-	uint64_t *ch[2] = { a->peer_cache_h, a->conv_cache_h };
-	uint64_t *cm[2] = { a->peer_cache_m, a->conv_cache_m };
 	for (int i = 0; i < 2; i++) {
 		if (!a->excl_uses[EX_PEER + i] || !v[i] || !*v[i]) {
 			m[EX_PEER + i] = 0;
 			continue;
 		}
 		uint64_t h = hv[i] ? hv[i] : hash_str64(v[i]);
-		size_t slot = (size_t)(h & (EXCL_CACHE - 1));
-		if (ch[i][slot] == h) {
-			m[EX_PEER + i] = cm[i][slot];
+		struct excl_slot *e = &a->excl_cache[i][h & (EXCL_CACHE - 1)];
+		if (e->value && e->h == h && !strcmp(e->value, v[i])) {
+			m[EX_PEER + i] = e->mask;
 		} else {
 			m[EX_PEER + i] = rules_excl_match(r, (enum excl_field)(EX_PEER + i), v[i]);
-			ch[i][slot] = h;
-			cm[i][slot] = m[EX_PEER + i];
+			free(e->value);
+			*e = (struct excl_slot){ h, m[EX_PEER + i], xstrdup(v[i]) };
 		}
 	}
 	return rules_excluded(r, m);

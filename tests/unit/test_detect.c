@@ -261,10 +261,11 @@ static void others(void)
 	CHECK(n == 1);
 }
 
-/* "m-b" hashes as "m-a": the store index must still tell them apart */
+/* "m-b" hashes as "m-a" (and "g-b" as "g-a"): the store index and the
+   sets of conversations must still tell them apart */
 static uint64_t colliding(const char *s)
 {
-	return hash_str64(strcmp(s, "m-b") ? s : "m-a");
+	return hash_str64(!strcmp(s, "m-b") ? "m-a" : !strcmp(s, "g-b") ? "g-a" : s);
 }
 
 static void collisions(void)
@@ -310,6 +311,19 @@ static void collisions(void)
 	CHECK(finding("NOT_FORWARDED", "threatened", "whatsapp:+1", NULL) == 1);
 	CHECK(copy_of("m-a", "whatsapp:+1", &c, kind, sizeof(kind)));
 	CHECK(!copy_of("m-b", "whatsapp:+1", &c, kind, sizeof(kind)));
+	/* two conversations whose hashes collide are two conversations of
+	   one finding */
+	findings_test_conv_hash(colliding);
+	reset();
+	acct("whatsapp:+1", "manual", "", "2018-01-01");
+	ev("2021-03-01T10:00:00Z", "sent", "whatsapp:+1", "D1", "m-1", "g-a");
+	ev("2021-03-01T11:00:00Z", "sent", "whatsapp:+1", "D1", "m-2", "g-b");
+	CHECK(analyze("2021-06-30") == 0);
+	CHECK(finding("NOT_FORWARDED", "threatened", "whatsapp:+1", NULL) == 2);
+	long long n = -1;
+	CHECK(store_query_int(st, "SELECT conversation_count FROM findings"
+			      " WHERE type = 'NOT_FORWARDED'", &n) == 0 && n == 2);
+	findings_test_conv_hash(NULL);
 	analyze_test_key_hash(NULL);
 }
 
