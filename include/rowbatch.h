@@ -1,0 +1,35 @@
+/* rowbatch: rows written many to one INSERT (a multi-row VALUES), for the
+ * hot writers whose rows come one at a time: one statement step for up to
+ * `rows` rows instead of one each (the per-statement cost of SQLite, its
+ * reset and bindings, was most of what such a row cost). Values are copied
+ * as they are added (texts into an arena, bound without a second copy), so
+ * the caller's strings need not outlive the call. Rows reach the table in
+ * the order they were added, when a batch is full or at rowbatch_flush
+ * (the last, partial batch: a statement of its own size). */
+#ifndef UDAUDIT_ROWBATCH_H
+#define UDAUDIT_ROWBATCH_H
+
+#include <stddef.h>
+
+struct store;
+struct rowbatch;
+
+/* insert: "INSERT INTO table (col, ...)", the VALUES are added here; ncols
+ * values a row, up to rows rows a statement (ncols * rows parameters at
+ * most 32766, SQLite's limit). */
+struct rowbatch *rowbatch_open(struct store *st, const char *insert, int ncols, int rows);
+/* The next value of the row being added. */
+void rowbatch_int(struct rowbatch *b, long long v);
+void rowbatch_text(struct rowbatch *b, const char *v);         /* NULL: NULL */
+void rowbatch_null(struct rowbatch *b);
+/* End the row (it must have ncols values): written when the batch is full.
+ * 0, or -1 when that write failed (printed; the store is marked failed). */
+int rowbatch_row(struct rowbatch *b);
+/* Write the rows added and not yet written (between rows). 0 or -1. */
+int rowbatch_flush(struct rowbatch *b);
+/* The rows added and not yet written. */
+size_t rowbatch_pending(const struct rowbatch *b);
+/* Rows not flushed are dropped (the caller's transaction failed). */
+void rowbatch_free(struct rowbatch *b);
+
+#endif

@@ -1,0 +1,121 @@
+/* rowbatch: rows reach the table in the order added, with their values
+ * (NULL, integers, texts the caller has since overwritten), in full batches
+ * and in the partial last one at rowbatch_flush; a row of the wrong number
+ * of values is refused and said; rows never flushed are not written. */
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "check.h"
+#include "rowbatch.h"
+#include "store.h"
+
+static long long count(struct store *st)
+{
+	long long n = -1;
+	store_query_int(st, "SELECT count(*) FROM t", &n);
+	return n;
+}
+
+int main(void)
+{
+	struct store *st = store_open(":memory:", 1);
+	struct rowbatch *b;
+	struct stmt *s;
+	char text[32];
+	const char *err;
+	int rc = 0, n = 0, ordered = 1;
+
+	CHECK(st != NULL);
+	CHECK(store_exec(st, "CREATE TABLE t (k INTEGER, v TEXT, w TEXT)") == 0);
+
+	/* 10 rows in batches of 4: two full ones as they come, 2 at the flush */
+	b = rowbatch_open(st, "INSERT INTO t (k, v, w)", 3, 4);
+	for (int i = 0; i < 10; i++) {
+		snprintf(text, sizeof(text), "row %d", i);
+		rowbatch_int(b, i);
+		rowbatch_text(b, text);
+		memset(text, 'x', sizeof(text) - 1);    /* copied when added */
+		if (i % 3 == 0)
+			rowbatch_null(b);
+		else
+			rowbatch_text(b, i % 3 == 1 ? "" : "two");
+		rc |= rowbatch_row(b);
+		if (i == 3)
+			CHECK(count(st) == 4 && rowbatch_pending(b) == 0);
+		if (i == 8)
+			CHECK(count(st) == 8 && rowbatch_pending(b) == 1);
+	}
+	CHECK(rc == 0);
+	CHECK(count(st) == 8);
+	CHECK(rowbatch_pending(b) == 2);
+	CHECK(rowbatch_flush(b) == 0);
+	CHECK(rowbatch_pending(b) == 0);
+	CHECK(count(st) == 10);
+	CHECK(rowbatch_flush(b) == 0);          /* nothing pending: nothing written */
+	CHECK(count(st) == 10);
+
+	s = stmt_prepare(st, "SELECT k, v, w, w IS NULL FROM t ORDER BY rowid");
+	while (s && stmt_step(s) == 1) {
+		char want[32];
+		snprintf(want, sizeof(want), "row %d", n);
+		ordered &= stmt_int(s, 0) == n;
+		CHECK_STR(stmt_text(s, 1), want);
+		if (n % 3 == 0)
+			CHECK(stmt_int(s, 3) == 1);
+		else
+			CHECK_STR(stmt_text(s, 2), n % 3 == 1 ? "" : "two");
+		n++;
+	}
+	stmt_free(s);
+	CHECK(n == 10 && ordered);
+
+	/* a row of two values for three columns: refused, said, not written */
+	rowbatch_int(b, 99);
+	rowbatch_int(b, 99);
+	capture_begin();
+	rc = rowbatch_row(b);
+	err = capture_end();
+	CHECK(rc == -1);
+	CHECK(strstr(err, "a row of 2 values for the 3 columns") != NULL);
+	CHECK(rowbatch_pending(b) == 0);
+	/* one of four values: the same */
+	for (int i = 0; i < 4; i++)
+		rowbatch_int(b, 7);
+	capture_begin();
+	rc = rowbatch_row(b);
+	err = capture_end();
+	CHECK(rc == -1 && strstr(err, "a row of 4 values") != NULL);
+	/* a flush inside a row is refused */
+	rowbatch_int(b, 5);
+	capture_begin();
+	rc = rowbatch_flush(b);
+	err = capture_end();
+	CHECK(rc == -1 && strstr(err, "flushed inside a row") != NULL);
+	rowbatch_text(b, "a");
+	rowbatch_text(b, "b");
+	CHECK(rowbatch_row(b) == 0);
+	CHECK(rowbatch_flush(b) == 0);
+	CHECK(count(st) == 11);
+
+	/* rows not flushed are dropped with the batch */
+	rowbatch_int(b, 11);
+	rowbatch_null(b);
+	rowbatch_null(b);
+	CHECK(rowbatch_row(b) == 0);
+	rowbatch_free(b);
+	CHECK(count(st) == 11);
+
+	/* a failed write says so: a table that is not there */
+	b = rowbatch_open(st, "INSERT INTO nowhere (k)", 1, 2);
+	rowbatch_int(b, 1);
+	CHECK(rowbatch_row(b) == 0);
+	capture_begin();
+	rc = rowbatch_flush(b);
+	err = capture_end();
+	CHECK(rc == -1 && strstr(err, "no such table") != NULL);
+	rowbatch_free(b);
+
+	store_close(st);
+	return CHECK_DONE();
+}
