@@ -225,11 +225,17 @@ struct finding_copy_facts {
 	unsigned survives;              /* FINDING_SURVIVES_* */
 };
 
-/* The prepared statements of one run being written. */
+/* The prepared statements of one run being written. Evidence rows are
+ * written in batches (rowbatch.h), copies first to a temp table
+ * (findings_copies_commit): both reach their tables at
+ * findings_writer_flush at the latest. */
+struct rowbatch;
 struct findings_writer {
 	struct store *st;
 	long long run_id;
-	struct stmt *ins_finding, *upd_finding, *ins_evidence, *ins_copy;
+	struct stmt *ins_finding, *upd_finding;
+	struct rowbatch *evidence, *copies;
+	unsigned long long staged;      /* copies in the temp table */
 	/* what was written, for the summary */
 	unsigned long findings;
 	unsigned long count[FT_COUNT][FC_COUNT];
@@ -252,7 +258,16 @@ struct finding_acc {
 
 /* 0 or -1 (printed). */
 int findings_writer_open(struct findings_writer *w, struct store *st, long long run_id);
+/* Write what is batched or staged (copies with no more survives bits): the
+ * evidence and finding_copies tables are complete after it. 0 or -1. */
+int findings_writer_flush(struct findings_writer *w);
+/* Rows not flushed are dropped (the analysis failed). */
 void findings_writer_close(struct findings_writer *w);
+/* Move the staged copies into finding_copies, OR-ing into survives the
+ * value of survives_or (NULL: none), an SQL expression over the staged row
+ * aliased c (c.account, c.message_id): bits only known once every copy is
+ * judged (another account still holds the message). 0 or -1. */
+int findings_copies_commit(struct findings_writer *w, const char *survives_or);
 
 /* The finding id of a type, class and grouping key (the contract above). */
 void finding_make_id(char out[17], enum finding_type t, enum finding_class c, const char *key);
@@ -275,7 +290,7 @@ void finding_conv(struct finding_acc *f, const char *conv);
    hash_str64), to force collisions. */
 void findings_test_conv_hash(uint64_t (*h)(const char *));
 /* A message copy: counted, timed, its conversation counted, and its row
- * with the facts written to finding_copies. */
+ * with the facts staged for finding_copies (findings_copies_commit). */
 int finding_copy(struct findings_writer *w, struct finding_acc *f,
 		 const struct finding_copy_facts *c);
 /* Write the counts and the sentence; the finding is no longer used. */

@@ -173,6 +173,9 @@ int evidence_fallback(struct an *a)
 	unsigned mask = 0;
 	int rc = 0;
 
+	/* the rows are read here, and by every report */
+	if (findings_writer_flush(&a->w))
+		return -1;
 	if (!a->fallback.n)
 		return 0;
 	if (store_exec(a->st, "DROP TABLE IF EXISTS temp.evk; DROP TABLE IF EXISTS temp.evf;"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "records.h"
+#include "rowbatch.h"
 #include "xalloc.h"
 
 /* ---- message findings (spec 4.1) ---- */
@@ -385,7 +386,8 @@ static int add_copy(struct an *a, struct group *g, const struct verdict *v,
 
 /* The statements of the message pass. */
 struct msg_pass {
-	struct stmt *cand, *gap, *alive;
+	struct stmt *cand;
+	struct rowbatch *gap, *alive;   /* written in batches, flushed after the pass */
 	struct stmt *del, *del_one, *fwd, *exp;
 	int del_row;                    /* del is on a row (1), at its end (0) */
 	int merge;                      /* 0: the candidates left (account, mid) order */
@@ -452,8 +454,8 @@ static void msg_pass_free(struct msg_pass *p)
 	free(p->cur);
 	free(p->exports);
 	stmt_free(p->cand);
-	stmt_free(p->gap);
-	stmt_free(p->alive);
+	rowbatch_free(p->gap);
+	rowbatch_free(p->alive);
 	stmt_free(p->del);
 	stmt_free(p->del_one);
 	stmt_free(p->fwd);
@@ -492,25 +494,25 @@ static int msg_side_rows(struct msg_pass *p, const struct acct *ac, const struct
 {
 	int retained = c->has_store || c->has_fwd || c->has_exp;
 
-	/* texts borrowed from the candidate's row, stepped at once */
 	if (!retained && ac->capture == CAP_ARCHIVER && c->app) {
-		stmt_bind_text_borrowed(p->gap, 1, c->app, -1);
-		stmt_bind_int(p->gap, 2, c->ts);
-		stmt_bind_text_borrowed(p->gap, 3, c->account, -1);
-		stmt_bind_text_borrowed(p->gap, 4, c->mid, -1);
-		stmt_bind_text_borrowed(p->gap, 5, c->conv, -1);
-		stmt_bind_int(p->gap, 6, c->input_id);
-		stmt_bind_int(p->gap, 7, c->line);
-		stmt_bind_text_borrowed(p->gap, 8, c->lf.event, -1);
-		stmt_bind_text_borrowed(p->gap, 9, c->lf.mid, -1);
-		stmt_bind_int(p->gap, 10, c->lf.ts);
-		if (step_done(p->gap))
+		struct rowbatch *b = p->gap;
+		rowbatch_text(b, c->app);
+		rowbatch_int(b, c->ts);
+		rowbatch_text(b, c->account);
+		rowbatch_text(b, c->mid);
+		rowbatch_text(b, c->conv);
+		rowbatch_int(b, c->input_id);
+		rowbatch_int(b, c->line);
+		rowbatch_text(b, c->lf.event);
+		rowbatch_text(b, c->lf.mid);
+		rowbatch_int(b, c->lf.ts);
+		if (rowbatch_row(b))
 			return -1;
 	}
 	if (v->facts.survives & FINDING_SURVIVES_DEVICE) {
-		stmt_bind_text_borrowed(p->alive, 1, c->mid, -1);
-		stmt_bind_text_borrowed(p->alive, 2, c->account, -1);
-		if (step_done(p->alive))
+		rowbatch_text(p->alive, c->mid);
+		rowbatch_text(p->alive, c->account);
+		if (rowbatch_row(p->alive))
 			return -1;
 	}
 	return 0;
@@ -578,19 +580,19 @@ static int msg_retained(const struct an *a, struct msg_pass *p, struct cand *c)
 	return 0;
 }
 
-/* After the pass: a copy whose message another account still holds. */
+/* After the pass: a copy whose message another account still holds (all
+   the accounts of a message are known only then), OR-ed in as the staged
+   copies move into finding_copies. */
 static int mark_other_holders(struct an *a)
 {
-	char sql[400];
+	char expr[200];
 
 	if (store_exec(a->st, "CREATE INDEX temp.an_alive_i ON an_alive (mid, account)"))
 		return -1;
-	snprintf(sql, sizeof(sql),
-		 "UPDATE main.finding_copies SET survives = survives | %u WHERE run_id = %lld"
-		 " AND EXISTS (SELECT 1 FROM temp.an_alive x WHERE x.mid = message_id"
-		 "  AND x.account != finding_copies.account)",
-		 FINDING_SURVIVES_OTHER, a->run_id);
-	return store_exec(a->st, sql);
+	snprintf(expr, sizeof(expr), "CASE WHEN EXISTS (SELECT 1 FROM temp.an_alive x"
+		 " WHERE x.mid = c.message_id AND x.account != c.account) THEN %u ELSE 0 END",
+		 FINDING_SURVIVES_OTHER);
+	return findings_copies_commit(&a->w, expr);
 }
 
 int message_findings(struct an *a)
@@ -610,16 +612,15 @@ int message_findings(struct an *a)
 	phase("  candidate indexes");
 	memset(&p, 0, sizeof(p));
 	p.cand = stmt_prepare(a->st, CAND_SQL);
-	p.gap = stmt_prepare(a->st,
-		"INSERT INTO temp.an_gap (app, ts, account, mid, conv, input_id, line, fev, fmid,"
-		" fts) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-	p.alive = stmt_prepare(a->st, "INSERT INTO temp.an_alive (mid, account) VALUES (?1,?2)");
+	p.gap = rowbatch_open(a->st, "INSERT INTO temp.an_gap (app, ts, account, mid, conv,"
+			      " input_id, line, fev, fmid, fts)", 10, 64);
+	p.alive = rowbatch_open(a->st, "INSERT INTO temp.an_alive (mid, account)", 2, 256);
 	p.del = stmt_prepare(a->st, DEL_SQL);
 	p.del_one = stmt_prepare(a->st, DEL_ONE_SQL);
 	p.fwd = stmt_prepare(a->st, FWD_SQL);
 	p.exp = stmt_prepare(a->st, EXP_SQL);
 	p.merge = 1;
-	if (!p.cand || !p.gap || !p.alive || !p.del || !p.del_one || !p.fwd || !p.exp ||
+	if (!p.cand || !p.del || !p.del_one || !p.fwd || !p.exp ||
 	    load_exports(a, &p) ||
 	    (p.del_row = stmt_step(p.del)) < 0) {
 		msg_pass_free(&p);
@@ -648,6 +649,8 @@ int message_findings(struct an *a)
 		for (size_t i = 0; i < p.ngroups && rc == 0; i++)
 			rc = group_flush(a, &p.groups[i]);
 		p.ngroups = 0;
+		if (rc == 0 && (rowbatch_flush(p.gap) || rowbatch_flush(p.alive)))
+			rc = -1;
 	} else {
 		rc = -1;
 	}
