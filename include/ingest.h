@@ -9,6 +9,7 @@
 
 struct store;
 struct stmt;
+struct rowbatch;
 
 /* key=value options of one input (whatsapp --account/--self, ...). */
 struct ingest_opt {
@@ -31,6 +32,8 @@ struct ingest_opts {
 	const char *const *opt_given;
 };
 
+enum { BATCH_USAGE, BATCH_STORE_MSG, RECORD_BATCHES };
+
 struct ingest_ctx {
 	struct store *st;
 	const char *kind, *path;
@@ -42,6 +45,10 @@ struct ingest_ctx {
 	unsigned long ignored;          /* unknown events ignored, counted */
 	unsigned long ignored_fields;   /* unknown fields ignored, counted */
 	struct stmt *put[9];            /* statements cached by records.c */
+	struct record_batch {           /* rows not yet written (records.c) */
+		struct rowbatch *rows;
+		unsigned long first_line, last_line;
+	} batch[RECORD_BATCHES];
 	void *user;                     /* the loader's own state, for its row callbacks */
 	/* the SHA-256 of what the loader read when it read a copy of the file
 	   ("" when it read the file itself): ingest_file checks that it is the

@@ -1,8 +1,8 @@
 /* records: the canonical records of spec §3 and the one place that writes
  * them into the audit store. Canonical readers and the adapters of §6 both
  * fill these structs and call records_put_*; strings are borrowed for the
- * call only (records.c binds them without a copy and steps before it
- * returns). NULL or "" = unknown. Dates are "YYYY-MM-DD",
+ * call only (records.c binds or copies them before it returns). NULL or
+ * "" = unknown. Dates are "YYYY-MM-DD",
  * timestamps Unix seconds UTC. */
 #ifndef UDAUDIT_RECORDS_H
 #define UDAUDIT_RECORDS_H
@@ -78,8 +78,16 @@ int records_put_device_event(struct ingest_ctx *ctx, unsigned long line, const c
 int records_put_device_id(struct ingest_ctx *ctx, unsigned long line, const char *alias,
 			  const char *device_id);
 int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const struct device_app_rec *r);
+/* Usage events and store messages are written 64 to a statement: the
+ * table has them after records_flush, and a refused one fails a later
+ * call or the flush (said with the lines of its batch). */
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);
 int records_put_retention(struct ingest_ctx *ctx, unsigned long line, const struct retention_rec *r);
+/* Write the records not yet written (the loader is done). 0 or -1. */
+int records_flush(struct ingest_ctx *ctx);
+/* Free the cached statements and batches; rows not flushed are dropped
+ * (the file failed). */
+void records_release(struct ingest_ctx *ctx);
 
 #endif

@@ -75,6 +75,9 @@ int stmt_bind_null(struct stmt *s, int idx);
 /* 1 a row, 0 done, -1 error (printed). */
 int stmt_step(struct stmt *s);
 int stmt_reset(struct stmt *s);         /* also clears bindings */
+/* Reset, the bindings left as they are: for a writer that binds every
+ * parameter before each step (clearing hundreds of them is wasted). */
+int stmt_rewind(struct stmt *s);
 int stmt_columns(struct stmt *s);
 int stmt_is_null(struct stmt *s, int col);
 const char *stmt_text(struct stmt *s, int col);        /* NULL for NULL; borrowed until next step */

@@ -13,6 +13,7 @@
 #include "csvin.h"
 #include "dirin.h"
 #include "hash.h"
+#include "records.h"
 #include "store.h"
 #include "suggest.h"
 #include "textin.h"
@@ -424,14 +425,6 @@ static int check_sides_unchanged(const struct sides *sd)
 	return 0;
 }
 
-static void ctx_release(struct ingest_ctx *ctx)
-{
-	for (size_t i = 0; i < sizeof(ctx->put) / sizeof(ctx->put[0]); i++) {
-		stmt_free(ctx->put[i]);
-		ctx->put[i] = NULL;
-	}
-}
-
 /* The manifest records the digest of the file as hashed; what the loader
  * read must be the same bytes. A copy the loader read has a digest to
  * compare; a file read in place must still be the file that was hashed
@@ -586,8 +579,8 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 			 k->file_options ? k->file_options[0] : NULL);
 	is_folder = folder != NULL;
 	dirin_close(folder);
-	if (!rc)
-		rc = k->load(&ctx);
+	if (!rc && (k->load(&ctx) || records_flush(&ctx)))
+		rc = -1;
 	if (later)
 		rc = join_hash(&ctx, &job, res, rc);
 	phase("load");
@@ -600,7 +593,7 @@ int ingest_file(struct store *st, const struct ingest_kind *k, const char *path,
 	}
 	if (!rc)
 		rc = close_input(&ctx);
-	ctx_release(&ctx);
+	records_release(&ctx);
 	if (!rc && !k->keep_versions)
 		rc = supersede(&ctx, res);
 	if (!rc)

@@ -1,12 +1,15 @@
 /* records: the one writer of canonical records into the audit store. Each
  * row keeps its evidence (input_id, line). Statements are prepared once
- * per input file and cached in the ingest context. */
+ * per input file and cached in the ingest context; usage events and store
+ * messages, the millions, go 64 rows to a statement (rowbatch.h). */
 #include "records.h"
 
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
 #include "ingest.h"
+#include "rowbatch.h"
 #include "store.h"
 
 const char *const usage_kind_names[EV_COUNT + 1] = {
@@ -24,7 +27,7 @@ int usage_kind_from_name(const char *name)
 
 enum put_slot {
 	PUT_ACCOUNT, PUT_DEVICE, PUT_DEVICE_KEEP, PUT_DEVICE_EVENT, PUT_DEVICE_ID, PUT_DEVICE_APP,
-	PUT_USAGE, PUT_STORE_MSG, PUT_RETENTION
+	PUT_RETENTION
 };
 
 static const char *const put_sql[] = {
@@ -47,12 +50,6 @@ static const char *const put_sql[] = {
 	[PUT_DEVICE_APP] = "INSERT OR REPLACE INTO device_apps (device_id, app_id, app_name,"
 		" version, first_seen, last_seen, input_id, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-	[PUT_USAGE] = "INSERT INTO usage (input_id, line, ts, event, app, account,"
-		" device_id, message_id, conversation_id, peer, to_account, ttl, ts_bound)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-	[PUT_STORE_MSG] = "INSERT INTO store_messages (message_id, app, account,"
-		" conversation_id, sent_ts, captured_ts, sha256, purged_ts, purge_reason,"
-		" input_id, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
 	/* one statement in two literals (parentheses: not two elements) */
 	[PUT_RETENTION] = ("INSERT INTO retention_policies (app, role, retention_days,"
 		" effective_on, input_id, line) VALUES (?1,?2,?3,?4,?5,?6)"),
@@ -178,58 +175,129 @@ int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const str
 	return finish(ctx, s, 8, line);
 }
 
-/* "" is unknown: NULL; not copied (valid for the call, which steps and
- * resets the statement) */
-static int bind_opt_borrowed(struct stmt *s, int idx, const char *v)
+/* The many-row tables, written a batch at a time. OR FAIL: a refused row
+   fails the file, whose transaction is rolled back (ingest.c), so the
+   statement needs no journal of its own to undo its earlier rows. */
+enum { BATCH_ROWS = 64 };
+
+static const struct batch_def {
+	const char *insert;
+	int ncols;
+} batch_defs[RECORD_BATCHES] = {
+	[BATCH_USAGE] = { "INSERT OR FAIL INTO usage (input_id, line, ts, event, app, account,"
+			  " device_id, message_id, conversation_id, peer, to_account, ttl,"
+			  " ts_bound)", 13 },
+	[BATCH_STORE_MSG] = { "INSERT OR FAIL INTO store_messages (message_id, app, account,"
+			      " conversation_id, sent_ts, captured_ts, sha256, purged_ts,"
+			      " purge_reason, input_id, line)", 11 },
+};
+
+static struct rowbatch *batch_for(struct ingest_ctx *ctx, int which, unsigned long line)
 {
-	return stmt_bind_text_borrowed(s, idx, v && *v ? v : NULL, -1);
+	struct record_batch *rb = &ctx->batch[which];
+	if (!rb->rows)
+		rb->rows = rowbatch_open(ctx->st, batch_defs[which].insert,
+					 batch_defs[which].ncols, BATCH_ROWS);
+	if (!rowbatch_pending(rb->rows))
+		rb->first_line = line;
+	rb->last_line = line;
+	return rb->rows;
 }
 
-int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
+/* The row is complete: written when its batch is full. A refused batch is
+   said with the lines it held (the database's reason is printed above). */
+static int refused(const struct ingest_ctx *ctx, const struct record_batch *rb, size_t n)
 {
-	struct stmt *s = put_stmt(ctx, PUT_USAGE);
-	if (!s)
-		return -1;
-	/* usage has input_id, line first: bind them here, not in finish() */
-	stmt_bind_int(s, 1, ctx->input_id);
-	stmt_bind_int(s, 2, (long long)line);
-	stmt_bind_int(s, 3, r->ts);
-	stmt_bind_text_borrowed(s, 4, usage_kind_names[r->event], -1);
-	bind_opt_borrowed(s, 5, r->app);
-	bind_opt_borrowed(s, 6, r->account);
-	bind_opt_borrowed(s, 7, r->device_id);
-	bind_opt_borrowed(s, 8, r->message_id);
-	bind_opt_borrowed(s, 9, r->conversation_id);
-	bind_opt_borrowed(s, 10, r->peer);
-	bind_opt_borrowed(s, 11, r->to_account);
-	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
-		stmt_bind_int(s, 12, r->ttl_seconds);
-	if (r->ts_bound && (r->event == EV_SENT || r->event == EV_RECEIVED))
-		stmt_bind_int(s, 13, 1);
-	int rc = stmt_step(s);
-	stmt_reset(s);
-	if (rc < 0)
-		return -1;
+	struct src_loc at = { ctx->path, rb->first_line, 0 };
+	return diag_error(&at, "one of the %zu records of lines %lu to %lu was refused by the"
+			  " audit database", n, rb->first_line, rb->last_line);
+}
+
+static int batch_row(struct ingest_ctx *ctx, int which)
+{
+	struct record_batch *rb = &ctx->batch[which];
+	size_t n = rowbatch_pending(rb->rows) + 1;
+
+	if (rowbatch_row(rb->rows))
+		return refused(ctx, rb, n);
 	ctx->records++;
 	return 0;
 }
 
+/* "" is unknown: NULL */
+static void add_opt(struct rowbatch *b, const char *v)
+{
+	rowbatch_text(b, v && *v ? v : NULL);
+}
+
+int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
+{
+	struct rowbatch *b = batch_for(ctx, BATCH_USAGE, line);
+
+	rowbatch_int(b, ctx->input_id);
+	rowbatch_int(b, (long long)line);
+	rowbatch_int(b, r->ts);
+	rowbatch_text(b, usage_kind_names[r->event]);
+	add_opt(b, r->app);
+	add_opt(b, r->account);
+	add_opt(b, r->device_id);
+	add_opt(b, r->message_id);
+	add_opt(b, r->conversation_id);
+	add_opt(b, r->peer);
+	add_opt(b, r->to_account);
+	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
+		rowbatch_int(b, r->ttl_seconds);
+	else
+		rowbatch_null(b);
+	if (r->ts_bound && (r->event == EV_SENT || r->event == EV_RECEIVED))
+		rowbatch_int(b, 1);
+	else
+		rowbatch_null(b);
+	return batch_row(ctx, BATCH_USAGE);
+}
+
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r)
 {
-	struct stmt *s = put_stmt(ctx, PUT_STORE_MSG);
-	if (!s)
-		return -1;
-	bind_opt_borrowed(s, 1, r->message_id);
-	bind_opt_borrowed(s, 2, r->app);
-	bind_opt_borrowed(s, 3, r->account);
-	bind_opt_borrowed(s, 4, r->conversation_id);
-	stmt_bind_int(s, 5, r->sent_ts);
-	stmt_bind_int(s, 6, r->captured_ts);
-	bind_opt_borrowed(s, 7, r->sha256);
+	struct rowbatch *b = batch_for(ctx, BATCH_STORE_MSG, line);
+
+	add_opt(b, r->message_id);
+	add_opt(b, r->app);
+	add_opt(b, r->account);
+	add_opt(b, r->conversation_id);
+	rowbatch_int(b, r->sent_ts);
+	rowbatch_int(b, r->captured_ts);
+	add_opt(b, r->sha256);
 	if (r->purged_ts >= 0)
-		stmt_bind_int(s, 8, r->purged_ts);
-	bind_opt_borrowed(s, 9, r->purge_reason);
-	return finish(ctx, s, 11, line);
+		rowbatch_int(b, r->purged_ts);
+	else
+		rowbatch_null(b);
+	add_opt(b, r->purge_reason);
+	rowbatch_int(b, ctx->input_id);
+	rowbatch_int(b, (long long)line);
+	return batch_row(ctx, BATCH_STORE_MSG);
+}
+
+int records_flush(struct ingest_ctx *ctx)
+{
+	for (int i = 0; i < RECORD_BATCHES; i++) {
+		struct record_batch *rb = &ctx->batch[i];
+		size_t n = rb->rows ? rowbatch_pending(rb->rows) : 0;
+		if (n && rowbatch_flush(rb->rows))
+			return refused(ctx, rb, n);
+	}
+	return 0;
+}
+
+void records_release(struct ingest_ctx *ctx)
+{
+	for (size_t i = 0; i < sizeof(ctx->put) / sizeof(ctx->put[0]); i++) {
+		stmt_free(ctx->put[i]);
+		ctx->put[i] = NULL;
+	}
+	for (int i = 0; i < RECORD_BATCHES; i++) {
+		rowbatch_free(ctx->batch[i].rows);
+		ctx->batch[i].rows = NULL;
+	}
 }
 
 int records_put_retention(struct ingest_ctx *ctx, unsigned long line, const struct retention_rec *r)

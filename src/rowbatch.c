@@ -128,7 +128,9 @@ static int write_rows(struct rowbatch *b)
 			stmt_bind_null(s, idx);
 	}
 	rc = stmt_step(s);
-	stmt_reset(s);          /* the arena's texts are no longer bound */
+	/* every parameter is bound again before the next step: the arena's
+	   texts the full statement still points at are never read */
+	stmt_rewind(s);
 	if (s != b->full)
 		stmt_free(s);
 	b->nv = 0;

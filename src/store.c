@@ -631,6 +631,12 @@ int stmt_reset(struct stmt *s)
 	return 0;
 }
 
+int stmt_rewind(struct stmt *s)
+{
+	sqlite3_reset(s->s);
+	return 0;
+}
+
 int stmt_columns(struct stmt *s)
 {
 	return sqlite3_column_count(s->s);
