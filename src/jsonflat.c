@@ -6,6 +6,7 @@
  * yajl's. */
 #include "jsonflat.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,6 +170,34 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
+/* The first byte at or after p that is '"', '\\', a control (< 0x20) or
+ * not ASCII (>= 0x80), or end. Eight bytes at a time: in each of the word
+ * tests ("has a zero byte") the lowest flag is exact, so the first flagged
+ * byte is the first special one, found without a branch per byte (the
+ * strings of a usage line are short: the byte loop's exit mispredicted). */
+static const char *next_special(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	while (end - p >= 8) {
+		uint64_t w, quote, bslash, flags;
+		memcpy(&w, p, 8);
+		quote = w ^ (ones * '"');
+		bslash = w ^ (ones * '\\');
+		flags = (w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+			 ((bslash - ones) & ~bslash)) & highs;
+		if (flags)
+			return p + __builtin_ctzll(flags) / 8;
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
+	       (unsigned char)*p < 0x80)
+		p++;
+	return p;
+}
+
 /* A string without escapes at p (the opening quote): its contents
  * in s and n, the position after it; NULL for anything else (yajl decides). */
 static const char *fast_string(const char *p, const char *end, const char **s, size_t *n)
@@ -176,7 +205,10 @@ static const char *fast_string(const char *p, const char *end, const char **s, s
 	const char *q = ++p;
 	unsigned char high = 0;
 
-	while (q < end && *q != '"') {
+	for (;;) {
+		q = next_special(q, end);
+		if (q == end || *q == '"')
+			break;
 		unsigned char c = (unsigned char)*q++;
 		if (c < 0x20 || c == '\\')
 			return NULL;
