@@ -54,6 +54,16 @@ struct unknown_event {
 	unsigned long line, count;
 };
 
+/* The event names seen, as spelled, with their kind (or -1): most lines
+ * repeat a few spellings, and usage_kind_from_name compares without case. */
+#define KIND_CACHE 16
+
+struct kind_seen {
+	char name[24];
+	size_t len;
+	int kind;
+};
+
 struct usage_load {
 	struct ingest_ctx *ctx;
 	struct textin *in;
@@ -63,7 +73,24 @@ struct usage_load {
 	int nunknown;
 	unsigned long unknown_other;
 	struct tz_guess tz;             /* zone-less times: tz=, or said */
+	struct kind_seen kinds[KIND_CACHE];
+	int nkinds;
 };
+
+static int event_kind(struct usage_load *u, const char *name, size_t len)
+{
+	for (int i = 0; i < u->nkinds; i++)
+		if (u->kinds[i].len == len && !memcmp(u->kinds[i].name, name, len))
+			return u->kinds[i].kind;
+	int kind = usage_kind_from_name(name);
+	if (u->nkinds < KIND_CACHE && len < sizeof(u->kinds[0].name)) {
+		struct kind_seen *k = &u->kinds[u->nkinds++];
+		memcpy(k->name, name, len + 1);
+		k->len = len;
+		k->kind = kind;
+	}
+	return kind;
+}
 
 static void note_unknown_event(struct usage_load *u, const char *name, unsigned long line)
 {
@@ -88,7 +115,7 @@ static void note_unknown_event(struct usage_load *u, const char *name, unsigned 
 struct line_fields {
 	struct batch *b;
 	size_t field[F_COUNT];          /* offsets; 0 = absent, null or "" */
-	size_t ts, event;
+	size_t ts, event, event_len;
 	long long ttl;
 	int ttl_given;                  /* 1 an integer, -1 another type */
 	const char *wrong_type;         /* a string member given as another type */
@@ -112,17 +139,22 @@ enum { F_TS = F_COUNT, F_EVENT, F_TTL };
 
 static int member_of(const char *key, size_t klen)
 {
-	static const struct { const char *name; int len, f; } keys[] = {
-		{ "ts", 2, F_TS }, { "event", 5, F_EVENT }, { "app", 3, F_APP },
-		{ "account", 7, F_ACCOUNT }, { "device_id", 9, F_DEVICE },
-		{ "message_id", 10, F_MESSAGE }, { "conversation_id", 15, F_CONVERSATION },
-		{ "peer", 4, F_PEER }, { "to_account", 10, F_TO }, { "ttl_seconds", 11, F_TTL },
-	};
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((size_t)keys[i].len == klen && !memcmp(key, keys[i].name, klen))
-			return keys[i].f;
-	return -1;
+	/* by length first: one compare per member (the lengths differ but for
+	   message_id and to_account) */
+	switch (klen) {
+	case 2: return !memcmp(key, "ts", 2) ? F_TS : -1;
+	case 3: return !memcmp(key, "app", 3) ? F_APP : -1;
+	case 4: return !memcmp(key, "peer", 4) ? F_PEER : -1;
+	case 5: return !memcmp(key, "event", 5) ? F_EVENT : -1;
+	case 7: return !memcmp(key, "account", 7) ? F_ACCOUNT : -1;
+	case 9: return !memcmp(key, "device_id", 9) ? F_DEVICE : -1;
+	case 10:
+		return !memcmp(key, "message_id", 10) ? F_MESSAGE :
+		       !memcmp(key, "to_account", 10) ? F_TO : -1;
+	case 11: return !memcmp(key, "ttl_seconds", 11) ? F_TTL : -1;
+	case 15: return !memcmp(key, "conversation_id", 15) ? F_CONVERSATION : -1;
+	default: return -1;
+	}
 }
 
 static int on_member(void *user, const char *key, size_t klen, enum jf_type type,
@@ -142,8 +174,11 @@ static int on_member(void *user, const char *key, size_t klen, enum jf_type type
 		return 0;
 	}
 	slot = f == F_TS ? &lf->ts : f == F_EVENT ? &lf->event : &lf->field[f];
-	if (type == JF_STRING)
+	if (type == JF_STRING) {
 		*slot = keep(lf->b, str, slen);
+		if (f == F_EVENT)
+			lf->event_len = slen;
+	}
 	else if (!lf->wrong_type)
 		lf->wrong_type = f == F_TS ? "ts" : f == F_EVENT ? "event" : field_names[f];
 	return 0;
@@ -199,7 +234,7 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 		rc = bad_record(&ctx->bad, lineno, 0, "missing '%s'", !*ts ? "ts" : "event");
 	else if (time_parse(ts, &it->ts, NULL))
 		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
-	else if ((kind = usage_kind_from_name(event)) < 0) {
+	else if ((kind = event_kind(u, event, lf.event_len)) < 0) {
 		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
 		note_unknown_event(u, event, lineno);
 		rc = 0;
