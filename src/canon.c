@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,27 @@ static int store_time(struct tz_guess *tz, const char *v, unsigned long row, lon
 	return 0;
 }
 
+/* 1 when each of the n bytes at v is ASCII and not NUL: eight at a time
+ * (the exact "has a zero byte" word test), as nearly every store value is. */
+static int plain_ascii(const char *v, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w, any = 0;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			any |= (unsigned char)v[i] - 1u >= 0x7f;
+		return !any;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&w, v + i, 8);
+		any |= w | ((w - ones) & ~w);
+	}
+	memcpy(&w, v + n - 8, 8);       /* the last eight, overlapping */
+	any |= w | ((w - ones) & ~w);
+	return !(any & highs);
+}
+
 /* A store text value: NULL, or valid UTF-8 without NUL of at most
  * CSV_MAX_FIELD bytes like a CSV field; else what is wrong with it. */
 static const char *store_text_bad(const char *v, size_t n)
@@ -295,6 +317,8 @@ static const char *store_text_bad(const char *v, size_t n)
 		return NULL;
 	if (n > CSV_MAX_FIELD)
 		return "longer than 65536 bytes";
+	if (plain_ascii(v, n))
+		return NULL;
 	if (memchr(v, '\0', n))
 		return "NUL byte";
 	return utf8_check(v, n) ? "invalid UTF-8" : NULL;
@@ -348,19 +372,25 @@ struct sm_load {
 	unsigned long last;             /* rowid of the last row read */
 };
 
+/* Room for need more bytes of strings in b. */
+static void sm_reserve(struct sm_batch *b, size_t need)
+{
+	if (b->used + need <= b->alloc)
+		return;
+	while (b->used + need > b->alloc)
+		b->alloc = b->alloc ? b->alloc * 2 : 1 << 20;
+	b->strings = xrealloc(b->strings, b->alloc);
+}
+
+/* v (len bytes) into b, which has room (sm_reserve): its offset + 1, 0 for NULL. */
 static size_t sm_keep(struct sm_batch *b, const char *v, size_t len)
 {
 	if (!v)
 		return 0;
-	size_t n = len + 1, at = b->used;
-	if (b->used + n > b->alloc) {
-		while (b->used + n > b->alloc)
-			b->alloc = b->alloc ? b->alloc * 2 : 1 << 20;
-		b->strings = xrealloc(b->strings, b->alloc);
-	}
+	size_t at = b->used;
 	memcpy(b->strings + at, v, len);
 	b->strings[at + len] = '\0';
-	b->used += n;
+	b->used += len + 1;
 	return at + 1;
 }
 
@@ -369,11 +399,13 @@ static const char *const sm_cols[] = {
 	"captured_at", "sha256", "purged_at", "purge_reason",
 };
 
-/* Check one row into b (0), skip it (0, counted), or stop (-1). */
-static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
+/* The columns of a row kept as strings (the others are times). */
+static const int sm_kept[SM_NSTR] = { 1, 2, 3, 4, 7, 9 };
+
+/* Check one row (rowid row) into b (0), skip it (0, counted), or stop (-1). */
+static int sm_row(struct ingest_ctx *ctx, struct stmt *s, unsigned long row, struct sm_batch *b)
 {
 	struct sm_item *it = &b->item[b->n];
-	unsigned long row = (unsigned long)stmt_int(s, 0);
 	const char *v[10], *mid, *app, *account;
 	const char *bad = NULL;
 	size_t n[10];
@@ -397,12 +429,12 @@ static int sm_row(struct ingest_ctx *ctx, struct stmt *s, struct sm_batch *b)
 	if (bad)
 		return bad_record(&ctx->bad, row, 0, "messages row %lu: %s", row, bad) ? -1 : 0;
 	it->row = row;
-	it->str[SM_MID] = sm_keep(b, v[1], n[1]);
-	it->str[SM_APP] = sm_keep(b, v[2], n[2]);
-	it->str[SM_ACCOUNT] = sm_keep(b, v[3], n[3]);
-	it->str[SM_CONV] = sm_keep(b, v[4], n[4]);
-	it->str[SM_SHA] = sm_keep(b, v[7], n[7]);
-	it->str[SM_REASON] = sm_keep(b, v[9], n[9]);
+	size_t need = 0;
+	for (int i = 0; i < SM_NSTR; i++)
+		need += n[sm_kept[i]] + 1;
+	sm_reserve(b, need);
+	for (int i = 0; i < SM_NSTR; i++)
+		it->str[i] = sm_keep(b, v[sm_kept[i]], n[sm_kept[i]]);
 	b->n++;
 	return 0;
 }
@@ -424,7 +456,7 @@ static int sm_fill(void *user, void *slot)
 		}
 		if (rc == 1) {
 			l->last = (unsigned long)stmt_int(l->s, 0);
-			if (sm_row(l->ctx, l->s, b))
+			if (sm_row(l->ctx, l->s, l->last, b))
 				rc = -1;        /* strict: the first bad row fails */
 		}
 		if (rc != 1)

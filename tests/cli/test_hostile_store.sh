@@ -116,6 +116,50 @@ udaudit: $T/bad.sqlite: 7 bad records skipped (first at line 2; use --strict to 
 t_eq "bad rows: messages kept" "$(sql "$T/b.db" "SELECT group_concat(message_id) FROM store_messages")" "m1,m5"
 t_eq "bad rows: policies kept" "$(sql "$T/b.db" "SELECT group_concat(role || '=' || retention_days) FROM retention_policies")" "standard=30,capstone=60"
 
+# text is checked eight bytes at a time: a NUL, a byte that is not UTF-8
+# or a good non-ASCII byte at each offset of values of 1 to 24 bytes, each
+# bad one skipped and named as before (NUL first; the first 20 shown),
+# each good one kept as it was
+python3 - "$T" <<'EOF2'
+import sqlite3, sys
+d = sys.argv[1]
+c = sqlite3.connect(d + "/bytes.sqlite")
+c.execute("CREATE TABLE messages (message_id TEXT PRIMARY KEY, app TEXT NOT NULL,"
+          " account TEXT NOT NULL, conversation_id TEXT, sent_at TEXT NOT NULL,"
+          " captured_at TEXT NOT NULL, sha256 TEXT, purged_at TEXT, purge_reason TEXT)")
+inserts = {b"\0": "NUL byte", b"\x80": "invalid UTF-8", b"\xc3": "invalid UTF-8",
+           b"\xff": "invalid UTF-8", b"\xed\xa0\x80": "invalid UTF-8",
+           b"\xff\0": "NUL byte", b"\x7f": None, b"\x01": None, b"\xc3\xa9": None,
+           b"\xe2\x82\xac": None}
+want, kept, row = [], [], 0
+for n in range(1, 25):
+    for at in range(n):
+        for ins, why in inserts.items():
+            row += 1
+            v = b"abcdefghijklmnopqrstuvwxyz"[:at] + ins + b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:n - at - 1]
+            c.execute("INSERT INTO messages VALUES (?, 'wickr', 'wickr:a', NULL,"
+                      " '2021-01-01T00:00:00Z', '2021-01-01T00:00:01Z', NULL, NULL,"
+                      " CAST(? AS TEXT))", ("m%d" % row, v))
+            if why:
+                want.append("udaudit: %s/bytes.sqlite:%d: error: messages row %d: %s in"
+                            " 'purge_reason'" % (d, row, row, why))
+            else:
+                kept.append(v.hex())
+c.commit()
+open(d + "/bytes.want", "w").write("\n".join(want[:20]) + "\n")
+open(d + "/bytes.count", "w").write("%d bad records skipped (first at line %s; %d not shown"
+                                    % (len(want), want[0].split(":")[2], len(want) - 20))
+open(d + "/bytes.kept", "w").write("\n".join(kept) + "\n")
+EOF2
+run ingest --db "$T/y.db" compliance "$T/bytes.sqlite"
+t_eq "bytes: exit" "$rc" 0
+grep ': error: messages row' "$T/err" >"$T/bytes.got"
+t_ok "bytes: the bad values named" cmp -s "$T/bytes.got" "$T/bytes.want"
+t_contains "bytes: each bad value counted" "$T/err" "$(cat "$T/bytes.count")"
+sql "$T/y.db" "SELECT hex(purge_reason) FROM store_messages ORDER BY line" |
+	tr 'A-F' 'a-f' >"$T/bytes.have"
+t_ok "bytes: each good value kept" cmp -s "$T/bytes.have" "$T/bytes.kept"
+
 # a WAL store whose -wal holds messages: read from a private copy, nothing
 # created beside it, and the -wal is in the manifest with its SHA-256
 mkdir -p "$T/wal"
