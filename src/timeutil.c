@@ -68,6 +68,50 @@ int time_parse_date(const char *s, long long *days)
 	return parse_ymd(s, days);
 }
 
+/* 9999-12-31T23:59:59-14:00 is in year 10000 UTC, which no date of the
+ * reports can show */
+#define TIME_END (253402300800LL)       /* 10000-01-01T00:00:00Z */
+
+static int is_digit(char c)
+{
+	return (unsigned)(c - '0') <= 9;
+}
+
+static int two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* The form nearly every input writes, "YYYY-MM-DDTHH:MM:SSZ": 1 when s is
+ * exactly that (the same checks and result as the general parse below), 0
+ * to leave s to it. Its length known, its bytes are checked without a
+ * branch each. */
+static int parse_utc_seconds(const char *s, long long *epoch)
+{
+	int y, m, d, hh, mm, ss;
+
+	if (strlen(s) != 20)
+		return 0;
+	if (!(is_digit(s[0]) & is_digit(s[1]) & is_digit(s[2]) & is_digit(s[3]) &
+	      (s[4] == '-') & is_digit(s[5]) & is_digit(s[6]) & (s[7] == '-') &
+	      is_digit(s[8]) & is_digit(s[9]) & (s[10] == 'T') & is_digit(s[11]) &
+	      is_digit(s[12]) & (s[13] == ':') & is_digit(s[14]) & is_digit(s[15]) &
+	      (s[16] == ':') & is_digit(s[17]) & is_digit(s[18]) & (s[19] == 'Z')))
+		return 0;
+	y = two(s) * 100 + two(s + 2);
+	m = two(s + 5);
+	d = two(s + 8);
+	hh = two(s + 11);
+	mm = two(s + 14);
+	ss = two(s + 17);
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) || hh > 23 ||
+	    mm > 59 || ss > 60)
+		return 0;
+	*epoch = time_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 + hh * 3600LL +
+		 mm * 60LL + ss;
+	return *epoch < TIME_END;
+}
+
 int time_parse(const char *s, long long *epoch, int *date_only)
 {
 	long long days;
@@ -75,6 +119,11 @@ int time_parse(const char *s, long long *epoch, int *date_only)
 	long long offset = 0;
 	const char *p;
 
+	if (s && parse_utc_seconds(s, epoch)) {
+		if (date_only)
+			*date_only = 0;
+		return 0;
+	}
 	if (!s || strlen(s) < 10 || parse_ymd(s, &days))
 		return -1;
 	p = s + 10;
@@ -125,9 +174,7 @@ int time_parse(const char *s, long long *epoch, int *date_only)
 	if (*p)
 		return -1;
 	*epoch = days * 86400 + hh * 3600LL + mm * 60LL + ss - offset;
-	/* 9999-12-31T23:59:59-14:00 is in year 10000 UTC, which no date of
-	   the reports can show */
-	if (*epoch >= time_days_from_civil(10000, 1, 1) * 86400LL)
+	if (*epoch >= TIME_END)
 		return -1;
 	if (date_only)
 		*date_only = 0;

@@ -205,8 +205,69 @@ static void test_epoch(void)
 	CHECK(time_parse_epoch(NULL, &t) == -1 && t == 7);
 }
 
+/* "...Z" of 20 bytes is parsed by a path of its own: it must give what the
+ * general parse gives for the same time written "+00:00", on the forms
+ * nearest it (each byte replaced, the string cut or lengthened) and over
+ * every day of some years (leap years, the first and last years read). */
+static int same_as_offset(const char *s)
+{
+	char alt[64];
+	long long a = 111, b = 111;
+	size_t n = strlen(s);
+	int ra, rb;
+
+	if (n == 0 || n > 40 || s[n - 1] != 'Z')
+		return 1;
+	snprintf(alt, sizeof(alt), "%.*s+00:00", (int)(n - 1), s);
+	ra = time_parse(s, &a, NULL);
+	rb = time_parse(alt, &b, NULL);
+	if (ra != rb || (ra == 0 && a != b)) {
+		fprintf(stderr, "'%s' %d %lld, '%s' %d %lld\n", s, ra, a, alt, rb, b);
+		return 0;
+	}
+	return 1;
+}
+
+static void test_utc_seconds(void)
+{
+	static const char bytes[] = "0123456789-:TtZz .+\x7f\xc3";
+	static const char *const bases[] = {
+		"2021-07-01T00:00:00Z", "2020-02-29T23:59:60Z", "1900-01-01T00:00:00Z",
+		"9999-12-31T23:59:59Z", "9999-12-31T23:59:60Z", "2100-02-28T12:34:56Z",
+	};
+	char s[64];
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof(bases) / sizeof(bases[0]); k++) {
+		for (size_t i = 0; i < 20; i++) {
+			for (size_t c = 0; c < sizeof(bytes) - 1; c++) {
+				snprintf(s, sizeof(s), "%s", bases[k]);
+				s[i] = bytes[c];
+				bad += !same_as_offset(s);
+				snprintf(s, sizeof(s), "%.*sZ", (int)i, bases[k]);
+				bad += !same_as_offset(s);
+				snprintf(s, sizeof(s), "%.*s%c%sZ", (int)i, bases[k], bytes[c], bases[k] + i);
+				s[strlen(s) - 1] = 'Z';
+				bad += !same_as_offset(s);
+			}
+		}
+	}
+	static const int years[] = { 1899, 1900, 1970, 2000, 2020, 2021, 2100, 9999 };
+	for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++) {
+		for (int m = 0; m <= 13; m++) {
+			for (int d = 0; d <= 32; d++) {
+				snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02dZ", years[y], m, d,
+					 (m * 7 + d) % 25, (d * 13) % 61, (m + d * 3) % 62);
+				bad += !same_as_offset(s);
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
+	test_utc_seconds();
 	test_epoch();
 	test_timestamps();
 	test_dates();
