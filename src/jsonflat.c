@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include <yajl/yajl_parse.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "utf8.h"
 
@@ -177,6 +180,23 @@ static const char *skip_space(const char *p, const char *end)
  * strings of a usage line are short: the byte loop's exit mispredicted). */
 static const char *next_special(const char *p, const char *end)
 {
+#if defined(__SSE2__)
+	/* sixteen at a time: a signed compare with ' ' flags the controls and
+	   the bytes >= 0x80 (negative) together */
+	const __m128i quotes = _mm_set1_epi8('"'), bslashes = _mm_set1_epi8('\\'),
+		      spaces = _mm_set1_epi8(' ');
+
+	while (end - p >= 16) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quotes),
+							_mm_cmpeq_epi8(w, bslashes)),
+					   _mm_cmplt_epi8(w, spaces));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 
