@@ -26,12 +26,15 @@
 
 struct store;
 struct rules;
+struct crosscheck;
 
 struct analyze_opts {
 	const char *as_of;      /* YYYY-MM-DD; NULL: end of quarter, else the
 				 * day of the latest usage event */
 	const char *quarter;    /* YYYYQn; NULL: from as_of */
 	const char *rules_dir;  /* recorded in runs */
+	struct crosscheck *cc;  /* NULL, or fed every row of the two scans
+				 * (crosscheck.h): marked fed when both finish */
 };
 
 struct analyze_summary {

@@ -67,6 +67,12 @@ size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new
 size_t *strmap_slot(struct strmap *m, const char *key, int *is_new);
 /* The value of key, or NULL (also for a NULL key). */
 const size_t *strmap_get(const struct strmap *m, const char *key);
+/* The same with h, the map's hash of key, computed by the caller. */
+const size_t *strmap_get_h(const struct strmap *m, const char *key, uint64_t h);
+/* Fetch into the cache what a lookup of h (the map's hash; 0: nothing)
+ * will read: its home slot (entry 0), or the key that slot holds (entry 1,
+ * when the slot was fetched before). Some rows ahead of the lookups. */
+void strmap_prefetch(const struct strmap *m, uint64_t h, int entry);
 /* The key of the i-th entry inserted (i < m->n). */
 const char *strmap_key(const struct strmap *m, size_t i);
 void strmap_clear(struct strmap *m);    /* free; empty and usable (hash kept) */

@@ -15,7 +15,10 @@
 #include "xalloc.h"
 
 /* Each table is read once, its values counted in C against the known
- * accounts, devices and app keys (a query a check read usage three times). */
+ * accounts, devices and app keys (a query a check read usage three times);
+ * usage and store_messages are read by the analyzer's scans, which feed
+ * the rows here (crosscheck_begin .. _end), and only read here when those
+ * scans did not run (--strict) or did not finish. */
 enum tally_kind { T_ACCOUNT_USAGE, T_ACCOUNT_STORE, T_APP, T_DEVICE, T_COUNT };
 
 enum hint { HINT_NONE, HINT_ACCOUNT, HINT_APP, HINT_DEVICE };
@@ -33,10 +36,15 @@ static const struct check {
 
 /* the value, its count and its first occurrence as input_id * 2^32 + line */
 #define LOC "min(input_id * 4294967296 + line)"
+#define LOC_OF(input_id, line) ((input_id) * 4294967296LL + (line))
 
+/* NOT IN over the custodians of accounts.csv, built once as an index (a
+   correlated NOT EXISTS scanned accounts for every device: 1.6 s at 28,000
+   accounts); the NULLs are left out of the list, or NOT IN is never true */
 static const char custodian_sql[] =
-	"SELECT custodian_id, count(*), " LOC " FROM devices d WHERE custodian_id IS NOT NULL"
-	" AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.custodian_id = d.custodian_id)"
+	"SELECT custodian_id, count(*), " LOC " FROM devices WHERE custodian_id IS NOT NULL"
+	" AND custodian_id NOT IN (SELECT custodian_id FROM accounts"
+	" WHERE custodian_id IS NOT NULL)"
 	" GROUP BY custodian_id";
 
 struct tally_val {
@@ -49,11 +57,14 @@ struct tally {
 	size_t alloc;
 };
 
-struct cc {
+struct crosscheck {
 	struct store *st;
 	const struct rules *r;
 	struct strmap accounts, apps, devices;  /* the known values */
 	struct tally t[T_COUNT];
+	/* the last known value of the fed rows (the app, mostly, repeats) */
+	const char *usage_app, *usage_device, *store_app;
+	int loaded, fed, hints;
 };
 
 int quality_add(struct store *st, const char *check, const char *message,
@@ -86,7 +97,8 @@ int quality_add(struct store *st, const char *check, const char *message,
 /* The hints' lookups, indexed: the handles of accounts.csv (lowercased,
  * after the app key; the first account of each) and its device ids without
  * case, so a hint costs a lookup, not a scan of accounts (a quarter of an
- * unknown app's accounts would otherwise be a scan each). */
+ * unknown app's accounts would otherwise be a scan each). Made for the
+ * first hint only: most runs have none to give. */
 static const char *const hint_tables[] = {
 	"DROP TABLE IF EXISTS temp.cc_handle",
 	"DROP TABLE IF EXISTS temp.cc_device",
@@ -116,23 +128,34 @@ static char *hint_sql(struct store *st, const char *sql, const char *v)
 	return out;
 }
 
-static char *hint_for(struct store *st, const struct rules *r, enum hint h, const char *v,
-		      const char *const *app_keys)
+/* The hint of v, in *out (a new string or NULL). 0 or -1. */
+static int hint_for(struct crosscheck *c, enum hint h, const char *v,
+		    const char *const *app_keys, char **out)
 {
+	*out = NULL;
+	if ((h == HINT_ACCOUNT || h == HINT_DEVICE) && !c->hints) {
+		for (int i = 0; hint_tables[i]; i++)
+			if (store_exec(c->st, hint_tables[i]))
+				return -1;
+		c->hints = 1;
+	}
 	switch (h) {
 	case HINT_ACCOUNT:
-		return hint_sql(st, "SELECT account FROM temp.cc_handle WHERE instr(?1, ':') > 0"
+		*out = hint_sql(c->st, "SELECT account FROM temp.cc_handle WHERE instr(?1, ':') > 0"
 				" AND handle = lower(substr(?1, instr(?1, ':') + 1))", v);
+		break;
 	case HINT_DEVICE:
-		return hint_sql(st, "SELECT device_id FROM temp.cc_device WHERE k = ?1", v);
+		*out = hint_sql(c->st, "SELECT device_id FROM temp.cc_device WHERE k = ?1", v);
+		break;
 	case HINT_APP: {
-		int i = r ? word_nearest(v, app_keys) : -1;
-		return i >= 0 ? xstrdup(app_keys[i]) : NULL;
+		int i = c->r ? word_nearest(v, app_keys) : -1;
+		*out = i >= 0 ? xstrdup(app_keys[i]) : NULL;
+		break;
 	}
 	case HINT_NONE:
 		break;
 	}
-	return NULL;
+	return 0;
 }
 
 /* The values of column 0 of sql, as a set (each maps to its entry). */
@@ -153,8 +176,8 @@ static int load_set(struct store *st, const char *sql, struct strmap *m)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Count v (at loc), a value the known set lacks. */
-static void tally(struct tally *t, const char *v, long long loc)
+/* Count v n times (the first at loc), a value the known set lacks. */
+static void tally(struct tally *t, const char *v, long long loc, unsigned long long n)
 {
 	int is_new;
 	size_t *slot = strmap_slot(&t->m, v, &is_new);
@@ -164,15 +187,47 @@ static void tally(struct tally *t, const char *v, long long loc)
 		*slot = t->m.n - 1;
 		t->v[*slot] = (struct tally_val){ 0, loc };
 	}
-	t->v[*slot].count++;
+	t->v[*slot].count += (long long)n;
 	if (loc < t->v[*slot].loc)
 		t->v[*slot].loc = loc;
 }
 
+static const struct strmap *known_set(const struct crosscheck *c, int t)
+{
+	return t == T_APP ? &c->apps : t == T_DEVICE ? &c->devices : &c->accounts;
+}
+
+/* The rule: v (not NULL) of tally t at loc is known, and its known string
+   (stable) is returned, or it is counted and NULL returned. */
+static const char *check_value(struct crosscheck *c, int t, const char *v, long long loc)
+{
+	const struct strmap *known = known_set(c, t);
+	const size_t *e = strmap_get(known, v);
+
+	if (e)
+		return strmap_key(known, *e);
+	tally(&c->t[t], v, loc, 1);
+	return NULL;
+}
+
+/* check_value, unless v is *last (the value the row before found known). */
+static void check_last(struct crosscheck *c, int t, const char *v, long long loc,
+		       const char **last)
+{
+	const char *k;
+
+	if (!v || (t == T_APP && !c->r))
+		return;         /* no rules, nothing to check app keys against */
+	if (*last && !strcmp(v, *last))
+		return;
+	k = check_value(c, t, v, loc);
+	if (k)
+		*last = k;
+}
+
 /* One scan of a table: for each row, column k against the known set of
- * tally cols[k]; the last two columns are input_id and line. A value
- * known on the row before (the app, mostly) is not looked up again. */
-static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
+ * tally cols[k]; the last two columns are input_id and line. */
+static int scan(struct crosscheck *c, const char *sql, const int *cols, int ncols)
 {
 	struct stmt *s = stmt_prepare(c->st, sql);
 	const char *last[3] = { NULL, NULL, NULL };
@@ -181,25 +236,64 @@ static int scan(struct cc *c, const char *sql, const int *cols, int ncols)
 	if (!s)
 		return -1;
 	while ((rc = stmt_step(s)) == 1) {
-		for (int k = 0; k < ncols && k < 3; k++) {
-			int t = cols[k];
-			const char *v = stmt_text(s, k);
-			if (!v || (t == T_APP && !c->r))
-				continue;       /* no rules, nothing to check app keys against */
-			if (last[k] && !strcmp(v, last[k]))
-				continue;
-			const struct strmap *known = t == T_APP ? &c->apps :
-				t == T_DEVICE ? &c->devices : &c->accounts;
-			const size_t *e = strmap_get(known, v);
-			if (e)
-				last[k] = strmap_key(known, *e);
-			else
-				tally(&c->t[t], v, stmt_int(s, ncols) * 4294967296LL +
-				      stmt_int(s, ncols + 1));
-		}
+		long long loc = LOC_OF(stmt_int(s, ncols), stmt_int(s, ncols + 1));
+		for (int k = 0; k < ncols && k < 3; k++)
+			check_last(c, cols[k], stmt_text(s, k), loc, &last[k]);
 	}
 	stmt_free(s);
 	return rc < 0 ? -1 : 0;
+}
+
+void crosscheck_usage_acct(struct crosscheck *c, struct crosscheck_acct *m, const char *app,
+			   const char *device, long long input_id, long long line)
+{
+	long long loc = LOC_OF(input_id, line);
+
+	if (!m->n++ || loc < m->loc)
+		m->loc = loc;
+	check_last(c, T_APP, app, loc, &m->app);
+	check_last(c, T_DEVICE, device, loc, &m->device);
+}
+
+void crosscheck_usage_acct_end(struct crosscheck *c, const char *account,
+			       const struct crosscheck_acct *m)
+{
+	if (m->n && account && !strmap_get(&c->accounts, account))
+		tally(&c->t[T_ACCOUNT_USAGE], account, m->loc, m->n);
+}
+
+void crosscheck_usage_row(struct crosscheck *c, const char *account, const char *app,
+			  const char *device, long long input_id, long long line)
+{
+	long long loc = LOC_OF(input_id, line);
+
+	if (account && !strmap_get(&c->accounts, account))
+		tally(&c->t[T_ACCOUNT_USAGE], account, loc, 1);
+	check_last(c, T_APP, app, loc, &c->usage_app);
+	check_last(c, T_DEVICE, device, loc, &c->usage_device);
+}
+
+void crosscheck_store_row(struct crosscheck *c, const char *account, uint64_t account_h,
+			  const char *app, long long input_id, long long line)
+{
+	long long loc = LOC_OF(input_id, line);
+
+	/* the accounts of the store rarely repeat row to row: the hash the
+	   reader computed spares the one of the lookup */
+	if (account && !strmap_get_h(&c->accounts, account, account_h))
+		tally(&c->t[T_ACCOUNT_STORE], account, loc, 1);
+	check_last(c, T_APP, app, loc, &c->store_app);
+}
+
+void crosscheck_store_ahead(struct crosscheck *c, uint64_t far, uint64_t near)
+{
+	strmap_prefetch(&c->accounts, far, 0);
+	strmap_prefetch(&c->accounts, near, 1);
+}
+
+void crosscheck_fed(struct crosscheck *c)
+{
+	c->fed = 1;
 }
 
 static int cmp_key(const void *x, const void *y)
@@ -208,7 +302,7 @@ static int cmp_key(const void *x, const void *y)
 }
 
 /* The warnings of one tally, in the order of the values. */
-static int emit(struct cc *c, int t, const char *const *app_keys)
+static int emit(struct crosscheck *c, int t, const char *const *app_keys)
 {
 	const struct check *k = &checks[t];
 	struct tally *ty = &c->t[t];
@@ -220,9 +314,11 @@ static int emit(struct cc *c, int t, const char *const *app_keys)
 	qsort(e, ty->m.n, sizeof(*e), cmp_key);
 	for (size_t i = 0; !rc && i < ty->m.n; i++) {
 		const struct tally_val *v = &ty->v[*strmap_get(&ty->m, e[i])];
-		char *hint = hint_for(c->st, c->r, k->hint, e[i], app_keys);
-		rc = quality_add(c->st, k->name, k->message, e[i], hint, v->count, k->unit,
-				 v->loc >> 32, (unsigned long)(v->loc & 0xffffffffLL), 0);
+		char *hint;
+		rc = hint_for(c, k->hint, e[i], app_keys, &hint);
+		if (!rc)
+			rc = quality_add(c->st, k->name, k->message, e[i], hint, v->count, k->unit,
+					 v->loc >> 32, (unsigned long)(v->loc & 0xffffffffLL), 0);
 		free(hint);
 	}
 	free(e);
@@ -250,16 +346,11 @@ static int custodians(struct store *st)
 	return rc < 0 ? -1 : 0;
 }
 
-static int cc_checks(struct cc *c, const char *const *app_keys)
+/* The known values. */
+static int cc_load(struct crosscheck *c)
 {
-	static const int usage_cols[] = { T_ACCOUNT_USAGE, T_APP, T_DEVICE };
-	static const int store_cols[] = { T_ACCOUNT_STORE, T_APP };
-	static const int app_col[] = { T_APP }, dev_col[] = { T_DEVICE };
-	int rc = 0;
-
-	for (int i = 0; !rc && hint_tables[i]; i++)
-		rc = store_exec(c->st, hint_tables[i]);
-	if (rc || load_set(c->st, "SELECT account FROM accounts", &c->accounts) ||
+	c->loaded = 1;
+	if (load_set(c->st, "SELECT account FROM accounts", &c->accounts) ||
 	    load_set(c->st, "SELECT device_id FROM devices", &c->devices))
 		return -1;
 	for (size_t i = 0; c->r && i < c->r->napps; i++) {
@@ -268,9 +359,26 @@ static int cc_checks(struct cc *c, const char *const *app_keys)
 		if (is_new)
 			*slot = c->apps.n - 1;
 	}
-	if (scan(c, "SELECT account, app, device_id, input_id, line FROM usage", usage_cols, 3) ||
-	    scan(c, "SELECT account, app, input_id, line FROM store_messages", store_cols, 2) ||
-	    scan(c, "SELECT app, input_id, line FROM accounts", app_col, 1) ||
+	return 0;
+}
+
+/* usage and store_messages, when no scan of the analyzer fed them. */
+static int cc_scan_big(struct crosscheck *c)
+{
+	static const int usage_cols[] = { T_ACCOUNT_USAGE, T_APP, T_DEVICE };
+	static const int store_cols[] = { T_ACCOUNT_STORE, T_APP };
+
+	return scan(c, "SELECT account, app, device_id, input_id, line FROM usage", usage_cols, 3) ||
+	       scan(c, "SELECT account, app, input_id, line FROM store_messages", store_cols, 2)
+	       ? -1 : 0;
+}
+
+/* The small tables, then every warning. */
+static int cc_finish(struct crosscheck *c, const char *const *app_keys)
+{
+	static const int app_col[] = { T_APP }, dev_col[] = { T_DEVICE };
+
+	if (scan(c, "SELECT app, input_id, line FROM accounts", app_col, 1) ||
 	    scan(c, "SELECT app, input_id, line FROM retention_policies", app_col, 1) ||
 	    scan(c, "SELECT device_id, input_id, line FROM device_apps", dev_col, 1))
 		return -1;
@@ -280,7 +388,7 @@ static int cc_checks(struct cc *c, const char *const *app_keys)
 	return custodians(c->st) || devstatus_check(c->st) ? -1 : 0;
 }
 
-static void cc_free(struct cc *c)
+static void cc_free(struct crosscheck *c)
 {
 	strmap_clear(&c->accounts);
 	strmap_clear(&c->apps);
@@ -289,20 +397,22 @@ static void cc_free(struct cc *c)
 		strmap_clear(&c->t[t].m);
 		free(c->t[t].v);
 	}
-	store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_handle");
-	store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_device");
+	if (c->hints) {
+		store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_handle");
+		store_exec(c->st, "DROP TABLE IF EXISTS temp.cc_device");
+	}
 }
 
-long crosscheck_run(struct store *st, const struct rules *r)
+/* One transaction: the old cross-file warnings out, c's (the big tables
+   read here unless fed) in; then the number stored, or -1. */
+static long cc_store(struct crosscheck *c)
 {
+	const struct rules *r = c->r;
+	struct store *st = c->st;
 	const char **keys = xcalloc((r ? r->napps : 0) + 1, sizeof(*keys));
-	struct cc c;
 	long long n = -1;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.st = st;
-	c.r = r;
 	for (size_t i = 0; r && i < r->napps; i++)
 		keys[i] = r->apps[i].key;
 	if (store_begin(st)) {
@@ -310,9 +420,13 @@ long crosscheck_run(struct store *st, const struct rules *r)
 		return -1;
 	}
 	rc = store_exec(st, "DELETE FROM data_quality WHERE from_input = 0");
+	if (!rc && !c->loaded)
+		rc = cc_load(c);        /* not begun (crosscheck_run) */
+	if (!rc && !c->fed)
+		rc = cc_scan_big(c);
 	if (!rc)
-		rc = cc_checks(&c, keys);
-	cc_free(&c);
+		rc = cc_finish(c, keys);
+	cc_free(c);
 	free(keys);
 	if (!rc)
 		rc = store_commit(st);
@@ -323,6 +437,52 @@ long crosscheck_run(struct store *st, const struct rules *r)
 	if (store_query_int(st, "SELECT count(*) FROM data_quality", &n))
 		return -1;
 	return (long)n;
+}
+
+long crosscheck_run(struct store *st, const struct rules *r)
+{
+	struct crosscheck c;
+
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.r = r;
+	return cc_store(&c);
+}
+
+struct crosscheck *crosscheck_begin(struct store *st, const struct rules *r)
+{
+	struct crosscheck *c = xcalloc(1, sizeof(*c));
+
+	c->st = st;
+	c->r = r;
+	if (cc_load(c)) {
+		cc_free(c);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+long crosscheck_end(struct crosscheck *c, struct store *st, const struct rules *r)
+{
+	long n;
+
+	if (!c)
+		return crosscheck_run(st, r);
+	if (!c->fed) {
+		/* the scans did not finish: their counts are partial */
+		for (int t = 0; t < T_COUNT; t++) {
+			strmap_clear(&c->t[t].m);
+			free(c->t[t].v);
+			c->t[t].v = NULL;
+			c->t[t].alloc = 0;
+		}
+	}
+	c->st = st;
+	c->r = r;
+	n = cc_store(c);
+	free(c);
+	return n;
 }
 
 long crosscheck_print(struct store *st, FILE *stream)

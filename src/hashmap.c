@@ -216,6 +216,25 @@ const size_t *strmap_get(const struct strmap *m, const char *key)
 	return sl->at ? entry_val(m, sl->at - 1) : NULL;
 }
 
+const size_t *strmap_get_h(const struct strmap *m, const char *key, uint64_t h)
+{
+	if (!key || !m->n)
+		return NULL;
+	const struct strmap_slot *sl = find(m, key, h);
+	return sl->at ? entry_val(m, sl->at - 1) : NULL;
+}
+
+void strmap_prefetch(const struct strmap *m, uint64_t h, int entry)
+{
+	if (!h || !m->cap)
+		return;
+	const struct strmap_slot *sl = &m->slot[hash_mix64(h) & (m->cap - 1)];
+	if (!entry)
+		__builtin_prefetch(sl);
+	else if (sl->at)
+		__builtin_prefetch(entry_key(m, sl->at - 1));
+}
+
 const char *strmap_key(const struct strmap *m, size_t i)
 {
 	return entry_key(m, m->order[i]);

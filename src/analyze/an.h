@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "crosscheck.h"
 #include "findings.h"
 #include "hashmap.h"
 #include "rules.h"
@@ -145,6 +146,10 @@ struct acct {
 	long long input_id, line;               /* accounts.csv row; 0 = unknown */
 	int known;
 	/* from the usage scan */
+	/* its rows for the cross-file checks (their lookup of the account is
+	   this struct's): beside first_ts, in the cache line up_account reads
+	   (at the end of the struct it cost a cache miss a row) */
+	struct crosscheck_acct cc;
 	long long first_ts;
 	struct ev_ref first_ev;
 	struct ev_ref *deleted;                 /* account_deleted events */
@@ -250,6 +255,7 @@ struct an {
 	struct store *st;
 	const struct rules *r;
 	struct analyze_summary *sum;
+	struct crosscheck *cc;                  /* analyze_opts' */
 	long long run_id, asof_day, cutoff;
 	struct acct *accts;
 	size_t naccts, accts_alloc;
@@ -392,6 +398,17 @@ static inline uint64_t rs_hash_ahead(const struct rowsrc *r, int col, size_t ahe
 }
 
 #define PREFETCH_AHEAD 8
+
+/* Fetch the text of a column `ahead` rows on into the cache, when read
+ * (written by the reader thread, it is in the other core's cache). */
+static inline void rs_text_prefetch(const struct rowsrc *r, int col, size_t ahead)
+{
+	if (r->s || !r->b || r->i + ahead >= r->b->n)
+		return;
+	uint32_t o = r->b->sofs[(r->i + ahead) * r->ncol + (size_t)col];
+	if (o)
+		__builtin_prefetch(r->b->strs + o - 1);
+}
 
 /* 1 when the next row is read and differs from this one in its first two
    (integer) columns; 0 when it is the same or not known yet. */

@@ -409,6 +409,12 @@ static int scan_inputs(struct an *a)
 	phase("store scan");
 	if (usage_pass(a, rd, &scans[1]))
 		goto out;
+	/* every row of both tables went to the cross-file checks; the
+	   accounts' counts last */
+	for (size_t i = 0; a->cc && i < a->naccts; i++)
+		crosscheck_usage_acct_end(a->cc, a->accts[i].account, &a->accts[i].cc);
+	if (a->cc)
+		crosscheck_fed(a->cc);
 	rc = 0;
 out:
 	reader_finish(rd);
@@ -429,6 +435,7 @@ int analyze_run(struct store *st, const struct rules *r, const struct analyze_op
 	a.st = st;
 	a.r = r;
 	a.sum = sum;
+	a.cc = o->cc;
 	if (resolve_as_of(&a, o))
 		return -1;
 	unsigned long gave_up0 = rules_gave_up(r), disabled0 = rules_disabled(r);

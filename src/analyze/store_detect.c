@@ -35,6 +35,22 @@ static struct in_state *store_track(struct an *a, struct in_state *in, const str
 	return in;
 }
 
+/* The row's account and app for the cross-file checks (crosscheck.h):
+   the account's lookup is the checks' own (the pass looks few up), its
+   slot, key and the row's text fetched some rows ahead. */
+static void store_crosscheck(struct an *a, const struct rowsrc *src)
+{
+	struct crosscheck *cc = a->cc;
+
+	if (!cc)
+		return;
+	crosscheck_store_ahead(cc, rs_hash_ahead(src, 2, PREFETCH_AHEAD),
+			       rs_hash_ahead(src, 2, PREFETCH_AHEAD / 2));
+	rs_text_prefetch(src, 2, PREFETCH_AHEAD / 2);
+	crosscheck_store_row(cc, rs_text(src, 2), rs_hash(src, 2), rs_text(src, 1),
+			     rs_int(src, 7), rs_int(src, 8));
+}
+
 int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 {
 	struct rowsrc src;
@@ -58,6 +74,7 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		long long sent = rs_int(&src, 4), cap = rs_int(&src, 5);
 
 		sidx_prefetch(&a->sidx, rs_hash_ahead(&src, 0, PREFETCH_AHEAD));
+		store_crosscheck(a, &src);      /* every row, before any is skipped */
 		int purged_row = !rs_is_null(&src, 6);
 		in = store_track(a, in, &src);
 

@@ -163,6 +163,9 @@ static void up_account(struct upass *u)
 	struct an *a = u->a;
 	struct acct *ac = acct_get_h(a, u->account, u->r->account_h, u->app_key);
 
+	if (a->cc)
+		crosscheck_usage_acct(a->cc, &ac->cc, u->r->app, u->r->device, u->input_id, u->line);
+
 	/* the event's app is nearly always the account's: cache its rule */
 	u->own_app = !u->app_key || !strcmp(u->app_key, ac->app);
 	if (!u->app_key)
@@ -422,6 +425,10 @@ static int up_row(struct upass *u)
 
 	up_read(src, &r);
 	sidx_prefetch(&u->a->sidx, rs_hash_ahead(src, 7, PREFETCH_AHEAD));
+	/* the cross-file checks count every row: those up_account never sees
+	   (after the cutoff, or without an account) here, the others there */
+	if (u->a->cc && (r.ts >= u->a->cutoff || !r.account))
+		crosscheck_usage_row(u->a->cc, r.account, r.app, r.device, r.input_id, r.line);
 	if (u->g.n && (r.input_id != u->prev_in || r.line != u->prev_line) && up_flush(u))
 		return -1;
 	up_track(u, &r);

@@ -74,7 +74,8 @@ static int analyze_validate(struct cli_args *a)
 
 static int analyze_cmd(struct cli_args *a)
 {
-	struct analyze_opts o = { cli_get(a, O_AS_OF), cli_get(a, O_QUARTER), rules_dir_of(a) };
+	struct analyze_opts o = { cli_get(a, O_AS_OF), cli_get(a, O_QUARTER), rules_dir_of(a),
+				  NULL };
 	struct analyze_summary sum;
 	const char *fail = cli_get(a, O_FAIL_ON);
 	int fail_on = fail ? finding_class_from_name(fail) : -1, rc;
@@ -86,18 +87,41 @@ static int analyze_cmd(struct cli_args *a)
 	if (!r)
 		return EXIT_INPUT;
 	phase("rules");
-	long nq = crosscheck_run(a->st, r);
-	if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
-		nq = -1;
-	phase("cross-file checks");
-	if (nq < 0 || (nq > 0 && cli_count(a, O_STRICT))) {
-		if (nq > 0)
-			diag_error(NULL, "%ld data-quality warning%s and --strict: nothing analyzed",
-				   nq, nq == 1 ? "" : "s");
-		rules_free(r);
-		return nq < 0 ? EXIT_DB : EXIT_INPUT;
+	/* with --strict the checks come first (a warning: nothing analyzed);
+	   else the analysis's scans feed them (crosscheck.h) and they are
+	   said after it, before its summary */
+	if (cli_count(a, O_STRICT)) {
+		long nq = crosscheck_run(a->st, r);
+		if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
+			nq = -1;
+		phase("cross-file checks");
+		if (nq) {
+			if (nq > 0)
+				diag_error(NULL, "%ld data-quality warning%s and --strict: nothing"
+					   " analyzed", nq, nq == 1 ? "" : "s");
+			rules_free(r);
+			return nq < 0 ? EXIT_DB : EXIT_INPUT;
+		}
+	} else {
+		o.cc = crosscheck_begin(a->st, r);
+		if (!o.cc) {
+			rules_free(r);
+			return EXIT_DB;
+		}
+		phase("cross-file checks: known values");
 	}
 	rc = analyze_run(a->st, r, &o, &sum);
+	if (o.cc) {
+		phase_stage("analyze");
+		long nq = crosscheck_end(o.cc, a->st, r);
+		if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
+			nq = -1;
+		phase("cross-file checks");
+		if (nq < 0) {
+			rules_free(r);
+			return EXIT_DB;
+		}
+	}
 	rules_free(r);
 	if (rc)
 		return EXIT_DB;
