@@ -163,9 +163,6 @@ static void up_account(struct upass *u)
 	struct an *a = u->a;
 	struct acct *ac = acct_get_h(a, u->account, u->r->account_h, u->app_key);
 
-	if (a->cc)
-		crosscheck_usage_acct(a->cc, &ac->cc, u->r->app, u->r->device, u->input_id, u->line);
-
 	/* the event's app is nearly always the account's: cache its rule */
 	u->own_app = !u->app_key || !strcmp(u->app_key, ac->app);
 	if (!u->app_key)
@@ -181,6 +178,10 @@ static void up_account(struct upass *u)
 		ev_set(&ac->first_ev, u->ts, u->input_id, u->line, EVS_USAGE, &lf);
 	}
 	u->ac = ac;
+	/* last: the loads of ac above are under way (a call before them made
+	   each cache miss of a row wait for the one before) */
+	if (a->cc)
+		crosscheck_usage_acct(a->cc, &ac->cc, u->r->app, u->r->device, u->input_id, u->line);
 }
 
 /* A sent or received copy: settled when the store retained it in time,
