@@ -1,6 +1,7 @@
 /* crosscheck: the checks across input files (spec 7: "a mismatch between
- * inputs ... is said with file:line"), run over the audit database after
- * loading and before analysis, by `run` and `analyze`:
+ * inputs ... is said with file:line"), over the audit database after
+ * loading, by `run` and `analyze` (fed by the analysis's scans, or alone
+ * before the analysis with --strict):
  *
  *   unknown_account    an account in usage or the compliance store that
  *                      accounts.csv lacks (hint: the same handle under

@@ -35,9 +35,9 @@ static const char *const analyze_synopsis[] = {
 };
 
 static const char *const analyze_notes[] = {
-	"Before the detectors, the inputs are checked against each other (accounts,",
-	"app keys, devices, custodians that one file names and another lacks):",
-	"each mismatch is a warning with file:line.",
+	"The inputs are checked against each other (accounts, app keys, devices,",
+	"custodians that one file names and another lacks) as the detectors read",
+	"them (with --strict, before): each mismatch is a warning with file:line.",
 	"A run replaces the findings of the same as_of; runs of other dates are kept.",
 	NULL
 };
