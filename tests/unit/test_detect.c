@@ -64,7 +64,7 @@ static void ev(const char *when, const char *event, const char *account, const c
 
 static int analyze(const char *as_of)
 {
-	struct analyze_opts o = { as_of, NULL, "(memory)" };
+	struct analyze_opts o = { as_of, NULL, "(memory)", NULL };
 	struct analyze_summary sum;
 	return analyze_run(st, r, &o, &sum);
 }
