@@ -65,6 +65,8 @@ struct strmap {
  * 0 when absent (*is_new = 1). Valid until the next insert. */
 size_t *strmap_slot_h(struct strmap *m, const char *key, uint64_t h, int *is_new);
 size_t *strmap_slot(struct strmap *m, const char *key, int *is_new);
+/* As a set: 1 when key was new (and is added), 0 when already there. */
+int strmap_add(struct strmap *m, const char *key);
 /* The value of key, or NULL (also for a NULL key). */
 const size_t *strmap_get(const struct strmap *m, const char *key);
 /* The same with h, the map's hash of key, computed by the caller. */

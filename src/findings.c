@@ -314,10 +314,8 @@ void finding_time(struct finding_acc *f, long long ts)
 
 void finding_conv(struct finding_acc *f, const char *conv)
 {
-	int is_new;
-
 	if (conv && *conv)
-		strmap_slot(&f->convs, conv, &is_new);
+		strmap_add(&f->convs, conv);
 }
 
 int finding_copy(struct findings_writer *w, struct finding_acc *f,

@@ -208,6 +208,13 @@ size_t *strmap_slot(struct strmap *m, const char *key, int *is_new)
 	return strmap_slot_h(m, key, m->hash ? m->hash(key) : hash_str64(key), is_new);
 }
 
+int strmap_add(struct strmap *m, const char *key)
+{
+	int is_new;
+	strmap_slot(m, key, &is_new);
+	return is_new;
+}
+
 const size_t *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!key || !m->n)

@@ -116,8 +116,7 @@ int outages(struct an *a)
 		}
 		run.last = run.prev = ts;
 		run.n++;
-		int is_new;
-		strmap_slot(&run.accounts, stmt_text(s, 2), &is_new);
+		strmap_add(&run.accounts, stmt_text(s, 2));
 	}
 	free(run.app);
 	free(run.first_key);

@@ -102,9 +102,8 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 		if (ac->short_track > 0) {
 			const char *sconv = rs_text(&src, 3);
 			ac->store_rows++;
-			int is_new;
 			if (sconv && *sconv)
-				strmap_slot(&ac->store_convs, sconv, &is_new);
+				strmap_add(&ac->store_convs, sconv);
 			if (sent < ac->store_first)
 				ac->store_first = sent;
 			if (sent > ac->store_last)
@@ -119,10 +118,9 @@ int store_pass(struct an *a, struct reader *rd, const struct rs_query *q)
 					ac->purge_first = sent;
 				if (sent > ac->purge_last)
 					ac->purge_last = sent;
-				int is_new;
 				const char *conv = rs_text(&src, 3);
 				if (conv && *conv)
-					strmap_slot(&ac->purge_convs, conv, &is_new);
+					strmap_add(&ac->purge_convs, conv);
 				struct line_facts lf = { "purged from the store", mid, purged };
 				ev_push(&ac->purge_ev, &ac->npurge_ev, FINDINGS_MAX_EVIDENCE, sent,
 					rs_int(&src, 7), rs_int(&src, 8), EVS_STORE, &lf);
@@ -258,9 +256,8 @@ int retention_shortfall(struct an *a)
 				first = ac->store_first;
 			if (ac->store_last > last)
 				last = ac->store_last;
-			int is_new;
 			for (size_t c = 0; c < ac->store_convs.n; c++)
-				strmap_slot(&convs, strmap_key(&ac->store_convs, c), &is_new);
+				strmap_add(&convs, strmap_key(&ac->store_convs, c));
 		}
 		if (!held) {
 			strmap_clear(&convs);

@@ -26,6 +26,31 @@ static const char *const verify_notes[] = {
 	NULL
 };
 
+enum file_state { FILE_OK, FILE_MISSING, FILE_UNREADABLE, FILE_CHANGED };
+
+/* The line of one input or side file (label: its kind, or "kind option=");
+ * 1 when it is not ok. got and is: the digest and size now (FILE_CHANGED). */
+static int say_file(enum file_state fs, const char *label, const char *path, const char *want,
+		    const char *got, long long was, long long is)
+{
+	switch (fs) {
+	case FILE_OK:
+		printf("ok       %-15s %s\n", label, path);
+		return 0;
+	case FILE_MISSING:
+		printf("MISSING  %-15s %s\n", label, path);
+		break;
+	case FILE_UNREADABLE:
+		printf("MISSING  %-15s %s (cannot read)\n", label, path);
+		break;
+	case FILE_CHANGED:
+		printf("CHANGED  %-15s %s (sha256 was %.12s, is %.12s; size was %lld, is %lld)\n",
+		       label, path, want, got, was, is);
+		break;
+	}
+	return 1;
+}
+
 /* A changed folder input (an unzipped export): which of its files changed,
  * went missing or are new, against the files the manifest listed
  * (input_files); both lists are in byte order of the names. */
@@ -82,23 +107,14 @@ static int side_files(struct store *st, long long input_id, const char *kind, in
 	while (stmt_step(s) == 1) {
 		const char *path = stmt_text(s, 1), *want = stmt_text(s, 3);
 		const char *where = stmt_text(s, 4);
-		char label[64], got[SHA256_HEX_LEN];
-		long long size;
+		char label[64], got[SHA256_HEX_LEN] = "";
+		long long size = 0;
 		snprintf(label, sizeof(label), "%s %s=", kind, stmt_text(s, 0));
 		(*n)++;
-		if (access(where, R_OK) != 0 || dirin_is_dir(where) == 1) {
-			printf("MISSING  %-15s %s\n", label, path);
-			bad = 1;
-		} else if (sha256_file(where, got, &size)) {
-			printf("MISSING  %-15s %s (cannot read)\n", label, path);
-			bad = 1;
-		} else if (strcmp(got, want)) {
-			printf("CHANGED  %-15s %s (sha256 was %.12s, is %.12s; size was %lld, is %lld)\n",
-			       label, path, want, got, stmt_int(s, 2), size);
-			bad = 1;
-		} else {
-			printf("ok       %-15s %s\n", label, path);
-		}
+		enum file_state fs = access(where, R_OK) != 0 || dirin_is_dir(where) == 1 ?
+			FILE_MISSING : sha256_file(where, got, &size) ? FILE_UNREADABLE :
+			strcmp(got, want) ? FILE_CHANGED : FILE_OK;
+		bad |= say_file(fs, label, path, want, got, stmt_int(s, 2), size);
 	}
 	stmt_free(s);
 	return bad;
@@ -119,24 +135,15 @@ static int verify_run(struct cli_args *a)
 	while ((rc = stmt_step(s)) == 1) {
 		const char *kind = stmt_text(s, 0), *path = stmt_text(s, 1);
 		const char *want = stmt_text(s, 3), *where = stmt_text(s, 4);
-		char got[SHA256_HEX_LEN];
-		long long size;
+		char got[SHA256_HEX_LEN] = "";
+		long long size = 0;
 		n++;
-		if (access(where, R_OK) != 0) {
-			printf("MISSING  %-15s %s\n", kind, path);
-			bad = 1;
-		} else if (dirin_sha256_input(where, got, &size)) {
-			printf("MISSING  %-15s %s (cannot read)\n", kind, path);
-			bad = 1;
-		} else if (strcmp(got, want)) {
-			printf("CHANGED  %-15s %s (sha256 was %.12s, is %.12s; size was %lld, is %lld)\n",
-			       kind, path, want, got, stmt_int(s, 2), size);
-			if (dirin_is_dir(where) == 1)
-				folder_changes(st, stmt_int(s, 5), where);
-			bad = 1;
-		} else {
-			printf("ok       %-15s %s\n", kind, path);
-		}
+		enum file_state fs = access(where, R_OK) != 0 ? FILE_MISSING :
+			dirin_sha256_input(where, got, &size) ? FILE_UNREADABLE :
+			strcmp(got, want) ? FILE_CHANGED : FILE_OK;
+		bad |= say_file(fs, kind, path, want, got, stmt_int(s, 2), size);
+		if (fs == FILE_CHANGED && dirin_is_dir(where) == 1)
+			folder_changes(st, stmt_int(s, 5), where);
 		bad |= side_files(st, stmt_int(s, 5), kind, &nside);
 	}
 	stmt_free(s);

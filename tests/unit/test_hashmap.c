@@ -74,6 +74,13 @@ int main(void)
 	strmap_clear(&s);
 	CHECK(strmap_get(&s, "acct:1") == NULL);
 
+	/* strings as a set */
+	CHECK(strmap_add(&s, "conv-1") == 1);
+	CHECK(strmap_add(&s, "conv-1") == 0);
+	CHECK(strmap_add(&s, "conv-2") == 1);
+	CHECK(s.n == 2 && !strcmp(strmap_key(&s, 1), "conv-2"));
+	strmap_clear(&s);
+
 	/* every key has the same hash: still exact */
 	struct strmap c = STRMAP_INIT;
 	c.hash = same_hash;
