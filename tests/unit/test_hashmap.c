@@ -71,7 +71,19 @@ int main(void)
 	CHECK(strmap_get(&s, "acct:5000") == NULL);
 	CHECK(strmap_get(&s, NULL) == NULL);
 	CHECK(*strmap_slot(&s, "acct:17", &is_new) == 17 && !is_new);
+	/* with the caller's hash (the analysis's reader computes it); a
+	   prefetch changes nothing */
+	strmap_prefetch(&s, hash_str64("acct:42"), 0);
+	strmap_prefetch(&s, hash_str64("acct:42"), 1);
+	strmap_prefetch(&s, 0, 1);
+	CHECK(strmap_get_h(&s, "acct:42", hash_str64("acct:42")) &&
+	      *strmap_get_h(&s, "acct:42", hash_str64("acct:42")) == 42);
+	CHECK(strmap_get_h(&s, "acct:5000", hash_str64("acct:5000")) == NULL);
+	CHECK(strmap_get_h(&s, "acct:43", hash_str64("acct:42")) == NULL);
+	CHECK(strmap_get_h(&s, NULL, 0) == NULL);
 	strmap_clear(&s);
+	CHECK(strmap_get_h(&s, "acct:1", hash_str64("acct:1")) == NULL);
+	strmap_prefetch(&s, hash_str64("acct:1"), 1);
 	CHECK(strmap_get(&s, "acct:1") == NULL);
 
 	/* strings as a set */
@@ -93,6 +105,8 @@ int main(void)
 	CHECK(*strmap_get(&c, "wa-2") == 2);
 	CHECK(*strmap_get(&c, "wa-3") == 3);
 	CHECK(strmap_get(&c, "wa-4") == NULL);
+	CHECK(*strmap_get_h(&c, "wa-2", same_hash("wa-2")) == 2);
+	CHECK(strmap_get_h(&c, "wa-4", same_hash("wa-4")) == NULL);
 	CHECK(*strmap_slot(&c, "wa-2", &is_new) == 2 && !is_new);
 	strmap_clear(&c);
 
