@@ -217,10 +217,9 @@ int strmap_add(struct strmap *m, const char *key)
 
 const size_t *strmap_get(const struct strmap *m, const char *key)
 {
-	if (!key || !m->n)
+	if (!key)
 		return NULL;
-	const struct strmap_slot *sl = find(m, key, m->hash ? m->hash(key) : hash_str64(key));
-	return sl->at ? entry_val(m, sl->at - 1) : NULL;
+	return strmap_get_h(m, key, m->hash ? m->hash(key) : hash_str64(key));
 }
 
 const size_t *strmap_get_h(const struct strmap *m, const char *key, uint64_t h)

@@ -204,8 +204,8 @@ static struct rowbatch *batch_for(struct ingest_ctx *ctx, int which, unsigned lo
 	return rb->rows;
 }
 
-/* The row is complete: written when its batch is full. A refused batch is
-   said with the lines it held (the database's reason is printed above). */
+/* A refused batch is said with the lines it held, in the order added (the
+   database's reason is printed above). */
 static int refused(const struct ingest_ctx *ctx, const struct record_batch *rb, size_t n)
 {
 	struct src_loc at = { ctx->path, rb->first_line, 0 };
@@ -213,6 +213,7 @@ static int refused(const struct ingest_ctx *ctx, const struct record_batch *rb, 
 			  " audit database", n, rb->first_line, rb->last_line);
 }
 
+/* The row is complete: written when its batch is full. */
 static int batch_row(struct ingest_ctx *ctx, int which)
 {
 	struct record_batch *rb = &ctx->batch[which];
