@@ -7,6 +7,8 @@
 #ifndef UDAUDIT_RECORDS_H
 #define UDAUDIT_RECORDS_H
 
+#include <stddef.h>
+
 struct ingest_ctx;
 
 struct account_rec {
@@ -83,6 +85,18 @@ int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const str
  * call or the flush (said with the lines of its batch). */
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);
+/* The same for a reader that holds its strings in batches: len[] gives
+ * their lengths, in the order of the struct (usage: app, account,
+ * device_id, message_id, conversation_id, peer, to_account; store
+ * message: message_id, app, account, conversation_id, sha256,
+ * purge_reason; 0 is ""), and they are not copied: each must stay as it
+ * is until records_unhold, which the reader calls before it reuses them. */
+int records_put_usage_held(struct ingest_ctx *ctx, unsigned long line,
+			   const struct usage_rec *r, const size_t *len);
+int records_put_store_msg_held(struct ingest_ctx *ctx, unsigned long line,
+			       const struct store_msg_rec *r, const size_t *len);
+/* The held strings of the records not yet written are copied. */
+void records_unhold(struct ingest_ctx *ctx);
 int records_put_retention(struct ingest_ctx *ctx, unsigned long line, const struct retention_rec *r);
 /* Write the records not yet written (the loader is done). 0 or -1. */
 int records_flush(struct ingest_ctx *ctx);

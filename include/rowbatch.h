@@ -3,7 +3,9 @@
  * `rows` rows instead of one each (the per-statement cost of SQLite, its
  * reset and bindings, was most of what such a row cost). Values are copied
  * as they are added (texts into an arena, bound without a second copy), so
- * the caller's strings need not outlive the call. Rows reach the table in
+ * the caller's strings need not outlive the call, but for held ones. A NULL
+ * or an integer the full statement has bound at that place already is not
+ * bound again. Rows reach the table in
  * the order they were added, when a batch is full or at rowbatch_flush
  * (the last, partial batch: a statement of its own size). */
 #ifndef UDAUDIT_ROWBATCH_H
@@ -21,6 +23,14 @@ struct rowbatch *rowbatch_open(struct store *st, const char *insert, int ncols, 
 /* The next value of the row being added. */
 void rowbatch_int(struct rowbatch *b, long long v);
 void rowbatch_text(struct rowbatch *b, const char *v);         /* NULL: NULL */
+/* A text of len bytes the caller holds until rowbatch_unhold (not copied
+ * when added: a reader's batch the rows come from). */
+void rowbatch_text_held(struct rowbatch *b, const char *v, size_t len);
+/* A text that outlives the batch (a string constant). */
+void rowbatch_text_static(struct rowbatch *b, const char *v, size_t len);
+/* The held texts of the rows not yet written are copied: the caller's
+ * strings may go. */
+void rowbatch_unhold(struct rowbatch *b);
 void rowbatch_null(struct rowbatch *b);
 /* End the row (it must have ncols values): written when the batch is full.
  * 0, or -1 when that write failed (printed; the store is marked failed). */

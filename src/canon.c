@@ -357,6 +357,7 @@ struct sm_item {
 	unsigned long row;
 	long long sent, captured, purged;
 	size_t str[SM_NSTR];            /* offset + 1 into strings; 0 = NULL */
+	size_t len[SM_NSTR];            /* their lengths, for records_put_store_msg_held */
 };
 
 struct sm_batch {
@@ -433,8 +434,10 @@ static int sm_row(struct ingest_ctx *ctx, struct stmt *s, unsigned long row, str
 	for (int i = 0; i < SM_NSTR; i++)
 		need += n[sm_kept[i]] + 1;
 	sm_reserve(b, need);
-	for (int i = 0; i < SM_NSTR; i++)
+	for (int i = 0; i < SM_NSTR; i++) {
 		it->str[i] = sm_keep(b, v[sm_kept[i]], n[sm_kept[i]]);
+		it->len[i] = n[sm_kept[i]];
+	}
 	b->n++;
 	return 0;
 }
@@ -485,9 +488,10 @@ static int sm_insert(void *user, void *slot)
 			.purge_reason = sm_str(b, it->str[SM_REASON]),
 			.sent_ts = it->sent, .captured_ts = it->captured, .purged_ts = it->purged,
 		};
-		if (records_put_store_msg(ctx, it->row, &r))
+		if (records_put_store_msg_held(ctx, it->row, &r, it->len))
 			return -1;
 	}
+	records_unhold(ctx);    /* the reader refills b next */
 	return 0;
 }
 

@@ -231,21 +231,42 @@ static void add_opt(struct rowbatch *b, const char *v)
 	rowbatch_text(b, v && *v ? v : NULL);
 }
 
-int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
+/* A string of the caller's: copied (len NULL), or held with its length
+   (records_unhold); "" is NULL. */
+static void add_str(struct rowbatch *b, const char *v, const size_t *len, int i)
+{
+	if (!len)
+		add_opt(b, v);
+	else if (v && len[i])
+		rowbatch_text_held(b, v, len[i]);
+	else
+		rowbatch_null(b);
+}
+
+/* strlen of each usage_kind_names[] */
+static const size_t kind_len[] = {
+	sizeof("sent") - 1, sizeof("received") - 1, sizeof("deleted") - 1,
+	sizeof("expired") - 1, sizeof("burned") - 1, sizeof("forwarded") - 1,
+	sizeof("exported") - 1, sizeof("timer_set") - 1, sizeof("account_deleted") - 1,
+};
+_Static_assert(sizeof(kind_len) / sizeof(kind_len[0]) == EV_COUNT, "a length for each kind");
+
+static int put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r,
+		     const size_t *len)
 {
 	struct rowbatch *b = batch_for(ctx, BATCH_USAGE, line);
 
 	rowbatch_int(b, ctx->input_id);
 	rowbatch_int(b, (long long)line);
 	rowbatch_int(b, r->ts);
-	rowbatch_text(b, usage_kind_names[r->event]);
-	add_opt(b, r->app);
-	add_opt(b, r->account);
-	add_opt(b, r->device_id);
-	add_opt(b, r->message_id);
-	add_opt(b, r->conversation_id);
-	add_opt(b, r->peer);
-	add_opt(b, r->to_account);
+	rowbatch_text_static(b, usage_kind_names[r->event], kind_len[r->event]);
+	add_str(b, r->app, len, 0);
+	add_str(b, r->account, len, 1);
+	add_str(b, r->device_id, len, 2);
+	add_str(b, r->message_id, len, 3);
+	add_str(b, r->conversation_id, len, 4);
+	add_str(b, r->peer, len, 5);
+	add_str(b, r->to_account, len, 6);
 	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
 		rowbatch_int(b, r->ttl_seconds);
 	else
@@ -257,25 +278,55 @@ int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct u
 	return batch_row(ctx, BATCH_USAGE);
 }
 
-int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r)
+int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
+{
+	return put_usage(ctx, line, r, NULL);
+}
+
+int records_put_usage_held(struct ingest_ctx *ctx, unsigned long line,
+			   const struct usage_rec *r, const size_t *len)
+{
+	return put_usage(ctx, line, r, len);
+}
+
+static int put_store_msg(struct ingest_ctx *ctx, unsigned long line,
+			 const struct store_msg_rec *r, const size_t *len)
 {
 	struct rowbatch *b = batch_for(ctx, BATCH_STORE_MSG, line);
 
-	add_opt(b, r->message_id);
-	add_opt(b, r->app);
-	add_opt(b, r->account);
-	add_opt(b, r->conversation_id);
+	add_str(b, r->message_id, len, 0);
+	add_str(b, r->app, len, 1);
+	add_str(b, r->account, len, 2);
+	add_str(b, r->conversation_id, len, 3);
 	rowbatch_int(b, r->sent_ts);
 	rowbatch_int(b, r->captured_ts);
-	add_opt(b, r->sha256);
+	add_str(b, r->sha256, len, 4);
 	if (r->purged_ts >= 0)
 		rowbatch_int(b, r->purged_ts);
 	else
 		rowbatch_null(b);
-	add_opt(b, r->purge_reason);
+	add_str(b, r->purge_reason, len, 5);
 	rowbatch_int(b, ctx->input_id);
 	rowbatch_int(b, (long long)line);
 	return batch_row(ctx, BATCH_STORE_MSG);
+}
+
+int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r)
+{
+	return put_store_msg(ctx, line, r, NULL);
+}
+
+int records_put_store_msg_held(struct ingest_ctx *ctx, unsigned long line,
+			       const struct store_msg_rec *r, const size_t *len)
+{
+	return put_store_msg(ctx, line, r, len);
+}
+
+void records_unhold(struct ingest_ctx *ctx)
+{
+	for (int i = 0; i < RECORD_BATCHES; i++)
+		if (ctx->batch[i].rows)
+			rowbatch_unhold(ctx->batch[i].rows);
 }
 
 int records_flush(struct ingest_ctx *ctx)

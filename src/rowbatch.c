@@ -9,12 +9,14 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-enum { V_NULL, V_INT, V_TEXT };
+/* V_HELD: the caller's text until rowbatch_unhold; V_STATIC: never copied */
+enum { V_NULL, V_INT, V_TEXT, V_HELD, V_STATIC, V_UNKNOWN };
 
 struct val {
 	int type;
 	long long i;                    /* V_INT: the value; V_TEXT: arena offset */
-	size_t len;                     /* V_TEXT */
+	const char *p;                  /* V_HELD, V_STATIC */
+	size_t len;                     /* the texts' */
 };
 
 struct rowbatch {
@@ -22,6 +24,7 @@ struct rowbatch {
 	char *insert;
 	int ncols, rows;
 	struct stmt *full;              /* of rows rows, prepared at the first full batch */
+	struct val *bound;              /* what full has bound (V_NULL, V_INT, or not kept) */
 	struct val *v;                  /* rows * ncols */
 	size_t nv;                      /* values of the complete rows added */
 	int col;                        /* values of the row being added */
@@ -39,6 +42,7 @@ struct rowbatch *rowbatch_open(struct store *st, const char *insert, int ncols, 
 	b->ncols = ncols > 0 ? ncols : 1;
 	b->rows = rows > 0 ? rows : 1;
 	b->v = xcalloc((size_t)b->ncols * (size_t)b->rows, sizeof(*b->v));
+	b->bound = xcalloc((size_t)b->ncols * (size_t)b->rows, sizeof(*b->bound));
 	return b;
 }
 
@@ -60,6 +64,18 @@ void rowbatch_null(struct rowbatch *b)
 	next_val(b)->type = V_NULL;
 }
 
+/* v (len bytes) into the arena: its offset */
+static long long copy_text(struct rowbatch *b, const char *v, size_t len)
+{
+	long long at = (long long)b->alen;
+
+	b->arena = xgrow(b->arena, b->alen + len + 1, &b->aalloc, 1);
+	memcpy(b->arena + b->alen, v, len);
+	b->arena[b->alen + len] = '\0';
+	b->alen += len + 1;
+	return at;
+}
+
 void rowbatch_text(struct rowbatch *b, const char *v)
 {
 	if (!v) {
@@ -67,13 +83,48 @@ void rowbatch_text(struct rowbatch *b, const char *v)
 		return;
 	}
 	size_t len = strlen(v);
-	b->arena = xgrow(b->arena, b->alen + len + 1, &b->aalloc, 1);
-	memcpy(b->arena + b->alen, v, len + 1);
+	long long at = copy_text(b, v, len);
 	struct val *x = next_val(b);
 	x->type = V_TEXT;
-	x->i = (long long)b->alen;
+	x->i = at;
 	x->len = len;
-	b->alen += len + 1;
+}
+
+static void add_pointer(struct rowbatch *b, int type, const char *v, size_t len)
+{
+	struct val *x;
+
+	if (!v) {
+		rowbatch_null(b);
+		return;
+	}
+	x = next_val(b);
+	x->type = type;
+	x->p = v;
+	x->len = len;
+}
+
+void rowbatch_text_held(struct rowbatch *b, const char *v, size_t len)
+{
+	add_pointer(b, V_HELD, v, len);
+}
+
+void rowbatch_text_static(struct rowbatch *b, const char *v, size_t len)
+{
+	add_pointer(b, V_STATIC, v, len);
+}
+
+void rowbatch_unhold(struct rowbatch *b)
+{
+	size_t n = b->nv + (size_t)(b->col < b->ncols ? b->col : b->ncols);
+
+	for (size_t i = 0; i < n; i++) {
+		struct val *x = &b->v[i];
+		if (x->type == V_HELD) {
+			x->i = copy_text(b, x->p, x->len);
+			x->type = V_TEXT;
+		}
+	}
 }
 
 size_t rowbatch_pending(const struct rowbatch *b)
@@ -98,11 +149,38 @@ static struct stmt *prepare_rows(struct rowbatch *b, size_t n)
 	return s;
 }
 
+/* Bind the n values of v to s. bound: what s has bound now (a new
+   statement's parameters are NULL), kept up to date: a NULL or an integer
+   bound already is not bound again, as the full statement's constant
+   input_id and its columns that are nearly always NULL are not. */
+static void bind_values(struct rowbatch *b, struct stmt *s, size_t n, struct val *bound)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct val *x = &b->v[i];
+		struct val *was = &bound[i];
+		int idx = (int)i + 1, rc;
+		if (x->type == was->type && (x->type == V_NULL || (x->type == V_INT && x->i == was->i)))
+			continue;
+		if (x->type == V_INT)
+			rc = stmt_bind_int(s, idx, x->i);
+		else if (x->type == V_TEXT)
+			rc = stmt_bind_text_borrowed(s, idx, b->arena + x->i, (int)x->len);
+		else if (x->type == V_NULL)
+			rc = stmt_bind_null(s, idx);
+		else
+			rc = stmt_bind_text_borrowed(s, idx, x->p, (int)x->len);
+		/* a text is bound each time: its bytes are not there for long */
+		was->type = !rc && (x->type == V_NULL || x->type == V_INT) ? x->type : V_UNKNOWN;
+		was->i = x->i;
+	}
+}
+
 /* Write the complete rows added: the full batch's statement, kept, or one
    of their number. */
 static int write_rows(struct rowbatch *b)
 {
 	size_t n = rowbatch_pending(b);
+	struct val *fresh = NULL;
 	struct stmt *s;
 	int rc;
 
@@ -117,19 +195,14 @@ static int write_rows(struct rowbatch *b)
 	}
 	if (!s)
 		return -1;
-	for (size_t i = 0; i < n * (size_t)b->ncols; i++) {
-		const struct val *x = &b->v[i];
-		int idx = (int)i + 1;
-		if (x->type == V_INT)
-			stmt_bind_int(s, idx, x->i);
-		else if (x->type == V_TEXT)
-			stmt_bind_text_borrowed(s, idx, b->arena + x->i, (int)x->len);
-		else
-			stmt_bind_null(s, idx);
-	}
+	if (s != b->full)
+		fresh = xcalloc(n * (size_t)b->ncols, sizeof(*fresh));
+	bind_values(b, s, n * (size_t)b->ncols, fresh ? fresh : b->bound);
+	free(fresh);
 	rc = stmt_step(s);
-	/* every parameter is bound again before the next step: the arena's
-	   texts the full statement still points at are never read */
+	/* each text parameter is bound again before the next step (a NULL
+	   or integer kept is not a text): the texts the full statement still
+	   points at are never read */
 	stmt_rewind(s);
 	if (s != b->full)
 		stmt_free(s);
@@ -163,6 +236,7 @@ void rowbatch_free(struct rowbatch *b)
 		return;
 	stmt_free(b->full);
 	free(b->v);
+	free(b->bound);
 	free(b->arena);
 	free(b->insert);
 	free(b);

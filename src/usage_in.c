@@ -36,6 +36,7 @@ struct usage_item {
 	long long ts, ttl;
 	enum usage_kind event;
 	size_t field[F_COUNT];          /* offsets into the batch's strings */
+	size_t len[F_COUNT];            /* their lengths, for records_put_usage_held */
 };
 
 struct batch {
@@ -115,6 +116,7 @@ static void note_unknown_event(struct usage_load *u, const char *name, unsigned 
 struct line_fields {
 	struct batch *b;
 	size_t field[F_COUNT];          /* offsets; 0 = absent, null or "" */
+	size_t len[F_COUNT];
 	size_t ts, event, event_len;
 	long long ttl;
 	int ttl_given;                  /* 1 an integer, -1 another type */
@@ -178,6 +180,8 @@ static int on_member(void *user, const char *key, size_t klen, enum jf_type type
 		*slot = keep(lf->b, str, slen);
 		if (f == F_EVENT)
 			lf->event_len = slen;
+		else if (f < F_COUNT)
+			lf->len[f] = slen;
 	}
 	else if (!lf->wrong_type)
 		lf->wrong_type = f == F_TS ? "ts" : f == F_EVENT ? "event" : field_names[f];
@@ -250,12 +254,15 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 good:
 	tz_guess_apply(&u->tz, ts, &it->ts, lineno, NULL);
 	it->ttl = it->event == EV_TIMER_SET ? lf.ttl : -1;
-	for (int i = 0; i < F_COUNT; i++)
+	for (int i = 0; i < F_COUNT; i++) {
 		it->field[i] = lf.field[i];
+		it->len[i] = lf.len[i];
+	}
 	if (!lf.field[F_APP] && *s[F_ACCOUNT]) {
 		/* the app is the account's prefix when not given */
 		size_t n = (size_t)(strchr(s[F_ACCOUNT], ':') - s[F_ACCOUNT]);
 		it->field[F_APP] = keep(b, s[F_ACCOUNT], n);
+		it->len[F_APP] = n;
 	}
 	/* app keys in any case, as in accounts.csv */
 	for (char *p = b->strings + it->field[F_APP]; *p; p++)
@@ -316,9 +323,10 @@ static int insert_batch(void *user, void *slot)
 			.conversation_id = s + it->field[F_CONVERSATION],
 			.peer = s + it->field[F_PEER], .to_account = s + it->field[F_TO],
 		};
-		if (records_put_usage(ctx, it->line, &r))
+		if (records_put_usage_held(ctx, it->line, &r, it->len))
 			return -1;
 	}
+	records_unhold(ctx);    /* the reader refills b next */
 	return 0;
 }
 

@@ -92,4 +92,21 @@ t_contains "refused at the flush: the batch's lines" "$T/err" \
 "udaudit: $T/usage.jsonl:130: error: one of the 21 records of lines 130 to 150 was refused by the audit database"
 t_eq "refused at the flush: no usage row kept" "$(sql "$T/b.db" "SELECT count(*) FROM usage")" 0
 
+# Long lines fill the reader's batches by bytes, not by count (usage_in.c):
+# one ends inside a statement's 64 rows, whose texts the reader's batch
+# held (records_unhold copies them before the batch is reused).
+python3 - "$T" <<'EOF'
+import json, sys
+with open(sys.argv[1] + "/long.jsonl", "w") as f:
+    for i in range(1, 9001):
+        f.write(json.dumps({"ts": "2021-03-01T10:00:00Z", "event": "sent",
+                            "account": "wickr:u%d" % (i % 7), "message_id": "m%d" % i,
+                            "peer": "p%d-" % i + "y" * (i % 1500)}) + "\n")
+EOF
+run ingest --db "$T/c.db" usage "$T/long.jsonl"
+t_eq "long lines: exit" "$rc" 0
+t_eq "long lines: each row its own texts" "$(sql "$T/c.db" "SELECT count(*),
+  sum(peer = 'p' || line || '-' || replace(hex(zeroblob(line % 1500)), '00', 'y')),
+  sum(message_id = 'm' || line), sum(app = 'wickr') FROM usage")" "9000|9000|9000|9000"
+
 t_done

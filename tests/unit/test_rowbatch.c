@@ -1,7 +1,10 @@
 /* rowbatch: rows reach the table in the order added, with their values
  * (NULL, integers, texts the caller has since overwritten), in full batches
  * and in the partial last one at rowbatch_flush; a row of the wrong number
- * of values is refused and said; rows never flushed are not written. */
+ * of values is refused and said; rows never flushed are not written. A
+ * held text is the caller's until rowbatch_unhold, which copies those of
+ * the rows not yet written; a NULL or an integer the full statement has
+ * bound already is not bound again, and what follows it is still right. */
 #include <stdio.h>
 #include <string.h>
 
@@ -105,6 +108,50 @@ int main(void)
 	CHECK(rowbatch_row(b) == 0);
 	rowbatch_free(b);
 	CHECK(count(st) == 11);
+
+	/* held texts: not copied when added, copied by rowbatch_unhold for the
+	   rows still waiting (here the third); static ones never */
+	CHECK(store_exec(st, "DELETE FROM t") == 0);
+	b = rowbatch_open(st, "INSERT INTO t (k, v, w)", 3, 2);
+	char held[3][16];
+	for (int i = 0; i < 3; i++) {
+		snprintf(held[i], sizeof(held[i]), "held %d", i);
+		rowbatch_int(b, i);
+		rowbatch_text_held(b, held[i], strlen(held[i]));
+		rowbatch_text_static(b, "static", 6);
+		CHECK(rowbatch_row(b) == 0);
+	}
+	rowbatch_unhold(b);
+	memset(held, 'x', sizeof(held));        /* the caller's buffers reused */
+	CHECK(rowbatch_flush(b) == 0);
+	rowbatch_free(b);
+	s = stmt_prepare(st, "SELECT group_concat(k || v || w, ',') FROM t");
+	CHECK(s && stmt_step(s) == 1);
+	CHECK_STR(stmt_text(s, 0), "0held 0static,1held 1static,2held 2static");
+	stmt_free(s);
+
+	/* what the full statement kept bound: a NULL, then a text, then a NULL
+	   again at the same place; the same integer, then another one */
+	CHECK(store_exec(st, "DELETE FROM t") == 0);
+	b = rowbatch_open(st, "INSERT INTO t (k, v, w)", 3, 2);
+	static const int ks[] = { 1, 1, 1, 1, 1, 2, 2, 3 };
+	static const char *const vs[] = { NULL, NULL, "a", NULL, NULL, "b", NULL, "c" };
+	for (int i = 0; i < 8; i++) {
+		rowbatch_int(b, ks[i]);
+		rowbatch_text(b, vs[i]);
+		if (i % 3)
+			rowbatch_int(b, 7);
+		else
+			rowbatch_null(b);
+		CHECK(rowbatch_row(b) == 0);
+	}
+	CHECK(rowbatch_flush(b) == 0);
+	rowbatch_free(b);
+	s = stmt_prepare(st, "SELECT group_concat(k || ':' || coalesce(v, '-') || ':' ||"
+			 " coalesce(w, '-'), ',') FROM (SELECT * FROM t ORDER BY rowid)");
+	CHECK(s && stmt_step(s) == 1);
+	CHECK_STR(stmt_text(s, 0), "1:-:-,1:-:7,1:a:7,1:-:-,1:-:7,2:b:7,2:-:-,3:c:7");
+	stmt_free(s);
 
 	/* a failed write says so: a table that is not there */
 	b = rowbatch_open(st, "INSERT INTO nowhere (k)", 1, 2);
