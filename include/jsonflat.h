@@ -20,6 +20,12 @@ typedef int (*jf_member)(void *user, const char *key, size_t klen, enum jf_type 
  * or -1 with *err (static text) and *col (1-based byte column). */
 int jsonflat_parse(const char *buf, size_t len, jf_member cb, void *user,
 		   const char **err, unsigned long *col);
+/* The fast path alone: 1 when it read the line (*rc 0, or -1 with *err
+ * and *col), 0 when the line is not a flat object of plain values (then
+ * nothing was called back: yajl reads it). A line it reads is valid UTF-8
+ * throughout (its strings checked, its other bytes ASCII). */
+int jsonflat_parse_fast(const char *buf, size_t len, jf_member cb, void *user,
+			const char **err, unsigned long *col, int *rc);
 /* The same through yajl alone, without the fast path for flat lines (the
  * tests compare the two). */
 int jsonflat_parse_yajl(const char *buf, size_t len, jf_member cb, void *user,

@@ -325,9 +325,8 @@ static int fast_scan(const char *buf, size_t len, struct fast_member *m)
 	}
 }
 
-/* 1 when the fast path read the line (0 or -1 in *rc), 0 when yajl must. */
-static int fast_parse(const char *buf, size_t len, jf_member cb, void *user,
-		      const char **err, unsigned long *col, int *rc)
+int jsonflat_parse_fast(const char *buf, size_t len, jf_member cb, void *user,
+			const char **err, unsigned long *col, int *rc)
 {
 	struct fast_member m[FAST_MEMBERS];
 	int n = fast_scan(buf, len, m);
@@ -356,7 +355,7 @@ int jsonflat_parse(const char *buf, size_t len, jf_member cb, void *user,
 {
 	int rc;
 
-	if (fast_parse(buf, len, cb, user, err, col, &rc))
+	if (jsonflat_parse_fast(buf, len, cb, user, err, col, &rc))
 		return rc;
 	return jsonflat_parse_yajl(buf, len, cb, user, err, col);
 }

@@ -217,14 +217,18 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 	const char *err, *s[F_COUNT], *event, *ts, *problem;
 	int kind, rc;
 
-	/* yajl checks only the byte pattern of UTF-8 in strings: overlongs and
-	   surrogates pass it, and its column is past the bad byte */
-	col = utf8_check(line, len);
-	if (col)
-		return bad_record(&ctx->bad, lineno, col, "invalid UTF-8");
 	memset(&lf, 0, sizeof(lf));
 	lf.b = b;
-	if (jsonflat_parse(line, len, on_member, &lf, &err, &col)) {
+	/* a line the fast path reads is valid UTF-8; yajl checks only the byte
+	   pattern of UTF-8 in strings (overlongs and surrogates pass it, and
+	   its column is past the bad byte): the line is checked first */
+	if (!jsonflat_parse_fast(line, len, on_member, &lf, &err, &col, &rc)) {
+		col = utf8_check(line, len);
+		if (col)
+			return bad_record(&ctx->bad, lineno, col, "invalid UTF-8");
+		rc = jsonflat_parse_yajl(line, len, on_member, &lf, &err, &col);
+	}
+	if (rc) {
 		b->used = mark;
 		return bad_record(&ctx->bad, lineno, col, "bad JSON: %s", err);
 	}
