@@ -11,6 +11,8 @@
 #ifndef UDAUDIT_STORE_H
 #define UDAUDIT_STORE_H
 
+#include <stddef.h>
+
 struct store;
 struct stmt;
 
@@ -75,8 +77,8 @@ int stmt_bind_null(struct stmt *s, int idx);
 /* 1 a row, 0 done, -1 error (printed). */
 int stmt_step(struct stmt *s);
 int stmt_reset(struct stmt *s);         /* also clears bindings */
-/* Reset, the bindings left as they are: for a writer that binds every
- * parameter before each step (clearing hundreds of them is wasted). */
+/* Reset, the bindings left as they are: for a writer that binds again
+ * what changed before each step (clearing hundreds of them is wasted). */
 int stmt_rewind(struct stmt *s);
 int stmt_columns(struct stmt *s);
 int stmt_is_null(struct stmt *s, int col);
@@ -84,6 +86,8 @@ const char *stmt_text(struct stmt *s, int col);        /* NULL for NULL; borrowe
 /* Bytes of the column's text, as read by stmt_text() just before (a NUL
  * inside makes it longer than strlen). */
 int stmt_text_len(struct stmt *s, int col);
+/* Both at once: the text (NULL for NULL), its bytes into *len (0 for NULL). */
+const char *stmt_text_n(struct stmt *s, int col, size_t *len);
 int stmt_is_int(struct stmt *s, int col);      /* stored as an INTEGER */
 long long stmt_int(struct stmt *s, int col);
 double stmt_double(struct stmt *s, int col);

@@ -332,8 +332,7 @@ static int store_row_text(struct ingest_ctx *ctx, struct stmt *s, const char *ta
 			  const char **v, size_t *n, int *stop)
 {
 	for (int col = 1; col < ncol; col++) {
-		v[col] = stmt_text(s, col);
-		n[col] = v[col] ? (size_t)stmt_text_len(s, col) : 0;
+		v[col] = stmt_text_n(s, col, &n[col]);
 		const char *why = store_text_bad(v[col], n[col]);
 		if (why) {
 			*stop = bad_record(&ctx->bad, row, 0, "%s row %lu: %s in '%s'", table,

@@ -657,6 +657,18 @@ int stmt_text_len(struct stmt *s, int col)
 	return sqlite3_column_bytes(s->s, col);
 }
 
+const char *stmt_text_n(struct stmt *s, int col, size_t *len)
+{
+	/* the column's value looked up once, not by _text and _bytes each; a
+	   connection has one thread (NOMUTEX), so reading the unprotected
+	   value is safe */
+	sqlite3_value *v = sqlite3_column_value(s->s, col);
+	const char *t = (const char *)sqlite3_value_text(v);
+
+	*len = t ? (size_t)sqlite3_value_bytes(v) : 0;
+	return t;
+}
+
 int stmt_is_int(struct stmt *s, int col)
 {
 	return sqlite3_column_type(s->s, col) == SQLITE_INTEGER;

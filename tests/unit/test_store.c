@@ -1,6 +1,7 @@
 /* store: errors are sticky. A failed prepare or step marks the store; a
  * commit is then refused and rolls back; rollback clears the mark; the
- * input's fault (a constraint) and the database's are told apart. Also
+ * input's fault (a constraint) and the database's are told apart.
+ * stmt_text_n gives what stmt_text and stmt_text_len give. Also
  * diag_put_safe, which every message goes through. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,22 @@ int main(void)
 	CHECK(count(st) == 1);
 	CHECK(store_failures_seen() & STORE_FAIL_DATA);
 	CHECK(store_failures_seen() & STORE_FAIL_DB);
+
+	/* a text, one with a NUL inside, an integer, a blob, NULL */
+	s = stmt_prepare(st, "SELECT 'abc', 'a' || char(0) || 'b', 42, x'6869', NULL");
+	CHECK(s && stmt_step(s) == 1);
+	static const char *const want[] = { "abc", "a", "42", "hi", NULL };
+	static const size_t want_len[] = { 3, 3, 2, 2, 0 };
+	for (int col = 0; col < 5; col++) {
+		size_t n = 99;
+		const char *t = stmt_text_n(s, col, &n);
+		CHECK(n == want_len[col]);
+		if (want[col])
+			CHECK(t && !strcmp(t, want[col]));
+		else
+			CHECK(t == NULL);
+	}
+	stmt_free(s);
 	store_close(st);
 
 	/* what reaches the terminal */
