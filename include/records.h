@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "rowbatch.h"
+
 struct ingest_ctx;
 
 struct account_rec {
@@ -85,16 +87,22 @@ int records_put_device_app(struct ingest_ctx *ctx, unsigned long line, const str
  * call or the flush (said with the lines of its batch). */
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r);
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r);
-/* The same for a reader that holds its strings in batches: len[] gives
- * their lengths, in the order of the struct (usage: app, account,
- * device_id, message_id, conversation_id, peer, to_account; store
- * message: message_id, app, account, conversation_id, sha256,
- * purge_reason; 0 is ""), and they are not copied: each must stay as it
- * is until records_unhold, which the reader calls before it reuses them. */
-int records_put_usage_held(struct ingest_ctx *ctx, unsigned long line,
-			   const struct usage_rec *r, const size_t *len);
+/* The same for a reader that holds its strings in batches: each must stay
+ * as it is until records_unhold, which the reader calls before it reuses
+ * them. A store message's len[] gives the lengths of its strings, in the
+ * order message_id, app, account, conversation_id, sha256, purge_reason
+ * (0 is ""). A usage event's values are made beforehand, on the reader's
+ * thread (records_usage_values, which changes nothing: len[] the lengths
+ * of app, account, device_id, message_id, conversation_id, peer,
+ * to_account, or NULL for their strlen), and written on the inserter's. */
 int records_put_store_msg_held(struct ingest_ctx *ctx, unsigned long line,
 			       const struct store_msg_rec *r, const size_t *len);
+#define RECORDS_USAGE_VALUES 13
+#define RECORDS_STORE_MSG_VALUES 11
+void records_usage_values(const struct ingest_ctx *ctx, unsigned long line,
+			  const struct usage_rec *r, const size_t *len, struct rowbatch_val *v);
+int records_put_usage_values(struct ingest_ctx *ctx, unsigned long line,
+			     const struct rowbatch_val *v);
 /* The held strings of the records not yet written are copied. */
 void records_unhold(struct ingest_ctx *ctx);
 int records_put_retention(struct ingest_ctx *ctx, unsigned long line, const struct retention_rec *r);

@@ -23,15 +23,27 @@ struct rowbatch *rowbatch_open(struct store *st, const char *insert, int ncols, 
 /* The next value of the row being added. */
 void rowbatch_int(struct rowbatch *b, long long v);
 void rowbatch_text(struct rowbatch *b, const char *v);         /* NULL: NULL */
-/* A text of len bytes the caller holds until rowbatch_unhold (not copied
- * when added: a reader's batch the rows come from). */
-void rowbatch_text_held(struct rowbatch *b, const char *v, size_t len);
-/* A text that outlives the batch (a string constant). */
-void rowbatch_text_static(struct rowbatch *b, const char *v, size_t len);
+void rowbatch_null(struct rowbatch *b);
+/* A value made beforehand, for rowbatch_row_values (a reader thread makes
+ * the values of its rows while the inserter writes others). A held text is
+ * the caller's until rowbatch_unhold; a static one outlives the batch (a
+ * string constant). */
+enum rowbatch_type { ROWBATCH_NULL, ROWBATCH_INT, ROWBATCH_HELD, ROWBATCH_STATIC };
+struct rowbatch_val {
+	int type;                       /* enum rowbatch_type */
+	size_t len;                     /* a text's bytes */
+	union {
+		long long i;
+		const char *p;          /* a text (never NULL: that is ROWBATCH_NULL) */
+	} u;
+};
+/* Add a complete row of ncols values (none of this row added before),
+ * then as rowbatch_row. copy: the held texts are copied now, so the
+ * caller's strings need not outlive the call. */
+int rowbatch_row_values(struct rowbatch *b, const struct rowbatch_val *v, int copy);
 /* The held texts of the rows not yet written are copied: the caller's
  * strings may go. */
 void rowbatch_unhold(struct rowbatch *b);
-void rowbatch_null(struct rowbatch *b);
 /* End the row (it must have ncols values): written when the batch is full.
  * 0, or -1 when that write failed (printed; the store is marked failed). */
 int rowbatch_row(struct rowbatch *b);

@@ -186,10 +186,10 @@ static const struct batch_def {
 } batch_defs[RECORD_BATCHES] = {
 	[BATCH_USAGE] = { "INSERT OR FAIL INTO usage (input_id, line, ts, event, app, account,"
 			  " device_id, message_id, conversation_id, peer, to_account, ttl,"
-			  " ts_bound)", 13 },
+			  " ts_bound)", RECORDS_USAGE_VALUES },
 	[BATCH_STORE_MSG] = { "INSERT OR FAIL INTO store_messages (message_id, app, account,"
 			      " conversation_id, sent_ts, captured_ts, sha256, purged_ts,"
-			      " purge_reason, input_id, line)", 11 },
+			      " purge_reason, input_id, line)", RECORDS_STORE_MSG_VALUES },
 };
 
 static struct rowbatch *batch_for(struct ingest_ctx *ctx, int which, unsigned long line)
@@ -213,34 +213,36 @@ static int refused(const struct ingest_ctx *ctx, const struct record_batch *rb, 
 			  " audit database", n, rb->first_line, rb->last_line);
 }
 
-/* The row is complete: written when its batch is full. */
-static int batch_row(struct ingest_ctx *ctx, int which)
+/* A row of values: written when its batch is full. copy: its held
+   strings are copied now (the caller's go after the call). */
+static int put_values(struct ingest_ctx *ctx, int which, unsigned long line,
+		      const struct rowbatch_val *v, int copy)
 {
+	struct rowbatch *b = batch_for(ctx, which, line);
 	struct record_batch *rb = &ctx->batch[which];
-	size_t n = rowbatch_pending(rb->rows) + 1;
+	size_t n = rowbatch_pending(b) + 1;
 
-	if (rowbatch_row(rb->rows))
+	if (rowbatch_row_values(b, v, copy))
 		return refused(ctx, rb, n);
 	ctx->records++;
 	return 0;
 }
 
-/* "" is unknown: NULL */
-static void add_opt(struct rowbatch *b, const char *v)
+static void val_int(struct rowbatch_val *v, long long i)
 {
-	rowbatch_text(b, v && *v ? v : NULL);
+	v->type = ROWBATCH_INT;
+	v->u.i = i;
 }
 
-/* A string of the caller's: copied (len NULL), or held with its length
-   (records_unhold); "" is NULL. */
-static void add_str(struct rowbatch *b, const char *v, const size_t *len, int i)
+/* A string of the caller's, held, of length len[i] (len NULL: strlen);
+   NULL and "" are NULL (unknown). */
+static void val_str(struct rowbatch_val *v, const char *s, const size_t *len, int i)
 {
-	if (!len)
-		add_opt(b, v);
-	else if (v && len[i])
-		rowbatch_text_held(b, v, len[i]);
-	else
-		rowbatch_null(b);
+	size_t n = !s ? 0 : len ? len[i] : strlen(s);
+
+	v->type = n ? ROWBATCH_HELD : ROWBATCH_NULL;
+	v->u.p = s;
+	v->len = n;
 }
 
 /* strlen of each usage_kind_names[] */
@@ -251,75 +253,76 @@ static const size_t kind_len[] = {
 };
 _Static_assert(sizeof(kind_len) / sizeof(kind_len[0]) == EV_COUNT, "a length for each kind");
 
-static int put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r,
-		     const size_t *len)
+void records_usage_values(const struct ingest_ctx *ctx, unsigned long line,
+			  const struct usage_rec *r, const size_t *len, struct rowbatch_val *v)
 {
-	struct rowbatch *b = batch_for(ctx, BATCH_USAGE, line);
+	const char *const str[] = { r->app, r->account, r->device_id, r->message_id,
+				    r->conversation_id, r->peer, r->to_account };
 
-	rowbatch_int(b, ctx->input_id);
-	rowbatch_int(b, (long long)line);
-	rowbatch_int(b, r->ts);
-	rowbatch_text_static(b, usage_kind_names[r->event], kind_len[r->event]);
-	add_str(b, r->app, len, 0);
-	add_str(b, r->account, len, 1);
-	add_str(b, r->device_id, len, 2);
-	add_str(b, r->message_id, len, 3);
-	add_str(b, r->conversation_id, len, 4);
-	add_str(b, r->peer, len, 5);
-	add_str(b, r->to_account, len, 6);
-	if (r->event == EV_TIMER_SET && r->ttl_seconds >= 0)
-		rowbatch_int(b, r->ttl_seconds);
-	else
-		rowbatch_null(b);
-	if (r->ts_bound && (r->event == EV_SENT || r->event == EV_RECEIVED))
-		rowbatch_int(b, 1);
-	else
-		rowbatch_null(b);
-	return batch_row(ctx, BATCH_USAGE);
+	val_int(&v[0], ctx->input_id);
+	val_int(&v[1], (long long)line);
+	val_int(&v[2], r->ts);
+	v[3].type = ROWBATCH_STATIC;
+	v[3].u.p = usage_kind_names[r->event];
+	v[3].len = kind_len[r->event];
+	for (int i = 0; i < 7; i++)
+		val_str(&v[4 + i], str[i], len, i);
+	val_int(&v[11], r->ttl_seconds);
+	if (r->event != EV_TIMER_SET || r->ttl_seconds < 0)
+		v[11].type = ROWBATCH_NULL;
+	val_int(&v[12], 1);
+	if (!r->ts_bound || (r->event != EV_SENT && r->event != EV_RECEIVED))
+		v[12].type = ROWBATCH_NULL;
 }
 
 int records_put_usage(struct ingest_ctx *ctx, unsigned long line, const struct usage_rec *r)
 {
-	return put_usage(ctx, line, r, NULL);
+	struct rowbatch_val v[RECORDS_USAGE_VALUES];
+
+	records_usage_values(ctx, line, r, NULL, v);
+	return put_values(ctx, BATCH_USAGE, line, v, 1);
 }
 
-int records_put_usage_held(struct ingest_ctx *ctx, unsigned long line,
-			   const struct usage_rec *r, const size_t *len)
+int records_put_usage_values(struct ingest_ctx *ctx, unsigned long line,
+			     const struct rowbatch_val *v)
 {
-	return put_usage(ctx, line, r, len);
+	return put_values(ctx, BATCH_USAGE, line, v, 0);
 }
 
-static int put_store_msg(struct ingest_ctx *ctx, unsigned long line,
-			 const struct store_msg_rec *r, const size_t *len)
+static void store_msg_values(const struct ingest_ctx *ctx, unsigned long line,
+			     const struct store_msg_rec *r, const size_t *len,
+			     struct rowbatch_val *v)
 {
-	struct rowbatch *b = batch_for(ctx, BATCH_STORE_MSG, line);
-
-	add_str(b, r->message_id, len, 0);
-	add_str(b, r->app, len, 1);
-	add_str(b, r->account, len, 2);
-	add_str(b, r->conversation_id, len, 3);
-	rowbatch_int(b, r->sent_ts);
-	rowbatch_int(b, r->captured_ts);
-	add_str(b, r->sha256, len, 4);
-	if (r->purged_ts >= 0)
-		rowbatch_int(b, r->purged_ts);
-	else
-		rowbatch_null(b);
-	add_str(b, r->purge_reason, len, 5);
-	rowbatch_int(b, ctx->input_id);
-	rowbatch_int(b, (long long)line);
-	return batch_row(ctx, BATCH_STORE_MSG);
+	val_str(&v[0], r->message_id, len, 0);
+	val_str(&v[1], r->app, len, 1);
+	val_str(&v[2], r->account, len, 2);
+	val_str(&v[3], r->conversation_id, len, 3);
+	val_int(&v[4], r->sent_ts);
+	val_int(&v[5], r->captured_ts);
+	val_str(&v[6], r->sha256, len, 4);
+	val_int(&v[7], r->purged_ts);
+	if (r->purged_ts < 0)
+		v[7].type = ROWBATCH_NULL;
+	val_str(&v[8], r->purge_reason, len, 5);
+	val_int(&v[9], ctx->input_id);
+	val_int(&v[10], (long long)line);
 }
 
 int records_put_store_msg(struct ingest_ctx *ctx, unsigned long line, const struct store_msg_rec *r)
 {
-	return put_store_msg(ctx, line, r, NULL);
+	struct rowbatch_val v[RECORDS_STORE_MSG_VALUES];
+
+	store_msg_values(ctx, line, r, NULL, v);
+	return put_values(ctx, BATCH_STORE_MSG, line, v, 1);
 }
 
 int records_put_store_msg_held(struct ingest_ctx *ctx, unsigned long line,
 			       const struct store_msg_rec *r, const size_t *len)
 {
-	return put_store_msg(ctx, line, r, len);
+	struct rowbatch_val v[RECORDS_STORE_MSG_VALUES];
+
+	store_msg_values(ctx, line, r, len, v);
+	return put_values(ctx, BATCH_STORE_MSG, line, v, 0);
 }
 
 void records_unhold(struct ingest_ctx *ctx)

@@ -9,26 +9,22 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-/* V_HELD: the caller's text until rowbatch_unhold; V_STATIC: never copied */
-enum { V_NULL, V_INT, V_TEXT, V_HELD, V_STATIC, V_UNKNOWN };
-
-struct val {
-	int type;
-	long long i;                    /* V_INT: the value; V_TEXT: arena offset */
-	const char *p;                  /* V_HELD, V_STATIC */
-	size_t len;                     /* the texts' */
-};
+/* The public types (rowbatch.h), and two of rowbatch's own: a text copied
+   into the arena (its offset in u.i), and a parameter whose value is not
+   kept (bound) */
+enum { V_NULL = ROWBATCH_NULL, V_INT = ROWBATCH_INT, V_HELD = ROWBATCH_HELD,
+       V_STATIC = ROWBATCH_STATIC, V_TEXT, V_UNKNOWN };
 
 struct rowbatch {
 	struct store *st;
 	char *insert;
 	int ncols, rows;
 	struct stmt *full;              /* of rows rows, prepared at the first full batch */
-	struct val *bound;              /* what full has bound (V_NULL, V_INT, or not kept) */
-	struct val *v;                  /* rows * ncols */
+	struct rowbatch_val *bound;     /* what full has bound (V_NULL, V_INT, or not kept) */
+	struct rowbatch_val *v;         /* rows * ncols */
 	size_t nv;                      /* values of the complete rows added */
 	int col;                        /* values of the row being added */
-	struct val spare;               /* where a value past ncols goes */
+	struct rowbatch_val spare;      /* where a value past ncols goes */
 	char *arena;                    /* the texts of the batch, NUL-ended */
 	size_t alen, aalloc;
 };
@@ -47,16 +43,16 @@ struct rowbatch *rowbatch_open(struct store *st, const char *insert, int ncols, 
 }
 
 /* A value past ncols is refused by rowbatch_row. */
-static struct val *next_val(struct rowbatch *b)
+static struct rowbatch_val *next_val(struct rowbatch *b)
 {
 	return b->col++ < b->ncols ? &b->v[b->nv + (size_t)b->col - 1] : &b->spare;
 }
 
 void rowbatch_int(struct rowbatch *b, long long v)
 {
-	struct val *x = next_val(b);
+	struct rowbatch_val *x = next_val(b);
 	x->type = V_INT;
-	x->i = v;
+	x->u.i = v;
 }
 
 void rowbatch_null(struct rowbatch *b)
@@ -84,47 +80,38 @@ void rowbatch_text(struct rowbatch *b, const char *v)
 	}
 	size_t len = strlen(v);
 	long long at = copy_text(b, v, len);
-	struct val *x = next_val(b);
+	struct rowbatch_val *x = next_val(b);
 	x->type = V_TEXT;
-	x->i = at;
+	x->u.i = at;
 	x->len = len;
 }
 
-static void add_pointer(struct rowbatch *b, int type, const char *v, size_t len)
+/* The held texts of the n values at v into the arena. */
+static void copy_held(struct rowbatch *b, struct rowbatch_val *v, size_t n)
 {
-	struct val *x;
-
-	if (!v) {
-		rowbatch_null(b);
-		return;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].type == V_HELD) {
+			v[i].u.i = copy_text(b, v[i].u.p, v[i].len);
+			v[i].type = V_TEXT;
+		}
 	}
-	x = next_val(b);
-	x->type = type;
-	x->p = v;
-	x->len = len;
 }
 
-void rowbatch_text_held(struct rowbatch *b, const char *v, size_t len)
+int rowbatch_row_values(struct rowbatch *b, const struct rowbatch_val *v, int copy)
 {
-	add_pointer(b, V_HELD, v, len);
-}
-
-void rowbatch_text_static(struct rowbatch *b, const char *v, size_t len)
-{
-	add_pointer(b, V_STATIC, v, len);
+	if (b->col)
+		return diag_error(NULL, "internal error: a row of values added inside a row of '%s'",
+				  b->insert);
+	memcpy(&b->v[b->nv], v, (size_t)b->ncols * sizeof(*v));
+	if (copy)
+		copy_held(b, &b->v[b->nv], (size_t)b->ncols);
+	b->col = b->ncols;
+	return rowbatch_row(b);
 }
 
 void rowbatch_unhold(struct rowbatch *b)
 {
-	size_t n = b->nv + (size_t)(b->col < b->ncols ? b->col : b->ncols);
-
-	for (size_t i = 0; i < n; i++) {
-		struct val *x = &b->v[i];
-		if (x->type == V_HELD) {
-			x->i = copy_text(b, x->p, x->len);
-			x->type = V_TEXT;
-		}
-	}
+	copy_held(b, b->v, b->nv + (size_t)(b->col < b->ncols ? b->col : b->ncols));
 }
 
 size_t rowbatch_pending(const struct rowbatch *b)
@@ -153,25 +140,24 @@ static struct stmt *prepare_rows(struct rowbatch *b, size_t n)
    statement's parameters are NULL), kept up to date: a NULL or an integer
    bound already is not bound again, as the full statement's constant
    input_id and its columns that are nearly always NULL are not. */
-static void bind_values(struct rowbatch *b, struct stmt *s, size_t n, struct val *bound)
+static void bind_values(struct rowbatch *b, struct stmt *s, size_t n, struct rowbatch_val *bound)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct val *x = &b->v[i];
-		struct val *was = &bound[i];
+		const struct rowbatch_val *x = &b->v[i];
+		struct rowbatch_val *was = &bound[i];
 		int idx = (int)i + 1, rc;
-		if (x->type == was->type && (x->type == V_NULL || (x->type == V_INT && x->i == was->i)))
+		if (x->type == V_NULL || x->type == V_INT) {
+			if (x->type == was->type && (x->type == V_NULL || x->u.i == was->u.i))
+				continue;
+			rc = x->type == V_INT ? stmt_bind_int(s, idx, x->u.i) : stmt_bind_null(s, idx);
+			was->type = rc ? V_UNKNOWN : x->type;
+			was->u.i = x->u.i;
 			continue;
-		if (x->type == V_INT)
-			rc = stmt_bind_int(s, idx, x->i);
-		else if (x->type == V_TEXT)
-			rc = stmt_bind_text_borrowed(s, idx, b->arena + x->i, (int)x->len);
-		else if (x->type == V_NULL)
-			rc = stmt_bind_null(s, idx);
-		else
-			rc = stmt_bind_text_borrowed(s, idx, x->p, (int)x->len);
+		}
 		/* a text is bound each time: its bytes are not there for long */
-		was->type = !rc && (x->type == V_NULL || x->type == V_INT) ? x->type : V_UNKNOWN;
-		was->i = x->i;
+		stmt_bind_text_borrowed(s, idx, x->type == V_TEXT ? b->arena + x->u.i : x->u.p,
+					(int)x->len);
+		was->type = V_UNKNOWN;
 	}
 }
 
@@ -180,7 +166,7 @@ static void bind_values(struct rowbatch *b, struct stmt *s, size_t n, struct val
 static int write_rows(struct rowbatch *b)
 {
 	size_t n = rowbatch_pending(b);
-	struct val *fresh = NULL;
+	struct rowbatch_val *fresh = NULL;
 	struct stmt *s;
 	int rc;
 

@@ -1,8 +1,9 @@
 /* usage_in: the usage.jsonl reader (spec §3.4), the one input that grows to
  * tens of millions of lines. A parser thread reads and validates lines
- * (yajl's event parser, jsonflat.c) into batches while the caller's thread inserts them (SQLite):
- * the two halves of the work run on two cores. The queue holds a fixed
- * number of batches, so memory does not grow with the input. */
+ * (yajl's event parser, jsonflat.c) into batches, each event as the values
+ * of its row, while the caller's thread inserts them (SQLite, the larger
+ * half): the two halves of the work run on two cores. The queue holds a
+ * fixed number of batches, so memory does not grow with the input. */
 #include "adapters.h"
 
 #include <ctype.h>
@@ -31,12 +32,11 @@ static const char *const field_names[F_COUNT] = {
 	"app", "account", "device_id", "message_id", "conversation_id", "peer", "to_account"
 };
 
+/* An event as the inserter writes it: its values are made on the parser
+ * thread (records_usage_values), their texts in the batch's strings. */
 struct usage_item {
 	unsigned long line;
-	long long ts, ttl;
-	enum usage_kind event;
-	size_t field[F_COUNT];          /* offsets into the batch's strings */
-	size_t len[F_COUNT];            /* their lengths, for records_put_usage_held */
+	struct rowbatch_val v[RECORDS_USAGE_VALUES];
 };
 
 struct batch {
@@ -189,20 +189,52 @@ static int on_member(void *user, const char *key, size_t klen, enum jf_type type
 }
 
 /* Why a parsed line cannot be a usage event, or NULL. */
-static const char *check_event(const struct usage_item *it, const char *const *s,
+static const char *check_event(enum usage_kind event, const char *const *s,
 			       const struct line_fields *lf)
 {
-	if (it->event != EV_EXPORTED && !*s[F_ACCOUNT])
+	if (event != EV_EXPORTED && !*s[F_ACCOUNT])
 		return "missing 'account'";
 	if (*s[F_ACCOUNT] && check_account(s[F_ACCOUNT]))
 		return "bad account (expected app:handle)";
-	if (it->event <= EV_FORWARDED && !*s[F_MESSAGE])
+	if (event <= EV_FORWARDED && !*s[F_MESSAGE])
 		return "missing 'message_id'";
-	if (it->event == EV_EXPORTED && !*s[F_CONVERSATION])
+	if (event == EV_EXPORTED && !*s[F_CONVERSATION])
 		return "missing 'conversation_id'";
-	if (it->event == EV_TIMER_SET && (lf->ttl_given != 1 || lf->ttl < 0))
+	if (event == EV_TIMER_SET && (lf->ttl_given != 1 || lf->ttl < 0))
 		return "'ttl_seconds' missing or not a whole number >= 0";
 	return NULL;
+}
+
+/* A good line's event (ts its time, as read) into b, with its values for
+ * the inserter. */
+static void add_event(struct usage_load *u, struct batch *b, const struct line_fields *lf,
+		      long long ts, enum usage_kind kind, unsigned long lineno)
+{
+	struct usage_item *it = &b->item[b->n++];
+	const char *s[F_COUNT];
+	size_t len[F_COUNT], app = lf->field[F_APP];
+
+	tz_guess_apply(&u->tz, b->strings + lf->ts, &ts, lineno, NULL);
+	memcpy(len, lf->len, sizeof(len));
+	if (!app && lf->field[F_ACCOUNT]) {
+		/* the app is the account's prefix when not given */
+		const char *account = b->strings + lf->field[F_ACCOUNT];
+		len[F_APP] = (size_t)(strchr(account, ':') - account);
+		app = keep(b, account, len[F_APP]);
+	}
+	/* app keys in any case, as in accounts.csv */
+	for (char *p = b->strings + app; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (int i = 0; i < F_COUNT; i++)
+		s[i] = b->strings + (i == F_APP ? app : lf->field[i]);
+	struct usage_rec r = {
+		.ts = ts, .event = kind, .ttl_seconds = kind == EV_TIMER_SET ? lf->ttl : -1,
+		.app = s[F_APP], .account = s[F_ACCOUNT], .device_id = s[F_DEVICE],
+		.message_id = s[F_MESSAGE], .conversation_id = s[F_CONVERSATION],
+		.peer = s[F_PEER], .to_account = s[F_TO],
+	};
+	records_usage_values(u->ctx, lineno, &r, len, it->v);
+	it->line = lineno;
 }
 
 /* Parse one line into b. 0 ok or skipped (bad records counted), -1 stop. */
@@ -210,11 +242,11 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 		      size_t len, unsigned long lineno)
 {
 	struct ingest_ctx *ctx = u->ctx;
-	struct usage_item *it = &b->item[b->n];
 	struct line_fields lf;
 	size_t mark = b->used;
 	unsigned long col;
 	const char *err, *s[F_COUNT], *event, *ts, *problem;
+	long long epoch;
 	int kind, rc;
 
 	memset(&lf, 0, sizeof(lf));
@@ -240,41 +272,21 @@ static int parse_line(struct usage_load *u, struct batch *b, const char *line,
 		rc = bad_record(&ctx->bad, lineno, 0, "'%s' is not a string", lf.wrong_type);
 	else if (!*ts || !*event)
 		rc = bad_record(&ctx->bad, lineno, 0, "missing '%s'", !*ts ? "ts" : "event");
-	else if (time_parse(ts, &it->ts, NULL))
+	else if (time_parse(ts, &epoch, NULL))
 		rc = bad_record(&ctx->bad, lineno, 0, "bad timestamp '%s' (expected ISO 8601)", ts);
 	else if ((kind = event_kind(u, event, lf.event_len)) < 0) {
 		ctx->ignored++;         /* spec 3.4: unknown events are counted, not errors */
 		note_unknown_event(u, event, lineno);
 		rc = 0;
+	} else if (!(problem = check_event((enum usage_kind)kind, s, &lf))) {
+		add_event(u, b, &lf, epoch, (enum usage_kind)kind, lineno);
+		ctx->ignored_fields += lf.unknown;
+		return 0;
 	} else {
-		it->event = (enum usage_kind)kind;
-		problem = check_event(it, s, &lf);
-		if (!problem)
-			goto good;
 		rc = bad_record(&ctx->bad, lineno, 0, "'%s' event: %s", event, problem);
 	}
 	b->used = mark;
 	return rc;
-good:
-	tz_guess_apply(&u->tz, ts, &it->ts, lineno, NULL);
-	it->ttl = it->event == EV_TIMER_SET ? lf.ttl : -1;
-	for (int i = 0; i < F_COUNT; i++) {
-		it->field[i] = lf.field[i];
-		it->len[i] = lf.len[i];
-	}
-	if (!lf.field[F_APP] && *s[F_ACCOUNT]) {
-		/* the app is the account's prefix when not given */
-		size_t n = (size_t)(strchr(s[F_ACCOUNT], ':') - s[F_ACCOUNT]);
-		it->field[F_APP] = keep(b, s[F_ACCOUNT], n);
-		it->len[F_APP] = n;
-	}
-	/* app keys in any case, as in accounts.csv */
-	for (char *p = b->strings + it->field[F_APP]; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	ctx->ignored_fields += lf.unknown;
-	it->line = lineno;
-	b->n++;
-	return 0;
 }
 
 /* Parser thread: one batch. 1 full, 0 input ended, -1 failed. */
@@ -316,20 +328,9 @@ static int insert_batch(void *user, void *slot)
 	struct ingest_ctx *ctx = ((struct usage_load *)user)->ctx;
 	const struct batch *b = slot;
 
-	for (size_t i = 0; i < b->n; i++) {
-		const struct usage_item *it = &b->item[i];
-		const char *s = b->strings;
-		struct usage_rec r = {
-			.ts = it->ts, .event = it->event, .ttl_seconds = it->ttl,
-			.app = s + it->field[F_APP], .account = s + it->field[F_ACCOUNT],
-			.device_id = s + it->field[F_DEVICE],
-			.message_id = s + it->field[F_MESSAGE],
-			.conversation_id = s + it->field[F_CONVERSATION],
-			.peer = s + it->field[F_PEER], .to_account = s + it->field[F_TO],
-		};
-		if (records_put_usage_held(ctx, it->line, &r, it->len))
+	for (size_t i = 0; i < b->n; i++)
+		if (records_put_usage_values(ctx, b->item[i].line, b->item[i].v))
 			return -1;
-	}
 	records_unhold(ctx);    /* the reader refills b next */
 	return 0;
 }

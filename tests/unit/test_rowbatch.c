@@ -115,19 +115,40 @@ int main(void)
 	b = rowbatch_open(st, "INSERT INTO t (k, v, w)", 3, 2);
 	char held[3][16];
 	for (int i = 0; i < 3; i++) {
+		struct rowbatch_val v[3] = {
+			{ ROWBATCH_INT, 0, { .i = i } },
+			{ ROWBATCH_HELD, 0, { .p = held[i] } },
+			{ ROWBATCH_STATIC, 6, { .p = "static" } },
+		};
 		snprintf(held[i], sizeof(held[i]), "held %d", i);
-		rowbatch_int(b, i);
-		rowbatch_text_held(b, held[i], strlen(held[i]));
-		rowbatch_text_static(b, "static", 6);
-		CHECK(rowbatch_row(b) == 0);
+		v[1].len = strlen(held[i]);
+		CHECK(rowbatch_row_values(b, v, 0) == 0);
 	}
 	rowbatch_unhold(b);
 	memset(held, 'x', sizeof(held));        /* the caller's buffers reused */
+	/* copied as added: the caller's buffer reused at once */
+	struct rowbatch_val v[3] = {
+		{ ROWBATCH_INT, 0, { .i = 3 } },
+		{ ROWBATCH_HELD, 6, { .p = held[0] } },
+		{ ROWBATCH_NULL, 0, { .i = 0 } },
+	};
+	memcpy(held[0], "copied", 6);
+	CHECK(rowbatch_row_values(b, v, 1) == 0);
+	memset(held, 'x', sizeof(held));
+	/* a row of values inside a row added one value at a time: refused */
+	rowbatch_int(b, 4);
+	capture_begin();
+	rc = rowbatch_row_values(b, v, 1);
+	err = capture_end();
+	CHECK(rc == -1 && strstr(err, "added inside a row") != NULL);
+	rowbatch_text(b, "x");
+	rowbatch_null(b);
+	CHECK(rowbatch_row(b) == 0);
 	CHECK(rowbatch_flush(b) == 0);
 	rowbatch_free(b);
-	s = stmt_prepare(st, "SELECT group_concat(k || v || w, ',') FROM t");
+	s = stmt_prepare(st, "SELECT group_concat(k || v || coalesce(w, '-'), ',') FROM t");
 	CHECK(s && stmt_step(s) == 1);
-	CHECK_STR(stmt_text(s, 0), "0held 0static,1held 1static,2held 2static");
+	CHECK_STR(stmt_text(s, 0), "0held 0static,1held 1static,2held 2static,3copied-,4x-");
 	stmt_free(s);
 
 	/* what the full statement kept bound: a NULL, then a text, then a NULL
