@@ -394,6 +394,12 @@ const char *finding_workbook_order_sql(char *buf, size_t len);
  * that follow that order read it by ord, and SQLite sorts only the rows of
  * one finding at a time, not all of them. 0 or -1. */
 int finding_workbook_order(struct store *st, long long run_id);
+/* The rows of the two sheets that follow it: the findings of
+ * temp.workbook_order, and the evidence rows finding_evidence_workbook_open
+ * reads (so a writer knows beforehand how many parts each sheet takes).
+ * 0 or -1. */
+int finding_workbook_counts(struct store *st, long long run_id, long long *findings,
+			    long long *evidence);
 /* Every evidence row of a run, its findings in the workbook order, then
  * by input and line (finding_evidence_next reads them); after
  * finding_workbook_order. */

@@ -63,6 +63,15 @@ int xlsx_close(struct xlsx *x);
 void xlsx_discard(struct xlsx *x);
 /* 1 after any error on this workbook. */
 int xlsx_failed(const struct xlsx *x);
+/* Fail the workbook with the caller's reason ("cannot write 'PATH': ..."),
+ * said unless it had failed already. -1. */
+int xlsx_fail(struct xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Number every style now, in a fixed order (libxlsxwriter numbers a style
+ * when a cell first uses it, in a table all sheets share). After it, two
+ * sheets may be written at once, each on its own thread; xlsx_add_sheet,
+ * xlsx_chart and xlsx_close stay on the thread that made the workbook, and
+ * the workbook's bytes do not depend on which thread wrote first. */
+void xlsx_number_styles(struct xlsx *x);
 
 /* A new sheet; name is a program constant (validated). Owned by x. */
 struct xlsx_sheet *xlsx_add_sheet(struct xlsx *x, const char *name);

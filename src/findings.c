@@ -679,6 +679,29 @@ int finding_workbook_order(struct store *st, long long run_id)
 	return rc < 0 ? -1 : 0;
 }
 
+int finding_workbook_counts(struct store *st, long long run_id, long long *findings,
+			    long long *evidence)
+{
+	/* the same join as finding_evidence_workbook_open's */
+	struct stmt *s = stmt_prepare(st,
+		"SELECT (SELECT count(*) FROM temp.workbook_order),"
+		" (SELECT count(*) FROM temp.workbook_order o CROSS JOIN main.evidence e"
+		"  ON e.run_id = ?1 AND e.finding_id = o.finding_id)");
+	int rc;
+
+	*findings = *evidence = 0;
+	if (!s)
+		return -1;
+	stmt_bind_int(s, 1, run_id);
+	rc = stmt_step(s);
+	if (rc == 1) {
+		*findings = stmt_int(s, 0);
+		*evidence = stmt_int(s, 1);
+	}
+	stmt_free(s);
+	return rc == 1 ? 0 : -1;
+}
+
 struct findings_cursor *finding_evidence_workbook_open(struct store *st, long long run_id)
 {
 	struct finding_filter f = { .run_id = run_id };

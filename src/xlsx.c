@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ struct xlsx {
 	lxw_workbook *wb;
 	char *path, *tmp;
 	int fd;                 /* tmp, created by us, open until close */
-	int failed;
+	atomic_int failed;      /* sheets may be written on two threads */
 	lxw_format *fmt[XS_COUNT_];
 	struct xlsx_sheet sheets[MAX_SHEETS];
 	int nsheets;
@@ -52,23 +53,20 @@ struct xlsx {
 	void *filter_ctx;
 };
 
-/* Translate a library error at the boundary; sticky. */
+/* Translate a library error at the boundary; sticky, said once (by the
+ * thread that failed first). */
 static int xlsx_ok(struct xlsx *x, lxw_error err, const char *what)
 {
 	if (err == LXW_NO_ERROR)
 		return 0;
-	if (!x->failed)
+	if (!atomic_exchange(&x->failed, 1))
 		diag_error(NULL, "cannot write '%s': %s: %s", x->path, what, lxw_strerror(err));
-	x->failed = 1;
 	return -1;
 }
 
-static int xlsx_fail(struct xlsx *x, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int xlsx_fail(struct xlsx *x, const char *fmt, ...)
+int xlsx_fail(struct xlsx *x, const char *fmt, ...)
 {
-	if (!x->failed) {
+	if (!atomic_exchange(&x->failed, 1)) {
 		char msg[256];
 		va_list ap;
 		va_start(ap, fmt);
@@ -76,7 +74,6 @@ static int xlsx_fail(struct xlsx *x, const char *fmt, ...)
 		va_end(ap);
 		diag_error(NULL, "cannot write '%s': %s", x->path, msg);
 	}
-	x->failed = 1;
 	return -1;
 }
 
@@ -193,6 +190,12 @@ struct xlsx *xlsx_new(const char *path, const struct xlsx_opts *opts)
 int xlsx_failed(const struct xlsx *x)
 {
 	return x->failed;
+}
+
+void xlsx_number_styles(struct xlsx *x)
+{
+	for (int i = XS_NONE + 1; i < XS_COUNT_; i++)
+		lxw_format_get_xf_index(x->fmt[i]);
 }
 
 static void xlsx_free(struct xlsx *x)

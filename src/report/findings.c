@@ -123,33 +123,23 @@ static int findings_widths(struct store *st, long long run_id, int redact, doubl
 	return rc < 0 ? -1 : 0;
 }
 
-/* A time that is the start of a UTC day came from a date-only input:
- * shown as a date. */
-static void when_cell(struct xlsx_sheet *sh, unsigned row, unsigned col, long long ts)
-{
-	if (ts % 86400 == 0)
-		xlsx_date(sh, row, col, ts / 86400);
-	else
-		xlsx_datetime(sh, row, col, ts);
-}
-
 /* Evidence rows per sheet part (the header takes a row). */
 #define EV_ROWS (XLSX_MAX_ROWS - 1)
 
-static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *sh,
-			  long long run_id, int redact, const struct report_coverage *cov)
+static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *const *parts,
+			  int nparts, long long run_id, int redact, const struct report_coverage *cov)
 {
 	double width[F_NCOLS];
 	struct sheet_stream ss = { x, "Findings", findings_hdr, F_NCOLS, width,
-				   1u << F_MSGS | 1u << F_CONVS, ~0ull, NULL, 0, 0 };
+				   1u << F_MSGS | 1u << F_CONVS, ~0ull, NULL, 0, 0, parts + 1,
+				   nparts - 1 };
 	struct strbuf sql = STRBUF_INIT;
 	long long ev_next = 1;          /* the Evidence row (ord) of the next finding */
 	struct stmt *s;
 	int rc;
 
-	if (findings_widths(st, run_id, redact, width) || finding_workbook_order(st, run_id))
+	if (findings_widths(st, run_id, redact, width) || !sheet_stream_start(&ss, parts[0]))
 		return -1;
-	sheet_stream_start(&ss, sh);
 	strbuf_addstr(&sql,
 		"SELECT f.finding_id, f.type, f.class, f.severity, f.office, f.custodian_id,"
 		" a.custodian_name, f.account, f.app, f.device_id, f.first_ts, f.last_ts,"
@@ -179,7 +169,7 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 		for (int i = 0; i < F_NCOLS; i++) {
 			if (i == F_FIRST || i == F_LAST) {
 				if (!stmt_is_null(s, i))
-					when_cell(out, r, (unsigned)i, stmt_int(s, i));
+					sheet_when(out, r, (unsigned)i, stmt_int(s, i));
 			} else if (i == F_MSGS || i == F_CONVS) {
 				xlsx_num(out, r, (unsigned)i, (double)stmt_int(s, i), XS_INT);
 			} else if (i == F_TYPE) {
@@ -211,48 +201,6 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *s
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- Evidence ---- */
-
-static int write_evidence(struct store *st, struct xlsx *x, struct xlsx_sheet *sh,
-			  long long run_id)
-{
-	static const char *const hdr[] = {
-		"Finding", "Event", "Message id", "Time (UTC)", "Input kind", "Input path", "Line"
-	};
-	static const double width[] = { 18, 22, 24, 19, 14, 40, 9 };
-	struct sheet_stream ss = { x, "Evidence", hdr, 7, width, 1u << 6, ~0ull, NULL, 0, 0 };
-	struct findings_cursor *c;
-	struct finding_evidence_row e;
-	int rc;
-
-	/* what each row records is the analysis's (evidence.event, ...):
-	 * the input tables are not read again */
-	sheet_stream_start(&ss, sh);
-	if (!(c = finding_evidence_workbook_open(st, run_id)))
-		return -1;
-	while ((rc = finding_evidence_next(c, &e)) == 1) {
-		struct xlsx_sheet *out = sheet_stream_row(&ss);
-		unsigned r = ss.row++;
-		if (!out)
-			break;
-		xlsx_str(out, r, 0, e.finding_id, XS_NONE);
-		xlsx_str(out, r, 1, e.event, XS_NONE);
-		xlsx_str(out, r, 2, e.message_id, XS_NONE);
-		if (e.ts != FINDING_NO_TS)
-			when_cell(out, r, 3, e.ts);
-		else
-			xlsx_date_str(out, r, 3, e.day);
-		xlsx_str(out, r, 4, e.kind, XS_NONE);
-		xlsx_str(out, r, 5, e.path, XS_NONE);
-		xlsx_num(out, r, 6, (double)e.line, XS_INT);
-		if (xlsx_failed(x))
-			break;
-	}
-	findings_close(c);
-	sheet_stream_finish(&ss);
-	return rc < 0 ? -1 : 0;
-}
-
 /* ---- Data quality: the warnings stored by crosscheck.c and ingest, as
  * they were stored (with --redact, through the workbook's redaction
  * filter like every other cell) ---- */
@@ -264,7 +212,7 @@ static int write_quality(struct store *st, struct xlsx *x, struct xlsx_sheet *sh
 	};
 	static const double width[] = { 26, 48, 30, 30, 10, 26, 44, 8 };
 	struct sheet_stream ss = { x, "Data quality", hdr, 8, width, 1u << 4 | 1u << 7, ~0ull,
-				   NULL, 0, 0 };
+				   NULL, 0, 0, NULL, 0 };
 	struct stmt *s;
 	int rc;
 
@@ -376,12 +324,62 @@ static int write_rules(struct store *st, struct xlsx_sheet *sh, const struct run
 	return 0;
 }
 
+/* The workbook's sheets, added in its order: Summary, Findings, Evidence,
+ * Inputs, Rules, Data quality, then the parts "Findings (2)", ... and
+ * "Evidence (2)", ... the counts call for, where a sheet adding its parts
+ * as it went would put them. */
+struct wb_sheets {
+	struct xlsx_sheet *summary, *inputs, *rules, *quality;
+	struct xlsx_sheet **findings, **evidence;
+	int nfindings, nevidence;
+};
+
+static int add_parts(struct xlsx *x, const char *base, struct xlsx_sheet **parts, int n)
+{
+	char name[32];
+
+	for (int i = 1; i < n; i++) {
+		sheet_part_name(base, i + 1, name);
+		if (!(parts[i] = xlsx_add_sheet(x, name)))
+			return -1;
+	}
+	return 0;
+}
+
+static int add_sheets(struct store *st, struct xlsx *x, long long run_id, struct wb_sheets *w,
+		      struct evidence_sheet *ev)
+{
+	long long nfind, nev;
+
+	if (finding_workbook_order(st, run_id) ||
+	    finding_workbook_counts(st, run_id, &nfind, &nev))
+		return -1;
+	w->nfindings = sheet_parts(nfind);
+	w->nevidence = sheet_parts(nev);
+	w->findings = xcalloc((size_t)w->nfindings, sizeof(*w->findings));
+	w->evidence = xcalloc((size_t)w->nevidence, sizeof(*w->evidence));
+	w->summary = xlsx_add_sheet(x, "Summary");
+	w->findings[0] = xlsx_add_sheet(x, "Findings");
+	w->evidence[0] = xlsx_add_sheet(x, "Evidence");
+	w->inputs = xlsx_add_sheet(x, "Inputs");
+	w->rules = xlsx_add_sheet(x, "Rules");
+	w->quality = xlsx_add_sheet(x, "Data quality");
+	if (xlsx_failed(x) || add_parts(x, "Findings", w->findings, w->nfindings) ||
+	    add_parts(x, "Evidence", w->evidence, w->nevidence))
+		return -1;
+	*ev = (struct evidence_sheet){ x, w->evidence[0], w->evidence + 1, w->nevidence - 1,
+				       run_id, nev };
+	return 0;
+}
+
 int report_findings(struct store *st, const struct report_opts *o)
 {
 	struct xlsx_opts xo = { 0, 1, "Findings workbook", "Unauthorized disposition audit",
 				NULL, NULL };
 	struct redactor *red;
-	struct xlsx_sheet *summary, *findings, *evidence, *inputs, *rules, *quality;
+	struct wb_sheets wb = { 0 };
+	struct evidence_sheet ev;
+	struct evidence_writer *ev_thread = NULL;
 	struct report_coverage cov;
 	struct run_info run;
 	char date[TIME_DATE_LEN];
@@ -406,20 +404,22 @@ int report_findings(struct store *st, const struct report_opts *o)
 		run_release(&run);
 		return EXIT_DB;
 	}
-	summary = xlsx_add_sheet(x, "Summary");
-	findings = xlsx_add_sheet(x, "Findings");
-	evidence = xlsx_add_sheet(x, "Evidence");
-	inputs = xlsx_add_sheet(x, "Inputs");
-	rules = xlsx_add_sheet(x, "Rules");
-	quality = xlsx_add_sheet(x, "Data quality");
-	err = !summary || !findings || !evidence || !inputs || !rules || !quality;
+	/* the Evidence sheet, the largest, is written beside the others */
+	xlsx_number_styles(x);
+	err = add_sheets(st, x, run.run_id, &wb, &ev);
 	if (!err)
-		err = findings_summary_sheet(st, summary, &run, date, &cov) ||
-		      write_findings(st, x, findings, run.run_id, o->redact, &cov) ||
-		      write_evidence(st, x, evidence, run.run_id) ||
-		      report_manifest_sheet(st, inputs, o->redact) ||
-		      write_rules(st, rules, &run) ||
-		      write_quality(st, x, quality);
+		ev_thread = findings_evidence_start(st, &ev);
+	if (!err)
+		err = findings_summary_sheet(st, wb.summary, &run, date, &cov) ||
+		      write_findings(st, x, wb.findings, wb.nfindings, run.run_id, o->redact, &cov) ||
+		      (!ev_thread && findings_evidence_sheet(st, &ev)) ||
+		      report_manifest_sheet(st, wb.inputs, o->redact) ||
+		      write_rules(st, wb.rules, &run) ||
+		      write_quality(st, x, wb.quality);
+	if (ev_thread && findings_evidence_finish(ev_thread))
+		err = 1;
+	free(wb.findings);
+	free(wb.evidence);
 	run_release(&run);
 	return report_workbook_end(st, o, x, red, err);
 }

@@ -1,6 +1,6 @@
-/* findings_wb: what the two files of the findings workbook share (private
- * to src/report/): findings.c writes the workbook, findings_summary.c its
- * Summary sheet. */
+/* findings_wb: what the files of the findings workbook share (private to
+ * src/report/): findings.c writes the workbook, findings_summary.c its
+ * Summary sheet, findings_evidence.c its Evidence sheet. */
 #ifndef UDAUDIT_REPORT_FINDINGS_WB_H
 #define UDAUDIT_REPORT_FINDINGS_WB_H
 
@@ -18,5 +18,28 @@ struct run_info {
  * over-quarter trend; as_of dates it when there is no run. 0 or -1. */
 int findings_summary_sheet(struct store *st, struct xlsx_sheet *sh, const struct run_info *run,
 			   const char *as_of, const struct report_coverage *cov);
+
+/* The Evidence sheet of a run: its first part, the parts after it (added
+ * beforehand, in the workbook's order) and the rows counted for it
+ * (finding_workbook_counts). */
+struct evidence_sheet {
+	struct xlsx *x;
+	struct xlsx_sheet *sh;
+	struct xlsx_sheet *const *more;
+	int nmore;
+	long long run_id, rows;
+};
+
+/* Write it from st (which has temp.workbook_order). A row count other than
+ * ev->rows fails the workbook: the audit DB changed meanwhile. 0 or -1. */
+int findings_evidence_sheet(struct store *st, const struct evidence_sheet *ev);
+
+/* Write it on a thread of its own, with its own read-only connection to
+ * st's database; NULL when it cannot (a private ":memory:" database, or
+ * UDAUDIT_THREADS=0): the caller writes it with findings_evidence_sheet.
+ * After xlsx_number_styles; ev->more must outlive it. */
+struct evidence_writer *findings_evidence_start(struct store *st, const struct evidence_sheet *ev);
+/* Wait for it to end. 0, or -1 (said; the workbook has failed). */
+int findings_evidence_finish(struct evidence_writer *w);
 
 #endif

@@ -59,15 +59,35 @@ void sheet_part_name(const char *base, int part, char name[32])
 		snprintf(name, 32, "%s (%d)", base, part);
 }
 
+int sheet_parts(long long rows)
+{
+	long long per = XLSX_MAX_ROWS - 1;      /* the header takes a row */
+	return rows <= per ? 1 : (int)((rows + per - 1) / per);
+}
+
+void sheet_when(struct xlsx_sheet *sh, unsigned row, unsigned col, long long ts)
+{
+	if (ts % 86400 == 0)
+		xlsx_date(sh, row, col, ts / 86400);
+	else
+		xlsx_datetime(sh, row, col, ts);
+}
+
 struct xlsx_sheet *sheet_stream_start(struct sheet_stream *ss, struct xlsx_sheet *sh)
 {
+	char name[32];
+
 	ss->part++;
-	if (!sh) {
-		char name[32];
-		sheet_part_name(ss->base, ss->part, name);
-		sh = xlsx_add_sheet(ss->x, name);
-		if (!sh)
+	sheet_part_name(ss->base, ss->part, name);
+	if (!sh && ss->more) {
+		if (ss->part - 2 >= ss->nmore) {
+			xlsx_fail(ss->x, "sheet '%s' was not foreseen: the audit database"
+				  " changed while the workbook was written", name);
 			return NULL;
+		}
+		sh = ss->more[ss->part - 2];
+	} else if (!sh && !(sh = xlsx_add_sheet(ss->x, name))) {
+		return NULL;
 	}
 	ss->sh = sh;
 	for (int i = 0; i < ss->ncols; i++)

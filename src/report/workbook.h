@@ -37,10 +37,15 @@ struct sheet_stream {
 	struct xlsx_sheet *sh;          /* the part being written */
 	unsigned row;                   /* its next row */
 	int part;
+	/* When set, parts 2, 3, ... were added beforehand (a sheet written on
+	 * a thread of its own adds none): a part beyond them is an error. */
+	struct xlsx_sheet *const *more;
+	int nmore;
 };
 
 /* Start the first part in sh (added by the caller, so sheets keep their
- * order), or a new part "BASE (N)" when sh is NULL. NULL on error. */
+ * order), or the next part when sh is NULL: the next of ss->more, else a
+ * new sheet "BASE (N)". NULL on error. */
 struct xlsx_sheet *sheet_stream_start(struct sheet_stream *ss, struct xlsx_sheet *sh);
 /* The sheet for the next data row, ss->row (the caller then does
  * ss->row++): a new part when this one is full. NULL after an error. */
@@ -49,6 +54,11 @@ struct xlsx_sheet *sheet_stream_row(struct sheet_stream *ss);
 void sheet_stream_finish(struct sheet_stream *ss);
 /* "Findings" for part 1, then "Findings (2)", ... */
 void sheet_part_name(const char *base, int part, char name[32]);
+/* The parts a table of rows data rows takes (at least 1). */
+int sheet_parts(long long rows);
+/* A time: a date when it is the start of a UTC day (it came from a
+ * date-only input), else a date and time. */
+void sheet_when(struct xlsx_sheet *sh, unsigned row, unsigned col, long long ts);
 
 /* Cells from col on, from the columns first.. of s's current row, one per
  * letter of kinds: 't' text, 'd' a YYYY-MM-DD date (a real date), 'n' an
