@@ -72,6 +72,19 @@ static int analyze_validate(struct cli_args *a)
 	return -1;
 }
 
+/* The data-quality warnings, said: checked alone (NULL cc: --strict, before
+ * the analysis) or from what the analysis's scans fed cc. Their count, or
+ * -1 when the audit DB failed. */
+static long say_checks(struct store *st, const struct rules *r, struct crosscheck *cc)
+{
+	long nq = crosscheck_end(cc, st, r);
+
+	if (nq > 0 && crosscheck_print(st, NULL) < 0)
+		nq = -1;
+	phase("cross-file checks");
+	return nq;
+}
+
 static int analyze_cmd(struct cli_args *a)
 {
 	struct analyze_opts o = { cli_get(a, O_AS_OF), cli_get(a, O_QUARTER), rules_dir_of(a),
@@ -91,10 +104,7 @@ static int analyze_cmd(struct cli_args *a)
 	   else the analysis's scans feed them (crosscheck.h) and they are
 	   said after it, before its summary */
 	if (cli_count(a, O_STRICT)) {
-		long nq = crosscheck_run(a->st, r);
-		if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
-			nq = -1;
-		phase("cross-file checks");
+		long nq = say_checks(a->st, r, NULL);
 		if (nq) {
 			if (nq > 0)
 				diag_error(NULL, "%ld data-quality warning%s and --strict: nothing"
@@ -113,11 +123,7 @@ static int analyze_cmd(struct cli_args *a)
 	rc = analyze_run(a->st, r, &o, &sum);
 	if (o.cc) {
 		phase_stage("analyze");
-		long nq = crosscheck_end(o.cc, a->st, r);
-		if (nq > 0 && crosscheck_print(a->st, NULL) < 0)
-			nq = -1;
-		phase("cross-file checks");
-		if (nq < 0) {
+		if (say_checks(a->st, r, o.cc) < 0) {
 			rules_free(r);
 			return EXIT_DB;
 		}
