@@ -126,8 +126,8 @@ struct line_facts {
 
 /* Which table a line was read from (evidence.c: its facts hold unless a
    table before it in this order has the line too); a retention policy
-   records none (its line may be a store message's too: the compliance
-   store's tables number their rows each from 1). */
+   records only that it is one (its line may be a store message's too: the
+   compliance store's tables number their rows each from 1). */
 enum ev_src { EVS_USAGE, EVS_STORE, EVS_OTHER, EVS_POLICY };
 
 struct ev_ref {
@@ -288,6 +288,7 @@ struct an {
 	char **ev_name;
 	size_t nev_names, ev_names_alloc;
 	struct hashmap fallback;                /* inputs whose facts SQL resolves */
+	int all_by_sql;                         /* tests: every fact by SQL (evidence.c) */
 	/* the hashes of the forwarded messages (an_key_hash) and of the
 	   exported conversations (hash_str64): a copy whose hash is not there
 	   has none (the lookup would find nothing) */

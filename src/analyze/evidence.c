@@ -6,7 +6,8 @@
  * input came in line order and the line is in no table that comes before
  * its own (usage, store_messages, devices, device_events, accounts,
  * device_apps; a
- * retention policy row records nothing, whatever else has its line): the
+ * retention policy row records only that it is one, whatever else has its
+ * line): the
  * inputs where that is not so (an adapter writing a line to two tables,
  * events of a line out of order) have their rows' facts resolved after the
  * findings by SQL, one scan of each input table those inputs have rows in,
@@ -126,7 +127,11 @@ int an_evidence(struct an *a, struct finding_acc *f, long long input_id, long lo
 		fx.message_id = lf->mid;
 		fx.ts = lf->ts;
 	} else if (src == EVS_POLICY) {
+		/* said, so that the SQL of an input out of line order, which
+		   resolves the rows that record nothing yet, leaves it alone:
+		   the store row of the same number is another row */
 		exact = 1;
+		fx.event = "retention policy";
 	} else {
 		uint64_t key = line_key(input_id, line);
 		exact = key && !(mask & (IN_USAGE | IN_STORE));
@@ -136,6 +141,8 @@ int an_evidence(struct an *a, struct finding_acc *f, long long input_id, long lo
 			fx.day = a->smalls[*i].day;
 		}
 	}
+	if (a->all_by_sql && src != EVS_POLICY)
+		exact = 0;
 	if (!exact)
 		hashmap_add(&a->fallback, (uint64_t)input_id);
 	return finding_evidence(&a->w, f, input_id, line, exact ? &fx : NULL);

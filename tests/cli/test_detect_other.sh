@@ -39,8 +39,8 @@ d_row "capstone needs permanent" 'RETENTION_SHORTFALL,threatened,medium,,,,wickr
 d_row "standard needs 2555 days" 'RETENTION_SHORTFALL,threatened,medium,,,,wickr,,2021-01-02T00:00:00Z,2021-01-03T00:00:00Z,2,2'
 d_total "support 1095 is enough; teams fixed since 2021-01-01" 2
 # the policy row is the compliance store's row 1, as is message a: the
-# evidence of a policy records no message
-t_eq "policy evidence records nothing" "$(sql "$T/a.db" "SELECT group_concat(x, ' ') FROM (SELECT e.line || ':' || coalesce(e.event, '-') || ':' || coalesce(e.message_id, '-') AS x FROM evidence e JOIN findings f USING (run_id, finding_id) WHERE f.type = 'RETENTION_SHORTFALL' ORDER BY f.finding_id)")" "1:-:- 1:-:-"
+# evidence of a policy says it is one, and records no message
+t_eq "policy evidence: a policy, no message" "$(sql "$T/a.db" "SELECT group_concat(x, ' ') FROM (SELECT e.line || ':' || coalesce(e.event, '-') || ':' || coalesce(e.message_id, '-') AS x FROM evidence e JOIN findings f USING (run_id, finding_id) WHERE f.type = 'RETENTION_SHORTFALL' ORDER BY f.finding_id)")" "1:retention policy:- 1:retention policy:-"
 
 # --- CAPTURE_OUTAGE: runs just under and just over outage_hours ---
 d_reset
