@@ -51,6 +51,7 @@ struct cli_args;
 enum cli_setup {
 	CLI_DB = 1 << 0,        /* --db DB is required and opened */
 	CLI_DB_CREATE = 1 << 1, /* ... created (mode 0600) when missing */
+	CLI_DB_READONLY = 1 << 2, /* ... opened read-only (never upgraded) */
 };
 
 struct cli_command {

@@ -37,6 +37,11 @@ struct store_log {
 struct store *store_open_compliance(const char *path, struct store_log *log);
 /* A second, read-only connection to the audit database (URI mode=ro). */
 struct store *store_open_readonly(const char *path);
+/* The audit database opened read-only, for the commands that only read it
+ * (reports, listings): refused, said, when it is missing, not an audit
+ * database, or of another schema version (an older one is upgraded by the
+ * commands that write: ingest, analyze, run). */
+struct store *store_open_audit_readonly(const char *path);
 void store_close(struct store *st);     /* finalizes what is still prepared */
 /* The path the store was opened with (":memory:" for a private one); borrowed. */
 const char *store_path(const struct store *st);

@@ -305,7 +305,8 @@ int cli_run(const struct cli_command *c, int argc, char **argv)
 		const char *db = d >= 0 ? cli_get(&a, d) : NULL;
 		if (!db)
 			rc = usage_err(c, "--db is required");
-		else if (!(a.st = store_open(db, (c->setup & CLI_DB_CREATE) != 0)))
+		else if (!(a.st = c->setup & CLI_DB_READONLY ? store_open_audit_readonly(db) :
+				  store_open(db, (c->setup & CLI_DB_CREATE) != 0)))
 			rc = EXIT_DB;
 	}
 	if (rc < 0)

@@ -401,6 +401,47 @@ struct store *store_open_readonly(const char *path)
 	return st;
 }
 
+struct store *store_open_audit_readonly(const char *path)
+{
+	struct store *st;
+	struct stat sb;
+	long long v;
+	int n = 0;
+
+	if (stat(path, &sb) != 0) {
+		diag_error(NULL, "%s: no such database (run 'udaudit ingest' or 'udaudit run' first)",
+			   path);
+		return NULL;
+	}
+	st = store_open_readonly(path);
+	if (!st || check_audit_db(st) || store_query_int(st, "PRAGMA user_version", &v)) {
+		store_close(st);
+		return NULL;
+	}
+	while (schema_migrations[n])
+		n++;
+	if (v != n) {
+		if (v == 0)
+			diag_error(NULL, "%s: the audit database is empty (run 'udaudit ingest' or"
+				   " 'udaudit run' first)", path);
+		else if (v > n)
+			diag_error(NULL, "%s: schema version %lld is newer than this udaudit (%d)",
+				   path, v, n);
+		else
+			diag_error(NULL, "%s: schema version %lld is older than this udaudit's (%d),"
+				   " and this command only reads it: run 'udaudit analyze' or"
+				   " 'udaudit ingest' on it first, which upgrade it", path, v, n);
+		store_close(st);
+		return NULL;
+	}
+	/* as store_open's: a sorter or temp table spills to a file */
+	if (store_exec(st, "PRAGMA temp_store = FILE")) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
 struct store *store_open_compliance(const char *path, struct store_log *log)
 {
 	struct strbuf uri = STRBUF_INIT;

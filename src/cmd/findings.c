@@ -397,5 +397,5 @@ static int findings_run(struct cli_args *a)
 
 const struct cli_command cmd_findings = {
 	"findings", findings_run, "list findings as a table, CSV or JSON",
-	findings_synopsis, findings_opts, NULL, NULL, findings_validate, CLI_DB,
+	findings_synopsis, findings_opts, NULL, NULL, findings_validate, CLI_DB | CLI_DB_READONLY,
 };

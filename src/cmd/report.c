@@ -35,7 +35,7 @@ static const struct report_kind report_kinds[] = {
 enum { O_DB, O_OUTPUT, O_AS_OF, O_REDACT, O_CASE, O_LETTER_DATE, O_REPORTS };
 
 static const struct cli_opt report_opts_table[] = {
-	[O_DB] = { "db", 0, "DB", "the audit database (read only)", CLI_ANY, 0 },
+	[O_DB] = { "db", 0, "DB", "the audit database (opened read-only)", CLI_ANY, 0 },
 	[O_OUTPUT] = { "output", 'o', "FILE", "the file to write (written to FILE.tmp, then renamed)",
 		       CLI_ANY, 0 },
 	[O_AS_OF] = { "as-of", 0, "DATE", "YYYY-MM-DD: findings: the latest run on or before DATE;\n"
@@ -125,5 +125,5 @@ static int report_run(struct cli_args *a)
 const struct cli_command cmd_report = {
 	"report", report_run,
 	"a report: findings, tracker (XLSX), incident, status letter (PDF)",
-	report_synopsis, report_opts_table, NULL, list_kinds, report_validate, CLI_DB,
+	report_synopsis, report_opts_table, NULL, list_kinds, report_validate, CLI_DB | CLI_DB_READONLY,
 };

@@ -87,4 +87,35 @@ t_eq "ingest onto a full disk: exit 4 (was 3)" "$rc" 4
 t_contains "full disk: the file is not loaded" "$T/err" "not loaded; the audit database is unchanged"
 t_eq "full disk: nothing of it kept" "$(sql "$F" "SELECT count(*) FROM usage")" 0
 
+# the commands that only read the audit DB (report, findings) open it
+# read-only: an older one is not upgraded behind the user's back, it is
+# refused, said, and left as it was; a newer one and an empty file too
+V=$(sql "$DB" "PRAGMA user_version")
+OLD=$T/old.db
+cp "$DB" "$OLD"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = %d" % (int(sys.argv[2]) - 1)); c.commit()' "$OLD" "$V"
+before=$(sha256sum <"$OLD")
+run report findings --db "$OLD" -o "$T/old.xlsx"
+t_eq "report on an older audit DB: exit 4" "$rc" 4
+t_contains "... said, with what to do" "$T/err" \
+	"$OLD: schema version $((V - 1)) is older than this udaudit's ($V), and this command only reads it: run 'udaudit analyze' or 'udaudit ingest' on it first, which upgrade it"
+t_ok "... no report" test ! -e "$T/old.xlsx"
+run findings --db "$OLD"
+t_eq "findings on an older audit DB: exit 4" "$rc" 4
+t_eq "... the DB is not changed" "$(sha256sum <"$OLD")" "$before"
+t_eq "... not upgraded" "$(sql "$OLD" "PRAGMA user_version")" "$((V - 1))"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = %d" % (int(sys.argv[2]) + 1)); c.commit()' "$OLD" "$V"
+run report findings --db "$OLD" -o "$T/old.xlsx"
+t_contains "a newer audit DB: said" "$T/err" "$OLD: schema version $((V + 1)) is newer than this udaudit ($V)"
+: >"$T/empty.db"
+run findings --db "$T/empty.db"
+t_eq "an empty file: exit 4" "$rc" 4
+t_contains "... said" "$T/err" "$T/empty.db: the audit database is empty (run 'udaudit ingest' or 'udaudit run' first)"
+t_eq "... and left empty" "$(wc -c <"$T/empty.db")" 0
+run report findings --db "$T/none.db" -o "$T/x.xlsx"
+t_contains "a missing audit DB: said" "$T/err" "$T/none.db: no such database"
+t_ok "... and not created" test ! -e "$T/none.db"
+run findings --db "$DB"
+t_eq "the current audit DB: read" "$rc" 0
+
 t_done
