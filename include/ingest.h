@@ -47,7 +47,7 @@ struct ingest_ctx {
 	struct stmt *put[9];            /* statements cached by records.c */
 	struct record_batch {           /* rows not yet written (records.c) */
 		struct rowbatch *rows;
-		unsigned long first_line, last_line;
+		unsigned long first_line, last_line;    /* lowest, highest */
 	} batch[RECORD_BATCHES];
 	void *user;                     /* the loader's own state, for its row callbacks */
 	/* the SHA-256 of what the loader read when it read a copy of the file

@@ -198,14 +198,16 @@ static struct rowbatch *batch_for(struct ingest_ctx *ctx, int which, unsigned lo
 	if (!rb->rows)
 		rb->rows = rowbatch_open(ctx->st, batch_defs[which].insert,
 					 batch_defs[which].ncols, BATCH_ROWS);
-	if (!rowbatch_pending(rb->rows))
+	/* the lowest and highest: an adapter may write rows out of line order */
+	if (!rowbatch_pending(rb->rows) || line < rb->first_line)
 		rb->first_line = line;
-	rb->last_line = line;
+	if (!rowbatch_pending(rb->rows) || line > rb->last_line)
+		rb->last_line = line;
 	return rb->rows;
 }
 
-/* A refused batch is said with the lines it held, in the order added (the
-   database's reason is printed above). */
+/* A refused batch is said with the range of lines it held, from its
+   lowest (the database's reason is printed above). */
 static int refused(const struct ingest_ctx *ctx, const struct record_batch *rb, size_t n)
 {
 	struct src_loc at = { ctx->path, rb->first_line, 0 };
