@@ -123,9 +123,6 @@ static int findings_widths(struct store *st, long long run_id, int redact, doubl
 	return rc < 0 ? -1 : 0;
 }
 
-/* Evidence rows per sheet part (the header takes a row). */
-#define EV_ROWS (XLSX_MAX_ROWS - 1)
-
 static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *const *parts,
 			  int nparts, long long run_id, int redact, const struct report_coverage *cov)
 {
@@ -182,10 +179,10 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *c
 			} else if (i == F_EVID) {
 				char name[32];
 				long long at = ev_next - 1;
-				sheet_part_name("Evidence", (int)(at / EV_ROWS) + 1, name);
+				sheet_part_name("Evidence", (int)(at / SHEET_PART_ROWS) + 1, name);
 				if (nev)
 					xlsx_link_rows(out, r, (unsigned)i, nev, name,
-						       (unsigned)(at % EV_ROWS) + 1);
+						       (unsigned)(at % SHEET_PART_ROWS) + 1);
 				else
 					xlsx_str(out, r, (unsigned)i, "none", XS_NONE);
 			} else {

@@ -61,8 +61,7 @@ void sheet_part_name(const char *base, int part, char name[32])
 
 int sheet_parts(long long rows)
 {
-	long long per = XLSX_MAX_ROWS - 1;      /* the header takes a row */
-	return rows <= per ? 1 : (int)((rows + per - 1) / per);
+	return rows <= SHEET_PART_ROWS ? 1 : (int)((rows + SHEET_PART_ROWS - 1) / SHEET_PART_ROWS);
 }
 
 void sheet_when(struct xlsx_sheet *sh, unsigned row, unsigned col, long long ts)

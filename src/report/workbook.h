@@ -54,6 +54,8 @@ struct xlsx_sheet *sheet_stream_row(struct sheet_stream *ss);
 void sheet_stream_finish(struct sheet_stream *ss);
 /* "Findings" for part 1, then "Findings (2)", ... */
 void sheet_part_name(const char *base, int part, char name[32]);
+/* The data rows a part holds (its header takes a row). */
+#define SHEET_PART_ROWS (XLSX_MAX_ROWS - 1)
 /* The parts a table of rows data rows takes (at least 1). */
 int sheet_parts(long long rows);
 /* A time: a date when it is the start of a UTC day (it came from a
