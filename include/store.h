@@ -37,6 +37,10 @@ struct store_log {
 struct store *store_open_compliance(const char *path, struct store_log *log);
 /* A second, read-only connection to the audit database (URI mode=ro). */
 struct store *store_open_readonly(const char *path);
+/* A read-only connection to st's database for a thread beside the caller's;
+ * NULL when there is to be none (a private ":memory:" database, or
+ * UDAUDIT_THREADS=0): the caller does the work itself. */
+struct store *store_open_beside(const struct store *st);
 /* The audit database opened read-only, for the commands that only read it
  * (reports, listings): refused, said, when it is missing, not an audit
  * database, or of another schema version (an older one is upgraded by the

@@ -401,6 +401,15 @@ struct store *store_open_readonly(const char *path)
 	return st;
 }
 
+struct store *store_open_beside(const struct store *st)
+{
+	const char *env = getenv("UDAUDIT_THREADS");
+
+	if (!st->path || !strcmp(st->path, ":memory:") || (env && !strcmp(env, "0")))
+		return NULL;
+	return store_open_readonly(st->path);
+}
+
 struct store *store_open_audit_readonly(const char *path)
 {
 	struct store *st;

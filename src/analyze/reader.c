@@ -139,18 +139,13 @@ static void *reader_main(void *arg)
  * them itself (no second connection possible, or threads turned off). */
 struct reader *reader_start(struct store *st, const struct rs_query *q, int nq)
 {
-	const char *path = store_path(st);
-	const char *env = getenv("UDAUDIT_THREADS");
+	struct store *own = store_open_beside(st);
 	struct reader *rd;
 
-	if (!path || !strcmp(path, ":memory:") || (env && !strcmp(env, "0")))
+	if (!own)
 		return NULL;
 	rd = xcalloc(1, sizeof(*rd));
-	rd->st = store_open_readonly(path);
-	if (!rd->st) {
-		free(rd);
-		return NULL;
-	}
+	rd->st = own;
 	rd->q = q;
 	rd->nq = nq;
 	for (int i = 0; i < RS_QUEUE; i++) {

@@ -14,7 +14,6 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "findings.h"
@@ -93,16 +92,15 @@ static void *writer_main(void *arg)
 
 struct evidence_writer *findings_evidence_start(struct store *st, const struct evidence_sheet *ev)
 {
-	const char *path = store_path(st);
-	const char *env = getenv("UDAUDIT_THREADS");
+	struct store *own = store_open_beside(st);
 	struct evidence_writer *w;
 
-	if (!path || !strcmp(path, ":memory:") || (env && !strcmp(env, "0")))
+	if (!own)
 		return NULL;
 	w = xcalloc(1, sizeof(*w));
 	w->ev = *ev;
-	w->st = store_open_readonly(path);
-	if (w->st && pthread_create(&w->tid, NULL, writer_main, w) == 0)
+	w->st = own;
+	if (pthread_create(&w->tid, NULL, writer_main, w) == 0)
 		return w;
 	store_close(w->st);
 	free(w);
