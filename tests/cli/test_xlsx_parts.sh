@@ -19,6 +19,14 @@ for redact in "" --redact; do
 		>/dev/null 2>&1
 	t_ok "report findings $redact: one thread, the same bytes" cmp -s "$T/t.xlsx" "$T/one.xlsx"
 done
+# the sheet was written on its thread (UDAUDIT_TIMING names its part), and
+# with UDAUDIT_THREADS=0 on the main one
+(cd "$T/s" && rm -rf out && UDAUDIT_TIMING=1 "$UDAUDIT" -q run samples/audit.ini >/dev/null 2>timing.err)
+t_contains "run: the Evidence sheet on its own thread" "$T/s/timing.err" "Evidence sheet (thread)"
+(cd "$T/s" && rm -rf out && UDAUDIT_THREADS=0 UDAUDIT_TIMING=1 "$UDAUDIT" -q run samples/audit.ini \
+	>/dev/null 2>timing0.err)
+t_not_contains "... not with UDAUDIT_THREADS=0" "$T/s/timing0.err" "Evidence sheet (thread)"
+t_contains "... which still writes the workbook" "$T/s/timing0.err" "findings.xlsx"
 $PY tests/cli/xlsx_dump.py "$T/t.xlsx" >"$T/t.dump"
 t_contains "the sheets in their order" "$T/t.dump" \
 	"sheets=Summary|Findings|Evidence|Inputs|Rules|Data quality"
