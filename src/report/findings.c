@@ -123,19 +123,58 @@ static int findings_widths(struct store *st, long long run_id, int redact, doubl
 	return rc < 0 ? -1 : 0;
 }
 
-static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *const *parts,
-			  int nparts, long long run_id, int redact, const struct report_coverage *cov)
+/* One finding's row; *ev_next is the Evidence row (ord) of its first evidence. */
+static void finding_row(struct xlsx_sheet *out, unsigned r, struct stmt *s,
+			const struct report_coverage *cov, long long *ev_next)
+{
+	const char *v[F_NCOLS];
+	long long nev = stmt_int(s, F_EVID);
+
+	for (int i = 0; i < F_NCOLS; i++)
+		v[i] = stmt_text(s, i);
+	for (int i = 0; i < F_NCOLS; i++) {
+		if (i == F_FIRST || i == F_LAST) {
+			if (!stmt_is_null(s, i))
+				sheet_when(out, r, (unsigned)i, stmt_int(s, i));
+		} else if (i == F_MSGS || i == F_CONVS) {
+			xlsx_num(out, r, (unsigned)i, (double)stmt_int(s, i), XS_INT);
+		} else if (i == F_TYPE) {
+			xlsx_str(out, r, (unsigned)i, v[i], XS_NONE);
+		} else if (i == F_CASE) {
+			int due = cov->checked && !v[i] && v[F_CLASS] &&
+				  (!strcmp(v[F_CLASS], "actual") || !strcmp(v[F_CLASS], "impending"));
+			xlsx_str(out, r, (unsigned)i, due ? "not yet reported" : v[i],
+				 due ? XS_FLAG : XS_NONE);
+		} else if (i == F_EVID) {
+			char name[32];
+			long long at = *ev_next - 1;
+			sheet_part_name("Evidence", (int)(at / SHEET_PART_ROWS) + 1, name);
+			if (nev)
+				xlsx_link_rows(out, r, (unsigned)i, nev, name,
+					       (unsigned)(at % SHEET_PART_ROWS) + 1);
+			else
+				xlsx_str(out, r, (unsigned)i, "none", XS_NONE);
+		} else {
+			xlsx_str(out, r, (unsigned)i, v[i], XS_NONE);
+		}
+	}
+	*ev_next += nev;
+}
+
+int findings_list_sheet(struct store *st, const struct sheet_plan *plan, int redact,
+			const struct report_coverage *cov)
 {
 	double width[F_NCOLS];
+	struct xlsx *x = plan->x;
 	struct sheet_stream ss = { x, "Findings", findings_hdr, F_NCOLS, width,
-				   1u << F_MSGS | 1u << F_CONVS, ~0ull, NULL, 0, 0, parts + 1,
-				   nparts - 1 };
+				   1u << F_MSGS | 1u << F_CONVS, ~0ull, NULL, 0, 0, plan->more,
+				   plan->nmore };
 	struct strbuf sql = STRBUF_INIT;
-	long long ev_next = 1;          /* the Evidence row (ord) of the next finding */
+	long long ev_next = 1, n = 0;
 	struct stmt *s;
 	int rc;
 
-	if (findings_widths(st, run_id, redact, width) || !sheet_stream_start(&ss, parts[0]))
+	if (findings_widths(st, plan->run_id, redact, width) || !sheet_stream_start(&ss, plan->sh))
 		return -1;
 	strbuf_addstr(&sql,
 		"SELECT f.finding_id, f.type, f.class, f.severity, f.office, f.custodian_id,"
@@ -152,50 +191,24 @@ static int write_findings(struct store *st, struct xlsx *x, struct xlsx_sheet *c
 	strbuf_release(&sql);
 	if (!s)
 		return -1;
-	stmt_bind_int(s, 1, run_id);
+	stmt_bind_int(s, 1, plan->run_id);
 	while ((rc = stmt_step(s)) == 1) {
 		struct xlsx_sheet *out = sheet_stream_row(&ss);
-		unsigned r = ss.row++;
-		const char *v[F_NCOLS];
-		long long nev = stmt_int(s, F_EVID);
 
 		if (!out)
 			break;
-		for (int i = 0; i < F_NCOLS; i++)
-			v[i] = stmt_text(s, i);
-		for (int i = 0; i < F_NCOLS; i++) {
-			if (i == F_FIRST || i == F_LAST) {
-				if (!stmt_is_null(s, i))
-					sheet_when(out, r, (unsigned)i, stmt_int(s, i));
-			} else if (i == F_MSGS || i == F_CONVS) {
-				xlsx_num(out, r, (unsigned)i, (double)stmt_int(s, i), XS_INT);
-			} else if (i == F_TYPE) {
-				xlsx_str(out, r, (unsigned)i, v[i], XS_NONE);
-			} else if (i == F_CASE) {
-				int due = cov->checked && !v[i] && v[F_CLASS] &&
-					  (!strcmp(v[F_CLASS], "actual") || !strcmp(v[F_CLASS], "impending"));
-				xlsx_str(out, r, (unsigned)i, due ? "not yet reported" : v[i],
-					 due ? XS_FLAG : XS_NONE);
-			} else if (i == F_EVID) {
-				char name[32];
-				long long at = ev_next - 1;
-				sheet_part_name("Evidence", (int)(at / SHEET_PART_ROWS) + 1, name);
-				if (nev)
-					xlsx_link_rows(out, r, (unsigned)i, nev, name,
-						       (unsigned)(at % SHEET_PART_ROWS) + 1);
-				else
-					xlsx_str(out, r, (unsigned)i, "none", XS_NONE);
-			} else {
-				xlsx_str(out, r, (unsigned)i, v[i], XS_NONE);
-			}
-		}
-		ev_next += nev;
+		finding_row(out, ss.row++, s, cov, &ev_next);
+		n++;
 		if (xlsx_failed(x))
 			break;
 	}
 	stmt_free(s);
 	sheet_stream_finish(&ss);
-	return rc < 0 ? -1 : 0;
+	if (rc == 0 && n != plan->rows)
+		return xlsx_fail(x, "the Findings sheet has %lld rows, not the %lld counted: the"
+				 " audit database changed while the workbook was written", n,
+				 plan->rows);
+	return rc < 0 || xlsx_failed(x) ? -1 : 0;
 }
 
 /* ---- Data quality: the warnings stored by crosscheck.c and ingest, as
@@ -344,7 +357,7 @@ static int add_parts(struct xlsx *x, const char *base, struct xlsx_sheet **parts
 }
 
 static int add_sheets(struct store *st, struct xlsx *x, long long run_id, struct wb_sheets *w,
-		      struct evidence_sheet *ev)
+		      struct sheet_plan *list, struct sheet_plan *ev)
 {
 	long long nfind, nev;
 
@@ -364,8 +377,10 @@ static int add_sheets(struct store *st, struct xlsx *x, long long run_id, struct
 	if (xlsx_failed(x) || add_parts(x, "Findings", w->findings, w->nfindings) ||
 	    add_parts(x, "Evidence", w->evidence, w->nevidence))
 		return -1;
-	*ev = (struct evidence_sheet){ x, w->evidence[0], w->evidence + 1, w->nevidence - 1,
-				       run_id, nev };
+	*list = (struct sheet_plan){ x, w->findings[0], w->findings + 1, w->nfindings - 1,
+				     run_id, nfind };
+	*ev = (struct sheet_plan){ x, w->evidence[0], w->evidence + 1, w->nevidence - 1,
+				   run_id, nev };
 	return 0;
 }
 
@@ -375,7 +390,7 @@ int report_findings(struct store *st, const struct report_opts *o)
 				NULL, NULL };
 	struct redactor *red;
 	struct wb_sheets wb = { 0 };
-	struct evidence_sheet ev;
+	struct sheet_plan list, ev;
 	struct evidence_writer *ev_thread = NULL;
 	struct report_coverage cov;
 	struct run_info run;
@@ -403,12 +418,12 @@ int report_findings(struct store *st, const struct report_opts *o)
 	}
 	/* the Evidence sheet, the largest, is written beside the others */
 	xlsx_number_styles(x);
-	err = add_sheets(st, x, run.run_id, &wb, &ev);
+	err = add_sheets(st, x, run.run_id, &wb, &list, &ev);
 	if (!err)
 		ev_thread = findings_evidence_start(st, &ev);
 	if (!err)
 		err = findings_summary_sheet(st, wb.summary, &run, date, &cov) ||
-		      write_findings(st, x, wb.findings, wb.nfindings, run.run_id, o->redact, &cov) ||
+		      findings_list_sheet(st, &list, o->redact, &cov) ||
 		      (!ev_thread && findings_evidence_sheet(st, &ev)) ||
 		      report_manifest_sheet(st, wb.inputs, o->redact) ||
 		      write_rules(st, wb.rules, &run) ||

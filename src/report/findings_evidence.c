@@ -22,7 +22,7 @@
 #include "workbook.h"
 #include "xalloc.h"
 
-int findings_evidence_sheet(struct store *st, const struct evidence_sheet *ev)
+int findings_evidence_sheet(struct store *st, const struct sheet_plan *ev)
 {
 	static const char *const hdr[] = {
 		"Finding", "Event", "Message id", "Time (UTC)", "Input kind", "Input path", "Line"
@@ -61,7 +61,7 @@ int findings_evidence_sheet(struct store *st, const struct evidence_sheet *ev)
 	findings_close(c);
 	sheet_stream_finish(&ss);
 	if (rc == 0 && n != ev->rows)
-		return xlsx_fail(ev->x, "the Evidence sheet has %lld rows, %lld were counted: the"
+		return xlsx_fail(ev->x, "the Evidence sheet has %lld rows, not the %lld counted: the"
 				 " audit database changed while the workbook was written", n, ev->rows);
 	return rc < 0 || xlsx_failed(ev->x) ? -1 : 0;
 }
@@ -69,7 +69,7 @@ int findings_evidence_sheet(struct store *st, const struct evidence_sheet *ev)
 struct evidence_writer {
 	pthread_t tid;
 	struct store *st;               /* the thread's own connection */
-	struct evidence_sheet ev;
+	struct sheet_plan ev;
 	int rc;
 	double wall, cpu;               /* the thread's, for UDAUDIT_TIMING */
 };
@@ -90,7 +90,7 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-struct evidence_writer *findings_evidence_start(struct store *st, const struct evidence_sheet *ev)
+struct evidence_writer *findings_evidence_start(struct store *st, const struct sheet_plan *ev)
 {
 	struct store *own = store_open_beside(st);
 	struct evidence_writer *w;

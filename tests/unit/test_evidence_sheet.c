@@ -1,8 +1,9 @@
-/* evidence sheet: the findings workbook's Evidence sheet checks the rows
- * it writes against the count its parts were planned from. The count and
- * the rows come from two connections (the sheet is written on a thread of
- * its own): when the audit DB changed in between, the workbook fails with
- * that said, instead of links that point at the wrong rows. */
+/* evidence sheet: the findings workbook's Evidence and Findings sheets
+ * check the rows they write against the count their parts were planned
+ * from. The count and the rows are read apart (the Evidence sheet even on
+ * a connection and thread of its own): when the audit DB changed in
+ * between, the workbook fails with that said, instead of links that point
+ * at the wrong rows or a part left empty. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,33 @@ static int write_book(struct store *st, const char *out, long long rows, int *sh
 {
 	struct xlsx_opts o = { 1632441600, 1, "t", NULL, NULL, NULL };
 	struct xlsx *x = xlsx_new(out, &o);
-	struct evidence_sheet ev;
+	struct sheet_plan ev;
 
 	if (!x)
 		return -2;
 	xlsx_number_styles(x);
-	ev = (struct evidence_sheet){ x, xlsx_add_sheet(x, "Evidence"), NULL, 0, 1, rows };
+	ev = (struct sheet_plan){ x, xlsx_add_sheet(x, "Evidence"), NULL, 0, 1, rows };
 	*sheet_rc = findings_evidence_sheet(st, &ev);
+	if (*sheet_rc) {
+		xlsx_discard(x);
+		return -1;
+	}
+	return xlsx_close(x);
+}
+
+/* The same for the Findings sheet, planned for rows rows. */
+static int write_list(struct store *st, const char *out, long long rows, int *sheet_rc)
+{
+	struct xlsx_opts o = { 1632441600, 1, "t", NULL, NULL, NULL };
+	struct xlsx *x = xlsx_new(out, &o);
+	struct report_coverage cov;
+	struct sheet_plan list;
+
+	if (!x || report_coverage(st, 1, NULL, 0, &cov))
+		return -2;
+	xlsx_number_styles(x);
+	list = (struct sheet_plan){ x, xlsx_add_sheet(x, "Findings"), NULL, 0, 1, rows };
+	*sheet_rc = findings_list_sheet(st, &list, 0, &cov);
 	if (*sheet_rc) {
 		xlsx_discard(x);
 		return -1;
@@ -79,9 +100,27 @@ int main(void)
 	CHECK(write_book(st, out, ne - 1, &rc) == -1);
 	err = capture_end();
 	CHECK(rc == -1);
-	CHECK(strstr(err, "the Evidence sheet has 3 rows, 2 were counted: the audit database"
+	CHECK(strstr(err, "the Evidence sheet has 3 rows, not the 2 counted: the audit database"
 			  " changed while the workbook was written") != NULL);
 	CHECK(access(out, F_OK) != 0);
+
+	/* the Findings sheet: as counted, written; a row fewer or more than
+	 * counted, not (a part planned and left empty is an error too) */
+	CHECK(write_list(st, out, nf, &rc) == 0);
+	CHECK(rc == 0);
+	CHECK(access(out, F_OK) == 0);
+	unlink(out);
+	capture_begin();
+	CHECK(write_list(st, out, nf + 1, &rc) == -1);
+	err = capture_end();
+	CHECK(rc == -1);
+	CHECK(strstr(err, "the Findings sheet has 2 rows, not the 3 counted: the audit database"
+			  " changed while the workbook was written") != NULL);
+	CHECK(access(out, F_OK) != 0);
+	capture_begin();
+	CHECK(write_list(st, out, nf - 1, &rc) == -1);
+	err = capture_end();
+	CHECK(strstr(err, "the Findings sheet has 2 rows, not the 1 counted") != NULL);
 
 	/* rows beyond the first part with no part added for them: refused,
 	 * not added on the sheet's own thread */
