@@ -410,6 +410,42 @@ struct store *store_open_beside(const struct store *st)
 	return store_open_readonly(st->path);
 }
 
+/* Whether the first read of a fresh read-only connection met a hot rollback
+ * journal (a writer died mid-transaction), which only a writer can roll back. */
+static int meets_hot_journal(struct store *st)
+{
+	return sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) != SQLITE_OK &&
+	       sqlite3_extended_errcode(st->db) == SQLITE_READONLY_ROLLBACK;
+}
+
+/* Roll back what an interrupted writer left half done, as any writer's
+ * first read would: the database is then as its last committed command
+ * left it, which is what a report must read. Said, either way. 0 or -1. */
+static int roll_back_interrupted(const char *path)
+{
+	struct strbuf uri = STRBUF_INIT;
+	struct store *st;
+	int rc = -1;
+
+	add_uri_path(&uri, path);
+	strbuf_addstr(&uri, "?mode=rw");
+	st = open_db(path, uri.buf, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+	strbuf_release(&uri);
+	if (st && sqlite3_exec(st->db, "PRAGMA schema_version", NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+	if (rc == 0)
+		diag_warn(NULL, "%s: a command that was interrupted while writing left its"
+			  " rollback journal (%s-journal): rolled back, the audit database is"
+			  " as the last command that finished left it", path, path);
+	else
+		diag_error(NULL, "%s: a command that was interrupted while writing left its"
+			   " rollback journal (%s-journal), and it cannot be rolled back here"
+			   " (%s): run 'udaudit analyze' on it where it is writable", path, path,
+			   st ? sqlite3_errmsg(st->db) : "cannot open it to write");
+	store_close(st);
+	return rc;
+}
+
 struct store *store_open_audit_readonly(const char *path)
 {
 	struct store *st;
@@ -423,6 +459,10 @@ struct store *store_open_audit_readonly(const char *path)
 		return NULL;
 	}
 	st = store_open_readonly(path);
+	if (st && meets_hot_journal(st)) {
+		store_close(st);
+		st = roll_back_interrupted(path) ? NULL : store_open_readonly(path);
+	}
 	if (!st || check_audit_db(st) || store_query_int(st, "PRAGMA user_version", &v)) {
 		store_close(st);
 		return NULL;

@@ -118,4 +118,28 @@ t_ok "... and not created" test ! -e "$T/none.db"
 run findings --db "$DB"
 t_eq "the current audit DB: read" "$rc" 0
 
+# a command killed while writing leaves a hot rollback journal, which a
+# read-only connection cannot roll back: the report rolls it back, says
+# so, and reads what the last finished command left
+HOT=$T/hot.db
+cp "$DB" "$HOT"
+n=$(sql "$HOT" "SELECT count(*) FROM findings")
+python3 - "$HOT" <<'PY'
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA cache_size = 1")      # spill: the deletes reach the file
+c.execute("BEGIN")
+c.execute("DELETE FROM evidence")
+c.execute("DELETE FROM findings")
+os._exit(0)                             # killed before COMMIT
+PY
+t_ok "a killed writer left its journal" test -s "$HOT-journal"
+run findings --db "$HOT"
+t_eq "findings over a hot journal: read (was exit 4, SQLite's 'attempt to write a readonly database')" "$rc" 0
+t_contains "... the rollback said" "$T/err" \
+	"$HOT: a command that was interrupted while writing left its rollback journal ($HOT-journal): rolled back, the audit database is as the last command that finished left it"
+t_ok "... the journal is gone" test ! -e "$HOT-journal"
+t_eq "... the findings are the committed ones" "$(sql "$HOT" "SELECT count(*) FROM findings")" "$n"
+t_ok "... there are some" test "$n" -gt 0
+
 t_done
