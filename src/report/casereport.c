@@ -743,6 +743,32 @@ int casereport_pars(struct case_ctx *c, const char *section, const char *key)
 	return rc;
 }
 
+/* The rule packs the run judged with (run_rules), after the inputs: what
+ * the findings depend on besides the data, each with its digest. */
+static int manifest_rule_packs(struct case_ctx *c, const char *bytes)
+{
+	const char *kind = reportdef_nth(c->def, "manifest", "rule_pack", 0);
+	struct findings_cursor *cur;
+	struct rule_pack_row p;
+	char n1[32];
+	int rc = 0, more;
+
+	if (c->run_id < 0)
+		return 0;
+	if (!(cur = run_rules_open(c->st, c->run_id)))
+		return -1;
+	while (rc == 0 && (more = run_rules_next(cur, &p)) == 1) {
+		char *file = xasprintf("%s\n%s, %s %s", p.file, kind ? kind : "rule pack",
+				       casereport_num(n1, sizeof(n1), p.size), bytes ? bytes : "bytes");
+		const char *cells[3] = { file, "", p.sha256 };
+
+		rc = pdf_table_row(c->doc, cells);
+		free(file);
+	}
+	findings_close(cur);
+	return rc || more < 0 ? -1 : 0;
+}
+
 int casereport_manifest(struct case_ctx *c)
 {
 	const char *hdr[3];
@@ -774,6 +800,8 @@ int casereport_manifest(struct case_ctx *c)
 		free(file);
 	}
 	stmt_free(s);
+	if (rc == 0)
+		rc = manifest_rule_packs(c, bytes);
 	return rc | pdf_table_end(c->doc);
 }
 

@@ -161,6 +161,13 @@ for h in $(sql "$DB" "SELECT sha256 FROM inputs"); do
 	a=$(echo "$h" | cut -c1-32); b=$(echo "$h" | cut -c33-64)
 	if grep -q "$a" "$T/inc.txt" && grep -q "$b" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "manifest $h"; fi
 done
+# and the rule packs the run judged with, each with its size and digest
+for f in $(sql "$DB" "SELECT file FROM run_rules"); do
+	h=$(sha256sum "$W/rules/$f" | cut -c1-64)
+	if grep -qF -- "$h" "$T/inc.txt"; then t_pass=$((t_pass + 1)); else _t_fail "rule pack $f ($h) not in the manifest"; fi
+done
+t_contains "a rule pack's row" "$T/flat.txt" "apps.ini rule pack, $(wc -c <"$W/rules/apps.ini" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta') bytes"
+t_eq "the packs in the manifest: those of the run" "$(grep -c "^rule pack, " "$T/inc.txt")" "$(sql "$DB" "SELECT count(*) FROM run_rules")"
 # citations: non-official WhatsApp accounts (official = no) bring in 2911
 t_contains "3106" "$T/flat.txt" "44 U.S.C. 3106"
 t_contains "1230.14" "$T/flat.txt" "36 CFR 1230.14, How do agencies report incidents"

@@ -101,6 +101,7 @@ t_ok "no status letter for a closed case" test ! -e "$W2/out/UD-2019-0001-status
 # the manifest, closed actions' evidence, what remains quantified
 t_contains "manifest enclosed" "$T/flat.txt" "Enclosure. Input manifest"
 t_contains "manifest digest on one line" "$T/flat.txt" "$(sql "$DB" "SELECT sha256 FROM inputs WHERE kind = 'accounts'")"
+t_contains "the rule packs in the manifest" "$T/flat.txt" "retention.ini rule pack, $(sql "$DB" "SELECT printf('%,d', size) FROM run_rules WHERE file = 'retention.ini' AND run_id = (SELECT max(run_id) FROM runs)") bytes $(sql "$DB" "SELECT sha256 FROM run_rules WHERE file = 'retention.ini' AND run_id = (SELECT max(run_id) FROM runs)")"
 t_contains "closed action's evidence" "$T/flat.txt" "CA-05, Issue the electronic messaging records directive and deploy Wickr with data retention: Directive EA-2140-05"
 t_contains "impending deletions quantified" "$T/flat.txt" "Still at risk: 2 accounts scheduled for deletion on December 31, 2021 hold 9 messages"
 t_contains "authority line" "$T/flat.txt" "Authorized to sign records schedules, 36 CFR 1220.34(b)"
