@@ -23,7 +23,8 @@ static const char *const inputs_usage[] = {
 	"  --history    list: also the versions that were superseded or retired",
 	"",
 	"list prints the current version of each input (what the reports and",
-	"verify show): id, kind, records, SHA-256 and path; with CONFIG.ini, an",
+	"verify show): id, kind, records, SHA-256 and path, and under it any side",
+	"file an option of it names (kind 'teams users='); with CONFIG.ini, an",
 	"input the config no longer names is marked 'not in CONFIG'. retire takes",
 	"inputs out of the audit: their records are deleted, their manifest rows",
 	"kept in the history. Tracker inputs are never retired (their recorded",
@@ -51,10 +52,15 @@ static int config_names(const struct audit_config *cfg, const char *abs)
 
 static int list_inputs(struct store *st, int history, const struct audit_config *cfg)
 {
+	/* a current input's side files (teams' users=FILE) on rows after it,
+	   as in the reports' manifests: no records of their own */
 	struct stmt *s = stmt_prepare(st,
-		"SELECT input_id, kind, records, sha256, path, abs_path, NULL, NULL FROM inputs"
+		"SELECT input_id, kind, records, sha256, path, abs_path, NULL, NULL, 0 FROM inputs"
+		" UNION ALL SELECT f.input_id, i.kind || ' ' || f.option || '=', NULL, f.sha256,"
+		" f.path, NULL, NULL, NULL, 1 FROM input_files f JOIN inputs i"
+		"  ON i.input_id = f.input_id WHERE f.option IS NOT NULL"
 		" UNION ALL SELECT input_id, kind, records, sha256, path, abs_path, reason,"
-		" superseded_by FROM input_history WHERE ?1 ORDER BY 1");
+		" superseded_by, 0 FROM input_history WHERE ?1 ORDER BY 1, 9, 2");
 	int rc, unnamed = 0;
 
 	if (!s)
@@ -62,6 +68,11 @@ static int list_inputs(struct store *st, int history, const struct audit_config 
 	stmt_bind_int(s, 1, history);
 	while ((rc = stmt_step(s)) == 1) {
 		const char *reason = stmt_text(s, 6);
+		if (stmt_int(s, 8)) {
+			printf("      %-15s %8s  %.12s  %s\n", stmt_text(s, 1), "-", stmt_text(s, 3),
+			       stmt_text(s, 4));
+			continue;
+		}
 		printf("%4lld  %-15s %8lld  %.12s  %s", stmt_int(s, 0), stmt_text(s, 1),
 		       stmt_int(s, 2), stmt_text(s, 3), stmt_text(s, 4));
 		if (reason && !stmt_is_null(s, 7))

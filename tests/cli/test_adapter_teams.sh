@@ -49,6 +49,9 @@ t_eq "retained: no findings" "$(tail -n +2 "$T/out" | wc -l)" 0
 
 # the same export read as getAllMessages: the deletion is unrecorded
 rm -f "$T/n.db"
+run inputs list --db "$T/r.db"
+t_eq "inputs list: the side file on a row under its input" "$(sed -n 2p "$T/out")" \
+	"      teams users=           -  $(sha256sum <"$D/users.csv" | cut -c1-12)  $D/users.csv"
 run ingest --db "$T/n.db" --opt users=$D/users.csv --opt retained=no teams $D/retained_pages.jsonl
 t_contains "retained=no: summary" "$T/out" "4 records      2 skipped"
 run analyze --db "$T/n.db" --as-of 2020-12-31 --rules rules
