@@ -62,7 +62,8 @@ unzip -p "$O/2021Q3-tracker-redacted.xlsx" docProps/core.xml >"$T/core2.xml"
 t_contains "tracker xlsx title" "$T/core2.xml" "Corrective-action tracker (Redacted copy)"
 
 # the manifest: names replaced, digests kept and verifiable
-t_contains "manifest note" "$T/inc.txt" "the file names are replaced"
+t_contains "manifest note" "$T/inc.txt" "the file names of the inputs are replaced"
+t_contains "... the rule packs keep theirs, which name no one" "$T/inc.txt" "the rule packs keep theirs, which name no one"
 t_contains "manifest file name" "$T/inc.txt" "input-7.txt"
 sha=$(sha256sum "$W/samples/exports/natarajan-castillo.txt" | cut -c1-64)
 t_contains "digest of the renamed file kept, on one line" "$T/inc.txt" "$sha"
